@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// Candor: one target per layer (see README "Architecture"). Each target depends only on
+// targets listed above it here; data flows Content/ → Dataset → Analysis → Site → Output/.
+import PackageDescription
+
+let package = Package(
+    name: "Candor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "candor", targets: ["candor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries from Debian, found through pkg-config.
+        .systemLibrary(
+            name: "CCmark", path: "Sources/CCmark", pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Readers: CSV, JSONL, gzip, front matter, report.yml → typed records + issues.
+        .target(name: "Dataset", dependencies: [
+            "CZlib", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Pure numerics.
+        .target(name: "Stats"),
+        // The report's figures → ReportModel. No files, no clocks.
+        .target(name: "Analysis", dependencies: ["Dataset", "Stats"]),
+        // The SVG builder DSL; knows nothing about charts.
+        .target(name: "SVG"),
+        // Chart kinds, scales, ticks, number formats.
+        .target(name: "Charts", dependencies: ["SVG", "Stats"]),
+        // cmark wrapper: parse, walk, chart fences, stat references, render.
+        .target(name: "Markdown", dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
+        // Pages from ReportModel + Markdown + Charts through the theme; atomic writing.
+        .target(name: "Site", dependencies: [
+            "Dataset", "Stats", "Analysis", "Charts", "Markdown",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // The command line.
+        .executableTarget(name: "candor", dependencies: [
+            "Dataset", "Stats", "Analysis", "Site",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset"]),
+        .testTarget(name: "SVGTests", dependencies: ["SVG"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Dataset", "Markdown"]),
+        .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site"], resources: [.copy("Fixtures")]),
+    ]
+)

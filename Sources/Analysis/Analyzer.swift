@@ -1,0 +1,380 @@
+import Dataset
+import Foundation
+import Stats
+
+/// A figure that cannot be true (more people active than the team has, a rate above 100 %):
+/// the build stops and names the inputs behind it.
+public struct ImpossibleFigure: Error, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Turns the aggregate of the usage rows and the small inputs into the report's figures.
+public enum Analyzer {
+    public static func analyze(_ aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws -> ReportModel {
+        var context = try Context(aggregate: aggregate, inputs: inputs, usage: usage)
+        return try context.build()
+    }
+}
+
+struct Context {
+    let aggregate: UsageAggregate
+    let inputs: ReportInputs
+    let usage: UsageSummary
+    let config: ReportConfig
+    let from: Day, to: Day
+    let weeks: [Week]
+    let headcounts: Headcounts
+    let floor: Int
+    /// team → week → value of the configured metric.
+    var values: [String: [Week: Double]] = [:]
+    var valueMetric: String?
+    var impossible: [Diagnostic] = []
+
+    init(aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws {
+        self.aggregate = aggregate
+        self.inputs = inputs
+        self.usage = usage
+        config = inputs.config
+        guard let period = aggregate.effectivePeriod else {
+            throw InputError(.error("data/usage", "no usage rows in the report period\(aggregate.rowsOutsidePeriod > 0 ? " (\(aggregate.rowsOutsidePeriod) rows fall outside it)" : "")"))
+        }
+        from = period.from
+        to = period.to
+        var list: [Week] = []
+        var week = from.week
+        while week.monday <= to { list.append(week); week = week + 1 }
+        weeks = list
+        headcounts = Headcounts(inputs.headcount)
+        floor = config.minGroupSize
+        let metrics = Set(inputs.outcomes.map(\.metric))
+        valueMetric = config.valueMetric ?? (metrics.count == 1 ? metrics.first : nil)
+        if let metric = valueMetric {
+            // Sorted first, so that the sums do not depend on the order of the rows.
+            let sorted = inputs.outcomes.sorted { ($0.team, $0.week.monday.index, $0.value) < ($1.team, $1.week.monday.index, $1.value) }
+            for outcome in sorted where outcome.metric == metric && outcome.week.sunday >= from && outcome.week.monday <= to {
+                values[outcome.team, default: [:]][outcome.week, default: 0] += outcome.value
+            }
+        }
+    }
+
+    func headcount(_ team: String) -> Int? { headcounts.at(team, to) }
+
+    mutating func build() throws -> ReportModel {
+        let agg = aggregate
+        // Team names: from usage and headcount.
+        var teamNames = Set(agg.teams.names)
+        teamNames.formUnion(headcounts.teams)
+        let sortedTeams = teamNames.sorted()
+
+        // People per team over the period, and per-user tokens inside each team.
+        var teamPeople: [String: Set<Int32>] = [:]
+        var teamUserTokens: [String: [Double]] = [:]
+        for (key, tokens) in agg.userTeamTokens {
+            let (user, team) = UsageAggregate.split(key)
+            let name = agg.teams[team]
+            teamPeople[name, default: []].insert(user)
+            teamUserTokens[name, default: []].append(Double(tokens))
+        }
+        // Group rows: the largest daily count stands for the team's people who are not identified.
+        var teamGroupPeople: [String: Int] = [:]
+        for (key, count) in agg.groupActive {
+            let (team, _) = UsageAggregate.split(key)
+            teamGroupPeople[agg.teams[team], default: 0] = max(teamGroupPeople[agg.teams[team], default: 0], count)
+        }
+        var teamTotals: [String: Totals] = [:]
+        var teamWeekCells: [String: [Week: TeamWeekCell]] = [:]
+        for (key, cell) in agg.teamWeeks {
+            let (team, monday) = UsageAggregate.split(key)
+            let name = agg.teams[team]
+            teamTotals[name, default: Totals()].add(cell.totals)
+            teamWeekCells[name, default: [:]][Week(monday: Day(index: monday))] = cell
+        }
+        var orgTotals = Totals()
+        for totals in teamTotals.values { orgTotals.add(totals) }
+        let allPeople = Set(agg.userTeamTokens.keys.map { UsageAggregate.split($0).0 })
+        let groupPeople = teamGroupPeople.values.reduce(0, +)
+        let orgActive = allPeople.count + groupPeople
+
+        // Suppression of whole teams.
+        var suppressed: [String: String] = [:]
+        for team in sortedTeams {
+            let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
+            if let count = headcount(team), Privacy.isSmall(count, floor: floor) {
+                suppressed[team] = "The team has \(count < floor ? "fewer than \(floor)" : "") people, below the privacy floor of \(floor)."
+                    .replacingOccurrences(of: "has  people", with: "has too few people")
+            } else if Privacy.isSmall(active, floor: floor) {
+                suppressed[team] = "Fewer than \(floor) people of this team used AI tools in the period; figures about so few people could identify them."
+            }
+        }
+        let teamCells = sortedTeams.map { team in
+            Privacy.Cell(size: (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0),
+                         hasData: (teamTotals[team]?.tokens ?? 0) > 0 || (teamTotals[team]?.requests ?? 0) > 0,
+                         suppressed: suppressed[team] != nil)
+        }
+        if let extra = Privacy.complementary(teamCells) {
+            suppressed[sortedTeams[extra]] = "Withheld so that a smaller suppressed team cannot be recovered by subtracting the published teams from the organisation's totals (complementary suppression)."
+        }
+
+        // Team-week suppression, with complementary suppression inside each week.
+        var suppressedCells = Set<String>()  // "team|week"
+        for week in weeks {
+            var cells: [Privacy.Cell] = []
+            for team in sortedTeams {
+                let cell = teamWeekCells[team]?[week]
+                let people = (cell?.people.count ?? 0)
+                let isSuppressed = suppressed[team] != nil || Privacy.isSmall(people + groupWeekPeople(team, week), floor: floor)
+                cells.append(Privacy.Cell(size: people, hasData: (cell?.totals.requests ?? 0) > 0 || (cell?.totals.tokens ?? 0) > 0, suppressed: isSuppressed))
+                if isSuppressed { suppressedCells.insert("\(team)|\(week)") }
+            }
+            if let extra = Privacy.complementary(cells) { suppressedCells.insert("\(sortedTeams[extra])|\(week)") }
+        }
+
+        // Headcount and impossible figures.
+        let orgHeadcount: Int? = headcounts.teams.isEmpty ? nil : headcounts.teams.compactMap { headcount($0) }.reduce(0, +)
+        for team in sortedTeams {
+            let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
+            if let count = headcount(team), active > count {
+                let line = inputs.headcount.last { $0.team == team }?.line ?? 0
+                impossible.append(.error("data/headcount.csv", line: line,
+                    "team \"\(team)\" has \(active) active people in the usage data but a headcount of \(count): an adoption rate above 100 % cannot be published; correct the headcount or the team names in data/usage"))
+            }
+        }
+        if !impossible.isEmpty { throw ImpossibleFigure(diagnostics: impossible) }
+
+        // Weekly trend for the organisation.
+        var weekly: [WeekFigures] = []
+        for week in weeks {
+            var people = Set<Int32>()
+            var totals = Totals()
+            var groups = 0
+            for team in sortedTeams {
+                if let cell = teamWeekCells[team]?[week] { people.formUnion(cell.people); totals.add(cell.totals) }
+                groups += groupWeekPeople(team, week)
+            }
+            let value = valueMetric == nil ? nil : sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+)
+            weekly.append(WeekFigures(week: week, activeUsers: people.count + groups, tokens: totals.tokens, requests: totals.requests,
+                                      value: value, headcount: orgHeadcountAt(week), partial: isPartial(week), suppressed: false))
+        }
+
+        // Intensity per active user-day, for the organisation and each team.
+        var orgTokensPerDay: [Double] = [], orgRequestsPerDay: [Double] = []
+        var userPrimaryTeam: [Int32: Int32] = [:]
+        var best: [Int32: Int64] = [:]
+        for (key, tokens) in agg.userTeamTokens.sorted(by: { $0.key < $1.key }) {
+            let (user, team) = UsageAggregate.split(key)
+            if tokens > best[user, default: -1] { best[user] = tokens; userPrimaryTeam[user] = team }
+        }
+        var teamTokensPerDay: [String: [Double]] = [:], teamRequestsPerDay: [String: [Double]] = [:]
+        var userDailyRequests: [Int32: [Double]] = [:]
+        for (key, totals) in agg.userDays {
+            let (user, _) = UsageAggregate.split(key)
+            orgTokensPerDay.append(Double(totals.tokens))
+            orgRequestsPerDay.append(Double(totals.requests))
+            if let team = userPrimaryTeam[user] {
+                teamTokensPerDay[agg.teams[team], default: []].append(Double(totals.tokens))
+                teamRequestsPerDay[agg.teams[team], default: []].append(Double(totals.requests))
+            }
+            userDailyRequests[user, default: []].append(Double(totals.requests))
+        }
+        let orgUserTokens = userTokenTotals()
+        let orgGini = gini(orgUserTokens)
+        let orgAcceptance = ratio(orgTotals.accepted, orgTotals.shown)
+        let orgLines = ratio(orgTotals.linesAcceptedOfSuggested, orgTotals.linesSuggested)
+
+        // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
+        var regularUsers = Set<Int32>()
+        for (user, unsorted) in userDailyRequests where unsorted.count >= 10 {
+            let daily = unsorted.sorted()
+            if let mean = mean(daily), mean > 0 {
+                let variance = daily.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(daily.count)
+                if variance.squareRoot() / mean < 0.1 { regularUsers.insert(user) }
+            }
+        }
+
+        // Teams.
+        var teams: [TeamFigures] = []
+        for team in sortedTeams {
+            let slug = slugify(team)
+            let totals = teamTotals[team] ?? Totals()
+            let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
+            let count = headcount(team)
+            let teamValue = values[team].map { weeks in weeks.keys.sorted().reduce(0) { $0 + weeks[$1]! } }
+            var figures = TeamFigures(
+                team: team, slug: slug, suppressed: suppressed[team] != nil, reason: suppressed[team],
+                headcount: count, activeUsers: active,
+                adoptionRate: count.flatMap { $0 > 0 ? Double(active) / Double($0) : nil } ?? (active > 0 ? 1 : nil),
+                requests: totals.requests, tokens: totals.tokens,
+                tokensPerActiveUser: active > 0 ? Double(totals.tokens) / Double(active) : nil,
+                tokensPerHead: count.flatMap { $0 > 0 ? Double(totals.tokens) / Double($0) : nil },
+                valuePerHead: teamValue.flatMap { value in count.flatMap { $0 > 0 ? value / Double($0) : nil } },
+                value: teamValue,
+                valuePer1kTokens: teamValue.flatMap { totals.tokens > 0 ? $0 / (Double(totals.tokens) / 1000) : nil },
+                costUSD: totals.costUSD,
+                costPerValue: teamValue.flatMap { $0 > 0 && totals.pricedTokens > 0 ? totals.costUSD / $0 : nil },
+                quadrant: nil, usagePercentile: nil, valuePercentile: nil,
+                inflation: Inflation(index: nil, flagged: false, signals: []),
+                acceptanceRate: ratio(totals.accepted, totals.shown),
+                acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
+                intensity: Intensity(userDays: teamTokensPerDay[team]?.count ?? 0,
+                                     tokens: Spread(teamTokensPerDay[team] ?? []), requests: Spread(teamRequestsPerDay[team] ?? [])),
+                gini: gini(teamUserTokens[team] ?? []),
+                weekly: [], retention: [], toolCount: 0)
+            if figures.headcount == nil { figures.adoptionRate = nil }
+            if !figures.suppressed {
+                figures.weekly = weeks.map { week in
+                    let cell = teamWeekCells[team]?[week]
+                    let hidden = suppressedCells.contains("\(team)|\(week)")
+                    return WeekFigures(week: week,
+                                       activeUsers: hidden ? nil : (cell?.people.count ?? 0) + groupWeekPeople(team, week),
+                                       tokens: hidden ? nil : cell?.totals.tokens ?? 0,
+                                       requests: hidden ? nil : cell?.totals.requests ?? 0,
+                                       value: hidden ? nil : values[team]?[week], headcount: headcounts.at(team, week.sunday),
+                                       partial: isPartial(week), suppressed: hidden)
+                }
+                figures.inflation = inflation(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
+                                              orgAcceptance: orgAcceptance, orgGini: orgGini,
+                                              userTokens: teamUserTokens[team] ?? [], regularUsers: regularUsers,
+                                              people: teamPeople[team] ?? [])
+            }
+            teams.append(figures)
+        }
+        assignQuadrants(&teams)
+
+        // Team-weeks for the correlation: published, with a headcount and a value.
+        var rows: [TeamWeekRow] = []
+        for team in teams where !team.suppressed {
+            for week in team.weekly where !week.suppressed {
+                guard let count = week.headcount, count > 0, let value = week.value else { continue }
+                rows.append(TeamWeekRow(team: team.team, week: week.week, headcount: count, activeUsers: week.activeUsers ?? 0,
+                                        requests: week.requests ?? 0, tokens: week.tokens ?? 0, value: value))
+            }
+        }
+        let correlation = correlate(rows)
+
+        let (tools, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
+        for index in teams.indices where !teams[index].suppressed {
+            teams[index].retention = retentionByTeam[teams[index].team] ?? []
+            teams[index].toolCount = retentionByTeam[teams[index].team]?.count ?? 0
+        }
+
+        let orgValue = valueMetric == nil ? nil : weekly.compactMap(\.value).reduceOrNil(+)
+        let tokensK = Double(orgTotals.tokens) / 1000
+        let org = OrgFigures(
+            headcount: orgHeadcount, activeUsers: orgActive,
+            adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
+            adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)" : "headcount",
+            requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
+            outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
+            costUSD: orgTotals.costUSD, costCoverage: orgTotals.tokens > 0 ? Double(orgTotals.pricedTokens) / Double(orgTotals.tokens) : nil,
+            energyKWh: Range(low: tokensK * config.whPer1kTokensLow / 1000, high: tokensK * config.whPer1kTokensHigh / 1000),
+            co2eKg: Range(low: tokensK * config.whPer1kTokensLow / 1000 * config.gridGramsCO2ePerKWh / 1000,
+                          high: tokensK * config.whPer1kTokensHigh / 1000 * config.gridGramsCO2ePerKWh / 1000),
+            correlation: correlation,
+            intensity: Intensity(userDays: orgTokensPerDay.count, tokens: Spread(orgTokensPerDay), requests: Spread(orgRequestsPerDay)),
+            gini: orgGini, top10Share: topShare(orgUserTokens),
+            acceptanceRate: orgAcceptance, acceptanceRateLines: orgLines,
+            suggestionsShown: orgTotals.shown, linesSuggested: orgTotals.linesSuggested,
+            value: orgValue, valuePer1kTokens: orgValue.flatMap { tokensK > 0 ? $0 / tokensK : nil },
+            costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil },
+            teamsFlagged: teams.filter { !$0.suppressed && $0.inflation.flagged }.count,
+            teamsSuppressed: teams.filter(\.suppressed).count)
+        if let rate = org.adoptionRate, rate > 1 {
+            throw ImpossibleFigure(diagnostics: [.error("data/headcount.csv",
+                "the organisation has \(orgActive) active people but a headcount of \(orgHeadcount ?? 0): teams in data/usage are missing from data/headcount.csv")])
+        }
+
+        let publishedTeams = Set(teams.filter { !$0.suppressed }.map(\.team))
+        let feedback = FeedbackAnalysis(config: config, floor: floor, publishedTeams: publishedTeams, suppressedTeams: Set(suppressed.keys))
+            .analyze(inputs.feedback)
+        let sprawl = sprawlFigures(tools: tools, teams: teams)
+
+        let coverage = Coverage(
+            daysInPeriod: to - from + 1,
+            daysWithData: agg.daysWithData.filter { $0 >= from.index && $0 <= to.index }.count,
+            teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil && suppressed[$0] == nil },
+            toolsWithoutPrices: agg.tools.names.filter { name in (agg.toolTotals[agg.tools.lookup(name)!]?.pricedTokens ?? 0) < (agg.toolTotals[agg.tools.lookup(name)!]?.tokens ?? 0) }.sorted(),
+            partialLastWeek: weeks.last.flatMap { $0.sunday > to ? $0 : nil },
+            partialFirstWeek: weeks.first.flatMap { $0.monday < from ? $0 : nil },
+            rowsRead: usage.rowsRead + inputs.rowsRead, rowsRejected: usage.rowsRejected + inputs.rowsRejected,
+            rowsOutsidePeriod: agg.rowsOutsidePeriod, unmatchedIdentities: usage.unmatchedIdentities,
+            issues: inputs.diagnostics + usage.diagnostics,
+            files: inputs.files + usage.files,
+            teamsWithoutValue: valueMetric == nil ? [] : teams.filter { !$0.suppressed && $0.value == nil }.map(\.team))
+
+        return ReportModel(
+            title: config.title, organisation: config.organisation, period: (from, to), minGroupSize: floor,
+            valueMetric: valueMetric, org: org, teams: teams, tools: tools, weekly: weekly, teamWeeks: rows,
+            feedback: feedback, sprawl: sprawl, cohorts: cohorts, coverage: coverage,
+            methodology: Methodology.describe(config: config, valueMetric: valueMetric, floor: floor),
+            reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, flagThreshold: config.flagThreshold)
+    }
+
+    func groupWeekPeople(_ team: String, _ week: Week) -> Int {
+        guard let id = aggregate.teams.lookup(team) else { return 0 }
+        var most = 0
+        for offset in 0..<7 {
+            most = max(most, aggregate.groupActive[UsageAggregate.key(id, (week.monday + offset).index)] ?? 0)
+        }
+        return most
+    }
+
+    func orgHeadcountAt(_ week: Week) -> Int? {
+        headcounts.teams.isEmpty ? nil : headcounts.teams.compactMap { headcounts.at($0, week.sunday) }.reduce(0, +)
+    }
+
+    func isPartial(_ week: Week) -> Bool { week.monday < from || week.sunday > to }
+
+    /// Tokens per person over the period, across teams.
+    func userTokenTotals() -> [Double] {
+        var perUser: [Int32: Int64] = [:]
+        for (key, tokens) in aggregate.userTeamTokens { perUser[UsageAggregate.split(key).0, default: 0] += tokens }
+        return perUser.values.map(Double.init)
+    }
+
+    func correlate(_ rows: [TeamWeekRow]) -> Correlation {
+        let x = rows.map(\.usagePerHead), y = rows.map(\.valuePerHead)
+        let seed = config.seed
+        let spearmanEstimate = bootstrapPaired(x, y, seed: seed, statistic: spearman)
+        let pearsonEstimate = bootstrapPaired(x, y, seed: seed &+ 1, statistic: pearson)
+        let positive = rows.filter { $0.usagePerHead > 0 }
+        let fit = LinearFit(x: positive.map { log($0.usagePerHead) }, y: positive.map(\.valuePerHead))
+        return Correlation(spearman: spearmanEstimate, pearson: pearsonEstimate, n: rows.count,
+                           slope: fit?.slope, slopeStandardError: fit?.slopeStandardError)
+    }
+
+    /// Percentile ranks of usage per head and value per head among published teams that have
+    /// both; "high" is at or above the median team.
+    func assignQuadrants(_ teams: inout [TeamFigures]) {
+        let eligible = teams.indices.filter { !teams[$0].suppressed && teams[$0].tokensPerHead != nil && teams[$0].valuePerHead != nil }
+        guard eligible.count >= 2 else { return }
+        let usageRanks = averageRanks(eligible.map { teams[$0].tokensPerHead! })
+        let valueRanks = averageRanks(eligible.map { teams[$0].valuePerHead! })
+        let n = Double(eligible.count)
+        for (position, index) in eligible.enumerated() {
+            let usage = (usageRanks[position] - 1) / (n - 1)
+            let value = (valueRanks[position] - 1) / (n - 1)
+            teams[index].usagePercentile = usage
+            teams[index].valuePercentile = value
+            switch (usage >= 0.5, value >= 0.5) {
+            case (true, true): teams[index].quadrant = .productive
+            case (true, false): teams[index].quadrant = .inflated
+            case (false, true): teams[index].quadrant = .untapped
+            case (false, false): teams[index].quadrant = .low
+            }
+        }
+    }
+}
+
+func ratio(_ numerator: Int64, _ denominator: Int64) -> Double? {
+    denominator > 0 ? Double(numerator) / Double(denominator) : nil
+}
+
+extension Sequence {
+    func reduceOrNil(_ combine: (Element, Element) -> Element) -> Element? {
+        var iterator = makeIterator()
+        guard var result = iterator.next() else { return nil }
+        while let next = iterator.next() { result = combine(result, next) }
+        return result
+    }
+}

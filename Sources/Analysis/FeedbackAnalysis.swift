@@ -1,0 +1,160 @@
+import Dataset
+import Foundation
+import Stats
+
+/// Themes, scores, sentiment and sampled quotes from the feedback documents (DESIGN §4).
+struct FeedbackAnalysis {
+    let config: ReportConfig
+    let floor: Int
+    let publishedTeams: Set<String>
+    let suppressedTeams: Set<String>
+
+    /// A small sentiment lexicon: words that lean positive or negative in workplace feedback
+    /// about tools. A document's sentiment is the sign of (positive − negative) word matches.
+    static let positiveWords: Set<String> = [
+        "helpful", "useful", "saves", "saved", "faster", "easier", "great", "good", "love", "like", "better",
+        "productive", "valuable", "improved", "improves", "enjoy", "clear", "quick", "works", "excellent", "happy",
+        "confident", "accurate", "reliable",
+    ]
+    static let negativeWords: Set<String> = [
+        "useless", "waste", "wasted", "slow", "slower", "frustrating", "frustrated", "forced", "pressure", "pressured",
+        "mandate", "mandated", "quota", "worse", "bad", "broken", "wrong", "confusing", "annoying", "hate", "stress",
+        "stressful", "anxious", "pointless", "fake", "inflate", "inflated", "gaming", "surveillance", "unreliable",
+        "hallucinate", "hallucinates", "hallucinated", "hard", "difficult",
+    ]
+
+    func sentiment(_ text: String) -> Int {
+        var score = 0
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) {
+            if Self.positiveWords.contains(String(word)) { score += 1 }
+            if Self.negativeWords.contains(String(word)) { score -= 1 }
+        }
+        return score
+    }
+
+    func themes(of text: String) -> [String] {
+        let lower = text.lowercased()
+        return config.themes.filter { theme in theme.phrases.contains { lower.contains($0.lowercased()) } }.map(\.name)
+    }
+
+    func analyze(_ unsorted: [FeedbackDocument]) -> FeedbackFigures {
+        // A fixed order whatever the order the files were listed in.
+        let documents = unsorted.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        let total = documents.count
+        let themed = documents.map { themes(of: $0.text + " " + ($0.title ?? "")) }
+        let sentiments = documents.map { sentiment($0.text) }
+
+        var themeCounts: [ThemeCount] = []
+        for theme in config.themes {
+            let count = themed.filter { $0.contains(theme.name) }.count
+            themeCounts.append(ThemeCount(theme: theme.name, count: count, share: total > 0 ? Double(count) / Double(total) : 0))
+        }
+
+        // Theme counts per team, for teams published and with enough documents.
+        var byTeam: [TeamThemes] = []
+        let teamsWithDocs = Set(documents.compactMap(\.team)).sorted()
+        for team in teamsWithDocs {
+            let indices = documents.indices.filter { documents[$0].team == team }
+            let hidden = !publishedTeams.contains(team) || Privacy.isSmall(indices.count, floor: floor)
+            let counts = config.themes.map { theme -> ThemeCount in
+                let count = indices.filter { themed[$0].contains(theme.name) }.count
+                return ThemeCount(theme: theme.name, count: count, share: Double(count) / Double(indices.count))
+            }
+            byTeam.append(TeamThemes(team: hidden ? "" : team, documents: indices.count, suppressed: hidden, themes: hidden ? [] : counts))
+        }
+        byTeam = byTeam.filter { !$0.suppressed }
+
+        // Score distributions per question, and per team where the team's answers reach the floor.
+        var questions: [String] = []
+        for document in documents { for score in document.scores where !questions.contains(score.question) { questions.append(score.question) } }
+        var scores: [ScoreDistribution] = []
+        for question in questions {
+            var counts = [Int](repeating: 0, count: 5)
+            var perTeam: [String: [Int]] = [:]
+            for document in documents {
+                guard let score = document.scores.first(where: { $0.question == question }) else { continue }
+                counts[score.value - 1] += 1
+                if let team = document.team { perTeam[team, default: [Int](repeating: 0, count: 5)][score.value - 1] += 1 }
+            }
+            let n = counts.reduce(0, +)
+            let mean = n > 0 ? Double(zip(1...5, counts).reduce(0) { $0 + $1.0 * $1.1 }) / Double(n) : nil
+            let teams = perTeam.keys.sorted().filter { publishedTeams.contains($0) && !Privacy.isSmall(perTeam[$0]!.reduce(0, +), floor: floor) }
+            scores.append(ScoreDistribution(question: question, counts: counts, n: n, mean: mean,
+                                            byTeam: teams.map { ($0, perTeam[$0]!) }))
+        }
+
+        let positive = sentiments.filter { $0 > 0 }.count
+        let negative = sentiments.filter { $0 < 0 }.count
+
+        // Quotes: one per stratum (first theme × sentiment), drawn with a seeded generator.
+        // Documents from suppressed teams are not quoted; letters have their own pages.
+        var strata: [String: [Int]] = [:]
+        for index in documents.indices {
+            let document = documents[index]
+            if let team = document.team, suppressedTeams.contains(team) { continue }
+            guard document.channel != .letter else { continue }
+            let text = plainText(document.text)
+            guard text.count >= 20 else { continue }
+            let theme = themed[index].first ?? "other"
+            let mood = sentiments[index] > 0 ? "positive" : sentiments[index] < 0 ? "negative" : "neutral"
+            strata["\(theme)|\(mood)", default: []].append(index)
+        }
+        var quotes: [Quote] = []
+        for key in strata.keys.sorted() {
+            let members = strata[key]!
+            var generator = SplitMix64(seed: config.seed ^ stableHash(key))
+            let pick = members[generator.below(members.count)]
+            let parts = key.split(separator: "|").map(String.init)
+            quotes.append(Quote(text: excerpt(redact(plainText(documents[pick].text))), theme: parts[0], sentiment: parts[1],
+                                standsFor: members.count, channel: documents[pick].channel.rawValue, date: documents[pick].date))
+        }
+        quotes.sort { ($0.standsFor, $1.theme) > ($1.standsFor, $0.theme) }
+
+        // Letters, redacted, each with a page.
+        var letters: [Letter] = []
+        var used = Set<String>()
+        for document in documents where document.channel == .letter {
+            let base = slugify(document.title ?? (document.file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: ""))
+            var slug = base, counter = 2
+            while used.contains(slug) { slug = "\(base)-\(counter)"; counter += 1 }
+            used.insert(slug)
+            let team = document.team.flatMap { publishedTeams.contains($0) ? $0 : nil }
+            letters.append(Letter(slug: slug, title: redact(document.title ?? "Letter of \(document.date?.readable ?? "undated")"),
+                                  date: document.date, team: team, body: redact(document.text), file: document.file, bodyLine: document.textLine))
+        }
+
+        return FeedbackFigures(documents: total, themes: themeCounts, scores: scores,
+                               netSentiment: total > 0 ? Double(positive - negative) / Double(total) * 100 : nil,
+                               positive: positive, negative: negative, neutral: total - positive - negative,
+                               quotes: quotes, letters: letters, byTeam: byTeam)
+    }
+
+    /// Removes e-mail addresses, @handles and the configured patterns.
+    func redact(_ text: String) -> String {
+        var result = text
+        let patterns = [#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#, #"(?<![A-Za-z0-9_])@[A-Za-z0-9_][A-Za-z0-9_.-]*"#] + config.redact
+        for pattern in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "[redacted]")
+        }
+        return result
+    }
+
+    /// Markdown reduced to its words for a quote: no markup, one line.
+    func plainText(_ markdown: String) -> String {
+        var text = markdown
+        for pattern in [#"<[^>]*>"#, #"!\[[^\]]*\]\([^)]*\)"#, #"\[([^\]]*)\]\([^)]*\)"#, #"[*_`#>]+"#] {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+            text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                                  withTemplate: pattern.contains("([^\\]]*)") ? "$1" : " ")
+        }
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// At most about 280 characters, cut at a word.
+    func excerpt(_ text: String) -> String {
+        guard text.count > 280 else { return text }
+        let cut = text.prefix(280)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + " …"
+    }
+}

@@ -1,0 +1,46 @@
+/// Names to small integers, so aggregates are keyed by numbers rather than strings.
+struct Interner {
+    private(set) var names: [String] = []
+    private var ids: [String: Int32] = [:]
+
+    mutating func id(_ name: String) -> Int32 {
+        if let id = ids[name] { return id }
+        let id = Int32(names.count)
+        names.append(name)
+        ids[name] = id
+        return id
+    }
+
+    func lookup(_ name: String) -> Int32? { ids[name] }
+    var count: Int { names.count }
+    subscript(id: Int32) -> String { names[Int(id)] }
+}
+
+/// A fixed-size distinct counter (HyperLogLog, Flajolet et al. 2007, with the small-range
+/// linear-counting correction). 4,096 registers: about 1.6 % standard error, 4 KiB per team,
+/// whatever the number of rows; the result does not depend on the order of the inputs.
+struct DistinctCounter {
+    private var registers = [UInt8](repeating: 0, count: 4096)
+
+    mutating func insert(_ hash: UInt64) {
+        let index = Int(hash >> 52)
+        let rest = (hash << 12) | (1 << 11)
+        let rank = UInt8(rest.leadingZeroBitCount + 1)
+        if rank > registers[index] { registers[index] = rank }
+    }
+
+    var estimate: Double {
+        let m = Double(registers.count)
+        var sum = 0.0
+        var zeros = 0
+        for register in registers {
+            sum += 1 / Double(1 << Int(register))
+            if register == 0 { zeros += 1 }
+        }
+        let raw = 0.7213 / (1 + 1.079 / m) * m * m / sum
+        if raw <= 2.5 * m && zeros > 0 { return m * log(m / Double(zeros)) }
+        return raw
+    }
+}
+
+import Foundation

@@ -1,0 +1,69 @@
+import Dataset
+
+/// Every formula, threshold, weight and factor the report used, for the methodology page.
+public struct Methodology: Sendable {
+    public struct Entry: Sendable {
+        public var name: String
+        public var formula: String
+        public var parameters: [(String, String)]
+    }
+    public struct Section: Sendable {
+        public var title: String
+        public var entries: [Entry]
+    }
+    public var sections: [Section]
+
+    static func describe(config: ReportConfig, valueMetric: String?, floor: Int) -> Methodology {
+        func weight(_ name: String) -> String { String(format: "%g", config.weights[name] ?? 1) }
+        let review = config.reviewDates.map(\.description).joined(separator: ", ")
+        return Methodology(sections: [
+            Section(title: "Adoption and usage", entries: [
+                Entry(name: "Active person", formula: "someone with at least one request in the period (in a week: in that week)", parameters: []),
+                Entry(name: "Adoption rate", formula: "active people ÷ headcount; where no headcount is given, ÷ people seen in the usage data (said beside the figure)", parameters: []),
+                Entry(name: "Tokens", formula: "input_tokens + output_tokens; cached tokens are the cache-read part of input and are reported on their own", parameters: []),
+                Entry(name: "Intensity", formula: "tokens and requests per active person-day: median, 90th and 99th percentile (linear interpolation between order statistics, numpy's default)", parameters: []),
+                Entry(name: "Gini coefficient", formula: "G = Σᵢ Σⱼ |xᵢ − xⱼ| ÷ (2 n² μ) over people's tokens in the period", parameters: []),
+                Entry(name: "Top 10 % share", formula: "tokens of the ⌈n/10⌉ heaviest users ÷ all tokens", parameters: []),
+                Entry(name: "Acceptance", formula: "accepted ÷ shown summed over rows (a ratio of sums, never a mean of daily rates), by count and separately by lines (lines accepted ÷ lines suggested)", parameters: []),
+                Entry(name: "Group rows", formula: "rows from aggregate-only sources count their active_users; a team's people from such rows is the largest daily count", parameters: []),
+            ]),
+            Section(title: "Value", entries: [
+                Entry(name: "Value", formula: "the outcome metric summed per team and ISO week (dates are assigned to their ISO week)", parameters: [("metric", valueMetric ?? "none configured")]),
+                Entry(name: "Value per head", formula: "value ÷ headcount of the team in that week", parameters: []),
+                Entry(name: "Value per 1k tokens", formula: "value ÷ (tokens ÷ 1000)", parameters: []),
+                Entry(name: "Cost per unit of value", formula: "cost ÷ value", parameters: []),
+                Entry(name: "Adoption versus value", formula: "Spearman's ρ (average ranks for ties) and Pearson's r across published team-weeks with a headcount and a value, between tokens per head and value per head; 95 % percentile-bootstrap intervals from 2,000 resamples of the team-weeks; OLS slope of value per head on ln(tokens per head). An association, not a cause.", parameters: [("bootstrap seed", String(config.seed))]),
+                Entry(name: "Quadrants", formula: "each published team's percentile rank of tokens per head and of value per head; high = at or above the median team: productive (high, high), inflated (high usage, low value), untapped (low usage, high value), low (low, low)", parameters: []),
+            ]),
+            Section(title: "Inflation signals", entries: [
+                Entry(name: "Decoupling", formula: "s = clamp((ln(U₂/U₁) − ln(V₂/V₁)) ÷ ln 4, 0, 1), U and V the mean weekly tokens and value per head in the first and second half of the full weeks", parameters: [("weight", weight("decoupling"))]),
+                Entry(name: "Review spike", formula: "s = clamp((r − 1) ÷ 2, 0, 1), r the largest ratio of mean daily tokens in the window before a review date to the mean of the 28 days before the window", parameters: [("review dates", review.isEmpty ? "none" : review), ("window", "\(config.reviewWindowDays) days"), ("weight", weight("review_spike"))]),
+                Entry(name: "Low-value share", formula: "s = min(1, 2 × tokens in low-value categories ÷ tokens)", parameters: [("categories", config.lowValueCategories.joined(separator: ", ")), ("weight", weight("low_value_share"))]),
+                Entry(name: "Low acceptance", formula: "s = clamp((a_org − a_team) ÷ a_org, 0, 1), a the acceptance rate by count", parameters: [("weight", weight("low_acceptance"))]),
+                Entry(name: "Repetition", formula: "s = max(share of prompt rows repeating an earlier (person, prompt_hash) pair, share of people with machine-regular daily volume: ≥ 10 active days and a coefficient of variation of daily requests below 0.1). Distinct pairs are counted with HyperLogLog (4,096 registers, about 1.6 % error)", parameters: [("weight", weight("repetition"))]),
+                Entry(name: "Automation share", formula: "s = min(1, 2 × tokens of automated calls ÷ tokens)", parameters: [("weight", weight("automation_share"))]),
+                Entry(name: "Concentration", formula: "s = clamp((G_team − G_org) ÷ (1 − G_org), 0, 1)", parameters: [("weight", weight("concentration"))]),
+                Entry(name: "Inflation index", formula: "Σ wᵢ sᵢ ÷ Σ wᵢ over the signals that could be computed for the team; flagged at or above the threshold. A flag is a risk to look at, not a verdict; no signal measures volume itself.", parameters: [("threshold", String(format: "%g", config.flagThreshold))]),
+            ]),
+            Section(title: "Retention and sprawl", entries: [
+                Entry(name: "Funnel", formula: "tried: ≥ 1 active day; returned: active in ≥ 2 distinct ISO weeks; sustained: active in ≥ half the weeks from the week of first use to the period's end, over ≥ 4 weeks", parameters: []),
+                Entry(name: "Days to second use", formula: "median over people with a second active day of the days between first and second active day", parameters: []),
+                Entry(name: "Cohorts", formula: "people by ISO week of first use of any tool; share active k = 1…8 weeks later", parameters: []),
+                Entry(name: "Team overlap", formula: "Jaccard index |A ∩ B| ÷ |A ∪ B| of the tool sets of two published teams", parameters: []),
+            ]),
+            Section(title: "Feedback", entries: [
+                Entry(name: "Themes", formula: "a document counts for a theme when it contains any of the theme's phrases (case-insensitive); share = documents with the theme ÷ all documents", parameters: config.themes.map { ($0.name, $0.phrases.joined(separator: ", ")) }),
+                Entry(name: "Net sentiment", formula: "(documents with more positive than negative lexicon words − documents with more negative) ÷ documents × 100", parameters: []),
+                Entry(name: "Quotes", formula: "documents are grouped by first theme × sentiment; one quote per group is drawn with a seeded generator; each quote says how many documents its group holds. E-mail addresses, @handles and configured patterns are replaced by [redacted].", parameters: [("seed", String(config.seed)), ("patterns", config.redact.joined(separator: " "))]),
+            ]),
+            Section(title: "Cost and climate", entries: [
+                Entry(name: "Cost", formula: "cost_usd where a row has it, else input tokens ÷ 1000 × input price + output tokens ÷ 1000 × output price from data/tools.csv or report.yml", parameters: []),
+                Entry(name: "Energy", formula: "tokens ÷ 1000 × Wh per 1k tokens, as a range", parameters: [("Wh per 1k tokens", String(format: "%g–%g", config.whPer1kTokensLow, config.whPer1kTokensHigh))]),
+                Entry(name: "CO₂e", formula: "energy × grid intensity", parameters: [("grid", String(format: "%g g CO₂e per kWh", config.gridGramsCO2ePerKWh))]),
+            ]),
+            Section(title: "Privacy", entries: [
+                Entry(name: "Privacy floor", formula: "a team, team-week, tool, cohort, team's feedback or score breakdown about fewer people than the floor is suppressed everywhere (pages, charts, CSV, JSON); when exactly one cell with data is suppressed among cells that add up to a published total, the smallest other cell is suppressed too (complementary suppression). A team whose headcount is below the floor, or with fewer active people than the floor, is suppressed. No user id is written anywhere.", parameters: [("min_group_size", String(floor))]),
+            ]),
+        ])
+    }
+}

@@ -1,0 +1,271 @@
+import Dataset
+import Stats
+
+/// Every figure of the report, computed once; the site and `data/report.json` only present it.
+/// No user id is held here: people appear only as counts.
+public struct ReportModel: Sendable {
+    public var title: String
+    public var organisation: String?
+    public var period: (from: Day, to: Day)
+    public var minGroupSize: Int
+    public var valueMetric: String?
+    public var org: OrgFigures
+    public var teams: [TeamFigures]
+    public var tools: [ToolFigures]
+    public var weekly: [WeekFigures]
+    /// Unsuppressed team-weeks with a headcount and a value: the rows of the correlation.
+    public var teamWeeks: [TeamWeekRow]
+    public var feedback: FeedbackFigures
+    public var sprawl: SprawlFigures
+    public var cohorts: [CohortRow]
+    public var coverage: Coverage
+    public var methodology: Methodology
+    public var reviewDates: [Day]
+    public var flagThreshold: Double
+}
+
+public struct OrgFigures: Sendable {
+    public var headcount: Int?
+    public var activeUsers: Int
+    /// Active ÷ headcount, or ÷ people seen when no headcount is known (`adoptionDenominator`).
+    public var adoptionRate: Double?
+    public var adoptionDenominator: String
+    public var requests: Int64
+    public var tokens: Int64
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var cachedTokens: Int64
+    public var costUSD: Double
+    /// Share of tokens whose cost is known (from `cost_usd` or a price).
+    public var costCoverage: Double?
+    public var energyKWh: Range
+    public var co2eKg: Range
+    public var correlation: Correlation
+    public var intensity: Intensity
+    public var gini: Double?
+    public var top10Share: Double?
+    public var acceptanceRate: Double?
+    public var acceptanceRateLines: Double?
+    public var suggestionsShown: Int64
+    public var linesSuggested: Int64
+    public var value: Double?
+    public var valuePer1kTokens: Double?
+    public var costPerValue: Double?
+    public var teamsFlagged: Int
+    public var teamsSuppressed: Int
+}
+
+public struct Range: Sendable, Equatable {
+    public var low: Double
+    public var high: Double
+}
+
+public struct Correlation: Sendable {
+    public var spearman: Estimate?
+    public var pearson: Estimate?
+    public var n: Int
+    /// OLS of value per head on ln(usage per head).
+    public var slope: Double?
+    public var slopeStandardError: Double?
+}
+
+/// Per active user-day distributions.
+public struct Intensity: Sendable {
+    public var userDays: Int
+    public var tokens: Spread?
+    public var requests: Spread?
+}
+
+public struct TeamFigures: Sendable {
+    public var team: String
+    public var slug: String
+    public var suppressed: Bool
+    public var reason: String?
+    public var headcount: Int?
+    public var activeUsers: Int
+    public var adoptionRate: Double?
+    public var requests: Int64
+    public var tokens: Int64
+    public var tokensPerActiveUser: Double?
+    public var tokensPerHead: Double?
+    public var valuePerHead: Double?
+    public var value: Double?
+    public var valuePer1kTokens: Double?
+    public var costUSD: Double
+    public var costPerValue: Double?
+    public var quadrant: Quadrant?
+    public var usagePercentile: Double?
+    public var valuePercentile: Double?
+    public var inflation: Inflation
+    public var acceptanceRate: Double?
+    public var acceptanceRateLines: Double?
+    public var intensity: Intensity
+    public var gini: Double?
+    public var weekly: [WeekFigures]
+    public var retention: [RetentionFigures]
+    public var toolCount: Int
+}
+
+public enum Quadrant: String, Sendable, CaseIterable {
+    case productive, inflated, untapped, low
+}
+
+public struct Inflation: Sendable {
+    public var index: Double?
+    public var flagged: Bool
+    public var signals: [Signal]
+}
+
+public struct Signal: Sendable {
+    public var name: String
+    /// 0…1, nil when it cannot be computed for this team (said in `evidence`).
+    public var value: Double?
+    public var weight: Double
+    public var evidence: String
+}
+
+public struct ToolFigures: Sendable {
+    public var tool: String
+    public var slug: String
+    public var capability: String
+    public var vendor: String?
+    public var suppressed: Bool
+    public var activeUsers: Int
+    public var tokens: Int64
+    public var requests: Int64
+    public var costUSD: Double
+    public var priced: Bool
+    public var acceptanceRate: Double?
+    public var suggestionsShown: Int64
+    public var acceptanceRateLines: Double?
+    public var linesSuggested: Int64
+    public var linesAccepted: Int64
+    public var seats: Int?
+    public var retention: RetentionFigures
+    public var weekly: [WeekFigures]
+    public var teamsUsing: Int
+}
+
+public struct RetentionFigures: Sendable {
+    public var tool: String
+    public var tried: Int
+    public var returned: Int
+    public var sustained: Int
+    public var medianDaysToSecondUse: Double?
+    public var suppressed: Bool
+}
+
+public struct WeekFigures: Sendable {
+    public var week: Week
+    public var activeUsers: Int?
+    public var tokens: Int64?
+    public var requests: Int64?
+    public var value: Double?
+    public var headcount: Int?
+    /// The week is cut by the period's start or end.
+    public var partial: Bool
+    public var suppressed: Bool
+}
+
+public struct TeamWeekRow: Sendable {
+    public var team: String
+    public var week: Week
+    public var headcount: Int
+    public var activeUsers: Int
+    public var requests: Int64
+    public var tokens: Int64
+    public var value: Double
+    public var usagePerHead: Double { Double(tokens) / Double(headcount) }
+    public var valuePerHead: Double { value / Double(headcount) }
+}
+
+public struct CohortRow: Sendable {
+    public var week: Week
+    public var size: Int
+    /// Share of the cohort active k weeks after its first week, k = 1…; nil past the period.
+    public var retained: [Double?]
+}
+
+public struct Coverage: Sendable {
+    public var daysInPeriod: Int
+    public var daysWithData: Int
+    public var teamsWithoutHeadcount: [String]
+    public var toolsWithoutPrices: [String]
+    public var partialLastWeek: Week?
+    public var partialFirstWeek: Week?
+    public var rowsRead: Int
+    public var rowsRejected: Int
+    public var rowsOutsidePeriod: Int
+    public var unmatchedIdentities: Int
+    public var issues: [Diagnostic]
+    public var files: [InputFile]
+    public var teamsWithoutValue: [String]
+}
+
+public struct FeedbackFigures: Sendable {
+    public var documents: Int
+    public var themes: [ThemeCount]
+    public var scores: [ScoreDistribution]
+    public var netSentiment: Double?
+    public var positive: Int
+    public var negative: Int
+    public var neutral: Int
+    public var quotes: [Quote]
+    public var letters: [Letter]
+    public var byTeam: [TeamThemes]
+}
+
+public struct ThemeCount: Sendable {
+    public var theme: String
+    public var count: Int
+    public var share: Double
+}
+
+public struct ScoreDistribution: Sendable {
+    public var question: String
+    /// Counts of 1…5.
+    public var counts: [Int]
+    public var n: Int
+    public var mean: Double?
+    public var byTeam: [(team: String, counts: [Int])]
+}
+
+public struct TeamThemes: Sendable {
+    public var team: String
+    public var documents: Int
+    public var suppressed: Bool
+    public var themes: [ThemeCount]
+}
+
+public struct Quote: Sendable {
+    public var text: String
+    public var theme: String
+    public var sentiment: String
+    /// How many documents of this stratum the quote stands for.
+    public var standsFor: Int
+    public var channel: String
+    public var date: Day?
+}
+
+public struct Letter: Sendable {
+    public var slug: String
+    public var title: String
+    public var date: Day?
+    public var team: String?
+    /// Markdown, redacted.
+    public var body: String
+    public var file: String
+    public var bodyLine: Int
+}
+
+public struct SprawlFigures: Sendable {
+    public var capabilities: [(capability: String, tools: [String])]
+    public var toolsBelowFloor: Int
+    public var toolsBelowFloorNames: [String]
+    /// Jaccard similarity of tool sets between published teams.
+    public var overlap: [(a: String, b: String, jaccard: Double)]
+    public var medianToolsPerPerson: Double?
+    /// People using two or more tools of the same capability.
+    public var peopleWithOverlappingTools: Int
+    public var peopleUsingTools: Int
+}

@@ -1,0 +1,154 @@
+import Dataset
+import Stats
+
+/// Tools, the tried → returned → sustained funnel, and weekly cohorts (DESIGN §4).
+///
+/// - tried: at least one active day with the tool in the period;
+/// - returned: active in at least two distinct ISO weeks;
+/// - sustained: active in at least half of the ISO weeks from the week of first use to the
+///   period's last week, when that span is at least four weeks.
+/// Median days to second use: over the people with a second active day, the days between
+/// their first and second active day.
+extension Context {
+    func funnel(_ traces: [AdoptionTrace], tool: String) -> RetentionFigures {
+        var returned = 0, sustained = 0
+        var gaps: [Double] = []
+        let lastWeek = to.week
+        for trace in traces {
+            if trace.weeks.count >= 2 { returned += 1 }
+            let span = (lastWeek - Week(monday: trace.first.week.monday)) + 1
+            if span >= 4 && trace.weeks.count * 2 >= span { sustained += 1 }
+            if trace.second.index != .max { gaps.append(Double(trace.second - trace.first)) }
+        }
+        return RetentionFigures(tool: tool, tried: traces.count, returned: returned, sustained: sustained,
+                                medianDaysToSecondUse: median(gaps), suppressed: Privacy.isSmall(traces.count, floor: floor))
+    }
+
+    func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [RetentionFigures]], [CohortRow]) {
+        let agg = aggregate
+        // Traces merged per (user, tool) for tool figures, and per (team, tool) for teams.
+        var byUserTool: [UInt64: AdoptionTrace] = [:]
+        var byTeamTool: [UInt64: [AdoptionTrace]] = [:]
+        var byUser: [Int32: AdoptionTrace] = [:]
+        for (key, trace) in agg.adoption {
+            let userTool = UsageAggregate.key(key.user, key.tool)
+            byUserTool[userTool] = merge(byUserTool[userTool], trace)
+            byTeamTool[UsageAggregate.key(key.team, key.tool), default: []].append(trace)
+            byUser[key.user] = merge(byUser[key.user], trace)
+        }
+        var toolTraces: [Int32: [AdoptionTrace]] = [:]
+        var toolTeams: [Int32: Set<Int32>] = [:]
+        for (key, trace) in byUserTool { toolTraces[UsageAggregate.split(key).1, default: []].append(trace) }
+        for key in byTeamTool.keys {
+            let (team, tool) = UsageAggregate.split(key)
+            toolTeams[tool, default: []].insert(team)
+        }
+        let info = Dictionary(inputs.tools.map { ($0.tool, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var tools: [ToolFigures] = []
+        for name in agg.tools.names.sorted() {
+            let id = agg.tools.lookup(name)!
+            let totals = agg.toolTotals[id] ?? Totals()
+            let traces = toolTraces[id] ?? []
+            var groupPeople = 0
+            for (key, count) in agg.toolGroupActive where UsageAggregate.split(key).0 == id { groupPeople = max(groupPeople, count) }
+            let active = traces.count + groupPeople
+            let weekly: [WeekFigures] = weeks.map { week in
+                let cell = agg.toolWeeks[UsageAggregate.key(id, week.monday.index)]
+                return WeekFigures(week: week, activeUsers: cell?.people.count ?? 0, tokens: cell?.totals.tokens ?? 0,
+                                   requests: cell?.totals.requests ?? 0, value: nil, headcount: nil,
+                                   partial: isPartial(week), suppressed: false)
+            }
+            tools.append(ToolFigures(
+                tool: name, slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
+                suppressed: Privacy.isSmall(active, floor: floor), activeUsers: active, tokens: totals.tokens,
+                requests: totals.requests, costUSD: totals.costUSD, priced: totals.pricedTokens >= totals.tokens,
+                acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
+                acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
+                linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: nil,
+                retention: funnel(traces, tool: name), weekly: weekly, teamsUsing: toolTeams[id]?.count ?? 0))
+        }
+        // Complementary suppression across tools (their totals add up to the organisation's).
+        let cells = tools.map { Privacy.Cell(size: $0.activeUsers, hasData: $0.tokens > 0 || $0.requests > 0, suppressed: $0.suppressed) }
+        if let extra = Privacy.complementary(cells) { tools[extra].suppressed = true }
+        // Weekly tool cells below the floor are suppressed too.
+        for index in tools.indices {
+            for week in tools[index].weekly.indices where Privacy.isSmall(tools[index].weekly[week].activeUsers ?? 0, floor: floor) || tools[index].suppressed {
+                tools[index].weekly[week].suppressed = true
+                tools[index].weekly[week].activeUsers = nil
+                tools[index].weekly[week].tokens = nil
+                tools[index].weekly[week].requests = nil
+            }
+        }
+
+        var byTeam: [String: [RetentionFigures]] = [:]
+        for (key, traces) in byTeamTool {
+            let (team, tool) = UsageAggregate.split(key)
+            byTeam[agg.teams[team], default: []].append(funnel(traces, tool: agg.tools[tool]))
+        }
+        for team in byTeam.keys { byTeam[team]!.sort { $0.tool < $1.tool } }
+
+        // Weekly cohorts by week of first use of any tool.
+        var cohortMembers: [Week: [AdoptionTrace]] = [:]
+        for trace in byUser.values { cohortMembers[trace.first.week, default: []].append(trace) }
+        let lastWeek = to.week
+        var cohorts: [CohortRow] = []
+        for week in cohortMembers.keys.sorted() {
+            let members = cohortMembers[week]!
+            guard !Privacy.isSmall(members.count, floor: floor) else { continue }
+            var retained: [Double?] = []
+            for k in 1...8 {
+                let target = week + k
+                if target > lastWeek { retained.append(nil); continue }
+                let active = members.filter { $0.weeks.contains(target.monday.index) }.count
+                retained.append(Double(active) / Double(members.count))
+            }
+            cohorts.append(CohortRow(week: week, size: members.count, retained: retained))
+        }
+        return (tools, byTeam, cohorts)
+    }
+
+    func merge(_ a: AdoptionTrace?, _ b: AdoptionTrace) -> AdoptionTrace {
+        guard var merged = a else { return b }
+        merged.weeks.formUnion(b.weeks)
+        let days = [merged.first, merged.second, b.first, b.second].filter { $0.index != .max }
+        let distinct = Array(Set(days)).sorted()
+        merged.first = distinct.first ?? Day(index: .max)
+        merged.second = distinct.count > 1 ? distinct[1] : Day(index: .max)
+        return merged
+    }
+
+    /// Tools per capability, tools below the privacy floor, overlap of teams' tool sets, and
+    /// people using several tools of one capability.
+    func sprawlFigures(tools: [ToolFigures], teams: [TeamFigures]) -> SprawlFigures {
+        var capabilities: [String: [String]] = [:]
+        for tool in tools { capabilities[tool.capability, default: []].append(tool.tool) }
+        let below = tools.filter { Privacy.isSmall($0.activeUsers, floor: floor) }
+        // Jaccard of tool sets between published teams: |A ∩ B| / |A ∪ B|.
+        let published = teams.filter { !$0.suppressed && !$0.retention.isEmpty }
+        var overlap: [(a: String, b: String, jaccard: Double)] = []
+        for i in published.indices {
+            for j in published.indices where j > i {
+                let a = Set(published[i].retention.map(\.tool)), b = Set(published[j].retention.map(\.tool))
+                let union = a.union(b).count
+                if union > 0 { overlap.append((published[i].team, published[j].team, Double(a.intersection(b).count) / Double(union))) }
+            }
+        }
+        // People × tools.
+        let capabilityOf = Dictionary(tools.map { ($0.tool, $0.capability) }, uniquingKeysWith: { a, _ in a })
+        var toolsPerUser: [Int32: Set<Int32>] = [:]
+        for key in aggregate.adoption.keys { toolsPerUser[key.user, default: []].insert(key.tool) }
+        var overlapping = 0
+        var counts: [Double] = []
+        for toolsOfUser in toolsPerUser.values {
+            counts.append(Double(toolsOfUser.count))
+            let caps = toolsOfUser.map { capabilityOf[aggregate.tools[$0]] ?? "unclassified" }
+            if Set(caps).count < caps.count { overlapping += 1 }
+        }
+        return SprawlFigures(
+            capabilities: capabilities.keys.sorted().map { ($0, capabilities[$0]!.sorted()) },
+            toolsBelowFloor: below.count, toolsBelowFloorNames: below.map(\.tool).sorted(),
+            overlap: overlap.sorted { ($0.jaccard, $1.a) > ($1.jaccard, $0.a) }, medianToolsPerPerson: median(counts),
+            peopleWithOverlappingTools: overlapping, peopleUsingTools: toolsPerUser.count)
+    }
+}

@@ -1,0 +1,226 @@
+import Dataset
+import Stats
+
+/// Everything the report needs from the usage rows, accumulated one row at a time. Memory grows
+/// with people, teams, tools and days — never with the number of rows. Sums of counts are
+/// integers and cost is kept in micro-dollars, so the totals do not depend on the rows' order.
+public struct UsageAggregate {
+    public private(set) var period: (from: Day, to: Day)?
+    /// Rows outside the configured period, skipped.
+    public private(set) var rowsOutsidePeriod = 0
+    public private(set) var rowsAccepted = 0
+
+    var users = Interner()
+    var teams = Interner()
+    var tools = Interner()
+
+    /// (user, day) → tokens and requests that day, over all tools.
+    var userDays: [UInt64: Totals] = [:]
+    /// (team, week) → totals and the people active that week.
+    var teamWeeks: [UInt64: TeamWeekCell] = [:]
+    /// (team, day) → tokens, for the review-spike signal.
+    var teamDays: [UInt64: Int64] = [:]
+    /// (user, team) → tokens over the period, for concentration.
+    var userTeamTokens: [UInt64: Int64] = [:]
+    /// (user, team, tool) → first days and active weeks, for retention.
+    var adoption: [AdoptionKey: AdoptionTrace] = [:]
+    /// (tool, week) → totals and people.
+    var toolWeeks: [UInt64: TeamWeekCell] = [:]
+    /// Per tool: totals.
+    var toolTotals: [Int32: Totals] = [:]
+    /// Per team: repeated-prompt counting.
+    var teamPrompts: [Int32: PromptCounter] = [:]
+    /// Days with at least one row.
+    var daysWithData = Set<Int32>()
+    /// (team, day) → the people counted by aggregate-only group rows that day.
+    var groupActive: [UInt64: Int] = [:]
+    var toolGroupActive: [UInt64: Int] = [:]
+    let lowValue: Set<String>
+    let prices: [String: ReportConfig.Price]
+    var minDay = Day(index: .max), maxDay = Day(index: .min)
+
+    public init(config: ReportConfig, tools: [ToolInfo]) {
+        if let from = config.periodFrom, let to = config.periodTo { period = (from, to) }
+        else if let from = config.periodFrom { period = (from, Day(index: .max)) }
+        else if let to = config.periodTo { period = (Day(index: .min), to) }
+        lowValue = Set(config.lowValueCategories.map { $0.lowercased() })
+        var prices = config.prices
+        for tool in tools {
+            if let input = tool.priceInPer1k, let output = tool.priceOutPer1k {
+                prices[tool.tool] = ReportConfig.Price(inputPer1k: input, outputPer1k: output)
+            }
+        }
+        self.prices = prices
+    }
+
+    static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
+    static func split(_ key: UInt64) -> (Int32, Int32) {
+        (Int32(bitPattern: UInt32(key >> 32)), Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
+    }
+
+    /// Adds one row.
+    public mutating func add(_ row: UsageRecord) {
+        if let period, row.day < period.from || row.day > period.to {
+            rowsOutsidePeriod += 1
+            return
+        }
+        rowsAccepted += 1
+        minDay = min(minDay, row.day)
+        maxDay = max(maxDay, row.day)
+        daysWithData.insert(row.day.index)
+        let team = teams.id(row.team)
+        let tool = tools.id(row.tool)
+        let week = row.day.week.monday.index
+        var totals = Totals()
+        totals.requests = row.requests
+        totals.tokens = row.tokens
+        totals.inputTokens = row.inputTokens
+        totals.outputTokens = row.outputTokens
+        totals.cachedTokens = row.cachedTokens
+        if let shown = row.suggestionsShown {
+            totals.shown = shown
+            totals.accepted = row.suggestionsAccepted ?? 0
+            totals.rowsWithSuggestions = 1
+        }
+        if let suggested = row.linesSuggested {
+            totals.linesSuggested = suggested
+            totals.linesAcceptedOfSuggested = row.linesAccepted ?? 0
+        }
+        totals.linesAccepted = row.linesAccepted ?? 0
+        if row.automated { totals.automatedTokens = row.tokens; totals.automatedRequests = row.requests }
+        if let category = row.taskCategory, lowValue.contains(category.lowercased()) { totals.lowValueTokens = row.tokens }
+        if let cost = row.costUSD {
+            totals.costMicros = Int64((cost * 1_000_000).rounded())
+            totals.pricedTokens = row.tokens
+        } else if let price = prices[row.tool] {
+            let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
+            totals.costMicros = Int64((cost * 1_000_000).rounded())
+            totals.pricedTokens = row.tokens
+        }
+
+        teamDays[Self.key(team, row.day.index), default: 0] += row.tokens
+        teamWeeks[Self.key(team, week), default: TeamWeekCell()].totals.add(totals)
+        toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
+        toolTotals[tool, default: Totals()].add(totals)
+
+        guard let userName = row.user else {
+            // An aggregate-only group row: people counted, not identified.
+            let active = row.activeUsers ?? 0
+            groupActive[Self.key(team, row.day.index), default: 0] += active
+            toolGroupActive[Self.key(tool, row.day.index), default: 0] += active
+            return
+        }
+        let user = users.id(userName)
+        teamWeeks[Self.key(team, week)]!.people.insert(user)
+        toolWeeks[Self.key(tool, week)]!.people.insert(user)
+        userDays[Self.key(user, row.day.index), default: Totals()].addIntensity(totals)
+        userTeamTokens[Self.key(user, team), default: 0] += row.tokens
+        adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
+        if let hash = row.promptHash {
+            teamPrompts[team, default: PromptCounter()].add(user: userName, hash: hash, requests: row.requests)
+        }
+    }
+
+    /// The period the figures cover: the configured one, or the data's first to last day.
+    public var effectivePeriod: (from: Day, to: Day)? {
+        guard rowsAccepted > 0 else {
+            if let period, period.from.index != .min, period.to.index != .max { return period }
+            return nil
+        }
+        let from = period.map { $0.from.index == .min ? minDay : $0.from } ?? minDay
+        let to = period.map { $0.to.index == .max ? maxDay : $0.to } ?? maxDay
+        return (from, to)
+    }
+}
+
+/// Additive totals of usage rows.
+struct Totals {
+    var requests: Int64 = 0
+    var tokens: Int64 = 0
+    var inputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
+    var cachedTokens: Int64 = 0
+    var shown: Int64 = 0
+    var accepted: Int64 = 0
+    var rowsWithSuggestions: Int64 = 0
+    var linesSuggested: Int64 = 0
+    var linesAcceptedOfSuggested: Int64 = 0
+    var linesAccepted: Int64 = 0
+    var automatedTokens: Int64 = 0
+    var automatedRequests: Int64 = 0
+    var lowValueTokens: Int64 = 0
+    var costMicros: Int64 = 0
+    var pricedTokens: Int64 = 0
+
+    mutating func add(_ other: Totals) {
+        requests += other.requests
+        tokens += other.tokens
+        inputTokens += other.inputTokens
+        outputTokens += other.outputTokens
+        cachedTokens += other.cachedTokens
+        shown += other.shown
+        accepted += other.accepted
+        rowsWithSuggestions += other.rowsWithSuggestions
+        linesSuggested += other.linesSuggested
+        linesAcceptedOfSuggested += other.linesAcceptedOfSuggested
+        linesAccepted += other.linesAccepted
+        automatedTokens += other.automatedTokens
+        automatedRequests += other.automatedRequests
+        lowValueTokens += other.lowValueTokens
+        costMicros += other.costMicros
+        pricedTokens += other.pricedTokens
+    }
+
+    mutating func addIntensity(_ other: Totals) {
+        requests += other.requests
+        tokens += other.tokens
+    }
+
+    var costUSD: Double { Double(costMicros) / 1_000_000 }
+}
+
+struct TeamWeekCell {
+    var totals = Totals()
+    var people = Set<Int32>()
+}
+
+struct AdoptionKey: Hashable {
+    var user: Int32
+    var team: Int32
+    var tool: Int32
+}
+
+/// A person's use of one tool: the first two distinct active days and the weeks active.
+struct AdoptionTrace {
+    var first = Day(index: .max)
+    var second = Day(index: .max)
+    var weeks = Set<Int32>()
+
+    mutating func record(_ day: Day) {
+        weeks.insert(day.week.monday.index)
+        if day < first {
+            second = first
+            first = day
+        } else if day != first && day < second {
+            second = day
+        }
+    }
+}
+
+/// Repeated identical prompts in a team: requests carrying a prompt hash, and the number of
+/// distinct (person, prompt) pairs among them, counted in fixed memory.
+struct PromptCounter {
+    var rows: Int64 = 0
+    var distinct = DistinctCounter()
+
+    mutating func add(user: String, hash: String, requests: Int64) {
+        rows += 1
+        distinct.insert(Stats.stableHash(user + "\u{1F}" + hash) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Share of rows whose (person, prompt) pair was seen before: 1 − distinct ÷ rows.
+    var repeatedShare: Double? {
+        guard rows > 0 else { return nil }
+        return max(0, min(1, 1 - distinct.estimate / Double(rows)))
+    }
+}

@@ -1,0 +1,146 @@
+import Crypto
+import CZlib
+import Foundation
+
+/// A stream of bytes read in chunks, so that memory does not grow with the size of a file.
+public protocol ByteSource {
+    /// Fills `buffer` (which it may resize) with the next chunk; an empty buffer means the end.
+    mutating func read(into buffer: inout [UInt8]) throws
+}
+
+public struct ReadError: Error, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): error: \(message)" }
+}
+
+/// The bytes of a file, read with read(2) in chunks.
+public final class FileByteSource: ByteSource {
+    public static let chunkSize = 1 << 20
+    private let descriptor: Int32
+    private let path: String
+    private var hasher = SHA256()
+    /// Bytes read so far.
+    public private(set) var byteCount = 0
+
+    public init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    public func read(into buffer: inout [UInt8]) throws {
+        if buffer.count != Self.chunkSize { buffer = [UInt8](repeating: 0, count: Self.chunkSize) }
+        var count = 0
+        while true {
+            count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, Self.chunkSize) }
+            if count >= 0 || errno != EINTR { break }
+        }
+        guard count >= 0 else {
+            throw ReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        buffer.removeSubrange(count...)
+        byteCount += count
+        buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+
+    /// The SHA-256 of the bytes read so far, in hex: the file's hash once it has been read whole.
+    public var sha256: String {
+        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The inflated bytes of a gzip file (several concatenated members are read as one stream,
+/// as gzip(1) does), through zlib.
+public final class GzipByteSource: ByteSource {
+    public let file: FileByteSource
+    private let path: String
+    private var stream = z_stream()
+    private var input: [UInt8] = []
+    private var inputOffset = 0
+    private var fileEnded = false
+    /// True between the first byte of a gzip member and its end: the file must not end there.
+    private var insideMember = false
+
+    public init(path: String) throws {
+        self.path = path
+        file = try FileByteSource(path: path)
+        // 15 + 32: the largest window, and detect a gzip or zlib header automatically.
+        let status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw ReadError(path: path, message: "zlib could not start (\(status))") }
+    }
+
+    deinit { inflateEnd(&stream) }
+
+    public func read(into buffer: inout [UInt8]) throws {
+        let capacity = FileByteSource.chunkSize
+        if buffer.count != capacity { buffer = [UInt8](repeating: 0, count: capacity) }
+        var produced = 0
+        while produced == 0 {
+            if inputOffset >= input.count {
+                if fileEnded { break }
+                try file.read(into: &input)
+                inputOffset = 0
+                if input.isEmpty {
+                    fileEnded = true
+                    if insideMember {
+                        throw ReadError(path: path, message: "the gzip data ends early (truncated file)")
+                    }
+                    break
+                }
+            }
+            insideMember = true
+            let available = input.count - inputOffset
+            let offset = inputOffset
+            var remaining = 0
+            let status: Int32 = input.withUnsafeMutableBytes { inBytes in
+                buffer.withUnsafeMutableBytes { outBytes in
+                    stream.next_in = inBytes.baseAddress!.assumingMemoryBound(to: Bytef.self) + offset
+                    stream.avail_in = uInt(available)
+                    stream.next_out = outBytes.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(capacity)
+                    let result = inflate(&stream, Z_NO_FLUSH)
+                    produced = capacity - Int(stream.avail_out)
+                    remaining = Int(stream.avail_in)
+                    return result
+                }
+            }
+            inputOffset = input.count - remaining
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            case Z_STREAM_END:
+                insideMember = false
+                inflateReset(&stream)  // another member may follow
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+                throw ReadError(path: path, message: "not valid gzip data (\(reason))")
+            }
+        }
+        buffer.removeSubrange(produced...)
+    }
+}
+
+/// Opens a file as a byte source, inflating it when its name ends in `.gz`.
+public func openByteSource(path: String) throws -> ByteSource {
+    path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileByteSource(path: path)
+}
+
+/// The SHA-256 (hex) and size of a file's bytes as stored.
+public func fileDigest(path: String) throws -> (sha256: String, bytes: Int) {
+    let source = try FileByteSource(path: path)
+    var buffer: [UInt8] = []
+    repeat { try source.read(into: &buffer) } while !buffer.isEmpty
+    return (source.sha256, source.byteCount)
+}
+
+/// A keyed hash of an identity (HMAC-SHA-256, first 16 hex digits), so that Analysis can tell
+/// people apart without knowing who they are.
+public func pseudonym(_ identity: String, key: String) -> String {
+    let code = HMAC<SHA256>.authenticationCode(for: Data(identity.lowercased().utf8), using: SymmetricKey(data: Data(key.utf8)))
+    return "p" + code.prefix(8).map { String(format: "%02x", $0) }.joined()
+}

@@ -1,0 +1,208 @@
+/// RFC 4180 CSV, parsed from bytes in chunks.
+///
+/// Quoted fields, doubled quotes, embedded newlines, CRLF, LF or lone CR line ends, a UTF-8
+/// byte-order mark and a missing final newline are all accepted. Memory holds one chunk and
+/// one record, whatever the size of the file. Every record knows the physical line it starts
+/// on, so problems can be reported as `file:line`.
+
+/// One record: its fields' bytes, kept until the next record is read.
+public struct CSVRecord {
+    /// The physical line (1-based) where the record starts.
+    public internal(set) var line: Int = 0
+    /// Set when the record is malformed; its fields are then incomplete.
+    public internal(set) var problem: String?
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var ends: [Int] = []
+
+    public var count: Int { ends.count }
+
+    @inlinable
+    func range(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
+    /// The field as a string; nil when it is not valid UTF-8.
+    public func string(_ index: Int) -> String? {
+        let range = range(index)
+        return bytes.withUnsafeBufferPointer { buffer in
+            String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        }
+    }
+
+    /// The field's bytes, without copying.
+    @inlinable
+    public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let range = range(index)
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    public func isEmpty(_ index: Int) -> Bool { range(index).isEmpty }
+
+    /// True for a blank line (one empty field).
+    public var isBlank: Bool { ends.count == 1 && ends[0] == 0 && problem == nil }
+
+    mutating func reset(line: Int) {
+        self.line = line
+        problem = nil
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+}
+
+public struct CSVReader {
+    /// A field longer than this is not kept: its record is reported and skipped.
+    public var maxFieldBytes: Int
+    private var source: ByteSource
+
+    public init(source: ByteSource, maxFieldBytes: Int = 1 << 20) {
+        self.source = source
+        self.maxFieldBytes = maxFieldBytes
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    /// Calls `body` with each record in order (blank lines are skipped). A record with a
+    /// `problem` (an unterminated quote, a field over the size limit) is passed on too, so the
+    /// caller can report it at its line.
+    public mutating func forEach(_ body: (CSVRecord) throws -> Void) throws {
+        var chunk: [UInt8] = []
+        var record = CSVRecord()
+        var state = State.fieldStart
+        var line = 1
+        var pendingCR = false  // the last byte was a CR ending a line: skip a following LF
+        var firstChunk = true
+        var fieldStartOffset = 0
+        var fieldTooLong = false
+        var recordOpen = false
+        record.reset(line: 1)
+
+        @inline(__always) func finishField() {
+            let end = record.bytes.count
+            record.ends.append(end)
+        }
+
+        func finishRecord() throws {
+            finishField()
+            if fieldTooLong {
+                record.problem = "a field is longer than \(maxFieldBytes) bytes"
+            }
+            if !record.isBlank { try body(record) }
+            fieldTooLong = false
+            recordOpen = false
+        }
+
+        while true {
+            try source.read(into: &chunk)
+            if chunk.isEmpty { break }
+            var start = 0
+            if firstChunk {
+                firstChunk = false
+                if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { start = 3 }
+            }
+            try chunk.withUnsafeBufferPointer { buffer in
+                var index = start
+                let end = buffer.count
+                while index < end {
+                    let byte = buffer[index]
+                    if pendingCR {
+                        pendingCR = false
+                        if byte == 0x0A { index += 1; continue }
+                    }
+                    if !recordOpen {
+                        record.reset(line: line)
+                        recordOpen = true
+                        fieldStartOffset = 0
+                    }
+                    switch state {
+                    case .fieldStart:
+                        fieldStartOffset = record.bytes.count
+                        if byte == 0x22 {  // "
+                            state = .quoted
+                            index += 1
+                        } else {
+                            state = .unquoted
+                        }
+                    case .unquoted:
+                        // Copy the run of ordinary bytes in one go.
+                        var runEnd = index
+                        while runEnd < end {
+                            let b = buffer[runEnd]
+                            if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                            runEnd += 1
+                        }
+                        if runEnd > index {
+                            if record.bytes.count - fieldStartOffset + (runEnd - index) <= maxFieldBytes {
+                                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<runEnd]))
+                            } else {
+                                fieldTooLong = true
+                            }
+                            index = runEnd
+                        }
+                        if index < end {
+                            let b = buffer[index]
+                            index += 1
+                            if b == 0x2C {
+                                finishField()
+                                state = .fieldStart
+                            } else {
+                                line += 1
+                                if b == 0x0D { pendingCR = true }
+                                state = .fieldStart
+                                try finishRecord()
+                            }
+                        }
+                    case .quoted:
+                        var runEnd = index
+                        while runEnd < end {
+                            let b = buffer[runEnd]
+                            if b == 0x22 { break }
+                            if b == 0x0A { line += 1 }
+                            runEnd += 1
+                        }
+                        if runEnd > index {
+                            if record.bytes.count - fieldStartOffset + (runEnd - index) <= maxFieldBytes {
+                                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<runEnd]))
+                            } else {
+                                fieldTooLong = true
+                            }
+                            index = runEnd
+                        }
+                        if index < end {  // a quote
+                            index += 1
+                            state = .quoteInQuoted
+                        }
+                    case .quoteInQuoted:
+                        if byte == 0x22 {  // a doubled quote stands for one
+                            record.bytes.append(0x22)
+                            index += 1
+                            state = .quoted
+                        } else if byte == 0x2C {
+                            index += 1
+                            finishField()
+                            state = .fieldStart
+                        } else if byte == 0x0A || byte == 0x0D {
+                            index += 1
+                            line += 1
+                            if byte == 0x0D { pendingCR = true }
+                            state = .fieldStart
+                            try finishRecord()
+                        } else {
+                            // Text after a closing quote ("ab"c): keep it, as most readers do.
+                            state = .unquoted
+                        }
+                    }
+                }
+            }
+        }
+        // The end of the data.
+        if recordOpen {  // a last record without a final newline
+            if state == .quoted {
+                record.problem = "a quoted field starting on this line is never closed"
+                finishField()
+                try body(record)
+            } else {
+                try finishRecord()
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// Parsing of single field values from bytes, with a reason when they are wrong.
+
+enum FieldError: Error {
+    case message(String)
+}
+
+/// A non-negative whole number. Empty → nil. "12.0" is accepted (some exporters write floats).
+@inline(__always)
+func parseCount(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> Int64? {
+    if bytes.isEmpty { return nil }
+    var value: Int64 = 0
+    var index = 0
+    var negative = false
+    if bytes[0] == 0x2D { negative = true; index = 1 }  // -
+    else if bytes[0] == 0x2B { index = 1 }  // +
+    guard index < bytes.count else { throw FieldError.message("\(column) \"\(text(bytes))\" is not a number") }
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte >= 48 && byte <= 57 {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (plus, overflow2) = times.addingReportingOverflow(Int64(byte - 48))
+            if overflow1 || overflow2 { throw FieldError.message("\(column) \(text(bytes)) is too large") }
+            value = plus
+            index += 1
+        } else if byte == 0x2E {  // a decimal point: only zeros may follow
+            index += 1
+            while index < bytes.count, bytes[index] == 48 { index += 1 }
+            guard index == bytes.count else {
+                throw FieldError.message("\(column) \"\(text(bytes))\" is not a whole number")
+            }
+        } else {
+            throw FieldError.message("\(column) \"\(text(bytes))\" is not a number")
+        }
+    }
+    if negative && value != 0 { throw FieldError.message("\(column) is negative (\(text(bytes)))") }
+    return value
+}
+
+func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> Double? {
+    if bytes.isEmpty { return nil }
+    guard let value = Double(text(bytes)), value.isFinite else {
+        throw FieldError.message("\(column) \"\(text(bytes))\" is not a number")
+    }
+    guard value >= 0 else { throw FieldError.message("\(column) is negative (\(text(bytes)))") }
+    return value
+}
+
+func parseBool(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> Bool {
+    switch text(bytes).lowercased() {
+    case "", "false", "0", "no", "n", "f": return false
+    case "true", "1", "yes", "y", "t": return true
+    case let other: throw FieldError.message("\(column) \"\(other)\" is not true or false")
+    }
+}
+
+/// The bytes as text for a message (invalid UTF-8 repaired, long values cut).
+func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let shown = String(decoding: bytes.prefix(60), as: UTF8.self)
+    return bytes.count > 60 ? shown + "…" : shown
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Yams
+
+/// The settings of a report, from `report.yml` (DESIGN §3). Every key but `title` is optional.
+public struct ReportConfig: Equatable, Sendable {
+    public var title: String = "AI adoption and value"
+    public var organisation: String?
+    public var periodFrom: Day?
+    public var periodTo: Day?
+    public var minGroupSize: Int = 5
+    public var valueMetric: String?
+    /// Canonical column name → the header used in the files (`columns: {user: employee_id}`).
+    public var columnAliases: [String: String] = [:]
+    public var reviewDates: [Day] = []
+    public var reviewWindowDays: Int = 7
+    public var lowValueCategories: [String] = []
+    public var flagThreshold: Double = 0.5
+    /// Signal name → weight; signals not named weigh 1.
+    public var weights: [String: Double] = [:]
+    public var whPer1kTokensLow: Double = 0.3
+    public var whPer1kTokensHigh: Double = 3.0
+    public var gridGramsCO2ePerKWh: Double = 400
+    /// Extra regular expressions removed from quotes.
+    public var redact: [String] = []
+    /// Feedback themes in the order written: name and its phrases.
+    public var themes: [Theme] = []
+    public var unsafeHTML: Bool = false
+    public var sources: [SourceSpec] = []
+    public var pseudonymKeyEnv: String?
+    /// Another theme folder, relative to the report folder.
+    public var theme: String?
+    /// Seed for the bootstrap and the quote sampling.
+    public var seed: UInt64 = 2026
+    /// Prices per tool when `data/tools.csv` has none: dollars per 1k input and output tokens.
+    public var prices: [String: Price] = [:]
+    /// The URL the site will be published at (for the feed and sitemap); `--base-url` wins.
+    public var baseURL: String?
+
+    public struct Theme: Equatable, Sendable {
+        public var name: String
+        public var phrases: [String]
+        public init(name: String, phrases: [String]) { self.name = name; self.phrases = phrases }
+    }
+
+    public struct Price: Equatable, Sendable {
+        public var inputPer1k: Double
+        public var outputPer1k: Double
+        public init(inputPer1k: Double, outputPer1k: Double) { self.inputPer1k = inputPer1k; self.outputPer1k = outputPer1k }
+    }
+
+    public struct SourceSpec: Equatable, Sendable {
+        public var format: String
+        public var path: String
+        public var tool: String?
+        public var line: Int
+    }
+
+    public init() {}
+
+    public static let signalNames = ["decoupling", "review_spike", "low_value_share", "low_acceptance",
+                                     "repetition", "automation_share", "concentration"]
+
+    static let topKeys = ["title", "organisation", "period", "privacy", "value", "columns", "signals",
+                          "climate", "redact", "themes", "unsafe_html", "sources", "pseudonym_key_env",
+                          "theme", "seed", "prices", "base_url"]
+
+    /// Reads and validates `report.yml`. Throws an `InputError` listing every problem found
+    /// (an unknown key, a wrong type, an impossible value), each with its line.
+    public static func parse(_ text: String, file: String = "report.yml") throws -> ReportConfig {
+        guard let root = try YAMLReader.compose(text, file: file) else {
+            throw InputError(.error(file, line: 1, "is empty; it needs at least a title"))
+        }
+        var reader = YAMLReader(file: file)
+        var config = ReportConfig()
+        var sawTitle = false
+        for (key, value) in reader.mapping(root, key: "", allowed: topKeys) {
+            switch key {
+            case "title":
+                if let title = reader.string(value, key: key) {
+                    if title.trimmingCharacters(in: .whitespaces).isEmpty { reader.error(value, "\"title\" is empty") }
+                    config.title = title
+                    sawTitle = true
+                }
+            case "organisation": config.organisation = reader.string(value, key: key)
+            case "period":
+                for (sub, node) in reader.mapping(value, key: key, allowed: ["from", "to"]) {
+                    if sub == "from" { config.periodFrom = reader.day(node, key: "period.from") }
+                    if sub == "to" { config.periodTo = reader.day(node, key: "period.to") }
+                }
+                if let from = config.periodFrom, let to = config.periodTo, to < from {
+                    reader.error(value, "\"period.to\" (\(to)) is before \"period.from\" (\(from))")
+                }
+            case "privacy":
+                for (_, node) in reader.mapping(value, key: key, allowed: ["min_group_size"]) {
+                    config.minGroupSize = reader.integer(node, key: "privacy.min_group_size", range: 2...1_000_000) ?? 5
+                }
+            case "value":
+                for (_, node) in reader.mapping(value, key: key, allowed: ["metric"]) {
+                    config.valueMetric = reader.string(node, key: "value.metric")
+                }
+            case "columns":
+                for (canonical, node) in reader.mapping(value, key: key, allowed: UsageColumn.allCases.map(\.rawValue)) {
+                    if let header = reader.string(node, key: "columns.\(canonical)") {
+                        config.columnAliases[canonical] = header
+                    }
+                }
+            case "signals":
+                parseSignals(value, into: &config, reader: &reader)
+            case "climate":
+                for (sub, node) in reader.mapping(value, key: key, allowed: ["wh_per_1k_tokens", "grid_g_co2e_per_kwh"]) {
+                    if sub == "grid_g_co2e_per_kwh" {
+                        config.gridGramsCO2ePerKWh = reader.number(node, key: "climate.\(sub)", range: 0...5000) ?? 400
+                    } else {
+                        for (bound, number) in reader.mapping(node, key: "climate.wh_per_1k_tokens", allowed: ["low", "high"]) {
+                            let parsed = reader.number(number, key: "climate.wh_per_1k_tokens.\(bound)", range: 0...1000)
+                            if bound == "low" { config.whPer1kTokensLow = parsed ?? config.whPer1kTokensLow }
+                            if bound == "high" { config.whPer1kTokensHigh = parsed ?? config.whPer1kTokensHigh }
+                        }
+                        if config.whPer1kTokensHigh < config.whPer1kTokensLow {
+                            reader.error(node, "\"climate.wh_per_1k_tokens\": high is below low")
+                        }
+                    }
+                }
+            case "redact":
+                for node in reader.list(value, key: key) {
+                    guard let pattern = reader.string(node, key: "redact") else { continue }
+                    if (try? Regex(pattern)) == nil {
+                        reader.error(node, "\"redact\": \"\(pattern)\" is not a valid regular expression")
+                    } else {
+                        config.redact.append(pattern)
+                    }
+                }
+            case "themes":
+                for (name, node) in reader.mapping(value, key: key, allowed: nil) {
+                    let phrases = reader.strings(node, key: "themes.\(name)").filter { !$0.isEmpty }
+                    config.themes.append(Theme(name: name, phrases: phrases))
+                }
+            case "unsafe_html": config.unsafeHTML = reader.bool(value, key: key) ?? false
+            case "sources":
+                for node in reader.list(value, key: key) {
+                    var spec = SourceSpec(format: "", path: "", tool: nil, line: reader.line(node))
+                    for (sub, field) in reader.mapping(node, key: "sources[]", allowed: ["format", "path", "tool"]) {
+                        let text = reader.string(field, key: "sources[].\(sub)") ?? ""
+                        switch sub {
+                        case "format": spec.format = text
+                        case "path": spec.path = text
+                        default: spec.tool = text
+                        }
+                    }
+                    if spec.format.isEmpty || spec.path.isEmpty {
+                        reader.error(node, "each entry of \"sources\" needs \"format\" and \"path\"")
+                    } else {
+                        config.sources.append(spec)
+                    }
+                }
+            case "pseudonym_key_env": config.pseudonymKeyEnv = reader.string(value, key: key)
+            case "theme": config.theme = reader.string(value, key: key)
+            case "seed":
+                config.seed = UInt64(reader.integer(value, key: key, range: 0...Int.max) ?? 2026)
+            case "base_url": config.baseURL = reader.string(value, key: key)
+            case "prices":
+                for (tool, node) in reader.mapping(value, key: key, allowed: nil) {
+                    var price = Price(inputPer1k: 0, outputPer1k: 0)
+                    for (side, number) in reader.mapping(node, key: "prices.\(tool)", allowed: ["price_in_per_1k", "price_out_per_1k"]) {
+                        let parsed = reader.number(number, key: "prices.\(tool).\(side)", range: 0...1_000_000) ?? 0
+                        if side == "price_in_per_1k" { price.inputPer1k = parsed } else { price.outputPer1k = parsed }
+                    }
+                    config.prices[tool] = price
+                }
+            default: break
+            }
+        }
+        if !sawTitle && reader.diagnostics.isEmpty {
+            reader.diagnostics.append(.error(file, line: 1, "\"title\" is required"))
+        }
+        let errors = reader.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw InputError(reader.diagnostics) }
+        return config
+    }
+
+    private static func parseSignals(_ value: Node, into config: inout ReportConfig, reader: inout YAMLReader) {
+        let keys = ["review_dates", "review_window_days", "low_value_categories", "flag_threshold", "weights"]
+        for (sub, node) in reader.mapping(value, key: "signals", allowed: keys) {
+            switch sub {
+            case "review_dates":
+                config.reviewDates = reader.list(node, key: "signals.review_dates")
+                    .compactMap { reader.day($0, key: "signals.review_dates") }.sorted()
+            case "review_window_days":
+                config.reviewWindowDays = reader.integer(node, key: "signals.review_window_days", range: 1...90) ?? 7
+            case "low_value_categories":
+                config.lowValueCategories = reader.strings(node, key: "signals.low_value_categories")
+            case "flag_threshold":
+                config.flagThreshold = reader.number(node, key: "signals.flag_threshold", range: 0...1) ?? 0.5
+            case "weights":
+                for (name, weight) in reader.mapping(node, key: "signals.weights", allowed: signalNames) {
+                    config.weights[name] = reader.number(weight, key: "signals.weights.\(name)", range: 0...100)
+                }
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+
+/// Everything a report folder holds except the usage rows, which are streamed
+/// (`ReportFolder.readUsage`).
+public struct ReportInputs: Sendable {
+    public var folder: String
+    public var config: ReportConfig
+    public var configSHA256: String
+    public var headcount: [HeadcountEntry] = []
+    public var outcomes: [OutcomeRecord] = []
+    public var tools: [ToolInfo] = []
+    public var people: PeopleDirectory?
+    public var feedback: [FeedbackDocument] = []
+    public var commentary: [CommentarySource] = []
+    /// Usage files, relative to the report folder, sorted.
+    public var usageFiles: [String] = []
+    /// Every input file read, for the manifest.
+    public var files: [InputFile] = []
+    public var diagnostics: [Diagnostic] = []
+    /// Rows and documents rejected in the small tables and feedback.
+    public var rowsRejected = 0
+    public var rowsRead = 0
+    /// The key for pseudonymising identities, when one is configured.
+    public var pseudonymKey: String?
+}
+
+/// One input file as the manifest lists it.
+public struct InputFile: Equatable, Sendable {
+    public var path: String
+    public var sha256: String
+    public var bytes: Int
+    public var rows: Int
+    public var format: String
+}
+
+/// What streaming the usage tables gave.
+public struct UsageSummary: Sendable {
+    public var rowsRead = 0
+    public var rowsRejected = 0
+    public var diagnostics: [Diagnostic] = []
+    public var files: [InputFile] = []
+    public var unmatchedIdentities = 0
+}
+
+public enum ReportFolder {
+    /// Reads `report.yml` and every small input of a report folder. Throws an `InputError` when
+    /// the folder cannot make a report (no report.yml, an invalid one, no usage data).
+    public static func read(_ folder: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReportInputs {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let configPath = root + "/report.yml"
+        guard let configData = FileManager.default.contents(atPath: configPath) else {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw InputError(.error(folder, "no such report folder"))
+            }
+            throw InputError(.error("report.yml", "cannot read the report settings (\(configPath)); `candor init` writes a new report folder"))
+        }
+        guard let configText = String(data: configData, encoding: .utf8) else {
+            throw InputError(.error("report.yml", "is not valid UTF-8"))
+        }
+        let config = try ReportConfig.parse(configText)
+        var inputs = ReportInputs(folder: root, config: config, configSHA256: (try? fileDigest(path: configPath).sha256) ?? "")
+
+        let keyVariable = config.pseudonymKeyEnv ?? "CANDOR_PSEUDONYM_KEY"
+        if let key = environment[keyVariable], !key.isEmpty { inputs.pseudonymKey = key }
+
+        func optionalTable<T>(_ relative: String, _ read: (String, String, inout [Diagnostic], inout Int) throws -> T) throws -> T? {
+            let path = root + "/" + relative
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            var diagnostics: [Diagnostic] = [], rejected = 0
+            let value = try read(path, relative, &diagnostics, &rejected)
+            inputs.diagnostics += diagnostics
+            inputs.rowsRejected += rejected
+            inputs.files.append(try describe(path: path, relative: relative, rows: 0, format: "csv"))
+            return value
+        }
+        inputs.headcount = try optionalTable("data/headcount.csv", TableReaders.headcount) ?? []
+        inputs.outcomes = try optionalTable("data/outcomes.csv", TableReaders.outcomes) ?? []
+        inputs.tools = try optionalTable("data/tools.csv", TableReaders.tools) ?? []
+        inputs.people = try optionalTable("data/people.csv", TableReaders.people)
+        setRows(&inputs, "data/headcount.csv", inputs.headcount.count)
+        setRows(&inputs, "data/outcomes.csv", inputs.outcomes.count)
+        setRows(&inputs, "data/tools.csv", inputs.tools.count)
+        setRows(&inputs, "data/people.csv", inputs.people?.people.count ?? 0)
+
+        // Feedback: Markdown documents and survey CSVs.
+        for relative in listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"]) {
+            let path = root + "/" + relative
+            if relative.hasSuffix(".csv") {
+                var diagnostics: [Diagnostic] = [], rejected = 0
+                let documents = try FeedbackReader.survey(path: path, file: relative, diagnostics: &diagnostics, rejected: &rejected)
+                inputs.diagnostics += diagnostics
+                inputs.rowsRejected += rejected
+                inputs.feedback += documents
+                inputs.files.append(try describe(path: path, relative: relative, rows: documents.count, format: "survey-csv"))
+            } else {
+                guard let text = readText(path, relative, &inputs.diagnostics) else { inputs.rowsRejected += 1; continue }
+                if let document = FeedbackReader.document(text: text, file: relative, diagnostics: &inputs.diagnostics) {
+                    inputs.feedback.append(document)
+                } else {
+                    inputs.rowsRejected += 1
+                }
+                inputs.files.append(try describe(path: path, relative: relative, rows: 1, format: "feedback-md"))
+            }
+        }
+
+        // Commentary pages.
+        var slugs: [String: String] = [:]
+        for relative in listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"]) {
+            let path = root + "/" + relative
+            guard let text = readText(path, relative, &inputs.diagnostics) else { continue }
+            let base = (relative as NSString).lastPathComponent
+            let stem = String(base.prefix(upTo: base.lastIndex(of: ".") ?? base.endIndex))
+            if let page = CommentarySource.read(text: text, file: relative, defaultSlug: slugify(stem), diagnostics: &inputs.diagnostics) {
+                if let other = slugs[page.slug] {
+                    inputs.diagnostics.append(.error(relative, line: 1, "slug \"\(page.slug)\" is already used by \(other)"))
+                } else if reservedSlugs.contains(page.slug) {
+                    inputs.diagnostics.append(.error(relative, line: 1, "slug \"\(page.slug)\" is the name of a generated page; choose another"))
+                } else {
+                    slugs[page.slug] = relative
+                    inputs.commentary.append(page)
+                }
+            }
+            inputs.files.append(try describe(path: path, relative: relative, rows: 0, format: "commentary-md"))
+        }
+        inputs.commentary.sort { ($0.order, $0.slug) < ($1.order, $1.slug) }
+
+        inputs.usageFiles = listUsageFiles(root: root)
+        if inputs.usageFiles.isEmpty {
+            throw InputError(.error("data/usage", "no usage data: put *.csv, *.csv.gz or *.jsonl files in \(root)/data/usage/"))
+        }
+        return inputs
+    }
+
+    /// Every file a build reads besides report.yml, relative to the folder, sorted.
+    public static func inputPaths(_ folder: String) -> [String] {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+        var paths = ["data/headcount.csv", "data/outcomes.csv", "data/tools.csv", "data/people.csv"].filter {
+            FileManager.default.fileExists(atPath: root + "/" + $0)
+        }
+        paths += listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"])
+        paths += listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"])
+        paths += listUsageFiles(root: root)
+        return paths.sorted()
+    }
+
+    /// Page names Candor writes itself; a commentary page may not take them.
+    public static let reservedSlugs: Set<String> = ["index", "methodology", "data-quality", "changes", "404", "feed",
+                                                    "sitemap", "teams", "tools", "feedback", "data", "assets", "downloads"]
+
+    /// Streams every usage row to `sink`, file by file in sorted order.
+    public static func readUsage(_ inputs: ReportInputs, progress: ((String, Int) -> Void)? = nil,
+                                 sink: (UsageRecord) throws -> Void) throws -> UsageSummary {
+        var reader = UsageReader(config: inputs.config, people: inputs.people)
+        if let key = inputs.pseudonymKey {
+            reader.pseudonymise = { identity in pseudonym(identity, key: key) }
+        }
+        var summary = UsageSummary()
+        var unmatched = Set<String>()
+        for relative in inputs.usageFiles {
+            let path = inputs.folder + "/" + relative
+            let result = try reader.read(path: path, displayPath: relative, sink: sink)
+            summary.rowsRead += result.rowsRead
+            summary.rowsRejected += result.rowsRejected
+            summary.diagnostics += result.diagnostics
+            unmatched.formUnion(result.unmatchedIdentities)
+            let format = relative.contains(".jsonl") || relative.contains(".ndjson") ? "usage-jsonl" : "usage-csv"
+            summary.files.append(try describe(path: path, relative: relative, rows: result.rowsRead - result.rowsRejected, format: format))
+            progress?(relative, summary.rowsRead)
+        }
+        summary.unmatchedIdentities = unmatched.count
+        return summary
+    }
+
+    static func setRows(_ inputs: inout ReportInputs, _ relative: String, _ rows: Int) {
+        if let index = inputs.files.firstIndex(where: { $0.path == relative }) { inputs.files[index].rows = rows }
+        inputs.rowsRead += rows
+    }
+
+    static func describe(path: String, relative: String, rows: Int, format: String) throws -> InputFile {
+        do {
+            let digest = try fileDigest(path: path)
+            return InputFile(path: relative, sha256: digest.sha256, bytes: digest.bytes, rows: rows, format: format)
+        } catch let error as ReadError {
+            throw InputError(.error(relative, error.message))
+        }
+    }
+
+    static func readText(_ path: String, _ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.append(.error(relative, "cannot read the file"))
+            return nil
+        }
+        guard data.count <= 8 << 20 else {
+            diagnostics.append(.error(relative, "is larger than 8 MiB; not read"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(.error(relative, "is not valid UTF-8"))
+            return nil
+        }
+        return text.replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    /// Regular files below `root/under` with one of the suffixes, relative to root, sorted.
+    /// Links that lead outside the report folder are not followed.
+    static func listFiles(root: String, under: String, suffixes: [String]) -> [String] {
+        let base = root + "/" + under
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
+        var found: [String] = []
+        while let item = enumerator.nextObject() as? String {
+            let name = (item as NSString).lastPathComponent
+            if name.hasPrefix(".") || name.hasPrefix("_") { continue }
+            let lower = name.lowercased()
+            guard suffixes.contains(where: { lower.hasSuffix($0) }) else { continue }
+            let full = base + "/" + item
+            let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+            let rootResolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+            guard resolved.hasPrefix(rootResolved + "/") else { continue }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            found.append(under + "/" + item)
+        }
+        return found.sorted()
+    }
+
+    /// Usage files: *.csv, *.csv.gz, *.jsonl[.gz], *.ndjson, and part files (`part-*`) in
+    /// folders written by Spark, Trino or DuckDB (`_SUCCESS`, `.crc` and hidden files are skipped).
+    static func listUsageFiles(root: String) -> [String] {
+        let all = listFiles(root: root, under: "data/usage", suffixes: [".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"])
+        return all.filter { path in
+            let name = (path as NSString).lastPathComponent.lowercased()
+            if name.hasSuffix(".gz") && !(name.hasSuffix(".csv.gz") || name.hasSuffix(".jsonl.gz") || name.hasSuffix(".ndjson.gz")) {
+                return name.hasPrefix("part-")
+            }
+            return true
+        }
+    }
+}

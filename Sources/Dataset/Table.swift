@@ -1,0 +1,82 @@
+/// Small CSV tables read whole (headcount, outcomes, tools, people, surveys): rows keyed by
+/// lower-cased header name, each with its line.
+struct Table {
+    struct Row {
+        var line: Int
+        var values: [String: String]
+        subscript(_ name: String) -> String? {
+            guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+    }
+
+    var file: String
+    var header: [String]
+    var headerLine: Int
+    var rows: [Row] = []
+
+    /// Reads the table; rows with the wrong field count or invalid UTF-8 are reported in
+    /// `diagnostics` and left out. Throws when a required column is missing.
+    static func read(path: String, file: String, required: [String], known: [String]?,
+                     diagnostics: inout [Diagnostic], rejected: inout Int) throws -> Table {
+        var reader: CSVReader
+        do {
+            reader = CSVReader(source: try openByteSource(path: path))
+        } catch let error as ReadError {
+            throw InputError(.error(file, error.message))
+        }
+        var table: Table?
+        var local: [Diagnostic] = []
+        var rejectedHere = 0
+        do {
+            try reader.forEach { record in
+                guard var current = table else {
+                    var names: [String] = []
+                    for index in 0..<record.count {
+                        names.append((record.string(index) ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+                    }
+                    table = Table(file: file, header: names, headerLine: record.line)
+                    return
+                }
+                defer { table = current }
+                if let problem = record.problem {
+                    local.append(.error(file, line: record.line, problem)); rejectedHere += 1
+                    return
+                }
+                guard record.count == current.header.count else {
+                    local.append(.error(file, line: record.line, "expected \(current.header.count) fields as in the header, found \(record.count)"))
+                    rejectedHere += 1
+                    return
+                }
+                var values: [String: String] = [:]
+                for index in 0..<record.count {
+                    guard let value = record.string(index) else {
+                        local.append(.error(file, line: record.line, "\(current.header[index]) is not valid UTF-8"))
+                        rejectedHere += 1
+                        return
+                    }
+                    values[current.header[index]] = value
+                }
+                current.rows.append(Row(line: record.line, values: values))
+            }
+        } catch let error as ReadError {
+            throw InputError(.error(file, error.message))
+        }
+        guard let table else { throw InputError(.error(file, line: 1, "is empty: it needs a header row")) }
+        let missing = required.filter { !table.header.contains($0) }
+        if !missing.isEmpty {
+            throw InputError(.error(file, line: table.headerLine,
+                "missing required column\(missing.count > 1 ? "s" : "") \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); the header has: \(table.header.joined(separator: ", "))"))
+        }
+        if let known {
+            for name in table.header where !known.contains(name) {
+                local.append(.warning(file, line: table.headerLine, "unknown column \"\(name)\" is ignored\(suggestion(name, in: known))"))
+            }
+        }
+        diagnostics += local
+        rejected += rejectedHere
+        return table
+    }
+}
+
+import Foundation

@@ -1,0 +1,340 @@
+import Foundation
+
+/// Reads the usage tables of a report (`data/usage/`: *.csv, *.csv.gz, *.jsonl[.gz], and
+/// folders of part files) and hands every good row to a sink, one at a time: rows are never
+/// held, so memory does not grow with their number. Bad rows are reported as
+/// `file:line: reason` and counted; the rows around them are kept.
+public struct UsageReader {
+    public var config: ReportConfig
+    public var people: PeopleDirectory?
+    /// Turns a raw identity into the id Analysis sees (a keyed hash, or the identity itself).
+    public var pseudonymise: @Sendable (String) -> String
+
+    public init(config: ReportConfig, people: PeopleDirectory? = nil,
+                pseudonymise: @escaping @Sendable (String) -> String = { $0 }) {
+        self.config = config
+        self.people = people
+        self.pseudonymise = pseudonymise
+    }
+
+    /// What reading one file gave.
+    public struct FileResult: Sendable {
+        public var path: String
+        public var rowsRead = 0
+        public var rowsRejected = 0
+        public var diagnostics: [Diagnostic] = []
+        /// Identities that the people directory did not know, when a row needed it for its team.
+        public var unmatchedIdentities = Set<String>()
+    }
+
+    /// Reads one file. `displayPath` is how the file is named in messages (relative to the
+    /// report folder). Throws an `InputError` only for problems that make the whole file
+    /// unusable (a missing required column, an unreadable file).
+    public func read(path: String, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        let lower = path.lowercased()
+        let isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".ndjson.gz")
+        do {
+            let source = try openByteSource(path: path)
+            if isJSON {
+                return try readJSONLines(source: source, displayPath: displayPath, sink: sink)
+            }
+            return try readCSV(source: source, displayPath: displayPath, sink: sink)
+        } catch let error as ReadError {
+            throw InputError(.error(displayPath, error.message))
+        }
+    }
+
+    // MARK: CSV
+
+    private func readCSV(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        var result = FileResult(path: displayPath)
+        var reader = CSVReader(source: source)
+        var mapping: ColumnMapping?
+        try reader.forEach { record in
+            guard let columns = mapping else {
+                mapping = try ColumnMapping(header: record, config: config, hasPeople: people != nil,
+                                            file: displayPath, diagnostics: &result.diagnostics)
+                return
+            }
+            result.rowsRead += 1
+            if let problem = record.problem {
+                result.reject(displayPath, record.line, problem)
+                return
+            }
+            guard record.count == columns.fieldCount else {
+                result.reject(displayPath, record.line,
+                              "expected \(columns.fieldCount) fields as in the header, found \(record.count)")
+                return
+            }
+            do {
+                let row = try makeRecord(CSVFields(record: record, mapping: columns), result: &result)
+                try sink(row)
+            } catch let FieldError.message(message) {
+                result.reject(displayPath, record.line, message)
+            }
+        }
+        if mapping == nil {
+            throw InputError(.error(displayPath, line: 1, "is empty: a usage file needs a header row"))
+        }
+        return result
+    }
+
+    // MARK: JSON lines
+
+    private func readJSONLines(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        var result = FileResult(path: displayPath)
+        let aliases = ColumnMapping.aliasTable(config)
+        var lines = LineReader(source: source)
+        try lines.forEach { line, number in
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            result.rowsRead += 1
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])) as? [String: Any] else {
+                result.reject(displayPath, number, "not a JSON object")
+                return
+            }
+            var fields: [UsageColumn: [UInt8]] = [:]
+            for (key, value) in object {
+                guard let column = aliases[key.lowercased()] else {
+                    result.warnOnce(displayPath, number, "unknown field \"\(key)\" is ignored")
+                    continue
+                }
+                switch value {
+                case let text as String: fields[column] = Array(text.utf8)
+                case is NSNull: break
+                case let number as NSNumber:
+                    if String(cString: number.objCType) == "c" {  // a JSON true or false
+                        fields[column] = Array((number.boolValue ? "true" : "false").utf8)
+                    } else {
+                        fields[column] = Array(number.stringValue.utf8)
+                    }
+                default:
+                    result.reject(displayPath, number, "field \"\(key)\" must be text or a number")
+                    return
+                }
+            }
+            let missing = UsageColumn.required.filter { fields[$0] == nil && !($0 == .team && people != nil) }
+            if !missing.isEmpty || (fields[.user] == nil && fields[.activeUsers] == nil) {
+                let names = missing.map(\.rawValue) + (fields[.user] == nil && fields[.activeUsers] == nil ? ["user"] : [])
+                result.reject(displayPath, number, "missing \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+                return
+            }
+            do {
+                try sink(try makeRecord(JSONFields(fields: fields), result: &result))
+            } catch let FieldError.message(message) {
+                result.reject(displayPath, number, message)
+            }
+        }
+        return result
+    }
+
+    // MARK: Rows
+
+    private func makeRecord<F: FieldAccess>(_ fields: F, result: inout FileResult) throws -> UsageRecord {
+        guard let day = fields.with(.date, { Day(bytes: ArraySlice($0)) }) ?? nil else {
+            let shown = fields.with(.date) { text($0) } ?? ""
+            throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
+        }
+        let user = try fields.string(.user)
+        let activeUsers = try fields.count(.activeUsers)
+        if user == nil && activeUsers == nil {
+            throw FieldError.message("user is empty (a group row needs active_users instead)")
+        }
+        guard let tool = try fields.string(.tool) else { throw FieldError.message("tool is empty") }
+        var team = try fields.string(.team)
+        if team == nil, let user {
+            if let person = people?.lookup(user) {
+                team = person.team
+            } else {
+                result.unmatchedIdentities.insert(pseudonymise(user))
+                team = PeopleDirectory.unassigned
+            }
+        }
+        guard let team else { throw FieldError.message("team is empty") }
+        var record = UsageRecord(day: day, user: user.map(pseudonymise), team: team, tool: tool)
+        record.activeUsers = activeUsers.map { Int($0) }
+        guard let requests = try fields.count(.requests) else { throw FieldError.message("requests is empty") }
+        record.requests = requests
+        record.inputTokens = try fields.count(.inputTokens) ?? 0
+        record.outputTokens = try fields.count(.outputTokens) ?? 0
+        record.cachedTokens = try fields.count(.cachedTokens) ?? 0
+        if record.cachedTokens > record.inputTokens {
+            throw FieldError.message("cached_tokens (\(record.cachedTokens)) is more than input_tokens (\(record.inputTokens)), which includes them")
+        }
+        record.suggestionsShown = try fields.count(.suggestionsShown)
+        record.suggestionsAccepted = try fields.count(.suggestionsAccepted)
+        if let accepted = record.suggestionsAccepted {
+            guard let shown = record.suggestionsShown else {
+                throw FieldError.message("suggestions_accepted is given without suggestions_shown")
+            }
+            if accepted > shown {
+                throw FieldError.message("suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown))")
+            }
+        }
+        record.linesSuggested = try fields.count(.linesSuggested)
+        record.linesAccepted = try fields.count(.linesAccepted)
+        if let accepted = record.linesAccepted, let suggested = record.linesSuggested, accepted > suggested {
+            throw FieldError.message("lines_accepted (\(accepted)) is more than lines_suggested (\(suggested))")
+        }
+        record.taskCategory = try fields.string(.taskCategory)
+        record.promptHash = try fields.string(.promptHash)
+        record.automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
+        record.costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
+        return record
+    }
+}
+
+extension UsageReader.FileResult {
+    mutating func reject(_ file: String, _ line: Int, _ message: String) {
+        rowsRejected += 1
+        diagnostics.append(.error(file, line: line, message))
+    }
+
+    mutating func warnOnce(_ file: String, _ line: Int, _ message: String) {
+        if !diagnostics.contains(where: { $0.message == message }) {
+            diagnostics.append(.warning(file, line: line, message))
+        }
+    }
+}
+
+/// Access to one row's fields by column, whatever the file format.
+protocol FieldAccess {
+    /// Calls `body` with the field's bytes (trimmed of surrounding spaces) when the column is
+    /// present and not empty.
+    func with<T>(_ column: UsageColumn, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T?
+}
+
+extension FieldAccess {
+    func count(_ column: UsageColumn) throws -> Int64? {
+        try with(column) { try parseCount($0, column: column.rawValue) } ?? nil
+    }
+
+    func string(_ column: UsageColumn) throws -> String? {
+        try with(column) { bytes -> String in
+            guard let value = String(validating: bytes, as: UTF8.self) else {
+                throw FieldError.message("\(column.rawValue) is not valid UTF-8")
+            }
+            return value
+        }
+    }
+}
+
+@inline(__always)
+func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0, end = bytes.count
+    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+    return UnsafeBufferPointer(rebasing: bytes[start..<end])
+}
+
+struct CSVFields: FieldAccess {
+    let record: CSVRecord
+    let mapping: ColumnMapping
+
+    @inline(__always)
+    func with<T>(_ column: UsageColumn, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T? {
+        guard let index = mapping.index[column.ordinal] else { return nil }
+        return try record.withField(index) { bytes in
+            let value = trimmed(bytes)
+            return value.isEmpty ? nil : try body(value)
+        }
+    }
+}
+
+struct JSONFields: FieldAccess {
+    let fields: [UsageColumn: [UInt8]]
+
+    func with<T>(_ column: UsageColumn, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T? {
+        guard let bytes = fields[column] else { return nil }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            let value = trimmed(buffer)
+            return value.isEmpty ? nil : try body(value)
+        }
+    }
+}
+
+extension UsageColumn {
+    static let ordinals: [UsageColumn: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    var ordinal: Int { UsageColumn.ordinals[self]! }
+}
+
+/// Which field of a CSV row holds which column, from the header.
+struct ColumnMapping {
+    /// Column ordinal → field index.
+    var index: [Int?]
+    var fieldCount: Int
+
+    /// Lower-cased header name → column, with the aliases of report.yml.
+    static func aliasTable(_ config: ReportConfig) -> [String: UsageColumn] {
+        var table: [String: UsageColumn] = [:]
+        for column in UsageColumn.allCases { table[column.rawValue] = column }
+        for (canonical, header) in config.columnAliases {
+            if let column = UsageColumn(rawValue: canonical) { table[header.lowercased()] = column }
+        }
+        return table
+    }
+
+    init(header: CSVRecord, config: ReportConfig, hasPeople: Bool, file: String,
+         diagnostics: inout [Diagnostic]) throws {
+        let table = ColumnMapping.aliasTable(config)
+        index = Array(repeating: nil, count: UsageColumn.allCases.count)
+        fieldCount = header.count
+        var names: [String] = []
+        for position in 0..<header.count {
+            guard let name = header.string(position)?.trimmingCharacters(in: .whitespaces) else {
+                throw InputError(.error(file, line: header.line, "the header is not valid UTF-8"))
+            }
+            names.append(name)
+            guard let column = table[name.lowercased()] else {
+                let known = UsageColumn.allCases.map(\.rawValue)
+                diagnostics.append(.warning(file, line: header.line, column: 0,
+                    "unknown column \"\(name)\" is ignored\(suggestion(name.lowercased(), in: known))"))
+                continue
+            }
+            if index[column.ordinal] != nil {
+                throw InputError(.error(file, line: header.line, "column \"\(column.rawValue)\" appears twice in the header"))
+            }
+            index[column.ordinal] = position
+        }
+        var missing = UsageColumn.required.filter { index[$0.ordinal] == nil && !($0 == .team && hasPeople) }
+        if index[UsageColumn.user.ordinal] == nil && index[UsageColumn.activeUsers.ordinal] == nil {
+            missing.insert(.user, at: 1)
+        }
+        if !missing.isEmpty {
+            let list = missing.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw InputError(.error(file, line: header.line,
+                "missing required column\(missing.count > 1 ? "s" : "") \(list); the header has: \(names.joined(separator: ", "))"))
+        }
+    }
+}
+
+/// Splits a byte stream into lines (LF or CRLF), counting them from 1.
+struct LineReader {
+    var source: ByteSource
+    var maxLineBytes = 64 << 20
+
+    mutating func forEach(_ body: ([UInt8], Int) throws -> Void) throws {
+        var chunk: [UInt8] = []
+        var line: [UInt8] = []
+        var number = 1
+        var tooLong = false
+        while true {
+            try source.read(into: &chunk)
+            if chunk.isEmpty { break }
+            var start = 0
+            while start < chunk.count {
+                guard let newline = chunk[start...].firstIndex(of: 0x0A) else {
+                    if line.count + chunk.count - start <= maxLineBytes { line.append(contentsOf: chunk[start...]) } else { tooLong = true }
+                    break
+                }
+                if !tooLong && line.count + newline - start <= maxLineBytes { line.append(contentsOf: chunk[start..<newline]) } else { tooLong = true }
+                if line.last == 0x0D { line.removeLast() }
+                try body(tooLong ? Array("{\"line too long\"}".utf8) : line, number)
+                line.removeAll(keepingCapacity: true)
+                tooLong = false
+                number += 1
+                start = newline + 1
+            }
+        }
+        if !line.isEmpty || tooLong { try body(tooLong ? Array("{\"line too long\"}".utf8) : line, number) }
+    }
+}

@@ -1,0 +1,187 @@
+/// SVG documents as values. Escaping and number formatting happen in one place, when a node
+/// is rendered (`Node.render()`), never in callers.
+
+/// An attribute value: text, or a number that is written with fixed precision.
+public enum AttributeValue: Equatable, Sendable {
+    case text(String)
+    case number(Double)
+    case path(PathData)
+    case numbers([Double])
+}
+
+/// One SVG node: an element with attributes (kept in the order they were given) and children,
+/// or a text node.
+public indirect enum Node: Equatable, Sendable {
+    case element(name: String, attributes: [Attribute], children: [Node])
+    case text(String)
+
+    /// A node that renders to nothing (for `if` without `else` in builders).
+    public static let empty = Node.element(name: "", attributes: [], children: [])
+}
+
+public struct Attribute: Equatable, Sendable {
+    public var name: String
+    public var value: AttributeValue
+
+    public init(_ name: String, _ value: AttributeValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Why a document could not be written.
+public enum SVGError: Error, CustomStringConvertible, Equatable {
+    case nonFinite(element: String, attribute: String)
+    case invalidName(String)
+
+    public var description: String {
+        switch self {
+        case let .nonFinite(element, attribute):
+            return "SVG <\(element)> attribute \"\(attribute)\" is not a finite number"
+        case let .invalidName(name):
+            return "\"\(name)\" is not a valid XML name"
+        }
+    }
+}
+
+extension Node {
+    /// The node as XML text. Throws when a number is NaN or infinite, or a name is invalid.
+    public func render() throws -> String {
+        var output = ""
+        output.reserveCapacity(4096)
+        try render(into: &output)
+        return output
+    }
+
+    public func render(into output: inout String) throws {
+        switch self {
+        case let .text(text):
+            escapeText(text, into: &output)
+        case let .element(name, attributes, children):
+            if name.isEmpty {  // a fragment: its children only
+                for child in children { try child.render(into: &output) }
+                return
+            }
+            guard isXMLName(name) else { throw SVGError.invalidName(name) }
+            output += "<"
+            output += name
+            for attribute in attributes {
+                guard isXMLName(attribute.name) else { throw SVGError.invalidName(attribute.name) }
+                output += " "
+                output += attribute.name
+                output += "=\""
+                switch attribute.value {
+                case let .text(text):
+                    escapeAttribute(text, into: &output)
+                case let .number(number):
+                    guard let formatted = formatNumber(number) else {
+                        throw SVGError.nonFinite(element: name, attribute: attribute.name)
+                    }
+                    output += formatted
+                case let .numbers(numbers):
+                    var first = true
+                    for number in numbers {
+                        guard let formatted = formatNumber(number) else {
+                            throw SVGError.nonFinite(element: name, attribute: attribute.name)
+                        }
+                        if !first { output += " " }
+                        output += formatted
+                        first = false
+                    }
+                case let .path(path):
+                    guard let data = path.rendered() else {
+                        throw SVGError.nonFinite(element: name, attribute: attribute.name)
+                    }
+                    output += data
+                }
+                output += "\""
+            }
+            if children.isEmpty {
+                output += "/>"
+            } else {
+                output += ">"
+                for child in children { try child.render(into: &output) }
+                output += "</"
+                output += name
+                output += ">"
+            }
+        }
+    }
+}
+
+/// Characters allowed in XML 1.0 text; others (most C0 controls, lone surrogates cannot occur
+/// in Swift strings, U+FFFE/U+FFFF) are dropped so the document stays well-formed.
+@inline(__always)
+func isXMLChar(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x9, 0xA, 0xD: return true
+    case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+    default: return false
+    }
+}
+
+/// Escapes text content: &, < and > (and drops characters XML forbids).
+public func escapeText(_ text: String, into output: inout String) {
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": output += "&amp;"
+        case "<": output += "&lt;"
+        case ">": output += "&gt;"
+        default: if isXMLChar(scalar) { output.unicodeScalars.append(scalar) }
+        }
+    }
+}
+
+/// Escapes an attribute value in double quotes: also " and ', and white space other than a
+/// space as character references so it survives attribute normalisation.
+public func escapeAttribute(_ text: String, into output: inout String) {
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": output += "&amp;"
+        case "<": output += "&lt;"
+        case ">": output += "&gt;"
+        case "\"": output += "&quot;"
+        case "'": output += "&#39;"
+        case "\n": output += "&#10;"
+        case "\r": output += "&#13;"
+        case "\t": output += "&#9;"
+        default: if isXMLChar(scalar) { output.unicodeScalars.append(scalar) }
+        }
+    }
+}
+
+func isXMLName(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first,
+          first.properties.isAlphabetic || first == "_" else { return false }
+    return name.unicodeScalars.allSatisfy {
+        $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ":" || $0 == "."
+    }
+}
+
+/// A number with at most two decimals, trailing zeros trimmed, never "-0"; nil when not finite.
+/// Two decimals are a hundredth of a user unit: finer than any screen or printer resolves in a
+/// chart's coordinate system, and short enough to keep a 10,000-point scatter small.
+public func formatNumber(_ value: Double, decimals: Int = 2) -> String? {
+    guard value.isFinite else { return nil }
+    let scale = [1.0, 10, 100, 1000, 10000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
+    let scaled = (value * scale).rounded()
+    guard abs(scaled) < 9.0e15 else { return String(Int64(value.rounded())) }
+    var integer = Int64(scaled)
+    if integer == 0 { return "0" }
+    let negative = integer < 0
+    integer = abs(integer)
+    let unit = Int64(scale)
+    let whole = integer / unit
+    var fraction = integer % unit
+    var text = negative ? "-" : ""
+    text += String(whole)
+    if fraction != 0 {
+        var digits = decimals
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        let fractionText = String(fraction)
+        text += "."
+        text += String(repeating: "0", count: digits - fractionText.count)
+        text += fractionText
+    }
+    return text
+}

@@ -1,0 +1,47 @@
+import Charts
+
+/// Escapes text for HTML element content and attribute values.
+func esc(_ text: String) -> String {
+    var output = ""
+    output.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": output += "&amp;"
+        case "<": output += "&lt;"
+        case ">": output += "&gt;"
+        case "\"": output += "&quot;"
+        case "'": output += "&#39;"
+        default:
+            // Control characters other than tab and newline are not allowed in HTML text.
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+            output.unicodeScalars.append(scalar)
+        }
+    }
+    return output
+}
+
+/// A chart as the page shows it: the SVG, a caption with its note, and the data table behind
+/// a disclosure (printed open).
+func figureHTML(_ chart: Chart) throws -> String {
+    var html = "<figure class=\"chart-figure\" id=\"fig-\(esc(chart.id))\">\n"
+    html += try chart.renderSVG()
+    html += "\n<figcaption><strong>\(esc(chart.title))</strong> \(esc(chart.description))"
+    if let note = chart.note { html += " <span class=\"note\">\(esc(note))</span>" }
+    html += "</figcaption>\n"
+    html += "<details class=\"data-table\"><summary>Data table</summary>\n" + tableHTML(chart.table, caption: chart.title) + "</details>\n</figure>\n"
+    return html
+}
+
+func tableHTML(_ table: DataTable, caption: String? = nil, className: String = "figures") -> String {
+    var html = "<div class=\"table-wrap\"><table class=\"\(className)\">"
+    if let caption { html += "<caption>\(esc(caption))</caption>" }
+    html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+    for row in table.rows {
+        html += "<tr>"
+        for (index, cell) in row.enumerated() {
+            html += index == 0 ? "<th scope=\"row\">\(esc(cell))</th>" : "<td>\(esc(cell))</td>"
+        }
+        html += "</tr>\n"
+    }
+    return html + "</tbody></table></div>\n"
+}

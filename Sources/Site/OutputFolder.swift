@@ -1,0 +1,89 @@
+import Foundation
+
+/// The site as files in memory, written to the output folder in one step.
+public struct SiteFiles: Sendable {
+    /// Relative path → bytes, in no particular order (written sorted).
+    public private(set) var files: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    /// Adds a file. Throws when the path would leave the output folder.
+    public mutating func add(_ path: String, _ text: String) throws {
+        try add(path, Array(text.utf8))
+    }
+
+    public mutating func add(_ path: String, _ bytes: [UInt8]) throws {
+        guard OutputFolder.isSafeRelativePath(path) else { throw OutputFolder.Error.unsafePath(path) }
+        files[path] = bytes
+    }
+
+    public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
+    public var paths: [String] { files.keys.sorted() }
+    public var byteCount: Int { files.values.reduce(0) { $0 + $1.count } }
+}
+
+/// Replaces an output folder atomically: the new site is written into a hidden staging folder
+/// beside it and renamed into place only when complete, so a build that fails midway leaves
+/// the previous site whole. Top-level dot files of the previous folder that Candor does not
+/// write (`.git` of a publishing worktree, `.gitkeep`, `.nojekyll`) are carried over.
+public enum OutputFolder {
+    public enum Error: Swift.Error, CustomStringConvertible {
+        case unsafePath(String)
+        case io(String)
+        public var description: String {
+            switch self {
+            case let .unsafePath(path): return "refusing to write \"\(path)\": it would leave the output folder"
+            case let .io(message): return message
+            }
+        }
+    }
+
+    /// A path is safe when it is relative, has no empty, "." or ".." parts, and no backslash.
+    public static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    public static func write(_ site: SiteFiles, to output: String) throws {
+        let fileManager = FileManager.default
+        let target = URL(fileURLWithPath: output).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        try? fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staging = parent.appendingPathComponent(".\(name).candor-new-\(getpid())")
+        let previous = parent.appendingPathComponent(".\(name).candor-old-\(getpid())")
+        try? fileManager.removeItem(at: staging)
+        try? fileManager.removeItem(at: previous)
+        do {
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            for path in site.paths {
+                let url = staging.appendingPathComponent(path)
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                guard fileManager.createFile(atPath: url.path, contents: Data(site.files[path]!)) else {
+                    throw Error.io("cannot write \(url.path)")
+                }
+            }
+            // Carry over dot files the site does not contain.
+            if let existing = try? fileManager.contentsOfDirectory(atPath: target.path) {
+                for entry in existing where entry.hasPrefix(".") && site.files[entry] == nil {
+                    try fileManager.copyItem(at: target.appendingPathComponent(entry), to: staging.appendingPathComponent(entry))
+                }
+            }
+            var isDirectory: ObjCBool = false
+            let exists = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+            if exists && !isDirectory.boolValue { throw Error.io("\(target.path) exists and is not a folder") }
+            if exists { try fileManager.moveItem(at: target, to: previous) }
+            do {
+                try fileManager.moveItem(at: staging, to: target)
+            } catch {
+                if exists { try? fileManager.moveItem(at: previous, to: target) }
+                throw error
+            }
+            try? fileManager.removeItem(at: previous)
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            if let error = error as? Error { throw error }
+            throw Error.io("cannot write the site to \(target.path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,278 @@
+import Analysis
+import Charts
+import Dataset
+import Foundation
+import Markdown
+import Stats
+
+let si = NumberFormat.si
+let pct = NumberFormat.percent
+let usd = NumberFormat.currency
+let whole = NumberFormat.integer
+
+func rate(_ value: Double?) -> String { value.map(pct.format) ?? "n/a" }
+func interval(_ estimate: Estimate?) -> String {
+    estimate.map { String(format: "%.2f (95 %% interval %.2f to %.2f, n = %d)", $0.value, $0.low, $0.high, $0.n) } ?? "not enough data"
+}
+
+extension SiteBuilder {
+    // MARK: Summary
+
+    mutating func summaryPage(commentary: [(inout SiteBuilder) throws -> Void]) throws {
+        let org = model.org
+        let coverage = model.coverage
+        var coverageParts = ["data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days"]
+        coverageParts.append("\(org.teamsSuppressed) team\(org.teamsSuppressed == 1 ? "" : "s") suppressed")
+        coverageParts.append("\(whole.format(Double(coverage.rowsRejected))) row\(coverage.rowsRejected == 1 ? "" : "s") rejected")
+        if let partial = coverage.partialLastWeek { coverageParts.append("week \(partial.short) is partial") }
+        let small = org.correlation.n < 20 ? " — few team-weeks, read with care" : ""
+        let headline: [[String: Any]] = [
+            ["label": "Adoption rate", "value": rate(org.adoptionRate),
+             "detail": "\(whole.format(Double(org.activeUsers))) active of \(org.headcount.map { whole.format(Double($0)) } ?? "n/a") (\(org.adoptionDenominator))"],
+            ["label": "Active people", "value": whole.format(Double(org.activeUsers)), "detail": "at least one request in the period"],
+            ["label": "Tokens", "value": si.format(Double(org.tokens)), "detail": "\(si.format(Double(org.requests))) requests; \(si.format(Double(org.cachedTokens))) cached input tokens"],
+            ["label": "Cost", "value": usd.format(org.costUSD),
+             "detail": org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens"],
+            ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
+             "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
+            ["label": "Usage–value correlation", "value": org.correlation.spearman.map { String(format: "ρ = %.2f", $0.value) } ?? "n/a",
+             "detail": (org.correlation.spearman.map { String(format: "95 %% interval %.2f to %.2f; ", $0.low, $0.high) } ?? "") + "n = \(org.correlation.n) team-weeks\(small); an association, not a cause"],
+            ["label": "Teams flagged", "value": String(org.teamsFlagged),
+             "detail": "inflation index at or above \(NumberFormat.plain(decimals: 2).format(model.flagThreshold)) of \(model.teams.filter { !$0.suppressed }.count) published teams"],
+        ]
+        let flagged = model.teams.filter { !$0.suppressed && $0.inflation.flagged }
+        let signalRows = model.teams.filter { !$0.suppressed }.sorted { ($0.inflation.index ?? -1, $1.team) > ($1.inflation.index ?? -1, $0.team) }
+        let signalNames = ReportConfig.signalNames
+        var signalTable = "<div class=\"table-wrap\"><table class=\"figures signals\"><caption>Inflation signals (0 = none, 1 = strongest)</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Index</th>"
+        signalTable += signalNames.map { "<th scope=\"col\">\(esc($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for team in signalRows {
+            signalTable += "<tr\(team.inflation.flagged ? " class=\"flagged\"" : "")><th scope=\"row\"><a href=\"teams/\(esc(team.slug)).html\">\(esc(team.team))</a>\(team.inflation.flagged ? " <span class=\"badge\">flagged</span>" : "")</th>"
+            signalTable += "<td>\(team.inflation.index.map { String(format: "%.2f", $0) } ?? "–")</td>"
+            for name in signalNames {
+                let signal = team.inflation.signals.first { $0.name == name }
+                signalTable += "<td title=\"\(esc(signal?.evidence ?? ""))\">\(signal?.value.map { String(format: "%.2f", $0) } ?? "–")</td>"
+            }
+            signalTable += "</tr>\n"
+        }
+        signalTable += "</tbody></table></div>\n"
+
+        let teamsTable = teamsTableHTML()
+        let context: [String: Any] = [
+            "coverage": coverageParts.joined(separator: "; "),
+            "headline": headline,
+            "scatter": chart(charts.adoptionVersusValue()),
+            "trendActive": chart(charts.weeklyActive()),
+            "trendTokens": chart(charts.weeklyTokens()),
+            "inflation": chart(charts.inflationRanking()),
+            "signalTable": signalTable,
+            "flagged": flagged.map { ["team": $0.team, "href": "teams/\($0.slug).html", "index": String(format: "%.2f", $0.inflation.index ?? 0),
+                                      "evidence": $0.inflation.signals.filter { ($0.value ?? 0) >= 0.5 }.map(\.evidence).joined(separator: "; ")] },
+            "hasFlagged": !flagged.isEmpty,
+            "themes": chart(charts.themes()),
+            "scores": chart(charts.scores()),
+            "quotes": quoteContext(Array(model.feedback.quotes.prefix(4))),
+            "feedbackDocuments": model.feedback.documents,
+            "netSentiment": model.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
+            "funnel": chart(charts.funnel(model.tools.map(\.retention).map { figures in
+                var copy = figures
+                copy.suppressed = figures.suppressed || model.tools.first { $0.tool == figures.tool }?.suppressed == true
+                return copy
+            })),
+            "onboarding": onboardingQuotes(),
+            "capabilities": model.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.joined(separator: ", "), "count": $0.tools.count] },
+            "sprawlSummary": sprawlSentence(),
+            "teamsTable": teamsTable,
+            "commentary": inputs.commentary.map { ["href": "\($0.slug).html", "title": $0.title, "summary": $0.summary ?? ""] },
+            "hasCommentary": !inputs.commentary.isEmpty,
+        ]
+        try page(path: "index.html", title: model.title, template: "index", context: context, description: headlineSentence())
+    }
+
+    func quoteContext(_ quotes: [Quote]) -> [[String: Any]] {
+        quotes.map { quote in
+            ["text": quote.text, "theme": quote.theme.replacingOccurrences(of: "_", with: " "), "sentiment": quote.sentiment,
+             "standsFor": quote.standsFor, "documents": quote.standsFor == 1 ? "1 document" : "\(quote.standsFor) documents", "channel": quote.channel]
+        }
+    }
+
+    func onboardingQuotes() -> [[String: Any]] {
+        quoteContext(model.feedback.quotes.filter { $0.theme.contains("onboard") }.prefix(2).map { $0 })
+    }
+
+    func sprawlSentence() -> String {
+        let sprawl = model.sprawl
+        var parts = ["\(model.tools.count) tools in \(sprawl.capabilities.count) capabilities"]
+        parts.append("\(sprawl.toolsBelowFloor) with fewer active people than the privacy floor")
+        if let median = sprawl.medianToolsPerPerson { parts.append("a median of \(NumberFormat.plain(decimals: 1).format(median)) tools per person") }
+        if sprawl.peopleUsingTools > 0 {
+            parts.append("\(whole.format(Double(sprawl.peopleWithOverlappingTools))) of \(whole.format(Double(sprawl.peopleUsingTools))) people use two or more tools for the same capability")
+        }
+        return parts.joined(separator: "; ") + "."
+    }
+
+    func teamsTableHTML() -> String {
+        var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person</th><th scope=\"col\">Value per head</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
+        for team in model.teams {
+            html += "<tr><th scope=\"row\"><a href=\"teams/\(esc(team.slug)).html\">\(esc(team.team))</a></th>"
+            if team.suppressed {
+                html += "<td colspan=\"6\" class=\"suppressed\">suppressed: fewer than \(model.minGroupSize) people</td></tr>\n"
+                continue
+            }
+            html += "<td>\(team.activeUsers) / \(team.headcount.map(String.init) ?? "n/a")</td><td>\(rate(team.adoptionRate))</td>"
+            html += "<td>\(team.tokensPerActiveUser.map(si.format) ?? "n/a")</td><td>\(team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a")</td>"
+            html += "<td>\(team.quadrant?.rawValue ?? "–")</td>"
+            let spark = Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: team.weekly.map { $0.tokens.map(Double.init) }).draw()
+            html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
+        }
+        return html + "</tbody></table></div>\n"
+    }
+
+    // MARK: Teams and tools
+
+    mutating func teamPage(_ team: TeamFigures) throws {
+        let path = "teams/\(team.slug).html"
+        if team.suppressed {
+            try page(path: path, title: team.team, template: "team", context: [
+                "team": team.team, "suppressed": true, "reason": team.reason ?? "Below the privacy floor.", "floor": model.minGroupSize,
+            ])
+            return
+        }
+        let figures: [[String: Any]] = [
+            ["label": "Active people", "value": "\(team.activeUsers)", "detail": "of \(team.headcount.map(String.init) ?? "unknown") (headcount)"],
+            ["label": "Adoption rate", "value": rate(team.adoptionRate), "detail": team.headcount == nil ? "no headcount given" : "active ÷ headcount"],
+            ["label": "Tokens", "value": si.format(Double(team.tokens)), "detail": "\(si.format(Double(team.requests))) requests"],
+            ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
+            ["label": "Value per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a", "detail": model.valueMetric ?? "no value metric"],
+            ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
+            ["label": "Quadrant", "value": team.quadrant?.rawValue ?? "n/a", "detail": team.usagePercentile.map { "usage percentile \(pct.format($0)), value percentile \(pct.format(team.valuePercentile ?? 0))" } ?? "needs headcount and value"],
+            ["label": "Inflation index", "value": team.inflation.index.map { String(format: "%.2f", $0) } ?? "n/a", "detail": team.inflation.flagged ? "flagged: a risk to look at, not a verdict" : "not flagged"],
+        ]
+        let signals = team.inflation.signals.map { signal -> [String: Any] in
+            ["name": signal.name.replacingOccurrences(of: "_", with: " "), "value": signal.value.map { String(format: "%.2f", $0) } ?? "–",
+             "weight": NumberFormat.plain(decimals: 2).format(signal.weight), "evidence": signal.evidence]
+        }
+        let retention = team.retention.map { figures -> [String: Any] in
+            figures.suppressed ? ["tool": figures.tool, "suppressed": true] :
+                ["tool": figures.tool, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
+                 "days": figures.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–", "suppressed": false]
+        }
+        try page(path: path, title: team.team, template: "team", context: [
+            "team": team.team, "suppressed": false, "figures": figures,
+            "flagged": team.inflation.flagged,
+            "active": chart(charts.weeklyActive(id: "team-active", weekly: team.weekly, title: "\(team.team): active people per week")),
+            "tokens": chart(charts.weeklyTokens(id: "team-tokens", weekly: team.weekly, title: "\(team.team): tokens per week")),
+            "signals": signals, "retention": retention,
+            "funnel": chart(charts.funnel(team.retention, id: "team-funnel")),
+        ])
+    }
+
+    mutating func toolPage(_ tool: ToolFigures) throws {
+        let path = "tools/\(tool.slug).html"
+        if tool.suppressed {
+            try page(path: path, title: tool.tool, template: "tool", context: [
+                "tool": tool.tool, "capability": tool.capability, "suppressed": true, "floor": model.minGroupSize,
+            ])
+            return
+        }
+        let figures: [[String: Any]] = [
+            ["label": "Active people", "value": "\(tool.activeUsers)", "detail": "in \(tool.teamsUsing) teams"],
+            ["label": "Tokens", "value": si.format(Double(tool.tokens)), "detail": "\(si.format(Double(tool.requests))) requests"],
+            ["label": "Acceptance by count", "value": rate(tool.acceptanceRate), "detail": tool.suggestionsShown > 0 ? "of \(whole.format(Double(tool.suggestionsShown))) suggestions shown" : "this source reports no suggestions"],
+            ["label": "Acceptance by lines", "value": rate(tool.acceptanceRateLines), "detail": tool.linesSuggested > 0 ? "of \(whole.format(Double(tool.linesSuggested))) lines suggested" : "this source reports no suggested lines"],
+            ["label": "Cost", "value": usd.format(tool.costUSD), "detail": tool.priced ? "from cost_usd or the price table" : "no price: a lower bound"],
+            ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)", "detail": "tried → returned → sustained; median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use"],
+        ]
+        try page(path: path, title: tool.tool, template: "tool", context: [
+            "tool": tool.tool, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
+            "active": chart(charts.weeklyActive(id: "tool-active", weekly: tool.weekly, title: "\(tool.tool): active people per week")),
+            "sprawl": sprawlSentence(),
+            "siblings": model.tools.filter { $0.capability == tool.capability && $0.tool != tool.tool }.map { ["tool": $0.tool, "href": "\($0.slug).html"] },
+        ])
+    }
+
+    // MARK: Feedback
+
+    mutating func feedbackPages() throws {
+        let feedback = model.feedback
+        let byTeam = feedback.byTeam.map { team -> [String: Any] in
+            ["team": team.team, "documents": team.documents,
+             "themes": team.themes.filter { $0.count > 0 }.map { "\($0.theme.replacingOccurrences(of: "_", with: " ")) \(pct.format($0.share))" }.joined(separator: ", ")]
+        }
+        var letters: [[String: Any]] = []
+        for letter in feedback.letters {
+            let rendered = Markdown.render(letter.body, firstLine: letter.bodyLine, options: MarkdownOptions(unsafeHTML: false))
+            try page(path: "feedback/\(letter.slug).html", title: letter.title, template: "letter", context: [
+                "title": letter.title, "date": letter.date?.readable ?? "", "team": letter.team ?? "", "html": rendered.html,
+            ])
+            letters.append(["title": letter.title, "href": "\(letter.slug).html", "date": letter.date?.readable ?? ""])
+        }
+        try page(path: "feedback/index.html", title: "What employees say", template: "feedback", context: [
+            "documents": feedback.documents, "netSentiment": feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
+            "positive": feedback.positive, "neutral": feedback.neutral, "negative": feedback.negative,
+            "themes": chart(charts.themes()), "scores": chart(charts.scores()),
+            "quotes": quoteContext(feedback.quotes), "hasQuotes": !feedback.quotes.isEmpty,
+            "byTeam": byTeam, "hasByTeam": !byTeam.isEmpty, "letters": letters, "hasLetters": !letters.isEmpty,
+            "floor": model.minGroupSize,
+        ])
+    }
+
+    // MARK: Reference pages
+
+    mutating func methodologyPage() throws {
+        let sections = model.methodology.sections.map { section -> [String: Any] in
+            ["title": section.title, "anchor": headingAnchor(section.title), "entries": section.entries.map { entry -> [String: Any] in
+                ["name": entry.name, "formula": entry.formula,
+                 "parameters": entry.parameters.map { ["key": $0.0, "value": $0.1] }, "hasParameters": !entry.parameters.isEmpty]
+            }]
+        }
+        let sources = model.coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
+            ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)), "sha": String(file.sha256.prefix(12))]
+        }
+        try page(path: "methodology.html", title: "Methodology", template: "methodology", context: [
+            "sections": sections, "sources": sources, "floor": model.minGroupSize,
+            "coverage": "Data for \(model.coverage.daysWithData) of \(model.coverage.daysInPeriod) days in the period \(periodText).",
+        ])
+    }
+
+    mutating func dataQualityPage() throws {
+        let coverage = model.coverage
+        let issues = coverage.issues.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        let shown = issues.prefix(1000).map { issue -> [String: Any] in
+            ["location": issue.location, "severity": issue.severity.rawValue, "message": issue.message]
+        }
+        let rejectedByFile = Dictionary(grouping: issues.filter { $0.severity == .error }, by: \.file).mapValues(\.count)
+        let files = coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
+            ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)),
+             "rejected": rejectedByFile[file.path].map { whole.format(Double($0)) } ?? "0", "bytes": si.format(Double(file.bytes))]
+        }
+        var gaps: [String] = []
+        gaps.append("Data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days in the period.")
+        if !coverage.teamsWithoutHeadcount.isEmpty { gaps.append("Teams without headcount (adoption shown against people seen): \(coverage.teamsWithoutHeadcount.joined(separator: ", ")).") }
+        if !coverage.teamsWithoutValue.isEmpty { gaps.append("Teams without outcome data: \(coverage.teamsWithoutValue.joined(separator: ", ")).") }
+        if !coverage.toolsWithoutPrices.isEmpty { gaps.append("Tools without prices (cost is a lower bound): \(coverage.toolsWithoutPrices.joined(separator: ", ")).") }
+        if let week = coverage.partialFirstWeek { gaps.append("The first week, \(week), is partial.") }
+        if let week = coverage.partialLastWeek { gaps.append("The last week, \(week), is partial.") }
+        if coverage.rowsOutsidePeriod > 0 { gaps.append("\(whole.format(Double(coverage.rowsOutsidePeriod))) rows fall outside the period and were left out.") }
+        if coverage.unmatchedIdentities > 0 { gaps.append("\(coverage.unmatchedIdentities) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
+        try page(path: "data-quality.html", title: "Data quality", template: "data-quality", context: [
+            "rowsRead": whole.format(Double(coverage.rowsRead)), "rowsRejected": whole.format(Double(coverage.rowsRejected)),
+            "files": files, "issues": shown, "hasIssues": !shown.isEmpty, "moreIssues": issues.count > 1000 ? issues.count - 1000 : 0,
+            "gaps": gaps,
+        ])
+    }
+
+    mutating func downloadsPage() throws {
+        let downloads: [[String: String]] = [
+            ["href": "data/report.json", "label": "report.json", "what": "every figure, machine-readable (schema candor.report/1)"],
+            ["href": "data/team_weeks.csv", "label": "team_weeks.csv", "what": "the team-weeks behind the usage–value correlation"],
+            ["href": "data/teams.csv", "label": "teams.csv", "what": "published teams"],
+            ["href": "data/weekly.csv", "label": "weekly.csv", "what": "the weekly trend"],
+            ["href": "data/tools.csv", "label": "tools.csv", "what": "published tools with retention"],
+            ["href": "data/signals.csv", "label": "signals.csv", "what": "inflation signals with their evidence"],
+            ["href": "data/themes.csv", "label": "themes.csv", "what": "feedback themes"],
+            ["href": "data/manifest.json", "label": "manifest.json", "what": "every input file with its SHA-256 and row count"],
+            ["href": "feed.xml", "label": "feed.xml", "what": "Atom feed of editions"],
+        ] + (options.singleFile ? [["href": "report.html", "label": "report.html", "what": "the whole report as one file"]] : [])
+        try page(path: "downloads.html", title: "Downloads", template: "downloads", context: ["downloads": downloads])
+    }
+}

@@ -1,0 +1,216 @@
+import Analysis
+import Charts
+import Dataset
+import Markdown
+
+/// The report's charts, drawn from the model's figures (no statistic is computed here).
+struct ReportCharts {
+    let model: ReportModel
+
+    var weekLabels: [String] { model.weekly.map(\.week.short) }
+    var partialLast: Bool { model.weekly.last?.partial ?? false && model.coverage.partialLastWeek != nil }
+
+    /// Review dates as fractional week positions.
+    var reviewRules: [LineChart.Rule] {
+        guard let first = model.weekly.first?.week else { return [] }
+        return model.reviewDates.map { date in
+            LineChart.Rule(position: Double(date - first.monday) / 7 - 0.5 + 1.0 / 14, label: "review \(date.readable)")
+        }
+    }
+
+    func adoptionVersusValue() -> Chart? {
+        let teams = model.teams.filter { !$0.suppressed && $0.tokensPerHead != nil && $0.valuePerHead != nil }
+        guard teams.count >= 2 else { return nil }
+        let usage = teams.map { $0.tokensPerHead! }.sorted(), value = teams.map { $0.valuePerHead! }.sorted()
+        var chart = ScatterChart(id: "adoption-vs-value", title: "Adoption versus value, by team",
+                                 points: teams.map { ScatterChart.Point(label: $0.team, x: $0.tokensPerHead!, y: $0.valuePerHead!,
+                                                                         labelled: $0.inflation.flagged,
+                                                                         className: $0.inflation.flagged ? "flagged" : ($0.quadrant.map { "q-\($0.rawValue)" })) },
+                                 xLabel: "tokens per head", yLabel: "\(model.valueMetric ?? "value") per head")
+        chart.cut = (middle(usage), middle(value))
+        chart.quadrantNames = ("productive", "inflated", "untapped", "low")
+        chart.yFormat = .plain(decimals: 1)
+        chart.fit = teams.count >= 3
+        chart.logX = (usage.last ?? 1) / max(usage.first ?? 1, 1) > 50
+        return chart.draw()
+    }
+
+    /// The median of sorted values (the quadrant cut used by the analysis: at or above the median team).
+    func middle(_ sorted: [Double]) -> Double {
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    func weeklyActive(id: String = "weekly-active", weekly: [WeekFigures]? = nil, title: String = "Active people per week") -> Chart {
+        var chart = LineChart(id: id, title: title, xLabels: weekLabels,
+                              series: [.init(name: "active people", values: (weekly ?? model.weekly).map { $0.activeUsers.map(Double.init) })], unit: "people")
+        chart.area = true
+        chart.partialLast = partialLast
+        chart.rules = reviewRules
+        chart.format = .integer
+        return chart.draw()
+    }
+
+    func weeklyTokens(id: String = "weekly-tokens", weekly: [WeekFigures]? = nil, title: String = "Tokens per week") -> Chart {
+        var chart = LineChart(id: id, title: title, xLabels: weekLabels,
+                              series: [.init(name: "tokens", values: (weekly ?? model.weekly).map { $0.tokens.map(Double.init) })], unit: "tokens")
+        chart.partialLast = partialLast
+        chart.rules = reviewRules
+        return chart.draw()
+    }
+
+    func inflationRanking() -> Chart {
+        var chart = BarChart(id: "inflation-index", title: "Inflation index by team",
+                             bars: model.teams.map { team in
+                                 BarChart.Bar(label: team.team, values: team.suppressed ? nil : [team.inflation.index ?? 0], highlighted: team.inflation.flagged)
+                             }, unit: "index (0–1)")
+        chart.format = .plain(decimals: 2)
+        chart.threshold = (model.flagThreshold, "flag at \(NumberFormat.plain(decimals: 2).format(model.flagThreshold))")
+        chart.fixedMax = 1
+        return chart.draw()
+    }
+
+    func themes() -> Chart? {
+        guard !model.feedback.themes.isEmpty else { return nil }
+        var chart = BarChart(id: "feedback-themes", title: "Themes in employee feedback",
+                             bars: model.feedback.themes.map { .init(label: $0.theme.replacingOccurrences(of: "_", with: " "), values: [$0.share]) },
+                             unit: "share of \(model.feedback.documents) documents")
+        chart.format = .percent
+        return chart.draw()
+    }
+
+    func scores() -> Chart? {
+        guard !model.feedback.scores.isEmpty else { return nil }
+        return LikertChart(id: "feedback-scores", title: "Scores (1 to 5)",
+                           questions: model.feedback.scores.map { ($0.question.replacingOccurrences(of: "_", with: " "), $0.counts) }).draw()
+    }
+
+    func funnel(_ retention: [RetentionFigures], id: String = "retention-funnel") -> Chart? {
+        guard !retention.isEmpty else { return nil }
+        var chart = BarChart(id: id, title: "Adoption that lasts: tried, returned, sustained",
+                             bars: retention.map { figures in
+                                 .init(label: figures.tool, values: figures.suppressed ? nil : [Double(figures.tried), Double(figures.returned), Double(figures.sustained)])
+                             }, unit: "people")
+        chart.layout = .grouped
+        chart.partNames = ["tried", "returned", "sustained"]
+        chart.format = .integer
+        chart.ranked = false
+        return chart.draw()
+    }
+
+    func sparkline(_ id: String, _ label: String, _ values: [Double?]) -> Chart {
+        Sparkline(id: id, label: label, values: values).draw()
+    }
+
+    // MARK: Charts declared in commentary
+
+    static let chartTypes = ["line", "area", "bar", "scatter", "histogram"]
+    static let datasets: [String: [String]] = [
+        "teams": ["team", "headcount", "active_users", "adoption_rate", "tokens", "requests", "tokens_per_active_user", "tokens_per_head",
+                  "value_per_head", "inflation_index"],
+        "weekly": ["week", "active_users", "tokens", "requests", "value"],
+        "tools": ["tool", "active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines"],
+        "themes": ["theme", "count", "share"],
+        "team_weeks": ["team", "week", "usage_per_head", "value_per_head", "tokens", "active_users"],
+    ]
+
+    /// Rows of a dataset: label and numeric columns (nil = suppressed or missing).
+    func rows(_ dataset: String) -> [(label: String, values: [String: Double?])] {
+        switch dataset {
+        case "teams":
+            return model.teams.map { team in
+                (team.team, team.suppressed ? [:] : [
+                    "headcount": team.headcount.map(Double.init), "active_users": Double(team.activeUsers), "adoption_rate": team.adoptionRate,
+                    "tokens": Double(team.tokens), "requests": Double(team.requests), "tokens_per_active_user": team.tokensPerActiveUser,
+                    "tokens_per_head": team.tokensPerHead, "value_per_head": team.valuePerHead, "inflation_index": team.inflation.index,
+                ])
+            }
+        case "weekly":
+            return model.weekly.map { ($0.week.short, ["active_users": $0.activeUsers.map(Double.init), "tokens": $0.tokens.map(Double.init),
+                                                        "requests": $0.requests.map(Double.init), "value": $0.value]) }
+        case "tools":
+            return model.tools.map { tool in
+                (tool.tool, tool.suppressed ? [:] : ["active_users": Double(tool.activeUsers), "tokens": Double(tool.tokens), "requests": Double(tool.requests),
+                                                     "acceptance_rate": tool.acceptanceRate, "acceptance_rate_lines": tool.acceptanceRateLines])
+            }
+        case "themes":
+            return model.feedback.themes.map { ($0.theme, ["count": Double($0.count), "share": $0.share]) }
+        case "team_weeks":
+            return model.teamWeeks.map { ("\($0.team) \($0.week.short)", ["usage_per_head": $0.usagePerHead, "value_per_head": $0.valuePerHead,
+                                                                          "tokens": Double($0.tokens), "active_users": Double($0.activeUsers)]) }
+        default: return []
+        }
+    }
+
+    func commentaryChart(_ request: ChartRequest, index: Int) -> Result<Chart, MarkdownResolverError> {
+        let type = request["type"] ?? ""
+        guard Self.chartTypes.contains(type) else {
+            return .failure(MarkdownResolverError("unknown chart type \"\(type)\"\(suggestion(type, in: Self.chartTypes)); chart types: \(Self.chartTypes.joined(separator: ", "))"))
+        }
+        let dataset = request["data"] ?? ""
+        guard let columns = Self.datasets[dataset] else {
+            let names = Self.datasets.keys.sorted()
+            return .failure(MarkdownResolverError("unknown chart data \"\(dataset)\"\(suggestion(dataset, in: names)); datasets: \(names.joined(separator: ", "))"))
+        }
+        let numeric = Array(columns.dropFirst())
+        let known = Set(["type", "data", "x", "y", "series", "title"])
+        if let extra = request.fields.keys.sorted().first(where: { !known.contains($0) }) {
+            return .failure(MarkdownResolverError("unknown chart key \"\(extra)\"\(suggestion(extra, in: known.sorted())); keys: \(known.sorted().joined(separator: ", "))"))
+        }
+        func column(_ key: String, required: Bool) -> Result<String?, MarkdownResolverError> {
+            guard let name = request[key] else {
+                return required ? .failure(MarkdownResolverError("chart needs \"\(key)\": one of \(numeric.joined(separator: ", "))")) : .success(nil)
+            }
+            guard numeric.contains(name) || name == columns[0] else {
+                return .failure(MarkdownResolverError("unknown column \"\(name)\" in \(dataset)\(suggestion(name, in: columns)); columns: \(columns.joined(separator: ", "))"))
+            }
+            return .success(name)
+        }
+        let data = rows(dataset)
+        let title = request["title"] ?? "\(dataset)"
+        let id = "c\(index)-\(slugify(title))"
+        switch type {
+        case "scatter":
+            guard case let .success(x?) = column("x", required: true) else { return .failure(column("x", required: true).failureValue!) }
+            guard case let .success(y?) = column("y", required: true) else { return .failure(column("y", required: true).failureValue!) }
+            let points = data.compactMap { row -> ScatterChart.Point? in
+                guard let xv = row.values[x] ?? nil, let yv = row.values[y] ?? nil else { return nil }
+                return ScatterChart.Point(label: row.label, x: xv, y: yv)
+            }
+            var chart = ScatterChart(id: id, title: title, points: points, xLabel: x.replacingOccurrences(of: "_", with: " "), yLabel: y.replacingOccurrences(of: "_", with: " "))
+            chart.fit = points.count >= 3
+            chart.yFormat = .plain(decimals: 2)
+            return .success(chart.draw())
+        case "bar":
+            guard case let .success(y?) = column("y", required: true) else { return .failure(column("y", required: true).failureValue!) }
+            var chart = BarChart(id: id, title: title, bars: data.map { .init(label: $0.label, values: ($0.values[y] ?? nil).map { [$0] }) },
+                                 unit: y.replacingOccurrences(of: "_", with: " "))
+            if y.contains("rate") || y == "share" { chart.format = .percent }
+            return .success(chart.draw())
+        case "histogram":
+            guard case let .success(x?) = column("x", required: true) else { return .failure(column("x", required: true).failureValue!) }
+            return .success(Histogram(id: id, title: title, values: data.compactMap { $0.values[x] ?? nil }, unit: x.replacingOccurrences(of: "_", with: " ")).draw())
+        default:  // line, area
+            let names = (request["series"] ?? request["y"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty else { return .failure(MarkdownResolverError("a \(type) chart needs \"y\" (or \"series\"): one of \(numeric.joined(separator: ", "))")) }
+            for name in names where !numeric.contains(name) {
+                return .failure(MarkdownResolverError("unknown column \"\(name)\" in \(dataset)\(suggestion(name, in: numeric)); columns: \(numeric.joined(separator: ", "))"))
+            }
+            var chart = LineChart(id: id, title: title, xLabels: data.map(\.label),
+                                  series: names.map { name in .init(name: name.replacingOccurrences(of: "_", with: " "), values: data.map { $0.values[name] ?? nil }) },
+                                  unit: names.count == 1 ? names[0].replacingOccurrences(of: "_", with: " ") : "")
+            chart.area = type == "area"
+            if dataset == "weekly" { chart.partialLast = partialLast; chart.rules = reviewRules }
+            return .success(chart.draw())
+        }
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case let .failure(error) = self { return error }
+        return nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,272 @@
+import Analysis
+import Charts
+import Dataset
+import Foundation
+import Markdown
+
+/// How to write the site.
+public struct SiteOptions: Sendable {
+    public var version: String
+    /// Absolute URL for the feed and sitemap (`--base-url`); links stay relative.
+    public var baseURL: String?
+    /// The previous edition's report.json, for changes.html.
+    public var previous: JSONValue?
+    /// Write the whole report as one self-contained HTML file too (`report.html`).
+    public var singleFile = false
+
+    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false) {
+        self.version = version
+        self.baseURL = baseURL
+        self.previous = previous
+        self.singleFile = singleFile
+    }
+}
+
+public struct SiteResult: Sendable {
+    public var files: SiteFiles
+    public var diagnostics: [Diagnostic]
+    public var pages: Int
+    public var charts: Int
+}
+
+/// Builds every page of DESIGN §5 from the model, the commentary and the theme. It presents
+/// figures; it computes none.
+public struct SiteBuilder {
+    let model: ReportModel
+    let inputs: ReportInputs
+    let theme: Theme
+    let options: SiteOptions
+    let charts: ReportCharts
+    let figures: FigureIndex
+    var files = SiteFiles()
+    var diagnostics: [Diagnostic] = []
+    var pageCount = 0
+    var chartCount = 0
+    /// Pages in navigation order: (path, title).
+    var sitemap: [(String, String)] = []
+
+    public init(model: ReportModel, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
+        self.model = model
+        self.inputs = inputs
+        self.theme = theme
+        self.options = options
+        charts = ReportCharts(model: model)
+        figures = FigureIndex(model)
+    }
+
+    public static func build(model: ReportModel, inputs: ReportInputs, theme: Theme, options: SiteOptions) throws -> SiteResult {
+        var builder = SiteBuilder(model: model, inputs: inputs, theme: theme, options: options)
+        try builder.buildAll()
+        return SiteResult(files: builder.files, diagnostics: builder.diagnostics, pages: builder.pageCount, charts: builder.chartCount)
+    }
+
+    mutating func buildAll() throws {
+        let commentary = renderCommentary()
+        try summaryPage(commentary: commentary)
+        for team in model.teams { try teamPage(team) }
+        for tool in model.tools { try toolPage(tool) }
+        try feedbackPages()
+        for write in commentary { try write(&self) }
+        try methodologyPage()
+        try dataQualityPage()
+        try changesPage()
+        try downloadsPage()
+        try page(path: "404.html", title: "Page not found", template: "404", context: [:])
+        try dataFiles()
+        for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) { try files.add("assets/" + path, bytes) }
+        try feedAndSitemap()
+        if options.singleFile { try singleFilePage() }
+    }
+
+    // MARK: Layout
+
+    /// "../" repeated for the page's depth, so every link is relative.
+    func root(of path: String) -> String { String(repeating: "../", count: path.split(separator: "/").count - 1) }
+
+    func navigation(current path: String) -> [[String: Any]] {
+        let root = root(of: path)
+        var items: [(String, String)] = [("index.html", "Summary"), ("feedback/index.html", "Feedback")]
+        items += inputs.commentary.map { ("\($0.slug).html", $0.title) }
+        items += [("methodology.html", "Methodology"), ("data-quality.html", "Data quality"), ("changes.html", "Changes"), ("downloads.html", "Downloads")]
+        return items.map { target, label in ["href": root + target, "label": label, "current": target == path] }
+    }
+
+    mutating func page(path: String, title: String, template: String, context: [String: Any], description: String? = nil) throws {
+        var body = context
+        let root = root(of: path)
+        body["root"] = root
+        body["report"] = ["title": model.title, "organisation": model.organisation ?? "", "period": periodText]
+        let content = theme.render(template, body)
+        let layout: [String: Any] = [
+            "title": title, "root": root, "content": content, "nav": navigation(current: path),
+            "reportTitle": model.title, "organisation": model.organisation ?? "", "period": periodText,
+            "description": description ?? "\(model.title): \(title)", "generator": "Candor \(options.version)",
+            "teams": model.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.team, "suppressed": $0.suppressed] },
+            "tools": model.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.tool] },
+        ]
+        try files.add(path, theme.render("layout", layout))
+        pageCount += 1
+        sitemap.append((path, title))
+    }
+
+    var periodText: String { "\(model.period.from.readable) – \(model.period.to.readable)" }
+
+    mutating func chart(_ chart: Chart?) -> String {
+        guard let chart else { return "" }
+        do {
+            let html = try figureHTML(chart)
+            chartCount += 1
+            return html
+        } catch {
+            diagnostics.append(.error("chart \(chart.id)", "\(error)"))
+            return ""
+        }
+    }
+
+    // MARK: Commentary
+
+    /// Renders the commentary now (so errors are known early) and returns page writers.
+    mutating func renderCommentary() -> [(inout SiteBuilder) throws -> Void] {
+        var writers: [(inout SiteBuilder) throws -> Void] = []
+        for source in inputs.commentary {
+            let resolver = CommentaryResolver(charts: charts, figures: figures)
+            let rendered = Markdown.render(source.body, firstLine: source.bodyLine,
+                                           options: MarkdownOptions(unsafeHTML: inputs.config.unsafeHTML), resolver: resolver)
+            for issue in rendered.issues {
+                diagnostics.append(.error(source.file, line: issue.line, column: issue.column, issue.message))
+            }
+            chartCount += rendered.charts
+            let headings = rendered.headings.filter { $0.level >= 2 }.map { ["text": $0.text, "anchor": $0.anchor, "level": $0.level] }
+            let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "html": rendered.html,
+                                          "toc": headings, "hasToc": headings.count >= 2,
+                                          "hasH1": rendered.headings.contains { $0.level == 1 }]
+            let path = "\(source.slug).html"
+            let title = source.title
+            writers.append { builder in try builder.page(path: path, title: title, template: "commentary", context: context, description: source.summary) }
+        }
+        return writers
+    }
+
+    // MARK: Data files
+
+    mutating func dataFiles() throws {
+        try files.add("data/report.json", ReportJSON.make(model, version: options.version).serialized())
+        var teamWeeks = CSVWriter(header: ["team", "week", "headcount", "active_users", "requests", "tokens", "value"])
+        for row in model.teamWeeks {
+            teamWeeks.append([row.team, row.week.description, String(row.headcount), String(row.activeUsers), String(row.requests),
+                              String(row.tokens), formatJSONNumber(row.value)])
+        }
+        try files.add("data/team_weeks.csv", teamWeeks.text)
+        var teams = CSVWriter(header: ["team", "headcount", "active_users", "adoption_rate", "requests", "tokens", "tokens_per_active_user",
+                                       "value_per_head", "quadrant", "inflation_index", "flagged"])
+        for team in model.teams where !team.suppressed {
+            teams.append([team.team, team.headcount.map(String.init) ?? "", String(team.activeUsers), num(team.adoptionRate), String(team.requests),
+                          String(team.tokens), num(team.tokensPerActiveUser), num(team.valuePerHead), team.quadrant?.rawValue ?? "",
+                          num(team.inflation.index), team.inflation.flagged ? "true" : "false"])
+        }
+        try files.add("data/teams.csv", teams.text)
+        var weekly = CSVWriter(header: ["week", "active_users", "tokens", "requests", "value", "partial"])
+        for week in model.weekly {
+            weekly.append([week.week.description, week.activeUsers.map(String.init) ?? "", week.tokens.map(String.init) ?? "",
+                           week.requests.map(String.init) ?? "", num(week.value), week.partial ? "true" : "false"])
+        }
+        try files.add("data/weekly.csv", weekly.text)
+        var tools = CSVWriter(header: ["tool", "capability", "active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines",
+                                       "tried", "returned", "sustained"])
+        for tool in model.tools where !tool.suppressed {
+            tools.append([tool.tool, tool.capability, String(tool.activeUsers), String(tool.tokens), String(tool.requests), num(tool.acceptanceRate),
+                          num(tool.acceptanceRateLines), String(tool.retention.tried), String(tool.retention.returned), String(tool.retention.sustained)])
+        }
+        try files.add("data/tools.csv", tools.text)
+        var signals = CSVWriter(header: ["team", "signal", "value", "weight", "evidence"])
+        for team in model.teams where !team.suppressed {
+            for signal in team.inflation.signals {
+                signals.append([team.team, signal.name, num(signal.value), formatJSONNumber(signal.weight), signal.evidence])
+            }
+        }
+        try files.add("data/signals.csv", signals.text)
+        var themes = CSVWriter(header: ["theme", "count", "share"])
+        for theme in model.feedback.themes { themes.append([theme.theme, String(theme.count), formatJSONNumber(theme.share)]) }
+        try files.add("data/themes.csv", themes.text)
+        try files.add("data/manifest.json", manifest().serialized())
+    }
+
+    func num(_ value: Double?) -> String { value.map(formatJSONNumber) ?? "" }
+
+    func manifest() -> JSONValue {
+        .object([
+            ("schema", .string("candor.manifest/1")),
+            ("generator", .string("candor \(options.version)")),
+            ("settings_sha256", .string(inputs.configSHA256)),
+            ("inputs", .array(model.coverage.files.sorted { $0.path < $1.path }.map { file in
+                .object([("path", .string(file.path)), ("sha256", .string(file.sha256)), ("bytes", .int(file.bytes)),
+                         ("rows", .int(file.rows)), ("format", .string(file.format))])
+            })),
+        ])
+    }
+
+    // MARK: Feed and sitemap
+
+    mutating func feedAndSitemap() throws {
+        let base = (options.baseURL ?? inputs.config.baseURL).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        var sitemapXML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for (path, _) in sitemap.sorted(by: { $0.0 < $1.0 }) where path != "404.html" {
+            sitemapXML += "  <url><loc>\(esc((base ?? "") + path))</loc></url>\n"
+        }
+        sitemapXML += "</urlset>\n"
+        try files.add("sitemap.xml", sitemapXML)
+        // One entry per edition: this one, identified by its period end (no clock is read).
+        let updated = model.period.to.description + "T00:00:00Z"
+        let id = (base ?? "urn:candor:") + "editions/" + model.period.to.description
+        var feed = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        feed += "  <title>\(esc(model.title))</title>\n  <id>\(esc((base ?? "urn:candor:") + "feed"))</id>\n  <updated>\(updated)</updated>\n"
+        if let base { feed += "  <link rel=\"alternate\" href=\"\(esc(base))index.html\"/>\n  <link rel=\"self\" href=\"\(esc(base))feed.xml\"/>\n" }
+        feed += "  <author><name>\(esc(model.organisation ?? model.title))</name></author>\n"
+        feed += "  <entry>\n    <title>\(esc("Edition to \(model.period.to.readable)"))</title>\n    <id>\(esc(id))</id>\n    <updated>\(updated)</updated>\n"
+        feed += "    <link href=\"\(esc((base ?? "") + "changes.html"))\"/>\n"
+        feed += "    <summary>\(esc(headlineSentence()))</summary>\n  </entry>\n</feed>\n"
+        try files.add("feed.xml", feed)
+    }
+
+    func headlineSentence() -> String {
+        let org = model.org
+        return "\(NumberFormat.integer.format(Double(org.activeUsers))) active people, adoption \(org.adoptionRate.map(NumberFormat.percent.format) ?? "n/a"), \(NumberFormat.si.format(Double(org.tokens))) tokens, \(org.teamsFlagged) teams flagged."
+    }
+
+    // MARK: Single file
+
+    /// The summary, team pages and methodology in one HTML file with the stylesheet inlined.
+    mutating func singleFilePage() throws {
+        guard let index = files.text("index.html") else { return }
+        let css = theme.assets["style.css"].map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var html = index.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"assets/style.css\">", with: "<style>\n\(css)\n</style>")
+        var extra = ""
+        for path in ["methodology.html", "data-quality.html"] + model.teams.map({ "teams/\($0.slug).html" }) {
+            guard let text = files.text(path), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
+            let inner = text[start.lowerBound..<end.upperBound].replacingOccurrences(of: "<main", with: "<section class=\"single-file-part\"").replacingOccurrences(of: "</main>", with: "</section>")
+            extra += "\n<hr>\n" + inner.replacingOccurrences(of: "href=\"../", with: "href=\"")
+        }
+        html = html.replacingOccurrences(of: "</main>", with: "</main>\n" + extra)
+        try files.add("report.html", html)
+    }
+}
+
+/// Resolves `{{ figure }}` and ```chart blocks in commentary.
+struct CommentaryResolver: MarkdownResolver {
+    let charts: ReportCharts
+    let figures: FigureIndex
+    let counter = Counter()
+
+    final class Counter: @unchecked Sendable { var value = 0 }
+
+    func figure(_ path: String) -> Result<String, MarkdownResolverError> { figures.resolve(path) }
+
+    func chart(_ request: ChartRequest) -> Result<String, MarkdownResolverError> {
+        counter.value += 1
+        switch charts.commentaryChart(request, index: counter.value) {
+        case let .success(chart):
+            do { return .success(try figureHTML(chart)) } catch { return .failure(MarkdownResolverError("\(error)")) }
+        case let .failure(error): return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Mustache
+
+/// A theme: Mustache templates (`templates/*.mustache`, partials included by name) and static
+/// assets (`assets/`). A report may override single templates and assets by putting files of
+/// the same name in its own `theme/` folder.
+public struct Theme: Sendable {
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(file)\(line > 0 ? ":\(line)" : ""): error: \(message)" }
+    }
+
+    var library: MustacheLibrary
+    /// Asset path (relative to assets/) → bytes.
+    var assets: [String: [UInt8]]
+    public let folders: [String]
+
+    static let requiredTemplates = ["layout", "index", "team", "tool", "feedback", "letter", "commentary", "methodology",
+                                    "data-quality", "changes", "downloads", "404"]
+
+    /// Loads the theme in `folder`, with `overrides` (a report's `theme/` folder) taking
+    /// precedence file by file.
+    public init(folder: String, overrides: String? = nil) throws {
+        let fileManager = FileManager.default
+        var folders = [folder]
+        if let overrides, fileManager.fileExists(atPath: overrides) { folders.insert(overrides, at: 0) }
+        self.folders = folders
+        var templates: [String: (String, String)] = [:]  // name → (text, file)
+        var assets: [String: [UInt8]] = [:]
+        for base in folders.reversed() {
+            let templateFolder = base + "/templates"
+            for name in (try? fileManager.contentsOfDirectory(atPath: templateFolder))?.sorted() ?? [] where name.hasSuffix(".mustache") {
+                let path = templateFolder + "/" + name
+                guard let data = fileManager.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw Error(file: path, line: 0, message: "cannot read the template")
+                }
+                templates[String(name.dropLast(".mustache".count))] = (text, path)
+            }
+            let assetFolder = base + "/assets"
+            if let enumerator = fileManager.enumerator(atPath: assetFolder) {
+                while let item = enumerator.nextObject() as? String {
+                    var isDirectory: ObjCBool = false
+                    let path = assetFolder + "/" + item
+                    guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                          !(item as NSString).lastPathComponent.hasPrefix("."), let data = fileManager.contents(atPath: path) else { continue }
+                    assets[item] = Array(data)
+                }
+            }
+        }
+        let missing = Self.requiredTemplates.filter { templates[$0] == nil }
+        if !missing.isEmpty {
+            throw Error(file: folder + "/templates", line: 0, message: "the theme lacks the templates \(missing.joined(separator: ", "))")
+        }
+        var library = MustacheLibrary()
+        for (name, (text, path)) in templates.sorted(by: { $0.key < $1.key }) {
+            do {
+                library.register(try MustacheTemplate(string: text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw Error(file: path, line: error.context.lineNumber, message: "template error: \(error.error)")
+            } catch {
+                throw Error(file: path, line: 0, message: "template error: \(error)")
+            }
+        }
+        self.library = library
+        self.assets = assets
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}

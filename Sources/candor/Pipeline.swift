@@ -1,0 +1,133 @@
+import Analysis
+import Dataset
+import Foundation
+import Site
+
+/// Content/ → Dataset → Analysis → Site → Output/: the one path every command takes.
+struct Pipeline {
+    struct Options {
+        var content = "Content"
+        var output = "Output"
+        var theme: String?
+        var baseURL: String?
+        var strict = false
+        var previous: String?
+        var singleFile = false
+        /// Validate only: stop before writing.
+        var checkOnly = false
+    }
+
+    struct Summary {
+        var rowsRead = 0
+        var rowsRejected = 0
+        var teams = 0
+        var pages = 0
+        var charts = 0
+        var bytes = 0
+        var seconds = 0.0
+        var diagnostics: [Diagnostic] = []
+        var model: ReportModel?
+    }
+
+    enum Failure: Error {
+        /// Problems in the inputs (exit status 1), already collected in `diagnostics`.
+        case inputs([Diagnostic])
+    }
+
+    /// Builds (or checks) a report. Throws `Failure.inputs` with every problem when the inputs
+    /// cannot make a report; a `--strict` build also fails on rejected rows and warnings of data.
+    static func run(_ options: Options, progress: Progress) throws -> Summary {
+        let started = Date()
+        var summary = Summary()
+        let inputs: ReportInputs
+        do {
+            inputs = try ReportFolder.read(options.content)
+        } catch let error as InputError {
+            throw Failure.inputs(error.diagnostics)
+        }
+        summary.diagnostics = inputs.diagnostics
+        progress.detail("read report.yml and \(inputs.files.count) small inputs; \(inputs.usageFiles.count) usage files")
+
+        // Stream the usage rows into the aggregate.
+        var aggregate = UsageAggregate(config: inputs.config, tools: inputs.tools)
+        let usage: UsageSummary
+        do {
+            var rows = 0
+            usage = try ReportFolder.readUsage(inputs, progress: { file, total in
+                progress.detail("read \(file)")
+                _ = total
+            }) { record in
+                aggregate.add(record)
+                rows += 1
+                if rows & 0xFFFF == 0 {
+                    let seconds = max(Date().timeIntervalSince(started), 0.001)
+                    progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
+                }
+            }
+        } catch let error as InputError {
+            throw Failure.inputs(summary.diagnostics + error.diagnostics)
+        }
+        summary.diagnostics += usage.diagnostics
+        summary.rowsRead = usage.rowsRead + inputs.rowsRead
+        summary.rowsRejected = usage.rowsRejected + inputs.rowsRejected
+
+        let model: ReportModel
+        do {
+            model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+        } catch let error as InputError {
+            throw Failure.inputs(summary.diagnostics + error.diagnostics)
+        } catch let error as ImpossibleFigure {
+            throw Failure.inputs(summary.diagnostics + error.diagnostics)
+        }
+        summary.model = model
+        summary.teams = model.teams.count
+
+        // Theme and pages (commentary errors are found here, so check runs this too).
+        let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
+        let theme: Theme
+        do {
+            theme = try Theme(folder: themeFolder, overrides: inputs.folder + "/theme")
+        } catch let error as Theme.Error {
+            throw Failure.inputs(summary.diagnostics + [.error(error.file, line: error.line, error.message)])
+        }
+        var previous: JSONValue?
+        let previousPath = options.previous ?? (options.output + "/data/report.json")
+        if let data = FileManager.default.contents(atPath: previousPath) { previous = parseJSON(data) }
+        if options.previous != nil && previous == nil {
+            summary.diagnostics.append(.warning(previousPath, "cannot read the previous edition's report.json; changes.html will not compare"))
+        }
+        progress.update("rendering pages")
+        let site = try SiteBuilder.build(model: model, inputs: inputs,
+                                         theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
+                                                                            previous: previous, singleFile: options.singleFile))
+        summary.diagnostics += site.diagnostics
+        summary.pages = site.pages
+        summary.charts = site.charts
+        let errors = summary.diagnostics.filter { $0.severity == .error }
+        let contentErrors = site.diagnostics.filter { $0.severity == .error }
+        if !contentErrors.isEmpty || (options.strict && (!errors.isEmpty || summary.rowsRejected > 0)) {
+            throw Failure.inputs(summary.diagnostics)
+        }
+        if !options.checkOnly {
+            progress.update("writing \(site.files.paths.count) files")
+            try OutputFolder.write(site.files, to: options.output)
+            summary.bytes = site.files.byteCount
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        progress.finish()
+        return summary
+    }
+
+    /// The default theme: beside the binary when installed (`PREFIX/share/candor/themes/default`),
+    /// else `Themes/default` of the working folder or of the source checkout.
+    static func defaultThemeFolder() -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [
+            executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/candor/themes/default").path,
+            FileManager.default.currentDirectoryPath + "/Themes/default",
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Themes/default").path,
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/templates/layout.mustache") } ?? candidates[1]
+    }
+}

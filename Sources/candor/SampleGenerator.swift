@@ -1,0 +1,368 @@
+import Dataset
+import Foundation
+import Stats
+
+/// A seeded synthetic organisation with planted stories, for demos, tests and benchmarks:
+/// productive teams (usage and value rise together), inflating teams (usage spikes before
+/// review dates, low-value automated requests, repeated prompts, low acceptance), untapped
+/// teams (little usage, high value), one team too small to publish, a tool too small to
+/// publish, and feedback with themes and hostile text.
+struct SampleGenerator {
+    enum Story: String { case productive, inflated, untapped, ordinary, small }
+
+    struct Team {
+        var name: String
+        var story: Story
+        var size: Int
+        var headcount: Int
+    }
+
+    struct Tool {
+        var name: String
+        var capability: String
+        var vendor: String
+        var priceIn: Double
+        var priceOut: Double
+        var completions: Bool
+        var tokensPerRequest: Double
+    }
+
+    var users: Int
+    var days: Int
+    var seed: UInt64
+    var start = Day(year: 2026, month: 1, day: 5)!
+    var reviewDates: [Day] {
+        [Day(year: 2026, month: 3, day: 31)!, Day(year: 2026, month: 6, day: 30)!, Day(year: 2026, month: 9, day: 30)!]
+            .filter { $0 < start + days && $0 - start >= 42 }
+    }
+
+    static let teamNames = [
+        "Payments", "Search", "Checkout", "Mobile Apps", "Platform", "Data Engineering", "Identity", "Fraud", "Ledger", "Growth",
+        "Developer Tools", "Observability", "Storage", "Networking", "Billing", "Onboarding", "Messaging", "Recommendations",
+        "Maps", "Pricing", "Support Tools", "Security", "Compliance Eng", "Design Systems", "Web Frontend", "Analytics",
+        "ML Platform", "Catalog", "Logistics", "Partner API", "Infra Reliability", "Release Engineering", "QA Automation",
+        "Documentation", "Internal Apps", "Finance Systems", "HR Systems", "Sales Engineering", "Customer Data", "Legal Ops",
+    ]
+
+    static let tools = [
+        Tool(name: "github-copilot", capability: "code completion", vendor: "GitHub", priceIn: 0.0015, priceOut: 0.006, completions: true, tokensPerRequest: 900),
+        Tool(name: "cursor", capability: "code completion", vendor: "Anysphere", priceIn: 0.003, priceOut: 0.015, completions: true, tokensPerRequest: 2400),
+        Tool(name: "claude-code", capability: "coding agent", vendor: "Anthropic", priceIn: 0.003, priceOut: 0.015, completions: false, tokensPerRequest: 9000),
+        Tool(name: "chatgpt-enterprise", capability: "chat assistant", vendor: "OpenAI", priceIn: 0.0025, priceOut: 0.01, completions: false, tokensPerRequest: 1800),
+        Tool(name: "internal-gpt", capability: "chat assistant", vendor: "in-house", priceIn: 0.0008, priceOut: 0.0024, completions: false, tokensPerRequest: 1500),
+        Tool(name: "notebook-ai", capability: "data notebooks", vendor: "Example Notebooks", priceIn: 0.002, priceOut: 0.008, completions: false, tokensPerRequest: 1200),
+    ]
+
+    /// Teams with their stories. The inflating and small teams are fixed so tests can find them.
+    func teams() -> [Team] {
+        var generator = SplitMix64(seed: seed ^ 0x7EA5)
+        let storyFor: [String: Story] = [
+            "Growth": .inflated, "Support Tools": .inflated, "Sales Engineering": .inflated, "Internal Apps": .inflated, "Billing": .inflated,
+            "Payments": .productive, "Search": .productive, "Platform": .productive, "Developer Tools": .productive, "ML Platform": .productive,
+            "Checkout": .productive, "Observability": .productive, "Data Engineering": .productive, "Web Frontend": .productive,
+            "Ledger": .untapped, "Fraud": .untapped, "Security": .untapped, "Maps": .untapped, "Storage": .untapped, "Pricing": .untapped,
+            "Legal Ops": .small,
+        ]
+        let names = Self.teamNames
+        let regular = names.count - 1
+        let base = max(6, (users - 3) / regular)
+        return names.map { name in
+            let story = storyFor[name] ?? .ordinary
+            if story == .small { return Team(name: name, story: .small, size: 3, headcount: 3) }
+            let size = max(6, base + generator.below(max(base / 2, 1)) - base / 4)
+            return Team(name: name, story: story, size: size, headcount: size + generator.below(4))
+        }
+    }
+
+    struct Written {
+        var usageRows = 0
+        var files: [String] = []
+    }
+
+    /// Writes a report folder into `folder`.
+    func write(to folder: String, withCommentary: Bool = true) throws -> Written {
+        let fileManager = FileManager.default
+        for sub in ["data/usage", "feedback", "commentary"] {
+            try fileManager.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+        }
+        var written = Written()
+        let teams = teams()
+        func save(_ relative: String, _ text: String) throws {
+            try text.write(toFile: folder + "/" + relative, atomically: true, encoding: .utf8)
+            written.files.append(relative)
+        }
+        try save("report.yml", reportYML())
+        try save("data/headcount.csv", "team,headcount\n" + teams.map { "\(csv($0.name)),\($0.headcount)" }.joined(separator: "\n") + "\n")
+        try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k\n" + Self.tools.map {
+            "\($0.name),\($0.capability),\($0.vendor),\($0.priceIn),\($0.priceOut)"
+        }.joined(separator: "\n") + "\n")
+
+        // Usage, streamed to the file in blocks.
+        let usagePath = folder + "/data/usage/usage.csv"
+        guard fileManager.createFile(atPath: usagePath, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: usagePath))
+        defer { try? handle.close() }
+        var block = "date,user,team,tool,requests,input_tokens,output_tokens,cached_tokens,suggestions_shown,suggestions_accepted,lines_suggested,lines_accepted,task_category,prompt_hash,automated\n"
+        var outcomes = "period,team,metric,value\n"
+        var generator = SplitMix64(seed: seed)
+        var person = 0
+        let reviews = reviewDates
+        for team in teams {
+            // Weekly activity of this team, to derive its value.
+            var teamTokensByWeek = [Double](repeating: 0, count: days / 7 + 1)
+            for member in 0..<team.size {
+                person += 1
+                let user = String(format: "u%05d", person)
+                let profile = PersonProfile(team: team, member: member, generator: &generator, days: days)
+                for offset in 0..<days {
+                    let day = start + offset
+                    guard day.weekday <= 5 || generator.unit() < 0.04 else { continue }
+                    guard offset >= profile.firstDay, offset <= profile.lastDay else { continue }
+                    var activity = profile.activity
+                    // Growth over the year for productive teams; spikes before reviews for inflating ones.
+                    if team.story == .productive { activity *= 0.7 + 0.6 * Double(offset) / Double(max(days, 1)) }
+                    let beforeReview = reviews.contains { $0 - day >= 1 && $0 - day <= 7 }
+                    if team.story == .inflated && beforeReview { activity = min(0.98, activity * 2.2) }
+                    guard generator.unit() < activity else { continue }
+                    for toolIndex in profile.tools {
+                        let tool = Self.tools[toolIndex]
+                        var requests = 1 + Int(generator.unit() * profile.intensity * (tool.completions ? 30 : 12))
+                        if team.story == .inflated && beforeReview { requests = requests * 3 + 10 }
+                        let perRequest = tool.tokensPerRequest * (0.6 + generator.unit() * 0.8)
+                        let tokens = Double(requests) * perRequest
+                        let input = Int(tokens * 0.78), output = Int(tokens * 0.22)
+                        let cached = Int(Double(input) * (0.2 + generator.unit() * 0.3))
+                        var shown = "", accepted = "", linesSuggested = "", linesAccepted = ""
+                        if tool.completions {
+                            let s = requests * (2 + generator.below(3))
+                            let rate = team.story == .inflated ? 0.08 + generator.unit() * 0.08 : 0.24 + generator.unit() * 0.16
+                            let a = Int(Double(s) * rate)
+                            let ls = s * 3, la = Int(Double(ls) * rate * 0.8)
+                            (shown, accepted, linesSuggested, linesAccepted) = (String(s), String(a), String(ls), String(la))
+                        }
+                        let lowValue = team.story == .inflated ? (beforeReview ? 0.85 : 0.45) : 0.05
+                        let category: String
+                        if generator.unit() < lowValue {
+                            category = generator.unit() < 0.5 ? "status-report" : "auto-summary"
+                        } else {
+                            category = ["coding", "debugging", "review", "docs", "chat", "testing"][generator.below(6)]
+                        }
+                        let automated = team.story == .inflated ? generator.unit() < (beforeReview ? 0.75 : 0.4) : generator.unit() < 0.02
+                        let hash: String
+                        if team.story == .inflated && generator.unit() < 0.7 {
+                            hash = "h-\(user)-\(generator.below(3))"
+                        } else if generator.unit() < 0.5 {
+                            hash = String(format: "h%016llx", generator.next())
+                        } else {
+                            hash = ""
+                        }
+                        block += "\(day),\(user),\(csv(team.name)),\(tool.name),\(requests),\(input),\(output),\(cached),\(shown),\(accepted),\(linesSuggested),\(linesAccepted),\(category),\(hash),\(automated ? "true" : "false")\n"
+                        written.usageRows += 1
+                        teamTokensByWeek[offset / 7] += tokens
+                    }
+                    if block.utf8.count > 1 << 20 {
+                        handle.write(Data(block.utf8))
+                        block = ""
+                    }
+                }
+            }
+            // Value: merged pull requests per week.
+            let weeks = (days + 6) / 7
+            for week in 0..<weeks {
+                let monday = start + week * 7
+                let heads = Double(team.headcount)
+                let progress = Double(week * 7) / Double(max(days, 1))
+                var perHead: Double
+                switch team.story {
+                case .productive: perHead = 2.4 * (0.7 + 0.6 * progress)  // grows with usage
+                case .inflated: perHead = 1.1
+                case .untapped: perHead = 2.6
+                case .ordinary: perHead = 1.5
+                case .small: perHead = 1.5
+                }
+                _ = teamTokensByWeek
+                perHead *= 0.85 + generator.unit() * 0.3
+                let value = (perHead * heads).rounded()
+                outcomes += "\(monday.week),\(csv(team.name)),prs_merged,\(Int(max(0, value)))\n"
+            }
+        }
+        handle.write(Data(block.utf8))
+        written.files.append("data/usage/usage.csv")
+        try save("data/outcomes.csv", outcomes)
+        try writeFeedback(teams: teams, generator: &generator, save: save)
+        if withCommentary { try save("commentary/reading-this-report.md", Self.starterCommentary) }
+        return written
+    }
+
+    /// One person's habits.
+    struct PersonProfile {
+        var activity: Double
+        var intensity: Double
+        var tools: [Int]
+        var firstDay: Int
+        var lastDay: Int
+
+        init(team: Team, member: Int, generator: inout SplitMix64, days: Int) {
+            switch team.story {
+            case .productive: activity = 0.55 + generator.unit() * 0.3; intensity = 0.8 + generator.unit() * 0.6
+            case .inflated: activity = 0.5 + generator.unit() * 0.3; intensity = 1.0 + generator.unit() * 0.6
+            case .untapped: activity = 0.06 + generator.unit() * 0.1; intensity = 0.3 + generator.unit() * 0.3
+            case .ordinary: activity = 0.25 + generator.unit() * 0.3; intensity = 0.5 + generator.unit() * 0.5
+            case .small: activity = 0.4; intensity = 0.6
+            }
+            // Some people never take it up; some try and drop out (onboarding pain).
+            let roll = generator.unit()
+            if team.story != .small && roll < 0.08 { activity = 0 }
+            firstDay = generator.below(max(days / 3, 1))
+            lastDay = roll > 0.08 && roll < 0.2 ? min(days - 1, firstDay + 3 + generator.below(10)) : days - 1
+            let primary = generator.below(2)  // copilot or cursor
+            var chosen = [primary]
+            if generator.unit() < 0.45 { chosen.append(2) }
+            if generator.unit() < 0.5 { chosen.append(generator.unit() < 0.6 ? 3 : 4) }
+            if team.name == "Data Engineering" && member < 3 { chosen.append(5) }  // a tool below the privacy floor
+            if generator.unit() < 0.08 { chosen.append(1 - primary) }
+            tools = chosen
+        }
+    }
+
+    func writeFeedback(teams: [Team], generator: inout SplitMix64, save: (String, String) throws -> Void) throws {
+        let comments: [Story: [String]] = [
+            .productive: [
+                "Copilot saved time on boilerplate and tests; genuinely helpful for our migrations.",
+                "The agent is useful for refactoring. It saves me an hour a day, and reviews are faster.",
+                "Helpful for writing tests. Onboarding was easy once the setup guide existed.",
+            ],
+            .inflated: [
+                "We were told the usage dashboard matters for the review, so people run scripts to keep the numbers up. The quota feels forced.",
+                "Mandate pressure: managers check token counts weekly. Most of my requests are status reports nobody reads.",
+                "Honestly the auto-summary bot inflates our numbers. The mandate makes us look busy, not productive.",
+            ],
+            .untapped: [
+                "I'd use it more but onboarding was confusing and I could not get access for weeks.",
+                "Setup was hard; I tried it once and the licence expired. Would like training.",
+                "The tools look helpful but nobody showed us how to fit them into our review process.",
+            ],
+            .ordinary: [
+                "Useful for small things. Sometimes it hallucinates APIs, so I double-check everything.",
+                "It is fine. I use the chat assistant for docs; completions are hit and miss.",
+                "Mixed: helpful for SQL, useless for our legacy code.",
+            ],
+            .small: ["We are a small team and use it for contract templates."],
+        ]
+        var survey = "date,team,usefulness,pressure_to_use,onboarding_ease,comment\n"
+        var count = 0
+        for team in teams {
+            let answers = max(3, team.size / 3)
+            for _ in 0..<answers {
+                let day = start + min(days - 1, max(0, days - 30 + generator.below(28)))
+                let options = comments[team.story]!
+                var comment = options[generator.below(options.count)]
+                if generator.unit() < 0.03 { comment += " Contact me at jane.doe@example.com or @jdoe for details." }
+                let (useful, pressure, ease): (Int, Int, Int)
+                switch team.story {
+                case .productive: (useful, pressure, ease) = (4 + generator.below(2), 1 + generator.below(3), 3 + generator.below(3))
+                case .inflated: (useful, pressure, ease) = (1 + generator.below(3), 4 + generator.below(2), 3 + generator.below(2))
+                case .untapped: (useful, pressure, ease) = (3 + generator.below(2), 1 + generator.below(2), 1 + generator.below(2))
+                default: (useful, pressure, ease) = (2 + generator.below(3), 2 + generator.below(3), 2 + generator.below(3))
+                }
+                survey += "\(day),\(csv(team.name)),\(useful),\(pressure),\(ease),\(csv(comment))\n"
+                count += 1
+            }
+        }
+        try save("feedback/survey.csv", survey)
+        let last = start + (days - 1)
+        try save("feedback/open-letter-on-usage-quotas.md", """
+        ---
+        date: \(last + (-10))
+        channel: letter
+        title: Open letter on usage quotas
+        ---
+        We, engineers across several teams, ask leadership to stop ranking people by **token counts**.
+
+        Since usage became part of performance reviews, colleagues have set up scripts that send
+        requests nobody reads. This inflates the numbers and *hides* where the tools really help:
+        test generation, migrations, reading unfamiliar code. It is mandate pressure, and it is
+        forced on us.
+
+        We propose measuring outcomes instead, and keeping usage data anonymous and aggregated.
+
+        <script>alert('this letter was not escaped')</script>
+        [a link that must not run](javascript:alert(1))
+
+        Questions to the organisers: organisers@example.com.
+
+        """)
+        try save("feedback/retro-onboarding.md", """
+        ---
+        date: \(last + (-20))
+        channel: retro
+        team: Ledger
+        scores: {usefulness: 4, onboarding_ease: 1}
+        ---
+        Retro notes: the tools are helpful once set up, but onboarding took three weeks. Access
+        requests were confusing and there was no training. Several people tried it once and gave up.
+
+        """)
+    }
+
+    func reportYML() -> String {
+        let last = start + (days - 1)
+        return """
+        # Candor report settings. Every key but title is optional; `candor init` shows them all.
+        title: "AI adoption and value, \(start.readable) to \(last.readable)"
+        organisation: "Example Corp"
+        period: {from: \(start), to: \(last)}
+        privacy: {min_group_size: 5}
+        value: {metric: prs_merged}
+        signals:
+          review_dates: [\(reviewDates.map(\.description).joined(separator: ", "))]
+          review_window_days: 7
+          low_value_categories: [status-report, auto-summary]
+          flag_threshold: 0.5
+        climate: {wh_per_1k_tokens: {low: 0.3, high: 3.0}, grid_g_co2e_per_kwh: 400}
+        redact: ["EMP-\\\\d{6}"]
+        themes:
+          mandate_pressure: [mandate, quota, forced, pressure, dashboard, review]
+          genuine_value: [saved time, helpful, useful, saves, faster]
+          onboarding: [onboarding, setup, access, training, licence]
+          quality_concerns: [hallucinate, double-check, hit and miss, useless]
+          inflation: [inflate, scripts, status reports, auto-summary, look busy]
+        seed: \(seed)
+
+        """
+    }
+
+    static let starterCommentary = """
+    ---
+    title: Reading this report
+    summary: What the figures mean and how to write commentary.
+    order: 1
+    ---
+    # Reading this report
+
+    Adoption stands at **{{ org.adoption_rate }}** of {{ org.headcount }} people, who used
+    {{ org.tokens }} tokens. Across team-weeks, usage per head and value per head have a rank
+    correlation of {{ org.correlation.spearman }} (95 % interval {{ org.correlation.spearman_ci95 }},
+    n = {{ org.correlation.n }}): an association, not a cause.
+
+    {{ org.teams_flagged }} teams are flagged for possible inflation. A flag is a risk to look
+    at, not a verdict.
+
+    ```chart
+    type: scatter
+    data: teams
+    x: tokens_per_active_user
+    y: value_per_head
+    title: Adoption versus value
+    ```
+
+    Write `{{ org.adoption_rate }}` in a page to cite a figure; figures of suppressed teams
+    are replaced by a note, never shown.
+
+    """
+}
+
+/// Quotes a CSV field when it needs it.
+func csv(_ value: String) -> String {
+    value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+}

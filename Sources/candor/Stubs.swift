@@ -1,0 +1,21 @@
+import ArgumentParser
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Preview the site with live reload (not yet available).")
+    func run() throws { throw ValidationError("serve is not built yet") }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Convert vendor exports to Candor's usage CSV (not yet available).")
+    func run() throws { throw ValidationError("import is not built yet") }
+}
+
+struct Rollup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Roll raw request events up into usage CSV (not yet available).")
+    func run() throws { throw ValidationError("rollup is not built yet") }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a new report folder (not yet available).")
+    func run() throws { throw ValidationError("init is not built yet") }
+}

@@ -1,0 +1,141 @@
+import XCTest
+@testable import Analysis
+@testable import Dataset
+
+/// Builds a model from rows given in code, as the pipeline would.
+func model(rows: [UsageRecord], headcount: [String: Int] = [:], outcomes: [(String, String, Double)] = [],
+           configure: (inout ReportConfig) -> Void = { _ in }) throws -> ReportModel {
+    var config = ReportConfig()
+    config.valueMetric = "prs"
+    configure(&config)
+    var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+    inputs.headcount = headcount.sorted { $0.key < $1.key }.map { HeadcountEntry(team: $0.key, headcount: $0.value, from: nil, line: 2) }
+    inputs.outcomes = outcomes.map { OutcomeRecord(week: Week(parsing: $0.1)!, team: $0.0, metric: "prs", value: $0.2, line: 2) }
+    var aggregate = UsageAggregate(config: config, tools: [])
+    for row in rows { aggregate.add(row) }
+    return try Analyzer.analyze(aggregate, inputs: inputs, usage: UsageSummary())
+}
+
+func row(_ day: String, _ user: String, _ team: String, tool: String = "copilot", requests: Int64 = 1, tokens: Int64 = 100,
+         shown: Int64? = nil, accepted: Int64? = nil) -> UsageRecord {
+    var record = UsageRecord(day: Day(parsing: day)!, user: user, team: team, tool: tool)
+    record.requests = requests
+    record.inputTokens = tokens
+    record.suggestionsShown = shown
+    record.suggestionsAccepted = accepted
+    return record
+}
+
+final class AdoptionTests: XCTestCase {
+    func teamRows(_ team: String, people: Int, prefix: String) -> [UsageRecord] {
+        (0..<people).map { row("2026-01-05", "\(prefix)\($0)", team) }
+    }
+
+    func testAdoptionSuppressionAndComplementarySuppression() throws {
+        let rows = teamRows("A", people: 6, prefix: "a") + teamRows("B", people: 5, prefix: "b") + teamRows("C", people: 2, prefix: "c")
+        let result = try model(rows: rows, headcount: ["A": 8, "B": 5, "C": 2])
+        XCTAssertEqual(result.org.activeUsers, 13)
+        XCTAssertEqual(result.org.headcount, 15)
+        XCTAssertEqual(result.org.adoptionRate!, 13.0 / 15.0, accuracy: 1e-12)
+        let teams = Dictionary(uniqueKeysWithValues: result.teams.map { ($0.team, $0) })
+        XCTAssertFalse(teams["A"]!.suppressed)
+        XCTAssertEqual(teams["A"]!.adoptionRate!, 0.75, accuracy: 1e-12)
+        XCTAssertTrue(teams["C"]!.suppressed)
+        // C alone would be recoverable as org − A − B: B is withheld too.
+        XCTAssertTrue(teams["B"]!.suppressed)
+        XCTAssertTrue(teams["B"]!.reason!.contains("complementary"))
+        XCTAssertEqual(result.org.teamsSuppressed, 2)
+        // No suppressed team reaches the team-weeks behind the correlation.
+        XCTAssertFalse(result.teamWeeks.contains { $0.team != "A" })
+    }
+
+    func testRatesAreRatiosOfSumsNotMeansOfRates() throws {
+        var rows = (0..<5).map { row("2026-01-05", "u\($0)", "A", shown: 10, accepted: 1) }
+        rows[0] = row("2026-01-05", "u0", "A", shown: 100, accepted: 50)
+        let result = try model(rows: rows, headcount: ["A": 5])
+        // (50 + 4 × 1) ÷ (100 + 4 × 10) = 54 ÷ 140, not the mean of the rates (0.18).
+        XCTAssertEqual(result.org.acceptanceRate!, 54.0 / 140.0, accuracy: 1e-12)
+    }
+
+    func testMoreActivePeopleThanHeadcountFailsNamingTheInput() {
+        let rows = teamRows("A", people: 7, prefix: "a")
+        XCTAssertThrowsError(try model(rows: rows, headcount: ["A": 5])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("data/headcount.csv:2: error: team \"A\" has 7 active people"), text)
+        }
+    }
+
+    func testNoHeadcountUsesPeopleSeenAndSaysSo() throws {
+        let result = try model(rows: teamRows("A", people: 6, prefix: "a"))
+        XCTAssertEqual(result.org.adoptionRate, 1)
+        XCTAssertTrue(result.org.adoptionDenominator.contains("no headcount"))
+        XCTAssertEqual(result.coverage.teamsWithoutHeadcount, ["A"])
+    }
+
+    func testQuadrantsFromPercentilesOfUsageAndValuePerHead() throws {
+        // Four teams of five: usage per head 100/200/300/400 tokens; value per head 4/1/3/2.
+        var rows: [UsageRecord] = []
+        for (index, team) in ["P", "Q", "R", "S"].enumerated() {
+            for person in 0..<5 { rows.append(row("2026-01-05", "\(team)\(person)", team, tokens: Int64(100 * (index + 1)))) }
+        }
+        let outcomes = [("P", "2026-W02", 20.0), ("Q", "2026-W02", 5), ("R", "2026-W02", 15), ("S", "2026-W02", 10)]
+        let result = try model(rows: rows, headcount: ["P": 5, "Q": 5, "R": 5, "S": 5], outcomes: outcomes)
+        let quadrant = Dictionary(uniqueKeysWithValues: result.teams.map { ($0.team, $0.quadrant) })
+        XCTAssertEqual(quadrant, ["P": .untapped, "Q": .low, "R": .productive, "S": .inflated])
+        XCTAssertEqual(result.teams.first { $0.team == "R" }!.valuePerHead, 3)
+    }
+
+    func testReviewSpikeScoresTheRatioAndKeepsItsEvidence() throws {
+        // 5 people, 10 tokens a day each for 5 weeks, then 4× in the 7 days before 2026-02-16.
+        var rows: [UsageRecord] = []
+        let start = Day(parsing: "2026-01-05")!
+        for offset in 0..<42 {
+            let day = start + offset
+            let spike = offset >= 35 && offset < 42
+            for person in 0..<5 { rows.append(row(day.description, "u\(person)", "A", tokens: spike ? 40 : 10)) }
+        }
+        let result = try model(rows: rows, headcount: ["A": 5]) { config in
+            config.reviewDates = [Day(parsing: "2026-02-16")!]
+        }
+        let signal = result.teams[0].inflation.signals.first { $0.name == "review_spike" }!
+        XCTAssertEqual(signal.value!, 1, accuracy: 1e-12)  // (4 − 1) ÷ 2, capped at 1
+        XCTAssertEqual(signal.evidence, "usage in the 7 days before 16 Feb 2026 was 4.0× its baseline of the 28 days before")
+    }
+
+    func testSameRowsInAnyOrderGiveTheSameFigures() throws {
+        var rows: [UsageRecord] = []
+        for person in 0..<12 {
+            for offset in 0..<30 where (person + offset) % 3 != 0 {
+                var record = row((Day(parsing: "2026-01-05")! + offset).description, "u\(person)", person < 6 ? "A" : "B",
+                                 tool: offset % 2 == 0 ? "copilot" : "cursor", requests: Int64(person + 1), tokens: Int64(offset * 7 + person))
+                record.costUSD = Double(offset) * 0.013
+                rows.append(record)
+            }
+        }
+        let outcomes = [("A", "2026-W02", 3.3), ("A", "2026-W03", 1.1), ("B", "2026-W02", 2.2), ("B", "2026-W03", 7.7), ("A", "2026-W02", 0.1)]
+        let first = try model(rows: rows, headcount: ["A": 6, "B": 6], outcomes: outcomes)
+        let second = try model(rows: rows.reversed(), headcount: ["A": 6, "B": 6], outcomes: outcomes.reversed())
+        XCTAssertEqual(first.org.costUSD, second.org.costUSD)
+        XCTAssertEqual(first.org.value, second.org.value)
+        XCTAssertEqual(first.org.correlation.spearman, second.org.correlation.spearman)
+        XCTAssertEqual(first.org.intensity.tokens, second.org.intensity.tokens)
+        XCTAssertEqual(first.teams.map(\.inflation.index), second.teams.map(\.inflation.index))
+        XCTAssertEqual(first.tools.map(\.retention.sustained), second.tools.map(\.retention.sustained))
+    }
+
+    func testRetentionFunnel() throws {
+        // u0: one day only (tried); u1: two weeks (returned); u2..u4: every week (sustained).
+        var rows = [row("2026-01-05", "u0", "A")]
+        rows += [row("2026-01-05", "u1", "A"), row("2026-01-13", "u1", "A")]
+        for person in 2..<5 {
+            for week in 0..<6 { rows.append(row((Day(parsing: "2026-01-05")! + week * 7 + 1).description, "u\(person)", "A")) }
+        }
+        let result = try model(rows: rows, headcount: ["A": 5]) { config in
+            config.periodFrom = Day(parsing: "2026-01-05")
+            config.periodTo = Day(parsing: "2026-02-15")
+        }
+        let funnel = result.tools[0].retention
+        XCTAssertEqual([funnel.tried, funnel.returned, funnel.sustained], [5, 4, 3])
+        XCTAssertEqual(funnel.medianDaysToSecondUse, 7)  // gaps: 8, 7, 7, 7
+    }
+}

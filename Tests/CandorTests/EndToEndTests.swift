@@ -1,0 +1,200 @@
+import Foundation
+import XCTest
+@testable import candor
+import Dataset
+import Site
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+final class Scratch {
+    let path = NSTemporaryDirectory() + "candor-e2e-" + UUID().uuidString
+    init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+func build(_ content: String, _ output: String, strict: Bool = false) throws -> Pipeline.Summary {
+    var options = Pipeline.Options(content: content, output: output, theme: repository + "/Themes/default")
+    options.strict = strict
+    return try Pipeline.run(options, progress: Progress(quiet: true, verbose: false))
+}
+
+func json(_ path: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+}
+
+/// Every file below `folder`, relative path → bytes.
+func tree(_ folder: String) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)!
+    while let item = enumerator.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: folder + "/" + item, isDirectory: &isDirectory)
+        if !isDirectory.boolValue { files[item] = FileManager.default.contents(atPath: folder + "/" + item) }
+    }
+    return files
+}
+
+final class ExampleReportTests: XCTestCase {
+    /// Builds Content/ once and checks its figures against values computed independently by
+    /// Fixtures/content_reference.py from the raw files.
+    func testExampleReportFiguresMatchIndependentComputation() throws {
+        let scratch = Scratch()
+        let output = scratch.path + "/Output"
+        let summary = try build(repository + "/Content", output)
+        XCTAssertEqual(summary.rowsRejected, 0)
+        let reference = try json(repository + "/Tests/CandorTests/Fixtures/content_reference.json")
+        let report = try json(output + "/data/report.json")
+        XCTAssertEqual(report["schema"] as? String, "candor.report/1")
+        let org = report["org"] as! [String: Any]
+        XCTAssertEqual(org["active_users"] as? Int, reference["active_users"] as? Int)
+        XCTAssertEqual(org["headcount"] as? Int, reference["headcount"] as? Int)
+        XCTAssertEqual(org["tokens"] as? Int, reference["tokens"] as? Int)
+        XCTAssertEqual(org["requests"] as? Int, reference["requests"] as? Int)
+        XCTAssertEqual(org["adoption_rate"] as! Double, reference["adoption_rate"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(org["acceptance_rate"] as! Double, reference["acceptance_rate"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(org["acceptance_rate_lines"] as! Double, reference["acceptance_rate_lines"] as! Double, accuracy: 1e-9)
+        let referenceTeams = reference["teams"] as! [String: [String: Any]]
+        var published = 0
+        for team in report["teams"] as! [[String: Any]] where team["suppressed"] as? Bool == false {
+            let name = team["team"] as! String
+            XCTAssertEqual(team["active_users"] as? Int, referenceTeams[name]?["active_users"] as? Int, name)
+            XCTAssertEqual(team["tokens"] as? Int, referenceTeams[name]?["tokens"] as? Int, name)
+            XCTAssertEqual(team["adoption_rate"] as! Double, referenceTeams[name]!["adoption_rate"] as! Double, accuracy: 1e-9, name)
+            published += 1
+        }
+        XCTAssertEqual(published, 38)
+        let referenceWeeks = reference["weekly"] as! [String: [String: Any]]
+        let weekly = report["weekly"] as! [[String: Any]]
+        XCTAssertEqual(weekly.count, referenceWeeks.count)
+        for week in weekly {
+            let name = week["week"] as! String
+            XCTAssertEqual(week["active_users"] as? Int, referenceWeeks[name]?["active_users"] as? Int, name)
+            XCTAssertEqual(week["tokens"] as? Int, referenceWeeks[name]?["tokens"] as? Int, name)
+        }
+        // The summary carries its chart, and the commentary page was rendered through cmark.
+        let index = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        XCTAssertTrue(index.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(index.contains("id=\"adoption-vs-value\""))
+        let findings = try String(contentsOfFile: output + "/findings.html", encoding: .utf8)
+        XCTAssertTrue(findings.contains("<h2 id=\"usage-does-not-buy-value-on-its-own\">"))
+        XCTAssertTrue(findings.contains("<strong>1,824</strong> of 2,074"))
+        XCTAssertTrue(findings.contains("role=\"img\""))
+        // The hostile letter is escaped or dropped.
+        let letter = try String(contentsOfFile: output + "/feedback/open-letter-on-usage-quotas.html", encoding: .utf8)
+        XCTAssertFalse(letter.contains("<script>alert"))
+        XCTAssertFalse(letter.contains("javascript:"))
+        XCTAssertFalse(letter.contains("organisers@example.com"))
+    }
+}
+
+final class PlantedStoryTests: XCTestCase {
+    static let planted: Set<String> = ["Growth", "Support Tools", "Sales Engineering", "Internal Apps", "Billing"]
+
+    func testSampleFlagsExactlyThePlantedTeamsAndSuppressesTheSmallOneEverywhere() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 600, days: 140, seed: 11).write(to: content)
+        _ = try build(content, output)
+        let report = try json(output + "/data/report.json")
+        let teams = report["teams"] as! [[String: Any]]
+        let flagged = Set(teams.filter { (($0["inflation"] as? [String: Any])?["flagged"] as? Bool) == true }.map { $0["team"] as! String })
+        XCTAssertEqual(flagged, Self.planted)
+        let legal = teams.first { $0["team"] as? String == "Legal Ops" }!
+        XCTAssertEqual(legal["suppressed"] as? Bool, true)
+        XCTAssertEqual(Set(legal.keys), ["team", "slug", "suppressed", "reason"])
+
+        let files = tree(output)
+        for (path, data) in files {
+            let text = String(decoding: data, as: UTF8.self)
+            // No user id (the sample's are u00001 …) anywhere in the output.
+            XCTAssertNil(text.range(of: #"u\d{5}"#, options: .regularExpression), "a user id in \(path)")
+            if path.hasSuffix(".csv") { XCTAssertFalse(text.contains("Legal Ops"), "suppressed team in \(path)") }
+        }
+        let page = String(decoding: files["teams/legal-ops.html"]!, as: UTF8.self)
+        XCTAssertTrue(page.contains("Suppressed"))
+        XCTAssertFalse(page.contains("figures-grid"))
+        // Every field DESIGN §5 names.
+        for key in ["schema", "period", "org", "teams", "tools", "weekly", "feedback", "sprawl", "data_quality"] {
+            XCTAssertNotNil(report[key], key)
+        }
+        let org = report["org"] as! [String: Any]
+        for key in ["headcount", "active_users", "adoption_rate", "requests", "tokens", "cost_usd", "energy_kwh", "co2e_kg", "correlation"] {
+            XCTAssertNotNil(org[key], key)
+        }
+        let correlation = org["correlation"] as! [String: Any]
+        for key in ["spearman", "spearman_ci95", "pearson", "pearson_ci95", "n"] { XCTAssertNotNil(correlation[key], key) }
+        let team = teams.first { $0["suppressed"] as? Bool == false }!
+        for key in ["team", "slug", "suppressed", "headcount", "active_users", "adoption_rate", "requests", "tokens",
+                    "tokens_per_active_user", "value_per_head", "quadrant", "inflation"] { XCTAssertNotNil(team[key], key) }
+        let inflation = team["inflation"] as! [String: Any]
+        for key in ["index", "flagged", "signals"] { XCTAssertNotNil(inflation[key], key) }
+        let tool = (report["tools"] as! [[String: Any]]).first { $0["suppressed"] as? Bool == false }!
+        for key in ["tool", "slug", "capability", "active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines", "seats", "retention"] {
+            XCTAssertTrue(tool.keys.contains(key), key)
+        }
+        let retention = tool["retention"] as! [String: Any]
+        for key in ["tried", "returned", "sustained", "median_days_to_second_use"] { XCTAssertNotNil(retention[key], key) }
+        let week = (report["weekly"] as! [[String: Any]])[0]
+        for key in ["week", "active_users", "tokens", "requests", "value"] { XCTAssertTrue(week.keys.contains(key), key) }
+        let feedback = report["feedback"] as! [String: Any]
+        for key in ["documents", "themes", "scores"] { XCTAssertNotNil(feedback[key], key) }
+        let quality = report["data_quality"] as! [String: Any]
+        for key in ["rows_read", "rows_rejected", "issues"] { XCTAssertNotNil(quality[key], key) }
+
+        // org.correlation is computed on exactly the rows of data/team_weeks.csv.
+        let csv = String(decoding: files["data/team_weeks.csv"]!, as: UTF8.self).split(separator: "\r\n").dropFirst()
+        XCTAssertEqual(csv.count, correlation["n"] as? Int)
+    }
+
+    func testTwoBuildsAreByteIdenticalAndRowOrderDoesNotMatter() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content"
+        _ = try SampleGenerator(users: 300, days: 60, seed: 5).write(to: content)
+        _ = try build(content, scratch.path + "/a")
+        _ = try build(content, scratch.path + "/b")
+        let a = tree(scratch.path + "/a"), b = tree(scratch.path + "/b")
+        XCTAssertEqual(a.keys.sorted(), b.keys.sorted())
+        for (path, data) in a where path != "changes.html" { XCTAssertEqual(data, b[path], path) }
+
+        // The same rows shuffled, in two files: the same figures and pages.
+        let usage = try String(contentsOfFile: content + "/data/usage/usage.csv", encoding: .utf8)
+        var lines = usage.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        var generator = SystemRandomNumberGenerator()
+        lines.shuffle(using: &generator)
+        try FileManager.default.removeItem(atPath: content + "/data/usage/usage.csv")
+        let half = lines.count / 2
+        try ([header] + lines[..<half]).joined(separator: "\n").write(toFile: content + "/data/usage/one.csv", atomically: true, encoding: .utf8)
+        try ([header] + lines[half...]).joined(separator: "\n").write(toFile: content + "/data/usage/two.csv", atomically: true, encoding: .utf8)
+        _ = try build(content, scratch.path + "/c")
+        let c = tree(scratch.path + "/c")
+        for (path, data) in a where path.hasSuffix(".html") || path.hasSuffix(".csv") || path == "data/report.json" {
+            if ["changes.html", "methodology.html", "data-quality.html"].contains(path) { continue }  // list input files
+            XCTAssertEqual(data, c[path], path)
+        }
+    }
+
+    func testAFailedBuildLeavesThePreviousOutputWhole() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 30, seed: 3).write(to: content)
+        _ = try build(content, output)
+        let before = tree(output)
+        // An unknown figure in commentary fails the build.
+        try "# Broken\n\n{{ org.nonsense }}\n".write(toFile: content + "/commentary/broken.md", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try build(content, output)) { error in
+            guard case let Pipeline.Failure.inputs(diagnostics) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(diagnostics.first { $0.severity == .error }?.location, "commentary/broken.md:3")
+        }
+        XCTAssertEqual(tree(output), before)
+        // A rejected row fails only with --strict.
+        try FileManager.default.removeItem(atPath: content + "/commentary/broken.md")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: content + "/data/usage/usage.csv"))
+        handle.seekToEndOfFile()
+        handle.write(Data("2026-01-05,u99999,Payments,cursor,-4,,,,,,,,,,\n".utf8))
+        try handle.close()
+        let summary = try build(content, output)
+        XCTAssertEqual(summary.rowsRejected, 1)
+        XCTAssertThrowsError(try build(content, output, strict: true))
+    }
+}

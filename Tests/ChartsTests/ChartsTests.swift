@@ -1,0 +1,163 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import Charts
+import SVG
+
+final class ScaleTests: XCTestCase {
+    func testNiceTicksOnAwkwardDomains() {
+        // 0–0: a unit domain rather than nothing.
+        let zero = LinearScale(domain: (0, 0), range: (0, 100)).niced(zero: true)
+        XCTAssertEqual(zero.domain.0, 0)
+        XCTAssertEqual(zero.domain.1, 1)
+        XCTAssertEqual(zero.ticks(), [0, 0.2, 0.4, 0.6, 0.8, 1])
+        // 0–1e-9: tiny but finite steps.
+        let tiny = LinearScale(domain: (0, 1e-9), range: (0, 100)).niced()
+        let tinyTicks = tiny.ticks()
+        XCTAssertEqual(tinyTicks.first, 0)
+        XCTAssertEqual(tinyTicks.count, 6)
+        XCTAssertEqual(tinyTicks.last!, 1e-9, accuracy: 1e-20)
+        // Negative to positive: zero is a tick.
+        let mixed = LinearScale(domain: (-37, 81), range: (0, 100)).niced()
+        XCTAssertEqual(mixed.domain.0, -40)
+        XCTAssertEqual(mixed.domain.1, 100)
+        XCTAssertTrue(mixed.ticks().contains(0))
+        // One point.
+        let one = LinearScale(domain: (7, 7), range: (0, 100)).niced()
+        XCTAssertLessThan(one.domain.0, 7)
+        XCTAssertGreaterThan(one.domain.1, 7)
+        XCTAssertEqual(one(7), (one.range.0 + one.range.1) / 2, accuracy: 1e-9 + 25)
+        // 10⁹ range on a log scale: powers of ten, thinned.
+        let log = LogScale(domain: (1, 1e9), range: (0, 100))
+        XCTAssertEqual(log.ticks(count: 5), [1, 1e2, 1e4, 1e6, 1e8])
+        XCTAssertEqual(log(1), 0, accuracy: 1e-9)
+        XCTAssertEqual(log(1e9), 100, accuracy: 1e-9)
+        // A log scale given zero starts at a positive power of ten.
+        XCTAssertGreaterThan(LogScale(domain: (0, 500), range: (0, 1)).domain.0, 0)
+    }
+
+    func testNumberFormats() {
+        XCTAssertEqual(NumberFormat.si.format(1234), "1.2k")
+        XCTAssertEqual(NumberFormat.si.format(3_400_000), "3.4M")
+        XCTAssertEqual(NumberFormat.si.format(7_282_629_193), "7.3B")
+        XCTAssertEqual(NumberFormat.si.format(999), "999")
+        XCTAssertEqual(NumberFormat.si.format(250_000), "250k")
+        XCTAssertEqual(NumberFormat.percent.format(0.8795), "88 %")
+        XCTAssertEqual(NumberFormat.percent.format(0.034), "3.4 %")
+        XCTAssertEqual(NumberFormat.currency.format(36529.5), "$36.5k")
+        XCTAssertEqual(NumberFormat.currency.format(12.5), "$12.5")
+        XCTAssertEqual(NumberFormat.integer.format(1824), "1,824")
+        XCTAssertEqual(NumberFormat.si.format(.nan), "–")
+    }
+
+    func testTickLabelsNeverCollide() {
+        let positions = (0..<52).map { Double($0) * 10 }
+        let shown = thinnedLabels(positions: positions, width: 35)
+        let kept = positions.indices.filter { shown[$0] }.map { positions[$0] }
+        for (a, b) in zip(kept, kept.dropFirst()) { XCTAssertGreaterThanOrEqual(b - a, 35) }
+        XCTAssertTrue(shown[0])
+    }
+}
+
+/// One chart of each kind on fixed data, compared with golden SVG files
+/// (`CANDOR_RECORD=1 swift test` rewrites them; review the diff by eye).
+final class ChartGoldenTests: XCTestCase {
+    static let weeks = (1...12).map { String(format: "W%02d", $0) }
+
+    static func gallery() -> [Chart] {
+        var line = LineChart(id: "line", title: "Tokens per week", xLabels: weeks,
+                             series: [.init(name: "tokens", values: [1200, 1500, 1400, nil, 2100, 2500, 2400, 3900, 2600, 2800, 3000, 1500]),
+                                      .init(name: "requests", values: [400, 420, 410, 430, 500, 560, 540, 900, 600, 610, 640, 300])], unit: "per week")
+        line.partialLast = true
+        line.rules = [.init(position: 7, label: "review 31 Mar")]
+        var area = LineChart(id: "area", title: "Active people", xLabels: weeks, series: [.init(name: "people", values: (0..<12).map { Double(100 + $0 * 9) })], unit: "people")
+        area.area = true
+        var bar = BarChart(id: "bar", title: "Inflation index", bars: [
+            .init(label: "Growth", values: [0.66], highlighted: true), .init(label: "Payments", values: [0.09]),
+            .init(label: "Legal Ops", values: nil), .init(label: "Search <b>", values: [0.12]),
+        ], unit: "index")
+        bar.threshold = (0.5, "flag at 0.5")
+        bar.format = .plain(decimals: 2)
+        var grouped = BarChart(id: "grouped", title: "Tried, returned, sustained", bars: [
+            .init(label: "copilot", values: [900, 800, 600]), .init(label: "cursor", values: [700, 500, 300]),
+        ], unit: "people")
+        grouped.layout = .grouped
+        grouped.partNames = ["tried", "returned", "sustained"]
+        var stacked = grouped
+        stacked.id = "stacked"
+        stacked.layout = .stacked
+        var scatter = ScatterChart(id: "scatter", title: "Adoption versus value", points: [
+            .init(label: "Growth", x: 7.5e6, y: 41, labelled: true, className: "flagged"), .init(label: "Payments", x: 5.8e6, y: 88),
+            .init(label: "Ledger", x: 3.9e5, y: 99), .init(label: "Analytics", x: 2.1e6, y: 57), .init(label: "Search", x: 7e6, y: 88),
+        ], xLabel: "tokens per head", yLabel: "value per head")
+        scatter.cut = (2.6e6, 57.9)
+        scatter.quadrantNames = ("productive", "inflated", "untapped", "low")
+        scatter.fit = true
+        let histogram = Histogram(id: "histogram", title: "Tokens per person-day", values: (0..<200).map { Double(($0 * 37) % 101) * 120 }, unit: "tokens")
+        let box = BoxChart(id: "box", title: "Tokens per person-day by team", groups: [("Payments", (0..<50).map { Double($0 * 13 % 40) }), ("Growth", (0..<50).map { Double($0 * 7 % 90) })], unit: "tokens")
+        let heatmap = Heatmap(id: "heatmap", title: "Tokens per team and week", rowLabels: ["Payments", "Growth"], columnLabels: Array(weeks.prefix(6)),
+                              values: [[1, 2, 3, 4, 5, 6], [6, nil, 4, 3, 2, 1]], unit: "tokens")
+        let likert = LikertChart(id: "likert", title: "Scores", questions: [("usefulness", [10, 20, 30, 25, 15]), ("pressure to use", [5, 5, 10, 30, 50])])
+        let spark = Sparkline(id: "spark", label: "Payments: tokens per week", values: [1, 3, 2, nil, 5, 4])
+        return [line.draw(), area.draw(), bar.draw(), grouped.draw(), stacked.draw(), scatter.draw(), histogram.draw(), box.draw(), heatmap.draw(), likert.draw(), spark.draw()]
+    }
+
+    func testEveryChartKindMatchesItsGoldenFile() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let record = ProcessInfo.processInfo.environment["CANDOR_RECORD"] == "1"
+        for chart in Self.gallery() {
+            let svg = try chart.renderSVG()
+            let url = folder.appendingPathComponent("\(chart.id).svg")
+            if record {
+                try svg.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let golden = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertEqual(svg, golden, "\(chart.id).svg differs from its golden file; if the change is intended, run CANDOR_RECORD=1 swift test and review the diff")
+        }
+    }
+
+    func testEveryChartIsAccessibleAndWellFormed() throws {
+        for chart in Self.gallery() {
+            let svg = try chart.renderSVG()
+            XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), chart.id)
+            XCTAssertTrue(svg.contains(#"role="img""#), chart.id)
+            XCTAssertTrue(svg.contains(#"aria-labelledby="\#(chart.id)-title \#(chart.id)-desc""#), chart.id)
+            XCTAssertTrue(svg.contains("<title id=\"\(chart.id)-title\">"), chart.id)
+            XCTAssertTrue(svg.contains("<desc id=\"\(chart.id)-desc\">"), chart.id)
+            XCTAssertFalse(chart.description.isEmpty)
+            XCTAssertFalse(chart.table.rows.isEmpty, chart.id)
+            XCTAssertFalse(svg.contains("<script"), chart.id)
+            XCTAssertFalse(svg.contains("NaN") || svg.contains("=\"inf") || svg.contains("Infinity"), chart.id)
+        }
+    }
+
+    func testSuppressedValuesAreGapsNotZero() throws {
+        let charts = Self.gallery()
+        let bar = charts.first { $0.id == "bar" }!
+        XCTAssertEqual(bar.table.rows.first { $0[0] == "Legal Ops" }?[1], "suppressed")
+        XCTAssertTrue(try bar.renderSVG().contains("suppressed-slot"))
+        XCTAssertNotNil(bar.note)
+        let line = charts.first { $0.id == "line" }!
+        XCTAssertEqual(line.table.rows[3][1], "suppressed")
+        XCTAssertTrue(line.note?.contains("not zero") == true)
+    }
+
+    func testDescriptionsSayWhatTheDataShows() {
+        let line = Self.gallery().first { $0.id == "line" }!
+        XCTAssertEqual(line.description, "tokens went from 1.2k in W01 to 1.5k in W12 (+25 %), peaking at 3.9k in W08. requests went from 400 in W01 to 300 in W12 (−25 %), peaking at 900 in W08. Vertical rules mark review 31 Mar.")
+    }
+
+    func testTenThousandPointScatterRenders() throws {
+        var state: UInt64 = 1
+        let points = (0..<10_000).map { index -> ScatterChart.Point in
+            state = state &* 6364136223846793005 &+ 1
+            return .init(label: "p\(index)", x: Double(state >> 40), y: Double((state >> 20) & 0xFFFF))
+        }
+        let chart = ScatterChart(id: "big", title: "Big", points: points, xLabel: "x", yLabel: "y").draw()
+        let svg = try chart.renderSVG()
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 10_000)
+    }
+}

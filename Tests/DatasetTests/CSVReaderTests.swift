@@ -1,0 +1,116 @@
+import XCTest
+@testable import Dataset
+
+final class CSVReaderTests: XCTestCase {
+    func testQuotedFieldsDoubledQuotesAndEmbeddedNewlinesAtEveryChunkSize() throws {
+        let text = "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,,end"
+        for chunk in [1, 2, 3, 5, 64] {
+            let parsed = try records(text, chunk: chunk)
+            XCTAssertEqual(parsed.count, 3, "chunk \(chunk)")
+            XCTAssertEqual(parsed[1].fields, ["x, y", "say \"hi\"", "two\nlines"], "chunk \(chunk)")
+            XCTAssertEqual(parsed[2].fields, ["last", "", "end"], "chunk \(chunk)")
+            // The record after a field with an embedded newline starts on physical line 4.
+            XCTAssertEqual(parsed.map(\.line), [1, 2, 4], "chunk \(chunk)")
+        }
+    }
+
+    func testCRLFAndByteOrderMarkAndMissingFinalNewline() throws {
+        let parsed = try records("\u{FEFF}date,user\r\n2026-01-05,u1\r\n2026-01-06,u2", chunk: 4)
+        XCTAssertEqual(parsed.map(\.fields), [["date", "user"], ["2026-01-05", "u1"], ["2026-01-06", "u2"]])
+        XCTAssertEqual(parsed.map(\.line), [1, 2, 3])
+    }
+
+    func testBlankLinesAreSkippedButCounted() throws {
+        let parsed = try records("a,b\n\n1,2\n\n\n3,4\n")
+        XCTAssertEqual(parsed.map(\.fields), [["a", "b"], ["1", "2"], ["3", "4"]])
+        XCTAssertEqual(parsed.map(\.line), [1, 3, 6])
+    }
+
+    func testTrailingCommaGivesAnEmptyLastField() throws {
+        XCTAssertEqual(try records("a,b,\n").first?.fields, ["a", "b", ""])
+        XCTAssertEqual(try records("a,b,").first?.fields, ["a", "b", ""])
+    }
+
+    func testUnterminatedQuoteIsReportedAtItsLine() throws {
+        let parsed = try records("a,b\n1,2\n3,\"open\n4,5\n")
+        XCTAssertEqual(parsed.count, 3)
+        XCTAssertEqual(parsed[2].line, 3)
+        XCTAssertEqual(parsed[2].problem, "a quoted field starting on this line is never closed")
+    }
+
+    func testOverlongFieldIsFlaggedAndTheNextRecordStillRead() throws {
+        let long = String(repeating: "x", count: 100)
+        let parsed = try records("a,b\n\(long),1\nok,2\n", chunk: 7, maxField: 50)
+        XCTAssertEqual(parsed[1].problem, "a field is longer than 50 bytes")
+        XCTAssertEqual(parsed[2].fields, ["ok", "2"])
+        XCTAssertEqual(parsed[2].line, 3)
+    }
+
+    func testInvalidUTF8FieldIsNilNotRepaired() throws {
+        var reader = CSVReader(source: MemorySource(bytes: Array("a,b\n".utf8) + [0xFF, 0xFE, 0x2C, 0x31, 0x0A]))
+        var fields: [String?] = []
+        try reader.forEach { record in fields.append(record.string(0)) }
+        XCTAssertEqual(fields, ["a", nil])
+    }
+
+    func testGzipIsInflatedIncludingConcatenatedMembers() throws {
+        let folder = TemporaryFolder()
+        let plain = folder.write("a.csv", "a,b\n1,2\n")
+        let second = folder.write("b.csv", "3,4\n")
+        for path in [plain, second] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            process.arguments = ["-k", "-n", path]
+            try process.run()
+            process.waitUntilExit()
+        }
+        var joined = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
+        joined.append(try Data(contentsOf: URL(fileURLWithPath: second + ".gz")))
+        let path = folder.write("joined.csv.gz", joined)
+        var reader = CSVReader(source: try openByteSource(path: path))
+        var rows: [[String]] = []
+        try reader.forEach { record in rows.append((0..<record.count).map { record.string($0)! }) }
+        XCTAssertEqual(rows, [["a", "b"], ["1", "2"], ["3", "4"]])
+    }
+
+    func testTruncatedGzipIsAnErrorNotSilentlyShort() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("a.csv", String(repeating: "2026-01-05,u1,Team,tool,3\n", count: 2000))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", path]
+        try process.run()
+        process.waitUntilExit()
+        let data = try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+        let cut = folder.write("cut.csv.gz", data.prefix(data.count / 2))
+        var reader = CSVReader(source: try openByteSource(path: cut))
+        XCTAssertThrowsError(try reader.forEach { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("ends early"), "\(error)")
+        }
+    }
+}
+
+final class DayTests: XCTestCase {
+    func testCivilRoundTripAndWeekdays() {
+        let day = Day(year: 2026, month: 1, day: 5)!
+        XCTAssertEqual(day.description, "2026-01-05")
+        XCTAssertEqual(day.weekday, 1)  // a Monday
+        XCTAssertEqual(Day(index: 0).description, "1970-01-01")
+        XCTAssertNil(Day(year: 2026, month: 2, day: 29))
+        XCTAssertNotNil(Day(year: 2028, month: 2, day: 29))
+        XCTAssertNil(Day(parsing: "2026-13-01"))
+        XCTAssertNil(Day(parsing: "05-01-2026"))
+        XCTAssertEqual(Day(parsing: "2025-08-08T00:00:00Z", prefix: true)?.description, "2025-08-08")
+    }
+
+    func testISOWeeksAcrossYearBoundaries() {
+        // 2026-01-01 is a Thursday: week 1 of 2026 starts on Monday 2025-12-29.
+        XCTAssertEqual(Day(year: 2026, month: 1, day: 1)!.week.description, "2026-W01")
+        XCTAssertEqual(Day(year: 2025, month: 12, day: 29)!.week.description, "2026-W01")
+        // 2027-01-03 is a Sunday of 2026-W53.
+        XCTAssertEqual(Day(year: 2027, month: 1, day: 3)!.week.description, "2026-W53")
+        XCTAssertEqual(Week(parsing: "2026-W14")?.monday.description, "2026-03-30")
+        XCTAssertNil(Week(parsing: "2025-W53"))
+        XCTAssertEqual(Week(parsing: "2026-W53")?.monday.description, "2026-12-28")
+    }
+}

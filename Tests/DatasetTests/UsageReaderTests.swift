@@ -1,0 +1,208 @@
+import XCTest
+@testable import Dataset
+
+final class UsageReaderTests: XCTestCase {
+    func read(_ text: String, name: String = "u.csv", config: ReportConfig = ReportConfig(), people: PeopleDirectory? = nil)
+        throws -> (rows: [UsageRecord], result: UsageReader.FileResult) {
+        let folder = TemporaryFolder()
+        let path = folder.write(name, text)
+        var rows: [UsageRecord] = []
+        let result = try UsageReader(config: config, people: people).read(path: path, displayPath: "data/usage/\(name)") { rows.append($0) }
+        return (rows, result)
+    }
+
+    func testEachKindOfBadRowIsRejectedWithFileLineAndReasonAndGoodRowsKept() throws {
+        let text = """
+        date,user,team,tool,requests,input_tokens,output_tokens,suggestions_shown,suggestions_accepted
+        2026-01-05,u1,Payments,copilot,3,100,20,10,4
+        2026-02-30,u1,Payments,copilot,3,100,20,10,4
+        2026-01-05,u2,Payments,copilot,-1,100,20,10,4
+        2026-01-05,u2,Payments,copilot,many,100,20,10,4
+        2026-01-05,u2,Payments,copilot,3,100,20,10,11
+        2026-01-05,u2,Payments,copilot,3
+        2026-01-06,u3,Search,cursor,5,10,2,,
+        """
+        let (rows, result) = try read(text + "\n")
+        XCTAssertEqual(rows.map(\.user), ["u1", "u3"])
+        XCTAssertEqual(result.rowsRead, 7)
+        XCTAssertEqual(result.rowsRejected, 5)
+        XCTAssertEqual(result.diagnostics.map(\.description), [
+            "data/usage/u.csv:3: error: date \"2026-02-30\" is not a date as YYYY-MM-DD",
+            "data/usage/u.csv:4: error: requests is negative (-1)",
+            "data/usage/u.csv:5: error: requests \"many\" is not a number",
+            "data/usage/u.csv:6: error: suggestions_accepted (11) is more than suggestions_shown (10)",
+            "data/usage/u.csv:7: error: expected 9 fields as in the header, found 5",
+        ])
+        XCTAssertEqual(rows[1].tokens, 12)
+        XCTAssertNil(rows[1].suggestionsShown)
+    }
+
+    func testInvalidUTF8AndUnterminatedQuoteAreRejectedAtTheirLines() throws {
+        let folder = TemporaryFolder()
+        var bytes = Array("date,user,team,tool,requests\n2026-01-05,u1,T,t,1\n2026-01-05,".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array(",T,t,1\n2026-01-06,u3,T,t,2\n2026-01-07,\"u4,T,t,1\n".utf8)
+        let path = folder.write("u.csv", Data(bytes))
+        var rows: [UsageRecord] = []
+        let result = try UsageReader(config: ReportConfig()).read(path: path, displayPath: "u.csv") { rows.append($0) }
+        XCTAssertEqual(rows.map(\.user), ["u1", "u3"])
+        XCTAssertEqual(result.diagnostics.map(\.description), [
+            "u.csv:3: error: user is not valid UTF-8",
+            "u.csv:5: error: a quoted field starting on this line is never closed",
+        ])
+    }
+
+    func testHeadersAreCaseInsensitiveAliasedAndUnknownColumnsWarnedOnce() throws {
+        var config = ReportConfig()
+        config.columnAliases = ["user": "employee_id"]
+        let (rows, result) = try read("Date,EMPLOYEE_ID,Team,Tool,Requests,colour\n2026-01-05,e1,T,t,2,red\n2026-01-06,e1,T,t,2,blue\n", config: config)
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(rows[0].user, "e1")
+        XCTAssertEqual(result.diagnostics.filter { $0.severity == .warning }.count, 1)
+        XCTAssertTrue(result.diagnostics[0].message.hasPrefix("unknown column \"colour\" is ignored"))
+    }
+
+    func testMissingRequiredColumnFailsTheFileNamingIt() {
+        XCTAssertThrowsError(try read("date,user,tool,requests\n2026-01-05,u,t,1\n")) { error in
+            XCTAssertEqual("\(error)", "data/usage/u.csv:1: error: missing required column \"team\"; the header has: date, user, tool, requests")
+        }
+    }
+
+    func testGroupRowsWithActiveUsersAreAccepted() throws {
+        let (rows, result) = try read("date,team,tool,requests,active_users\n2026-01-05,Org,copilot-metrics,40,12\n")
+        XCTAssertEqual(result.rowsRejected, 0)
+        XCTAssertNil(rows[0].user)
+        XCTAssertEqual(rows[0].activeUsers, 12)
+    }
+
+    func testJSONLinesAreReadWithTheSameRules() throws {
+        let text = """
+        {"date":"2026-01-05","user":"u1","team":"T","tool":"t","requests":3,"input_tokens":10,"automated":true}
+        not json
+        {"date":"2026-01-05","user":"u2","team":"T","tool":"t","requests":-2}
+
+        {"date":"2026-01-06","user":"u3","team":"T","tool":"t","requests":"4","extra":1}
+        """
+        let (rows, result) = try read(text, name: "u.jsonl")
+        XCTAssertEqual(rows.map(\.user), ["u1", "u3"])
+        XCTAssertTrue(rows[0].automated)
+        XCTAssertEqual(result.diagnostics.filter { $0.severity == .error }.map(\.description), [
+            "data/usage/u.jsonl:2: error: not a JSON object",
+            "data/usage/u.jsonl:3: error: requests is negative (-2)",
+        ])
+    }
+
+    func testTeamComesFromThePeopleDirectoryWhenTheRowHasNone() throws {
+        let people = PeopleDirectory(people: [Person(user: "ann@example.com", team: "Search")], aliases: [["ann-gh"]])
+        let (rows, result) = try read("date,user,tool,requests\n2026-01-05,ANN-GH,t,1\n2026-01-05,bob,t,1\n", people: people)
+        XCTAssertEqual(rows.map(\.team), ["Search", "unassigned"])
+        XCTAssertEqual(result.unmatchedIdentities, ["bob"])
+    }
+
+    func testPartFoldersAreReadAsOneTableAndMarkerFilesSkipped() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        folder.write("data/usage/rollup/part-00000-abc.csv", "date,user,team,tool,requests\n2026-01-05,u1,T,t,1\n")
+        folder.write("data/usage/rollup/part-00001-abc.csv", "date,user,team,tool,requests\n2026-01-06,u2,T,t,1\n")
+        folder.write("data/usage/rollup/_SUCCESS", "")
+        folder.write("data/usage/rollup/.part-00000-abc.csv.crc", "xx")
+        let inputs = try ReportFolder.read(folder.path)
+        XCTAssertEqual(inputs.usageFiles, ["data/usage/rollup/part-00000-abc.csv", "data/usage/rollup/part-00001-abc.csv"])
+        var users: [String] = []
+        let summary = try ReportFolder.readUsage(inputs) { users.append($0.user!) }
+        XCTAssertEqual(users, ["u1", "u2"])
+        XCTAssertEqual(summary.files.count, 2)
+    }
+
+    func testEmptyUsageFolderFailsNamingIt() {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        XCTAssertThrowsError(try ReportFolder.read(folder.path)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("data/usage: error: no usage data"), "\(error)")
+        }
+    }
+}
+
+final class ReportConfigTests: XCTestCase {
+    func testUnknownKeyNamesItsLineAndSuggests() {
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nsignals:\n  review_date: [2026-03-31]\n")) { error in
+            XCTAssertEqual("\(error)", "report.yml:3:3: error: unknown key \"review_date\" in \"signals\"; did you mean \"review_dates\"?; known keys: review_dates, review_window_days, low_value_categories, flag_threshold, weights")
+        }
+    }
+
+    func testWrongTypesAndImpossibleValuesAreErrors() {
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {min_group_size: 1}\nsignals: {flag_threshold: 2}\nperiod: {from: 2026-02-01, to: 2026-01-01}\n")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("report.yml:2:27: error: \"privacy.min_group_size\" must be between 2 and 1000000, not 1"), text)
+            XCTAssertTrue(text.contains("\"signals.flag_threshold\" must be between 0 and 1, not 2"), text)
+            XCTAssertTrue(text.contains("\"period.to\" (2026-01-01) is before \"period.from\" (2026-02-01)"), text)
+        }
+    }
+
+    func testAFullConfigIsRead() throws {
+        let config = try ReportConfig.parse("""
+        title: "AI adoption"
+        organisation: Example
+        period: {from: 2026-01-05, to: 2026-09-27}
+        value: {metric: prs_merged}
+        columns: {user: employee_id}
+        signals:
+          review_dates: [2026-06-30, 2026-03-31]
+          weights: {review_spike: 2}
+        themes:
+          mandate: [mandate, quota]
+        redact: ["EMP-\\\\d{6}"]
+        """)
+        XCTAssertEqual(config.reviewDates.map(\.description), ["2026-03-31", "2026-06-30"])
+        XCTAssertEqual(config.weights["review_spike"], 2)
+        XCTAssertEqual(config.themes, [.init(name: "mandate", phrases: ["mandate", "quota"])])
+        XCTAssertEqual(config.columnAliases, ["user": "employee_id"])
+        XCTAssertEqual(config.redact, ["EMP-\\d{6}"])
+    }
+
+    func testAliasBombStopsAtTheBudgetInsteadOfHanging() {
+        var yaml = "title: T\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1..<12 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        yaml += "themes: {bomb: *a11}\n"
+        let started = Date()
+        XCTAssertThrowsError(try ReportConfig.parse(yaml))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+    }
+
+    func testInvalidYAMLNamesTheLine() {
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nperiod: {from: 2026-01-05\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("report.yml:3:"), "\(error)")
+        }
+    }
+}
+
+final class FeedbackReaderTests: XCTestCase {
+    func testFrontMatterDocumentAndSurveyRows() throws {
+        var diagnostics: [Diagnostic] = []
+        let document = FeedbackReader.document(text: "---\ndate: 2026-10-02\nteam: Payments\nchannel: survey\nscores: {usefulness: 2, pressure_to_use: 5}\n---\nFree *text*.\n", file: "feedback/a.md", diagnostics: &diagnostics)
+        XCTAssertEqual(diagnostics, [])
+        XCTAssertEqual(document?.team, "Payments")
+        XCTAssertEqual(document?.scores.map(\.value), [2, 5])
+        XCTAssertEqual(document?.textLine, 7)
+        let bad = FeedbackReader.document(text: "---\ndate: 2026-10-02\nchanel: survey\n---\nx\n", file: "feedback/b.md", diagnostics: &diagnostics)
+        XCTAssertNil(bad)
+        XCTAssertEqual(diagnostics.first?.line, 3)
+        XCTAssertTrue(diagnostics.first?.message.contains("did you mean \"channel\"") == true, diagnostics.description)
+
+        let folder = TemporaryFolder()
+        let path = folder.write("s.csv", "date,team,usefulness,comment\n2026-10-01,Payments,4,\"Good, helpful\"\n2026-10-01,Payments,9,bad\n")
+        var rejected = 0
+        diagnostics = []
+        let rows = try FeedbackReader.survey(path: path, file: "feedback/s.csv", diagnostics: &diagnostics, rejected: &rejected)
+        XCTAssertEqual(rows.map(\.text), ["Good, helpful"])
+        XCTAssertEqual(diagnostics.map(\.description), ["feedback/s.csv:3: error: score usefulness \"9\" is not a whole number from 1 to 5"])
+    }
+
+    func testSlugsThatLeaveTheFolderAreRefused() {
+        XCTAssertNotNil(slugProblem("../etc/passwd"))
+        XCTAssertNotNil(slugProblem("/abs"))
+        XCTAssertNotNil(slugProblem(".hidden"))
+        XCTAssertNil(slugProblem("q3-findings"))
+        XCTAssertEqual(slugify("Data Engineering & <ML>"), "data-engineering-ml")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import SVG
+
+/// Parses XML text back, to prove it is well-formed.
+func isWellFormed(_ xml: String) -> Bool {
+    let parser = XMLParser(data: Data(xml.utf8))
+    return parser.parse()
+}
+
+final class SVGTests: XCTestCase {
+    func testTextAndAttributesAreEscapedInOnePlace() throws {
+        let node = svg(width: 100, height: 50) {
+            title("<script>alert(\"x\")</script> & 'co'")
+            rect(x: 0, y: 0, width: 10, height: 10, class: "a\" onload=\"alert(1)")
+        }
+        let xml = try node.render()
+        XCTAssertEqual(xml, #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><title>&lt;script&gt;alert("x")&lt;/script&gt; &amp; 'co'</title><rect x="0" y="0" width="10" height="10" class="a&quot; onload=&quot;alert(1)"/></svg>"#)
+        XCTAssertTrue(isWellFormed(xml))
+    }
+
+    func testNumbersAreFixedPrecisionWithoutNegativeZero() {
+        XCTAssertEqual(formatNumber(1.0), "1")
+        XCTAssertEqual(formatNumber(1.005), "1")  // 100.49999 rounds down in binary
+        XCTAssertEqual(formatNumber(2.345), "2.35")
+        XCTAssertEqual(formatNumber(-0.001), "0")
+        XCTAssertEqual(formatNumber(-0.0), "0")
+        XCTAssertEqual(formatNumber(-12.5), "-12.5")
+        XCTAssertEqual(formatNumber(0.07), "0.07")
+        XCTAssertNil(formatNumber(.nan))
+        XCTAssertNil(formatNumber(.infinity))
+    }
+
+    func testNonFiniteCoordinatesAreAnErrorNotOutput() {
+        let node = svg(width: 10, height: 10) { circle(cx: .nan, cy: 1, r: 1) }
+        XCTAssertThrowsError(try node.render()) { error in
+            XCTAssertEqual(error as? SVGError, .nonFinite(element: "circle", attribute: "cx"))
+        }
+        let pathNode = svg(width: 10, height: 10) { path(PathData().move(0, 0).line(.infinity, 1)) }
+        XCTAssertThrowsError(try pathNode.render())
+    }
+
+    func testAttributeOrderIsTheOrderGiven() throws {
+        let xml = try element("g", [Attribute("z", .text("1")), Attribute("a", .text("2"))]).render()
+        XCTAssertEqual(xml, #"<g z="1" a="2"/>"#)
+    }
+
+    func testPathDataBuilder() throws {
+        let data = PathData().move(0, 0).line(10, 5.5).horizontal(20).vertical(1).close()
+        XCTAssertEqual(try path(data).render(), #"<path d="M0 0L10 5.5H20V1Z"/>"#)
+    }
+
+    /// Property: any string and any finite number give well-formed XML.
+    func testAnyTextOrNumberGivesWellFormedXML() throws {
+        var state: UInt64 = 42
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+        let alphabet: [Unicode.Scalar] = ["<", ">", "&", "\"", "'", "\n", "\t", "\r", "\u{0}", "\u{1}", "\u{1F}", "a", " ", "é", "\u{FFFE}", "\u{FFFF}", "😀", "]]>", "-", "\u{7F}"].flatMap { $0.unicodeScalars }
+        for _ in 0..<500 {
+            var content = ""
+            for _ in 0..<Int(next() % 40) { content.unicodeScalars.append(alphabet[Int(next() % UInt64(alphabet.count))]) }
+            let number = Double(Int64(bitPattern: next() << 11)) / Double(1 << UInt64(next() % 60))
+            let node = svg(width: 10, height: 10) {
+                title(content)
+                desc(content)
+                g(class: content) { text(content, x: number, y: -number) }
+            }
+            let xml = try node.render()
+            XCTAssertTrue(isWellFormed(xml), xml)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+@testable import Site
+
+final class SiteTests: XCTestCase {
+    func testJSONEscapesForJSONAndForInlineHTML() {
+        let value = JSONValue.object([("a\"b", .string("</script><b>&\n\u{1}")), ("n", .number(0.1 + 0.2)), ("i", .int(3)), ("x", .num(.nan))])
+        XCTAssertEqual(value.serialized(pretty: false), #"{"a\"b":"\u003c/script\u003e\u003cb\u003e\u0026\n\u0001","n":0.3,"i":3,"x":null}"#)
+        XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(value.serialized().utf8)))
+    }
+
+    func testCSVQuotesAndDefusesFormulas() {
+        XCTAssertEqual(CSVWriter.escape("plain"), "plain")
+        XCTAssertEqual(CSVWriter.escape("a,b"), "\"a,b\"")
+        XCTAssertEqual(CSVWriter.escape("say \"hi\""), "\"say \"\"hi\"\"\"")
+        XCTAssertEqual(CSVWriter.escape("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"")
+        XCTAssertEqual(CSVWriter.escape("@SUM(A1)"), "'@SUM(A1)")
+        XCTAssertEqual(CSVWriter.escape("-12.5"), "-12.5")  // a number stays a number
+    }
+
+    func testNothingIsWrittenOutsideTheOutputFolder() {
+        var files = SiteFiles()
+        for path in ["../x.html", "/etc/passwd", "a/../../b", "a//b", "a\\b", "", "./a"] {
+            XCTAssertThrowsError(try files.add(path, "x"), path)
+        }
+        XCTAssertNoThrow(try files.add("teams/a.html", "x"))
+    }
+
+    func testOutputIsReplacedWholeAndDotFilesAreKept() throws {
+        let base = NSTemporaryDirectory() + "candor-site-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let output = base + "/Output"
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try "keep".write(toFile: output + "/.gitkeep", atomically: true, encoding: .utf8)
+        try "old".write(toFile: output + "/stale.html", atomically: true, encoding: .utf8)
+        var files = SiteFiles()
+        try files.add("index.html", "new")
+        try files.add("teams/a.html", "team")
+        try OutputFolder.write(files, to: output)
+        let listing = try FileManager.default.contentsOfDirectory(atPath: output).sorted()
+        XCTAssertEqual(listing, [".gitkeep", "index.html", "teams"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: base), ["Output"])  // no staging left
+    }
+
+    func testHTMLEscaping() {
+        XCTAssertEqual(esc("<a href=\"x\">'&'</a>\u{7}"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    }
+}

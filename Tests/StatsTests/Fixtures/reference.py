@@ -1,0 +1,64 @@
+"""Reference values for Candor's Stats tests, computed with numpy and scipy.
+
+Run from this folder:  python3 reference.py > reference.json
+The Swift tests read reference.json; they never call Python.
+"""
+import json
+
+import numpy as np
+from scipy import stats
+
+samples = {
+    "small": [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0],
+    "skewed": [1, 1, 2, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987],
+    "ties": [2.0, 2.0, 2.0, 3.0, 3.0, 7.0, 7.0, 7.0, 7.0, 10.0],
+    "single": [42.0],
+}
+pairs = {
+    "linear_noise": (
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0],
+        [2.1, 3.9, 6.2, 7.8, 10.1, 12.2, 13.8, 16.1, 18.0, 20.3],
+    ),
+    "ties": (
+        [1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 4.0, 5.0],
+        [10.0, 9.0, 9.0, 7.0, 8.0, 3.0, 3.0, 1.0],
+    ),
+    "weak": (
+        [0.5, 1.5, 2.0, 3.5, 4.0, 5.5, 6.0, 7.5, 8.0, 9.5, 10.0, 11.5],
+        [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0],
+    ),
+}
+
+
+def gini(x):
+    x = np.asarray(x, dtype=float)
+    # Mean absolute difference over twice the mean: the definition, not the sorted shortcut.
+    return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean()))
+
+
+out = {"quantiles": {}, "gini": {}, "ranks": {}, "robust_z": {}, "pairs": {}}
+for name, values in samples.items():
+    v = np.asarray(values, dtype=float)
+    out["quantiles"][name] = {
+        str(p): float(np.quantile(v, p)) for p in (0.0, 0.1, 0.25, 0.5, 0.9, 0.99, 1.0)
+    }
+    out["ranks"][name] = stats.rankdata(v).tolist()
+    if v.sum() > 0:
+        out["gini"][name] = gini(v)
+    med = np.median(v)
+    mad = np.median(np.abs(v - med))
+    if mad > 0:
+        out["robust_z"][name] = (0.6745 * (v - med) / mad).tolist()
+for name, (x, y) in pairs.items():
+    fit = stats.linregress(x, y)
+    out["pairs"][name] = {
+        "x": x,
+        "y": y,
+        "pearson": float(stats.pearsonr(x, y)[0]),
+        "spearman": float(stats.spearmanr(x, y)[0]),
+        "slope": float(fit.slope),
+        "intercept": float(fit.intercept),
+        "slope_stderr": float(fit.stderr),
+    }
+out["samples"] = samples
+print(json.dumps(out, indent=1, sort_keys=True))

@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+@testable import Stats
+
+/// Compares Stats with values numpy and scipy computed (Fixtures/reference.py → reference.json).
+final class StatsReferenceTests: XCTestCase {
+    struct Pair: Decodable {
+        var x: [Double], y: [Double]
+        var pearson: Double, spearman: Double, slope: Double, intercept: Double
+        var slope_stderr: Double
+    }
+    struct Reference: Decodable {
+        var samples: [String: [Double]]
+        var quantiles: [String: [String: Double]]
+        var gini: [String: Double]
+        var ranks: [String: [Double]]
+        var robust_z: [String: [Double]]
+        var pairs: [String: Pair]
+    }
+
+    private func reference() throws -> Reference {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/reference", withExtension: "json"))
+        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }
+
+    func testQuantilesMatchNumpyLinearMethod() throws {
+        let ref = try reference()
+        for (name, expected) in ref.quantiles {
+            for (p, value) in expected {
+                let got = try XCTUnwrap(quantile(ref.samples[name]!, Double(p)!))
+                XCTAssertEqual(got, value, accuracy: 1e-12, "\(name) p=\(p)")
+            }
+        }
+    }
+
+    func testGiniMatchesMeanAbsoluteDifferenceDefinition() throws {
+        let ref = try reference()
+        XCTAssertEqual(ref.gini.count, 4)
+        for (name, value) in ref.gini {
+            XCTAssertEqual(try XCTUnwrap(gini(ref.samples[name]!)), value, accuracy: 1e-12, name)
+        }
+    }
+
+    func testAverageRanksMatchScipyRankdata() throws {
+        let ref = try reference()
+        for (name, expected) in ref.ranks {
+            XCTAssertEqual(averageRanks(ref.samples[name]!), expected, name)
+        }
+    }
+
+    func testRobustZScoresMatchMedianMADFormula() throws {
+        let ref = try reference()
+        XCTAssertFalse(ref.robust_z.isEmpty)
+        for (name, expected) in ref.robust_z {
+            let got = robustZScores(ref.samples[name]!)
+            for (a, b) in zip(got, expected) { XCTAssertEqual(a, b, accuracy: 1e-12, name) }
+        }
+    }
+
+    func testCorrelationsAndSlopeMatchScipy() throws {
+        let ref = try reference()
+        for (name, pair) in ref.pairs {
+            XCTAssertEqual(try XCTUnwrap(pearson(pair.x, pair.y)), pair.pearson, accuracy: 1e-12, name)
+            XCTAssertEqual(try XCTUnwrap(spearman(pair.x, pair.y)), pair.spearman, accuracy: 1e-12, name)
+            let fit = try XCTUnwrap(LinearFit(x: pair.x, y: pair.y))
+            XCTAssertEqual(fit.slope, pair.slope, accuracy: 1e-12, name)
+            XCTAssertEqual(fit.intercept, pair.intercept, accuracy: 1e-12, name)
+            XCTAssertEqual(fit.slopeStandardError, pair.slope_stderr, accuracy: 1e-12, name)
+        }
+    }
+}
+
+final class StatsPropertyTests: XCTestCase {
+    func testUndefinedStatisticsAreNilNotNaN() {
+        XCTAssertNil(quantile([], 0.5))
+        XCTAssertNil(gini([0, 0, 0]))
+        XCTAssertNil(pearson([1, 1, 1], [1, 2, 3]))
+        XCTAssertNil(pearson([1, 2], [1, 2]))
+        XCTAssertNil(LinearFit(x: [2, 2, 2], y: [1, 2, 3]))
+    }
+
+    func testTopShareCountsAtLeastOneValue() {
+        XCTAssertEqual(topShare([1, 1, 1, 7]), 0.7)
+        XCTAssertEqual(topShare(Array(repeating: 1.0, count: 20), fraction: 0.1)!, 0.1, accuracy: 1e-12)
+    }
+
+    func testBootstrapIsSeededAndBracketsTheEstimate() throws {
+        let x = (0..<40).map { Double($0) }
+        let y = x.map { $0 * 0.5 + Double(Int($0) % 7) }
+        let first = try XCTUnwrap(bootstrapPaired(x, y, seed: 7, statistic: pearson))
+        let again = try XCTUnwrap(bootstrapPaired(x, y, seed: 7, statistic: pearson))
+        let other = try XCTUnwrap(bootstrapPaired(x, y, seed: 8, statistic: pearson))
+        XCTAssertEqual(first, again)
+        XCTAssertNotEqual(first.low, other.low)
+        XCTAssertLessThan(first.low, first.value)
+        XCTAssertGreaterThan(first.high, first.value)
+        XCTAssertLessThanOrEqual(first.high, 1)
+        XCTAssertEqual(first.n, 40)
+    }
+
+    func testSplitMixFirstOutputsMatchReferenceImplementation() {
+        // Values of the reference C implementation (Vigna) for seed 1234567.
+        var generator = SplitMix64(seed: 1_234_567)
+        XCTAssertEqual(generator.next(), 6_457_827_717_110_365_317)
+        XCTAssertEqual(generator.next(), 3_203_168_211_198_807_973)
+    }
+}
