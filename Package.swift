@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "candor", targets: ["candor"]),
+        // For the fuzz targets in Fuzz/ (a package of its own, built with -sanitize=fuzzer).
+        .library(name: "Dataset", targets: ["Dataset"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

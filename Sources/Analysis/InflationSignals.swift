@@ -85,7 +85,7 @@ extension Context {
         // Low acceptance: s = clamp((org rate − team rate) / org rate, 0, 1), by count.
         if let orgRate = orgAcceptance, orgRate > 0, let rate = ratio(totals.accepted, totals.shown) {
             add("low_acceptance", (orgRate - rate) / orgRate,
-                "accepted \(percent(rate)) of \(totals.shown) suggestions against the organisation's \(percent(orgRate))")
+                "accepted \(percent(rate)) of \(grouped(totals.shown)) suggestions against the organisation's \(percent(orgRate))")
         } else {
             add("low_acceptance", nil, "no suggestions shown")
         }
@@ -98,7 +98,8 @@ extension Context {
         if repeated != nil || regular != nil {
             var parts: [String] = []
             if let repeated { parts.append("\(percent(repeated)) of prompts repeated an earlier prompt of the same person") }
-            if let regular { parts.append("\(people.intersection(regularUsers).count) of \(people.count) people had machine-regular daily volume (\(percent(regular)))") }
+            if let regular, regular > 0 { parts.append("\(people.intersection(regularUsers).count) of \(people.count) people had machine-regular daily volume (\(percent(regular)))") }
+            if parts.isEmpty { parts.append("no repeated prompts and no machine-regular daily volume") }
             add("repetition", max(repeated ?? 0, regular ?? 0), parts.joined(separator: "; "))
         } else {
             add("repetition", nil, "no prompt hashes and no per-person rows")
@@ -130,6 +131,17 @@ extension Context {
 func percent(_ value: Double) -> String {
     let scaled = value * 100
     return scaled < 10 && scaled != 0 ? String(format: "%.1f %%", scaled) : String(format: "%.0f %%", scaled)
+}
+
+/// 296945 → "296,945".
+func grouped(_ value: Int64) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (index, character) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+        result.append(character)
+    }
+    return (value < 0 ? "−" : "") + result
 }
 
 func percentChange(_ factor: Double) -> String {

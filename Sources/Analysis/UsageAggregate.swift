@@ -15,7 +15,7 @@ public struct UsageAggregate {
     var tools = Interner()
 
     /// (user, day) → tokens and requests that day, over all tools.
-    var userDays: [UInt64: Totals] = [:]
+    var userDays: [UInt64: DayTotals] = [:]
     /// (team, week) → totals and the people active that week.
     var teamWeeks: [UInt64: TeamWeekCell] = [:]
     /// (team, day) → tokens, for the review-spike signal.
@@ -113,7 +113,7 @@ public struct UsageAggregate {
         let user = users.id(userName)
         teamWeeks[Self.key(team, week)]!.people.insert(user)
         toolWeeks[Self.key(tool, week)]!.people.insert(user)
-        userDays[Self.key(user, row.day.index), default: Totals()].addIntensity(totals)
+        userDays[Self.key(user, row.day.index), default: DayTotals()].add(tokens: row.tokens, requests: row.requests)
         userTeamTokens[Self.key(user, team), default: 0] += row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
         if let hash = row.promptHash {
@@ -171,12 +171,18 @@ struct Totals {
         pricedTokens += other.pricedTokens
     }
 
-    mutating func addIntensity(_ other: Totals) {
-        requests += other.requests
-        tokens += other.tokens
-    }
-
     var costUSD: Double { Double(costMicros) / 1_000_000 }
+}
+
+/// A person's tokens and requests on one day: two counters, as there are many person-days.
+struct DayTotals {
+    var tokens: Int64 = 0
+    var requests: Int64 = 0
+
+    mutating func add(tokens: Int64, requests: Int64) {
+        self.tokens += tokens
+        self.requests += requests
+    }
 }
 
 struct TeamWeekCell {

@@ -36,7 +36,7 @@ public func formatSI(_ value: Double, minimumForSuffix: Double = 1000) -> String
     let sign = value < 0 ? "−" : ""
     if magnitude < minimumForSuffix {
         if magnitude == magnitude.rounded() { return sign + groupThousands(Int64(magnitude)) }
-        return sign + trimmed(String(format: magnitude < 10 ? "%.2f" : "%.1f", magnitude))
+        return sign + trimmed(String(format: magnitude < 10 ? "%.2f" : magnitude < 100 ? "%.1f" : "%.0f", magnitude))
     }
     let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
     for (size, suffix) in units where magnitude >= size {

@@ -84,14 +84,37 @@ public struct ScatterChart: Sendable {
                         SVG.title("\(point.label): \(xFormat.format(point.x)), \(yFormat.format(point.y))")
                     }
                 }
-                for point in finite where point.labelled {
-                    text(point.label, x: xScale(point.x) + 7, y: y(point.y) - 6, anchor: .start, class: "point-label")
+                for placed in placeLabels(finite.filter(\.labelled), xScale: xScale, y: y) {
+                    text(placed.label, x: placed.x, y: placed.y, anchor: placed.anchor, class: "point-label")
                 }
             }
         }
         let rows = finite.map { [$0.label, xFormat.format($0.x), yFormat.format($0.y)] }
         return Chart(id: id, title: title, description: description, svg: node,
                      table: DataTable(columns: ["", xLabel, yLabel], rows: rows), note: nil)
+    }
+
+    /// Label positions that do not overlap: beside each point, moved down (or to the left of the
+    /// point near the right edge) until the label's box is free. Labels are about 6.5 px a
+    /// character at the chart's 11 px font.
+    func placeLabels(_ points: [Point], xScale: (Double) -> Double, y: LinearScale) -> [(label: String, x: Double, y: Double, anchor: TextAnchor)] {
+        var boxes: [(Double, Double, Double, Double)] = []  // x0, y0, x1, y1
+        var placed: [(String, Double, Double, TextAnchor)] = []
+        for point in points.sorted(by: { ($0.y, $0.label) > ($1.y, $1.label) }) {
+            let width = Double(point.label.count) * 6.5
+            let px = xScale(point.x), py = y(point.y)
+            let leftSide = px + 7 + width > frame.plotRight
+            let x0 = leftSide ? px - 7 - width : px + 7
+            var baseline = py - 6
+            func overlaps(_ top: Double) -> Bool {
+                boxes.contains { box in x0 < box.2 && x0 + width > box.0 && top < box.3 && top + 12 > box.1 }
+            }
+            var attempts = 0
+            while overlaps(baseline - 10) && attempts < 40 { baseline += 12; attempts += 1 }
+            boxes.append((x0, baseline - 10, x0 + width, baseline + 2))
+            placed.append((point.label, leftSide ? px - 7 : px + 7, baseline, leftSide ? .end : .start))
+        }
+        return placed.map { (label: $0.0, x: $0.1, y: $0.2, anchor: $0.3) }
     }
 
     /// The fitted line and its 95 % confidence band for the mean, ŷ ± 1.96 · s · √(1/n + (x − x̄)²/Sxx).

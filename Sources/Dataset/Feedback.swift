@@ -181,3 +181,17 @@ func stableHashHex(_ text: String) -> String {
     for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
     return String(hash, radix: 16)
 }
+
+/// Reads a feedback document from text (for the fuzz targets and tools).
+public func fuzzFeedbackDocument(_ text: String) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    _ = FeedbackReader.document(text: text, file: "fuzz.md", diagnostics: &diagnostics)
+    return diagnostics
+}
+
+/// Reads a commentary page from text (for the fuzz targets and tools).
+public func fuzzCommentary(_ text: String) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    _ = CommentarySource.read(text: text, file: "fuzz.md", defaultSlug: "fuzz", diagnostics: &diagnostics)
+    return diagnostics
+}

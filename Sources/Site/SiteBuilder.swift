@@ -86,7 +86,8 @@ public struct SiteBuilder {
     func navigation(current path: String) -> [[String: Any]] {
         let root = root(of: path)
         var items: [(String, String)] = [("index.html", "Summary"), ("feedback/index.html", "Feedback")]
-        items += inputs.commentary.map { ("\($0.slug).html", $0.title) }
+        // At most eight commentary pages in the navigation (in `order`); all are linked from the summary.
+        items += inputs.commentary.prefix(8).map { ("\($0.slug).html", $0.title) }
         items += [("methodology.html", "Methodology"), ("data-quality.html", "Data quality"), ("changes.html", "Changes"), ("downloads.html", "Downloads")]
         return items.map { target, label in ["href": root + target, "label": label, "current": target == path] }
     }

@@ -20,6 +20,6 @@ struct Candor: ParsableCommand {
           candor serve                          preview with live reload
         """,
         version: version,
-        subcommands: [Build.self, Check.self, Init.self, Sample.self, Serve.self, Import.self, Rollup.self],
+        subcommands: [Build.self, Check.self, Init.self, Serve.self, Sample.self, Import.self, Rollup.self, GalleryCommand.self, ScatterBench.self],
         defaultSubcommand: nil)
 }

@@ -69,6 +69,7 @@ struct Pipeline {
         }
         summary.diagnostics += usage.diagnostics
         summary.rowsRead = usage.rowsRead + inputs.rowsRead
+        let ingested = Date()
         summary.rowsRejected = usage.rowsRejected + inputs.rowsRejected
 
         let model: ReportModel
@@ -81,6 +82,9 @@ struct Pipeline {
         }
         summary.model = model
         summary.teams = model.teams.count
+        let analysed = Date()
+        progress.detail("candor: stage ingest+aggregate \(String(format: "%.3f", analysed.timeIntervalSince(started) - analysed.timeIntervalSince(ingested))) s")
+        progress.detail("candor: stage analysis \(String(format: "%.3f", analysed.timeIntervalSince(ingested))) s")
 
         // Theme and pages (commentary errors are found here, so check runs this too).
         let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
@@ -101,10 +105,15 @@ struct Pipeline {
                                          theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
                                                                             previous: previous, singleFile: options.singleFile))
         summary.diagnostics += site.diagnostics
+        let rendered = Date()
+        progress.detail("candor: stage pages \(String(format: "%.3f", rendered.timeIntervalSince(analysed))) s")
         summary.pages = site.pages
         summary.charts = site.charts
         let errors = summary.diagnostics.filter { $0.severity == .error }
+        // Errors in the report's own writing (commentary pages, the theme) always fail the build:
+        // a page would be missing or wrong. Rejected data rows fail it only with --strict.
         let contentErrors = site.diagnostics.filter { $0.severity == .error }
+            + summary.diagnostics.filter { $0.severity == .error && $0.file.hasPrefix("commentary/") }
         if !contentErrors.isEmpty || (options.strict && (!errors.isEmpty || summary.rowsRejected > 0)) {
             throw Failure.inputs(summary.diagnostics)
         }
@@ -112,6 +121,7 @@ struct Pipeline {
             progress.update("writing \(site.files.paths.count) files")
             try OutputFolder.write(site.files, to: options.output)
             summary.bytes = site.files.byteCount
+            progress.detail("candor: stage write \(String(format: "%.3f", Date().timeIntervalSince(rendered))) s")
         }
         summary.seconds = Date().timeIntervalSince(started)
         progress.finish()

@@ -26,12 +26,16 @@ struct Sample: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 2026
 
+    @Option(help: "Write each person-day-tool as this many rows (finer-grained exports: more rows, same people).")
+    var split = 1
+
     @Flag(help: "Write into a folder that is not empty (files of the same name are replaced).")
     var force = false
 
     func validate() throws {
         guard users >= 50 else { throw ValidationError("--users must be at least 50 (40 teams need people)") }
         guard (28...3650).contains(days) else { throw ValidationError("--days must be between 28 and 3650") }
+        guard (1...1000).contains(split) else { throw ValidationError("--split must be between 1 and 1000") }
     }
 
     func run() throws {
@@ -40,7 +44,7 @@ struct Sample: ParsableCommand {
             throw ValidationError("\(folder) is not empty; choose a new folder or pass --force")
         }
         let started = Date()
-        let written = try SampleGenerator(users: users, days: days, seed: seed).write(to: folder)
+        let written = try SampleGenerator(users: users, days: days, seed: seed, split: split).write(to: folder)
         FileHandle.standardError.write(Data("candor: wrote \(folder)/ with \(written.usageRows.formatted()) usage rows in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; build it with: candor build --content \(folder)\n".utf8))
     }
 }

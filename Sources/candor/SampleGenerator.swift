@@ -30,6 +30,11 @@ struct SampleGenerator {
     var users: Int
     var days: Int
     var seed: UInt64
+    /// Each person-day-tool written as this many rows (as an hourly or per-category export
+    /// would), so row counts can grow while people and days stay the same.
+    var split = 1
+    /// Only the first this-many teams of the list (for `candor init`'s small example).
+    var teamLimit: Int?
     var start = Day(year: 2026, month: 1, day: 5)!
     var reviewDates: [Day] {
         [Day(year: 2026, month: 3, day: 31)!, Day(year: 2026, month: 6, day: 30)!, Day(year: 2026, month: 9, day: 30)!]
@@ -63,8 +68,8 @@ struct SampleGenerator {
             "Ledger": .untapped, "Fraud": .untapped, "Security": .untapped, "Maps": .untapped, "Storage": .untapped, "Pricing": .untapped,
             "Legal Ops": .small,
         ]
-        let names = Self.teamNames
-        let regular = names.count - 1
+        let names = teamLimit.map { Array(Self.teamNames.prefix($0)) } ?? Self.teamNames
+        let regular = max(names.count - 1, 1)
         let base = max(6, (users - 3) / regular)
         return names.map { name in
             let story = storyFor[name] ?? .ordinary
@@ -80,7 +85,7 @@ struct SampleGenerator {
     }
 
     /// Writes a report folder into `folder`.
-    func write(to folder: String, withCommentary: Bool = true) throws -> Written {
+    func write(to folder: String, withCommentary: Bool = true, skipExisting: Bool = false) throws -> Written {
         let fileManager = FileManager.default
         for sub in ["data/usage", "feedback", "commentary"] {
             try fileManager.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
@@ -88,10 +93,11 @@ struct SampleGenerator {
         var written = Written()
         let teams = teams()
         func save(_ relative: String, _ text: String) throws {
+            if skipExisting && fileManager.fileExists(atPath: folder + "/" + relative) { return }
             try text.write(toFile: folder + "/" + relative, atomically: true, encoding: .utf8)
             written.files.append(relative)
         }
-        try save("report.yml", reportYML())
+        try save("report.yml", teamLimit == nil ? reportYML() : InitTemplate.reportYML(start: start, days: days, reviewDates: reviewDates))
         try save("data/headcount.csv", "team,headcount\n" + teams.map { "\(csv($0.name)),\($0.headcount)" }.joined(separator: "\n") + "\n")
         try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k\n" + Self.tools.map {
             "\($0.name),\($0.capability),\($0.vendor),\($0.priceIn),\($0.priceOut)"
@@ -99,6 +105,7 @@ struct SampleGenerator {
 
         // Usage, streamed to the file in blocks.
         let usagePath = folder + "/data/usage/usage.csv"
+        if skipExisting && fileManager.fileExists(atPath: usagePath) { return written }
         guard fileManager.createFile(atPath: usagePath, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: usagePath))
         defer { try? handle.close() }
@@ -156,8 +163,18 @@ struct SampleGenerator {
                         } else {
                             hash = ""
                         }
-                        block += "\(day),\(user),\(csv(team.name)),\(tool.name),\(requests),\(input),\(output),\(cached),\(shown),\(accepted),\(linesSuggested),\(linesAccepted),\(category),\(hash),\(automated ? "true" : "false")\n"
-                        written.usageRows += 1
+                        if split <= 1 {
+                            block += "\(day),\(user),\(csv(team.name)),\(tool.name),\(requests),\(input),\(output),\(cached),\(shown),\(accepted),\(linesSuggested),\(linesAccepted),\(category),\(hash),\(automated ? "true" : "false")\n"
+                            written.usageRows += 1
+                        } else {
+                            // Counts shared out over the parts; suggestions stay on the first.
+                            for part in 0..<split {
+                                func share(_ total: Int) -> Int { total * (part + 1) / split - total * part / split }
+                                let first = part == 0
+                                block += "\(day),\(user),\(csv(team.name)),\(tool.name),\(share(requests)),\(share(input)),\(share(output)),\(min(share(cached), share(input))),\(first ? shown : ""),\(first ? accepted : ""),\(first ? linesSuggested : ""),\(first ? linesAccepted : ""),\(category),\(hash),\(automated ? "true" : "false")\n"
+                            }
+                            written.usageRows += split
+                        }
                         teamTokensByWeek[offset / 7] += tokens
                     }
                     if block.utf8.count > 1 << 20 {
@@ -190,7 +207,7 @@ struct SampleGenerator {
         written.files.append("data/usage/usage.csv")
         try save("data/outcomes.csv", outcomes)
         try writeFeedback(teams: teams, generator: &generator, save: save)
-        if withCommentary { try save("commentary/reading-this-report.md", Self.starterCommentary) }
+        if withCommentary { try save("commentary/reading-this-report.md", teamLimit == nil ? Self.starterCommentary : InitTemplate.commentary) }
         return written
     }
 

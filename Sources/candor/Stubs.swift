@@ -15,7 +15,3 @@ struct Rollup: ParsableCommand {
     func run() throws { throw ValidationError("rollup is not built yet") }
 }
 
-struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a new report folder (not yet available).")
-    func run() throws { throw ValidationError("init is not built yet") }
-}

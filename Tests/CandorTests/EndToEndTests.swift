@@ -28,7 +28,7 @@ func tree(_ folder: String) -> [String: Data] {
     let enumerator = FileManager.default.enumerator(atPath: folder)!
     while let item = enumerator.nextObject() as? String {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: folder + "/" + item, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: folder + "/" + item, isDirectory: &isDirectory)
         if !isDirectory.boolValue { files[item] = FileManager.default.contents(atPath: folder + "/" + item) }
     }
     return files

@@ -1,0 +1,15 @@
+// swift-tools-version:6.0
+// libFuzzer targets for Candor's readers. Build and run (see README "Fuzzing"):
+//   cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//   .build/release/FuzzCSV -max_total_time=600 corpus/csv
+import PackageDescription
+
+let package = Package(
+    name: "CandorFuzz",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
+        .executableTarget(name: "FuzzFrontMatter", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
+    ]
+)

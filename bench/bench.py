@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Candor's benchmark: Candor and its peers on the same data, in one run, with ratios.
+
+Run with `make bench` (which builds Candor in release mode and installs the peers: DuckDB,
+pandas and matplotlib from PyPI, Hugo from Debian). Sizes: BENCH_SIZES=100k,1M,10M (default
+all). Work files go to bench/work/ (ignored by git). Nothing here is asserted by tests.
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work")
+CANDOR = os.path.join(ROOT, ".build", "release", "candor")
+THREADS = 2
+
+# name → candor sample arguments. 1M and 10M rows keep the same people and days and write
+# each person-day-tool as several rows, so the peak-memory comparison isolates row count.
+SIZES = {
+    "100k": ["--users", "1000", "--days", "200"],
+    "1M": ["--users", "2000", "--days", "266", "--split", "4"],
+    "10M": ["--users", "2000", "--days", "266", "--split", "40"],
+}
+
+rows_out = []
+
+
+def measure(command, env=None, cwd=None):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one command, via GNU time."""
+    timing = os.path.join(WORK, "time.txt")
+    full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timing] + command
+    started = time.time()
+    result = subprocess.run(full, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-2000:] + result.stderr[-4000:])
+        raise SystemExit(f"bench: {' '.join(command[:3])} … failed")
+    wall, user, system, rss = open(timing).read().split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss) / 1024, "stderr": result.stderr,
+            "stdout": result.stdout, "elapsed": time.time() - started}
+
+
+def record(what, size, candor, peer_name, peer):
+    ratio = candor["wall"] / peer["wall"] if peer and peer["wall"] > 0 else float("nan")
+    rows_out.append((what, size, candor, peer_name, peer, ratio))
+    peer_text = f"{peer['wall']:7.2f}s {peer['cpu']:7.2f}s {peer['rss']:7.0f}M" if peer else " " * 28
+    print(f"{what:34s} {size:>5s} | candor {candor['wall']:7.2f}s {candor['cpu']:7.2f}s {candor['rss']:7.0f}M | "
+          f"{peer_name:9s} {peer_text} | ratio {ratio:5.2f}", flush=True)
+
+
+DUCKDB_SCRIPT = r"""
+import duckdb, sys
+con = duckdb.connect()
+con.execute("SET threads TO %d")
+src = "read_csv('%s', header=true, auto_detect=true)"
+con.execute(f"CREATE TEMP VIEW usage AS SELECT *, input_tokens + output_tokens AS tokens FROM {src}")
+con.execute("SELECT count(DISTINCT user), sum(tokens), sum(requests), sum(suggestions_accepted)/sum(suggestions_shown) FROM usage").fetchall()
+con.execute("SELECT team, count(DISTINCT user), sum(tokens), sum(requests) FROM usage GROUP BY team").fetchall()
+con.execute("SELECT team, date_trunc('week', date) AS week, count(DISTINCT user), sum(tokens), sum(requests) FROM usage GROUP BY ALL").fetchall()
+con.execute("SELECT tool, date_trunc('week', date) AS week, count(DISTINCT user), sum(tokens) FROM usage GROUP BY ALL").fetchall()
+con.execute("SELECT quantile_cont(t, [0.5, 0.9, 0.99]) FROM (SELECT user, date, sum(tokens) AS t FROM usage GROUP BY ALL)").fetchall()
+con.execute("SELECT team, date, sum(tokens) FROM usage GROUP BY ALL").fetchall()
+"""
+
+PANDAS_SCRIPT = r"""
+import pandas as pd
+df = pd.read_csv('%s', parse_dates=['date'])
+df['tokens'] = df['input_tokens'] + df['output_tokens']
+df['week'] = df['date'].dt.to_period('W')
+(df['user'].nunique(), df['tokens'].sum(), df['requests'].sum())
+df.groupby('team').agg(users=('user', 'nunique'), tokens=('tokens', 'sum'), requests=('requests', 'sum'))
+df.groupby(['team', 'week']).agg(users=('user', 'nunique'), tokens=('tokens', 'sum'))
+df.groupby(['tool', 'week']).agg(users=('user', 'nunique'), tokens=('tokens', 'sum'))
+df.groupby(['user', 'date'])['tokens'].sum().quantile([0.5, 0.9, 0.99])
+df.groupby(['team', 'date'])['tokens'].sum()
+"""
+
+MATPLOTLIB_SCRIPT = r"""
+import time, random
+import matplotlib
+matplotlib.use('svg')
+import matplotlib.pyplot as plt
+random.seed(1)
+xs = [random.random() * 1e6 for _ in range(%d)]
+ys = [random.random() * 100 for _ in range(%d)]
+started = time.perf_counter()
+fig, ax = plt.subplots(figsize=(6.4, 4.2))
+ax.scatter(xs, ys, s=8)
+ax.axvline(5e5); ax.axhline(50)
+fig.savefig('%s', format='svg')
+print(time.perf_counter() - started)
+"""
+
+
+def stage_seconds(stderr, name):
+    for line in stderr.splitlines():
+        if line.startswith("candor: stage ") and name in line:
+            return float(line.rsplit(" ", 2)[-2])
+    return None
+
+
+def bench_ingest(size):
+    folder = os.path.join(WORK, f"sample-{size}")
+    if not os.path.exists(os.path.join(folder, "data", "usage", "usage.csv")):
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([CANDOR, "sample", folder] + SIZES[size], check=True, stderr=subprocess.DEVNULL)
+    csv_path = os.path.join(folder, "data", "usage", "usage.csv")
+    rows = sum(1 for _ in open(csv_path)) - 1
+    output = os.path.join(WORK, f"out-{size}")
+    candor = measure([CANDOR, "build", "--verbose", "--content", folder, "--output", output])
+    ingest = stage_seconds(candor["stderr"], "ingest")
+    script = os.path.join(WORK, "duck.py")
+    open(script, "w").write(DUCKDB_SCRIPT % (THREADS, csv_path))
+    duck = measure([sys.executable, script])
+    open(script, "w").write(PANDAS_SCRIPT % csv_path)
+    pandas = measure([sys.executable, script]) if size != "10M" else None
+    record("whole build vs DuckDB aggregation", size, candor, "duckdb", duck)
+    if ingest is not None:
+        part = dict(candor, wall=ingest)
+        record("ingest+aggregate vs DuckDB", size, part, "duckdb", duck)
+    if pandas:
+        record("whole build vs pandas aggregation", size, candor, "pandas", pandas)
+    print(f"{'':34s} {size:>5s} | {rows:,} rows; candor {rows / candor['wall']:,.0f} rows/s whole build"
+          + (f", {rows / ingest:,.0f} rows/s ingest" if ingest else ""), flush=True)
+    return candor
+
+
+def write_pages(count):
+    """A report folder and a Hugo site with the same `count` Markdown pages."""
+    folder = os.path.join(WORK, f"pages-{count}")
+    hugo = os.path.join(WORK, f"hugo-{count}")
+    if os.path.exists(hugo):
+        return folder, hugo
+    subprocess.run([CANDOR, "sample", folder, "--users", "200", "--days", "60"], check=True, stderr=subprocess.DEVNULL)
+    rng = random.Random(count)
+    words = "adoption value usage tokens review team tool mandate onboarding quality sprawl people week".split()
+    os.makedirs(os.path.join(hugo, "content", "posts"), exist_ok=True)
+    os.makedirs(os.path.join(hugo, "layouts", "_default"), exist_ok=True)
+    open(os.path.join(hugo, "hugo.toml"), "w").write('baseURL = "https://example.org/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    open(os.path.join(hugo, "layouts", "_default", "single.html"), "w").write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n")
+    open(os.path.join(hugo, "layouts", "_default", "list.html"), "w").write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n")
+    for index in range(count):
+        body = "\n\n".join(" ".join(rng.choice(words) for _ in range(60)) for _ in range(5))
+        text = f"# Page {index}\n\n## Section\n\n{body}\n\n- one\n- *two*\n- `three`\n"
+        open(os.path.join(folder, "commentary", f"page-{index:05d}.md"), "w").write(f"---\ntitle: Page {index}\norder: {index + 10}\n---\n{text}")
+        open(os.path.join(hugo, "content", "posts", f"page-{index:05d}.md"), "w").write(f"---\ntitle: Page {index}\n---\n{text}")
+    for index in range(count):
+        open(os.path.join(folder, "feedback", f"doc-{index:05d}.md"), "w").write(
+            f"---\ndate: 2026-02-01\nchannel: retro\nteam: Payments\nscores: {{usefulness: {1 + index % 5}}}\n---\n"
+            f"The tools are {rng.choice(['helpful', 'useless', 'forced on us', 'slow to set up'])} for {rng.choice(words)}.\n")
+    return folder, hugo
+
+
+def bench_pages(count):
+    folder, hugo = write_pages(count)
+    candor = measure([CANDOR, "build", "--verbose", "--content", folder, "--output", os.path.join(WORK, f"pages-out-{count}")])
+    pages = stage_seconds(candor["stderr"], "pages")
+    shutil.rmtree(os.path.join(hugo, "public"), ignore_errors=True)
+    peer = measure(["hugo", "--quiet", "--source", hugo])
+    record(f"{count:,} pages + feedback: whole build", "", candor, "hugo", peer)
+    if pages is not None:
+        record(f"{count:,} pages: rendering stage", "", dict(candor, wall=pages), "hugo", peer)
+
+
+def bench_scatter():
+    out = os.path.join(WORK, "scatter-candor.svg")
+    candor = measure([CANDOR, "_scatter", "10000", out])
+    seconds = float(candor["stdout"].strip().split()[-1])
+    script = os.path.join(WORK, "mpl.py")
+    mpl_out = os.path.join(WORK, "scatter-matplotlib.svg")
+    open(script, "w").write(MATPLOTLIB_SCRIPT % (10000, 10000, mpl_out))
+    peer = measure([sys.executable, script])
+    peer_seconds = float(peer["stdout"].strip().split()[-1])
+    record("10,000-point scatter (render only)", "", dict(candor, wall=seconds), "matplotlib", dict(peer, wall=peer_seconds))
+    print(f"{'':34s} {'':>5s} | bytes: candor {os.path.getsize(out):,}, matplotlib {os.path.getsize(mpl_out):,}"
+          f" (ratio {os.path.getsize(out) / os.path.getsize(mpl_out):.2f})", flush=True)
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    sizes = os.environ.get("BENCH_SIZES", "100k,1M,10M").split(",")
+    print("Goals: whole build ≤ 0.5 × DuckDB's aggregation alone (2 threads) at 1M and 10M rows;")
+    print("       10,000 pages ≤ 0.25 × Hugo; peak memory at 10M within 1.5 × that at 1M;")
+    print("       10,000-point scatter well under 0.1 s.")
+    print(f"{'what':34s} {'size':>5s} | {'':6s} {'wall':>8s} {'cpu':>8s} {'peak':>8s} | {'peer':9s} {'wall':>8s} {'cpu':>8s} {'peak':>8s} | ratio (wall)")
+    builds = {}
+    for size in sizes:
+        builds[size] = bench_ingest(size)
+    if "1M" in builds and "10M" in builds:
+        print(f"{'peak memory 10M ÷ 1M':34s} {'':>5s} | {builds['10M']['rss'] / builds['1M']['rss']:.2f} (goal ≤ 1.5)")
+    for count in [1000, 10000]:
+        bench_pages(count)
+    bench_scatter()
+
+
+if __name__ == "__main__":
+    main()
