@@ -35,6 +35,7 @@ public struct InputFile: Equatable, Sendable {
 
 /// What streaming the usage tables gave.
 public struct UsageSummary: Sendable {
+    public init() {}
     public var rowsRead = 0
     public var rowsRejected = 0
     public var diagnostics: [Diagnostic] = []

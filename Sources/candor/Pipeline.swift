@@ -29,6 +29,15 @@ struct Pipeline {
         var model: ReportModel?
     }
 
+    /// What `serve` keeps between builds: the aggregate of the usage rows, reused while the
+    /// files that feed it are unchanged, so a commentary edit does not re-read the usage data.
+    final class Cache: @unchecked Sendable {
+        var key: String?
+        var aggregate: UsageAggregate?
+        var usage: UsageSummary?
+        var ingests = 0
+    }
+
     enum Failure: Error {
         /// Problems in the inputs (exit status 1), already collected in `diagnostics`.
         case inputs([Diagnostic])
@@ -36,7 +45,7 @@ struct Pipeline {
 
     /// Builds (or checks) a report. Throws `Failure.inputs` with every problem when the inputs
     /// cannot make a report; a `--strict` build also fails on rejected rows and warnings of data.
-    static func run(_ options: Options, progress: Progress) throws -> Summary {
+    static func run(_ options: Options, progress: Progress, cache: Cache? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
         let inputs: ReportInputs
@@ -48,24 +57,34 @@ struct Pipeline {
         summary.diagnostics = inputs.diagnostics
         progress.detail("read report.yml and \(inputs.files.count) small inputs; \(inputs.usageFiles.count) usage files")
 
-        // Stream the usage rows into the aggregate.
+        // Stream the usage rows into the aggregate (or reuse the cached one).
         var aggregate = UsageAggregate(config: inputs.config, tools: inputs.tools)
-        let usage: UsageSummary
-        do {
-            var rows = 0
-            usage = try ReportFolder.readUsage(inputs, progress: { file, total in
-                progress.detail("read \(file)")
-                _ = total
-            }) { record in
-                aggregate.add(record)
-                rows += 1
-                if rows & 0xFFFF == 0 {
-                    let seconds = max(Date().timeIntervalSince(started), 0.001)
-                    progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
+        var usage = UsageSummary()
+        let key = usageKey(inputs)
+        if let cache, cache.key == key, let cached = cache.aggregate, let cachedUsage = cache.usage {
+            aggregate = cached
+            usage = cachedUsage
+            progress.detail("usage data unchanged: reusing the last aggregate")
+        } else {
+            do {
+                var rows = 0
+                usage = try ReportFolder.readUsage(inputs, progress: { file, _ in progress.detail("read \(file)") }) { record in
+                    aggregate.add(record)
+                    rows += 1
+                    if rows & 0xFFFF == 0 {
+                        let seconds = max(Date().timeIntervalSince(started), 0.001)
+                        progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
+                    }
                 }
+            } catch let error as InputError {
+                throw Failure.inputs(summary.diagnostics + error.diagnostics)
             }
-        } catch let error as InputError {
-            throw Failure.inputs(summary.diagnostics + error.diagnostics)
+            if let cache {
+                cache.key = key
+                cache.aggregate = aggregate
+                cache.usage = usage
+                cache.ingests += 1
+            }
         }
         summary.diagnostics += usage.diagnostics
         summary.rowsRead = usage.rowsRead + inputs.rowsRead
@@ -126,6 +145,20 @@ struct Pipeline {
         summary.seconds = Date().timeIntervalSince(started)
         progress.finish()
         return summary
+    }
+
+    /// What the aggregate depends on: report.yml, the tables that change how rows are read,
+    /// and every usage file's name, size and modification time.
+    static func usageKey(_ inputs: ReportInputs) -> String {
+        var parts = [inputs.configSHA256]
+        for file in inputs.files where file.path == "data/tools.csv" || file.path == "data/people.csv" { parts.append(file.sha256) }
+        for relative in inputs.usageFiles {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: inputs.folder + "/" + relative)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            parts.append("\(relative)|\(size)|\(modified)")
+        }
+        return parts.joined(separator: "\n")
     }
 
     /// The default theme: beside the binary when installed (`PREFIX/share/candor/themes/default`),

@@ -1,0 +1,270 @@
+import ArgumentParser
+import Dataset
+import FlyingFox
+import Foundation
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Preview the report: build, serve on this machine, rebuild and reload on every change.",
+        discussion: """
+        Builds the report into the output folder, serves it on the loopback address, watches
+        the report folder and the theme, rebuilds when a file changes and reloads open pages.
+        A commentary edit reuses the usage data already read. A build that fails keeps the
+        last good site and shows the errors, with file and line, over the page and here.
+        Ctrl-C stops it.
+
+        Examples:
+          candor serve
+          candor serve --content q3 --port 9000 --open
+        """)
+
+    @OptionGroup var content: ContentOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "Address to listen on; the default serves this machine only.")
+    var host = "127.0.0.1"
+
+    @Flag(help: "Open the site in the default browser.")
+    var open = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let server = PreviewServer(content: content.content, output: output.output, theme: content.theme,
+                                   progress: Progress(quiet: quiet, verbose: false))
+        try await server.start(host: host, port: UInt16(port))
+        let address = await server.address
+        server.progress.note("candor: serving \(output.output)/ at http://\(host):\(address)/ — watching \(content.content)/; Ctrl-C stops")
+        if open { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["xdg-open", "http://\(host):\(address)/"]) }
+        // Ctrl-C: stop the server and leave cleanly.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+        let stopped = AsyncStream<Void> { continuation in
+            interrupt.setEventHandler { continuation.yield() }
+            interrupt.resume()
+        }
+        for await _ in stopped { break }
+        await server.stop()
+        server.progress.note("\ncandor: stopped")
+    }
+}
+
+/// The preview: the build loop, the last good site, the errors of the last build, and the
+/// pages that listen for reloads.
+final class PreviewServer: @unchecked Sendable {
+    let content: String
+    let output: String
+    let theme: String?
+    let progress: Progress
+    let cache = Pipeline.Cache()
+    let state = PreviewState()
+    private var server: HTTPServer?
+    private var watcher: Task<Void, Never>?
+    private var serverTask: Task<Void, Error>?
+
+    init(content: String, output: String, theme: String?, progress: Progress) {
+        self.content = content
+        self.output = output
+        self.theme = theme
+        self.progress = progress
+    }
+
+    var address: Int {
+        get async {
+            guard let server, case let .ip4(_, port)? = await server.listeningAddress else { return 0 }
+            return Int(port)
+        }
+    }
+
+    func start(host: String, port: UInt16) async throws {
+        await rebuild()
+        let root = URL(fileURLWithPath: output).standardizedFileURL.path
+        let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
+        await server.appendRoute("GET /__candor/live", to: .webSocket(LiveReload(state: state)))
+        await server.appendRoute("GET /__candor/status") { [state] _ in
+            let status = await state.status()
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data(status.utf8))
+        }
+        await server.appendRoute("GET,HEAD *", to: SiteFileHandler(root: root, state: state))
+        self.server = server
+        serverTask = Task { try await server.run() }
+        try await server.waitUntilListening()
+        watcher = Task { [weak self] in await self?.watch() }
+    }
+
+    func stop() async {
+        watcher?.cancel()
+        await server?.stop(timeout: 1)
+        serverTask?.cancel()
+    }
+
+    /// Builds once; on failure keeps the last good site and records the errors.
+    func rebuild() async {
+        var options = Pipeline.Options(content: content, output: output, theme: theme)
+        options.checkOnly = false
+        do {
+            let summary = try Pipeline.run(options, progress: progress, cache: cache)
+            DiagnosticPrinter(format: .text, folder: content).print(summary.diagnostics.filter { $0.severity == .error })
+            progress.note("candor: rebuilt in \(String(format: "%.2f", summary.seconds)) s (\(summary.pages) pages)")
+            await state.succeeded()
+        } catch let Pipeline.Failure.inputs(diagnostics) {
+            let errors = diagnostics.filter { $0.severity == .error }
+            DiagnosticPrinter(format: .text, folder: content).print(errors)
+            progress.note("candor: the build failed; still serving the last good site")
+            await state.failed(errors.map { DiagnosticPrinter(format: .text, folder: content, environment: ["NO_COLOR": "1"]).line($0) })
+        } catch {
+            progress.note("candor: the build failed: \(error)")
+            await state.failed(["\(error)"])
+        }
+    }
+
+    /// Polls the report folder and the theme for changes (portable, and cheap at this size).
+    func watch() async {
+        var last = fingerprint()
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 300_000_000)
+            let now = fingerprint()
+            if now != last {
+                last = now
+                await rebuild()
+            }
+        }
+    }
+
+    func fingerprint() -> [String: String] {
+        var result: [String: String] = [:]
+        let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+        for folder in [content, theme ?? Pipeline.defaultThemeFolder()] {
+            let base = URL(fileURLWithPath: folder).standardizedFileURL.path
+            guard let enumerator = FileManager.default.enumerator(atPath: base) else { continue }
+            while let item = enumerator.nextObject() as? String {
+                let path = base + "/" + item
+                if path.hasPrefix(outputPath + "/") || path == outputPath || (item as NSString).lastPathComponent.hasPrefix(".") { continue }
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+                let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                result[path] = "\(size)|\(modified)"
+            }
+        }
+        return result
+    }
+}
+
+/// The state pages see: which build they show, and the errors of the last one.
+actor PreviewState {
+    private(set) var generation = 0
+    private(set) var errors: [String] = []
+    private var listeners: [UUID: AsyncStream<WSMessage>.Continuation] = [:]
+
+    func succeeded() {
+        errors = []
+        generation += 1
+        broadcast()
+    }
+
+    func failed(_ messages: [String]) {
+        errors = messages
+        generation += 1
+        broadcast()
+    }
+
+    func listen(_ continuation: AsyncStream<WSMessage>.Continuation) -> UUID {
+        let id = UUID()
+        listeners[id] = continuation
+        return id
+    }
+
+    func remove(_ id: UUID) { listeners[id] = nil }
+
+    private func broadcast() {
+        for continuation in listeners.values { continuation.yield(.text("reload \(generation)")) }
+    }
+
+    func status() -> String {
+        let object: [String: Any] = ["generation": generation, "errors": errors]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Sends "reload N" to every open page after each build.
+struct LiveReload: WSMessageHandler {
+    let state: PreviewState
+
+    func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
+        let (stream, continuation) = AsyncStream<WSMessage>.makeStream()
+        let id = await state.listen(continuation)
+        Task {
+            for await _ in client {}
+            await state.remove(id)
+            continuation.finish()
+        }
+        return stream
+    }
+}
+
+/// Serves files of the output folder only: no `..`, no encoded dots, no link that leads out.
+/// HTML pages get the live-reload snippet and, after a failed build, the error overlay; the
+/// files on disk never do.
+struct SiteFileHandler: HTTPHandler {
+    let root: String
+    let state: PreviewState
+
+    static let types = ["html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml",
+                        "json": "application/json", "csv": "text/csv; charset=utf-8", "xml": "application/xml",
+                        "js": "text/javascript", "png": "image/png", "ico": "image/x-icon", "txt": "text/plain; charset=utf-8"]
+
+    /// The file a request path names inside `root`, or nil when it would leave it.
+    static func resolve(_ requestPath: String, root: String) -> String? {
+        guard let decoded = requestPath.removingPercentEncoding, !decoded.contains("\0"), !decoded.contains("\\") else { return nil }
+        let parts = decoded.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.contains(where: { $0 == ".." || $0 == "." }) { return nil }
+        var relative = parts.joined(separator: "/")
+        var isDirectory: ObjCBool = false
+        if relative.isEmpty || decoded.hasSuffix("/") { relative += relative.isEmpty ? "index.html" : "/index.html" }
+        var candidate = root + "/" + relative
+        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+            candidate += "/index.html"
+        }
+        let resolved = URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(base + "/"), FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory),
+              !isDirectory.boolValue else { return nil }
+        return resolved
+    }
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let path = Self.resolve(request.path, root: root), var data = FileManager.default.contents(atPath: path) else {
+            let page = FileManager.default.contents(atPath: root + "/404.html") ?? Data("Not found".utf8)
+            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: await inject(page))
+        }
+        let type = Self.types[(path as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
+        if type.hasPrefix("text/html") { data = await inject(data) }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, HTTPHeader("Cache-Control"): "no-store"], body: data)
+    }
+
+    func inject(_ page: Data) async -> Data {
+        let errors = await state.errors
+        let generation = await state.generation
+        var snippet = "<script>(function(){var g=\(generation);function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__candor/live');s.onmessage=function(){location.reload()};s.onclose=function(){setTimeout(c,1000)}}c()})();</script>"
+        if !errors.isEmpty {
+            let items = errors.prefix(50).map { "<li><code>\(escapeHTML($0))</code></li>" }.joined()
+            snippet += "<div id=\"candor-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#3a0d0d;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.5rem;z-index:2147483647;border-top:4px solid #ff6b6b\"><strong>The last build failed — showing the previous site.</strong> Fix the file and save; this page reloads.<ul style=\"margin:.5rem 0 0;padding-left:1.2rem\">\(items)</ul></div>"
+        }
+        var text = String(decoding: page, as: UTF8.self)
+        if let range = text.range(of: "</body>", options: .backwards) {
+            text.replaceSubrange(range, with: snippet + "</body>")
+        } else {
+            text += snippet
+        }
+        return Data(text.utf8)
+    }
+}
