@@ -298,6 +298,7 @@ struct Context {
             partialFirstWeek: weeks.first.flatMap { $0.monday < from ? $0 : nil },
             rowsRead: usage.rowsRead + inputs.rowsRead, rowsRejected: usage.rowsRejected + inputs.rowsRejected,
             rowsOutsidePeriod: agg.rowsOutsidePeriod, unmatchedIdentities: usage.unmatchedIdentities,
+            overlaps: usage.overlaps, recognised: usage.recognised.map { "\($0.0) as \($0.1)" },
             issues: inputs.diagnostics + usage.diagnostics,
             files: inputs.files + usage.files,
             teamsWithoutValue: valueMetric == nil ? [] : teams.filter { !$0.suppressed && $0.value == nil }.map(\.team))

@@ -197,6 +197,10 @@ public struct Coverage: Sendable {
     public var rowsRejected: Int
     public var rowsOutsidePeriod: Int
     public var unmatchedIdentities: Int
+    /// Rows dropped because another source had reported the same person, day and tool.
+    public var overlaps: Int
+    /// Vendor files recognised by their contents: path and format.
+    public var recognised: [String]
     public var issues: [Diagnostic]
     public var files: [InputFile]
     public var teamsWithoutValue: [String]

@@ -65,7 +65,7 @@ extension Context {
                 requests: totals.requests, costUSD: totals.costUSD, priced: totals.pricedTokens >= totals.tokens,
                 acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
-                linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: nil,
+                linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: usage.seats[name],
                 retention: funnel(traces, tool: name), weekly: weekly, teamsUsing: toolTeams[id]?.count ?? 0))
         }
         // Complementary suppression across tools (their totals add up to the organisation's).

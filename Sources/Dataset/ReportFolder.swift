@@ -14,6 +14,8 @@ public struct ReportInputs: Sendable {
     public var commentary: [CommentarySource] = []
     /// Usage files, relative to the report folder, sorted.
     public var usageFiles: [String] = []
+    /// Vendor exports, in the order they are read.
+    public var vendorFiles: [VendorFile] = []
     /// Every input file read, for the manifest.
     public var files: [InputFile] = []
     public var diagnostics: [Diagnostic] = []
@@ -36,6 +38,12 @@ public struct InputFile: Equatable, Sendable {
 /// What streaming the usage tables gave.
 public struct UsageSummary: Sendable {
     public init() {}
+    /// Licensed seats per tool, from seat exports.
+    public var seats: [String: Int] = [:]
+    /// Rows dropped because another source had already reported the same person, day and tool.
+    public var overlaps = 0
+    /// Vendor files whose format was recognised from their contents: path and format.
+    public var recognised: [(String, String)] = []
     public var rowsRead = 0
     public var rowsRejected = 0
     public var diagnostics: [Diagnostic] = []
@@ -126,8 +134,12 @@ public enum ReportFolder {
         }
         inputs.commentary.sort { ($0.order, $0.slug) < ($1.order, $1.slug) }
 
-        inputs.usageFiles = listUsageFiles(root: root)
-        if inputs.usageFiles.isEmpty {
+        var vendorDiagnostics: [Diagnostic] = []
+        inputs.vendorFiles = vendorFiles(root: root, config: config, diagnostics: &vendorDiagnostics)
+        inputs.diagnostics += vendorDiagnostics
+        let vendorPaths = Set(inputs.vendorFiles.map(\.path))
+        inputs.usageFiles = listUsageFiles(root: root).filter { !vendorPaths.contains($0) }
+        if inputs.usageFiles.isEmpty && !inputs.vendorFiles.contains(where: { $0.format.hasUsage }) {
             throw InputError(.error("data/usage", "no usage data: put *.csv, *.csv.gz or *.jsonl files in \(root)/data/usage/"))
         }
         return inputs
@@ -142,7 +154,11 @@ public enum ReportFolder {
         paths += listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"])
         paths += listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"])
         paths += listUsageFiles(root: root)
-        return paths.sorted()
+        paths += listFiles(root: root, under: "data/vendor", suffixes: [""])
+        if let text = try? String(contentsOfFile: root + "/report.yml", encoding: .utf8), let config = try? ReportConfig.parse(text) {
+            for spec in config.sources { paths += expand(root: root, pattern: spec.path) }
+        }
+        return Array(Set(paths)).sorted()
     }
 
     /// Page names Candor writes itself; a commentary page may not take them.
@@ -158,6 +174,45 @@ public enum ReportFolder {
         }
         var summary = UsageSummary()
         var unmatched = Set<String>()
+        // Vendor exports first: team and seat files, then usage, in source order.
+        var attribution = VendorAttribution(people: inputs.people, pseudonymise: reader.pseudonymise)
+        for team in inputs.headcount.map(\.team) + (inputs.people?.people.map(\.team) ?? []) { attribution.teamNames[slugify(team)] = team }
+        let ordered = inputs.vendorFiles.filter { !$0.format.hasUsage } + inputs.vendorFiles.filter(\.format.hasUsage)
+        for (index, file) in ordered.enumerated() {
+            let path = inputs.folder + "/" + file.path
+            var diagnostics: [Diagnostic] = []
+            var rows = 0, kept = 0
+            if !file.detected, let seen = VendorFormat.detect(path: path), seen != file.format {
+                summary.diagnostics.append(.error(file.path, line: 1, "expected a \(file.format.rawValue) export (as report.yml names it), but this looks like \(seen.rawValue); the file was not read"))
+                summary.rowsRejected += 1
+                continue
+            }
+            var extras = attribution.extras
+            defer { attribution.extras = extras }
+            do {
+                try VendorParser(format: file.format, tool: file.tool, file: file.path).parse(path: path, extras: &extras, diagnostics: &diagnostics) { row in
+                    rows += 1
+                    if let record = attribution.attribute(row, source: Int32(index)) {
+                        kept += 1
+                        try sink(record)
+                    }
+                }
+            } catch let error as ReadError {
+                diagnostics.append(.error(file.path, error.message))
+            } catch let error as InputError {
+                diagnostics += error.diagnostics
+            }
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            summary.rowsRead += rows + errors
+            summary.rowsRejected += errors
+            summary.diagnostics += diagnostics
+            if file.detected { summary.recognised.append((file.path, file.format.rawValue)) }
+            summary.files.append(try describe(path: path, relative: file.path, rows: kept, format: file.format.rawValue))
+            progress?(file.path, summary.rowsRead)
+        }
+        for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
+        summary.overlaps = attribution.overlaps
+        unmatched.formUnion(attribution.unmatched)
         for relative in inputs.usageFiles {
             let path = inputs.folder + "/" + relative
             let result = try reader.read(path: path, displayPath: relative, sink: sink)
@@ -228,7 +283,7 @@ public enum ReportFolder {
     /// Usage files: *.csv, *.csv.gz, *.jsonl[.gz], *.ndjson, and part files (`part-*`) in
     /// folders written by Spark, Trino or DuckDB (`_SUCCESS`, `.crc` and hidden files are skipped).
     static func listUsageFiles(root: String) -> [String] {
-        let all = listFiles(root: root, under: "data/usage", suffixes: [".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"])
+        let all = listFiles(root: root, under: "data/usage", suffixes: [".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz", ".json"])
         return all.filter { path in
             let name = (path as NSString).lastPathComponent.lowercased()
             if name.hasSuffix(".gz") && !(name.hasSuffix(".csv.gz") || name.hasSuffix(".jsonl.gz") || name.hasSuffix(".ndjson.gz")) {

@@ -175,7 +175,8 @@ extension SiteBuilder {
             return
         }
         let figures: [[String: Any]] = [
-            ["label": "Active people", "value": "\(tool.activeUsers)", "detail": "in \(tool.teamsUsing) teams"],
+            ["label": "Active people", "value": "\(tool.activeUsers)",
+             "detail": "in \(tool.teamsUsing) teams" + (tool.seats.map { "; \(pct.format(Double(tool.activeUsers) / Double(max($0, 1)))) of \(whole.format(Double($0))) licensed seats" } ?? "")],
             ["label": "Tokens", "value": si.format(Double(tool.tokens)), "detail": "\(si.format(Double(tool.requests))) requests"],
             ["label": "Acceptance by count", "value": rate(tool.acceptanceRate), "detail": tool.suggestionsShown > 0 ? "of \(whole.format(Double(tool.suggestionsShown))) suggestions shown" : "this source reports no suggestions"],
             ["label": "Acceptance by lines", "value": rate(tool.acceptanceRateLines), "detail": tool.linesSuggested > 0 ? "of \(whole.format(Double(tool.linesSuggested))) lines suggested" : "this source reports no suggested lines"],
@@ -253,6 +254,8 @@ extension SiteBuilder {
         if let week = coverage.partialFirstWeek { gaps.append("The first week, \(week), is partial.") }
         if let week = coverage.partialLastWeek { gaps.append("The last week, \(week), is partial.") }
         if coverage.rowsOutsidePeriod > 0 { gaps.append("\(whole.format(Double(coverage.rowsOutsidePeriod))) rows fall outside the period and were left out.") }
+        if coverage.overlaps > 0 { gaps.append("\(whole.format(Double(coverage.overlaps))) rows were dropped because an earlier source already reported the same person, day and tool (each counts once).") }
+        for file in coverage.recognised { gaps.append("Read \(file), recognised from its contents.") }
         if coverage.unmatchedIdentities > 0 { gaps.append("\(coverage.unmatchedIdentities) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
         try page(path: "data-quality.html", title: "Data quality", template: "data-quality", context: [
             "rowsRead": whole.format(Double(coverage.rowsRead)), "rowsRejected": whole.format(Double(coverage.rowsRejected)),

@@ -87,6 +87,9 @@ struct Pipeline {
             }
         }
         summary.diagnostics += usage.diagnostics
+        for (file, format) in usage.recognised where cache == nil || cache?.ingests ?? 0 <= 1 {
+            progress.note("candor: read \(file) as \(format) (recognised from its contents)")
+        }
         summary.rowsRead = usage.rowsRead + inputs.rowsRead
         let ingested = Date()
         summary.rowsRejected = usage.rowsRejected + inputs.rowsRejected

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Vendors' usage exports, read as the vendors write them (docs/importers.md has every
+/// field's mapping and what is lost). Each format turns a file into usage rows with the
+/// vendor's raw identities; team attribution and pseudonymisation happen in `VendorReader`.
+public enum VendorFormat: String, CaseIterable, Sendable {
+    case amazonQ = "amazon-q"
+    case copilotUsers = "copilot-users"
+    case claudeCode = "claude-code"
+    case openAIUsage = "openai-usage"
+    case cursorDaily = "cursor-daily"
+    case copilotUserTeams = "copilot-user-teams"
+    case copilotMetrics = "copilot-metrics"
+    case copilotSeats = "copilot-seats"
+
+    /// The tool name rows of this format get (openai-usage takes `sources[].tool`).
+    public var defaultTool: String {
+        switch self {
+        case .amazonQ: return "amazon-q-developer"
+        case .copilotUsers, .copilotUserTeams, .copilotMetrics, .copilotSeats: return "github-copilot"
+        case .claudeCode: return "claude-code"
+        case .openAIUsage: return "openai-api"
+        case .cursorDaily: return "cursor"
+        }
+    }
+
+    /// Formats that carry usage rows (the others carry teams or seats).
+    public var hasUsage: Bool { ![.copilotUserTeams, .copilotSeats].contains(self) }
+
+    /// Recognises a file's format from its CSV header or JSON shape; nil when none matches.
+    public static func detect(path: String) -> VendorFormat? {
+        guard let head = try? readHead(path: path, bytes: 64 * 1024) else { return nil }
+        let text = String(decoding: head, as: UTF8.self)
+        let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        if firstLine.contains("UserId") && firstLine.contains("Date") && (firstLine.contains("Inline_") || firstLine.contains("Chat_")) {
+            return .amazonQ
+        }
+        let trimmed = text.drop { $0.isWhitespace }
+        guard trimmed.first == "{" || trimmed.first == "[" else { return nil }
+        // Look at the first record we can parse: the first line (NDJSON) or the whole head.
+        let candidates = [firstLine, text]
+        for candidate in candidates {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(candidate.utf8), options: [.fragmentsAllowed]) else { continue }
+            if let format = shape(of: object) { return format }
+        }
+        // A head cut inside a large JSON document: fall back to telling keys.
+        if text.contains("\"totals_by_feature\"") && text.contains("\"user_login\"") { return .copilotUsers }
+        if text.contains("\"core_metrics\"") && text.contains("\"actor\"") { return .claudeCode }
+        if text.contains("\"num_model_requests\"") { return .openAIUsage }
+        if text.contains("\"totalTabsShown\"") || text.contains("\"composerRequests\"") { return .cursorDaily }
+        if text.contains("\"copilot_ide_code_completions\"") { return .copilotMetrics }
+        if text.contains("\"assigning_team\"") || (text.contains("\"seats\"") && text.contains("\"assignee\"")) { return .copilotSeats }
+        return nil
+    }
+
+    static func shape(of object: Any) -> VendorFormat? {
+        if let array = object as? [Any], let first = array.first { return shape(of: first) }
+        guard let record = object as? [String: Any] else { return nil }
+        if record["totals_by_feature"] != nil || (record["user_login"] != nil && record["day"] != nil && record["slug"] == nil) { return .copilotUsers }
+        if record["slug"] != nil && record["user_login"] != nil { return .copilotUserTeams }
+        if record["seats"] != nil || record["assignee"] != nil { return .copilotSeats }
+        if record["copilot_ide_code_completions"] != nil || record["total_engaged_users"] != nil { return .copilotMetrics }
+        if let data = record["data"] as? [Any], let first = data.first as? [String: Any] {
+            if first["core_metrics"] != nil || first["actor"] != nil { return .claudeCode }
+            if let results = first["results"] as? [Any], let result = results.first as? [String: Any], result["num_model_requests"] != nil { return .openAIUsage }
+            if first["results"] != nil && first["start_time"] != nil { return .openAIUsage }
+            if first["isActive"] != nil || first["totalTabsShown"] != nil || first["composerRequests"] != nil { return .cursorDaily }
+        }
+        if record["core_metrics"] != nil && record["actor"] != nil { return .claudeCode }
+        if record["object"] as? String == "bucket" { return .openAIUsage }
+        if record["isActive"] != nil && record["email"] != nil { return .cursorDaily }
+        return nil
+    }
+}
+
+func readHead(path: String, bytes: Int) throws -> [UInt8] {
+    let source = try openByteSource(path: path)
+    var collected: [UInt8] = []
+    var chunk: [UInt8] = []
+    var source_ = source
+    while collected.count < bytes {
+        try source_.read(into: &chunk)
+        if chunk.isEmpty { break }
+        collected += chunk.prefix(bytes - collected.count)
+    }
+    return collected
+}
+
+/// One row a vendor file gave: the usage record (identity still raw) and where it came from.
+public struct VendorRow: Sendable {
+    public var record: UsageRecord
+    public var line: Int
+    /// The raw identity, for team attribution and the unmatched count.
+    public var identity: String?
+    /// A team the export itself gives (Copilot user-teams), before the people directory.
+    public var teamHint: String?
+}
+
+/// What a vendor file told besides usage rows.
+public struct VendorExtras: Sendable {
+    /// (identity, day) → team slug, from copilot-user-teams.
+    public var userTeams: [String: String] = [:]
+    /// tool → licensed seats, from seat exports.
+    public var seats: [String: Int] = [:]
+    /// (identity) → team, from seat assignments.
+    public var seatTeams: [String: String] = [:]
+}

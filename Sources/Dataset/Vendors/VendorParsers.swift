@@ -1,0 +1,376 @@
+import Foundation
+
+/// Reads one vendor file into rows. JSON files may hold one API response, an array of
+/// responses, or one response (or record) per line; NDJSON is streamed line by line.
+struct VendorParser {
+    let format: VendorFormat
+    let tool: String
+    let file: String
+
+    typealias Emit = (VendorRow) throws -> Void
+
+    func parse(path: String, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if format == .amazonQ {
+            try parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit)
+            return
+        }
+        var found: [Diagnostic] = []
+        var collected = extras
+        try forEachJSON(path: path, diagnostics: &diagnostics) { object, line in
+            try parseJSON(object, line: line, extras: &collected, diagnostics: &found, emit: emit)
+        }
+        extras = collected
+        diagnostics += found
+    }
+
+    // MARK: JSON documents
+
+    /// Calls `body` with each top-level value: each line of an NDJSON file, each element of a
+    /// top-level array, or the one document.
+    func forEachJSON(path: String, diagnostics: inout [Diagnostic], body: (Any, Int) throws -> Void) throws {
+        let head = try readHead(path: path, bytes: 1 << 20)
+        let firstLine = head.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
+        let isLines = (try? JSONSerialization.jsonObject(with: Data(firstLine), options: [])) is [String: Any]
+            && head.count > firstLine.count + 1
+        if isLines {
+            var reader = LineReader(source: try openByteSource(path: path))
+            var localDiagnostics: [Diagnostic] = []
+            try reader.forEach { bytes, number in
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: []) else {
+                    localDiagnostics.append(.error(file, line: number, "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+                    return
+                }
+                try body(object, number)
+            }
+            diagnostics += localDiagnostics
+            return
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
+            diagnostics.append(.error(file, line: lineOfJSONError(data), "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+            return
+        }
+        if let array = object as? [Any] {  // an array of responses (or of legacy metrics days)
+            for element in array { try body(element, 1) }
+        } else {
+            try body(object, 1)
+        }
+    }
+
+    /// The line where a JSON document stops being valid (its last line when cut short).
+    func lineOfJSONError(_ data: Data) -> Int {
+        data.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    func parseJSON(_ object: Any, line: Int, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        func wrong(_ expected: String) {
+            diagnostics.append(.error(file, line: line, "not a \(format.rawValue) export: expected \(expected)"))
+        }
+        switch format {
+        case .copilotUsers:
+            guard let record = object as? [String: Any], record["day"] != nil else { return wrong("records with \"day\" and \"user_login\"") }
+            try copilotUser(record, line: line, diagnostics: &diagnostics, emit: emit)
+        case .copilotUserTeams:
+            guard let record = object as? [String: Any], let login = string(record["user_login"]), let slug = string(record["slug"]) else {
+                return wrong("records with \"user_login\", \"day\" and \"slug\"")
+            }
+            let day = string(record["day"]) ?? ""
+            extras.userTeams["\(login.lowercased())|\(day)"] = slug
+            extras.userTeams[login.lowercased()] = extras.userTeams[login.lowercased()] ?? slug
+        case .copilotSeats:
+            guard let response = object as? [String: Any] else { return wrong("a seats response") }
+            let seats = (response["seats"] as? [[String: Any]]) ?? (response["assignee"] != nil ? [response] : [])
+            if let total = int(response["total_seats"]) { extras.seats[tool] = max(extras.seats[tool] ?? 0, Int(total)) }
+            else { extras.seats[tool, default: 0] += seats.count }
+            for seat in seats {
+                if let login = string((seat["assignee"] as? [String: Any])?["login"]),
+                   let team = string((seat["assigning_team"] as? [String: Any])?["slug"]) ?? string((seat["assigning_team"] as? [String: Any])?["name"]) {
+                    extras.seatTeams[login.lowercased()] = team
+                }
+            }
+        case .copilotMetrics:
+            if let days = object as? [Any] {  // one saved response per line: an array of days
+                for day in days { try parseJSON(day, line: line, extras: &extras, diagnostics: &diagnostics, emit: emit) }
+                return
+            }
+            guard let day = object as? [String: Any], let date = string(day["date"]).flatMap({ Day(parsing: $0) }) else {
+                return wrong("an array of days with \"date\"")
+            }
+            try copilotMetricsDay(day, date: date, line: line, diagnostics: &diagnostics, emit: emit)
+        case .claudeCode:
+            guard let response = object as? [String: Any] else { return wrong("a response with \"data\"") }
+            let records = (response["data"] as? [[String: Any]]) ?? (response["actor"] != nil ? [response] : nil)
+            guard let records else { return wrong("a response with \"data\"") }
+            for record in records { try claudeCode(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .openAIUsage:
+            guard let response = object as? [String: Any] else { return wrong("pages with \"data\" buckets") }
+            let buckets = (response["data"] as? [[String: Any]]) ?? (response["results"] != nil ? [response] : nil)
+            guard let buckets else { return wrong("pages with \"data\" buckets") }
+            for bucket in buckets { try openAIBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .cursorDaily:
+            guard let response = object as? [String: Any] else { return wrong("a response with \"data\"") }
+            let records = (response["data"] as? [[String: Any]]) ?? (response["email"] != nil ? [response] : nil)
+            guard let records else { return wrong("a response with \"data\"") }
+            for record in records { try cursorDay(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .amazonQ:
+            break
+        }
+    }
+
+    // MARK: Formats
+
+    /// GitHub Copilot usage-metrics users report: one row per user, day and feature.
+    func copilotUser(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(record["day"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "day \"\(string(record["day"]) ?? "")\" is not a date as YYYY-MM-DD")); return
+        }
+        let login = string(record["user_login"]) ?? string(record["user_id"])
+        let cli = record["totals_by_cli"] as? [String: Any]
+        for feature in (record["totals_by_feature"] as? [[String: Any]]) ?? [] {
+            let name = string(feature["feature"]) ?? "unknown"
+            if name == "copilot_cli" && cli != nil { continue }  // counted from totals_by_cli
+            var row = UsageRecord(day: date, user: login, team: "", tool: tool)
+            row.requests = int(feature["user_initiated_interaction_count"]) ?? 0
+            row.suggestionsShown = int(feature["code_generation_activity_count"])
+            row.suggestionsAccepted = int(feature["code_acceptance_activity_count"])
+            row.linesSuggested = int(feature["loc_suggested_to_add_sum"])
+            row.linesAccepted = int(feature["loc_added_sum"])
+            row.taskCategory = name
+            row.automated = name == "agent_edit"
+            try send(row, identity: login, line: line, diagnostics: &diagnostics, emit: emit)
+        }
+        if let cli, let usage = cli["token_usage"] as? [String: Any] {
+            var row = UsageRecord(day: date, user: login, team: "", tool: tool)
+            row.requests = int(cli["request_count"]) ?? 0
+            row.inputTokens = int(usage["prompt_tokens_sum"]) ?? 0
+            row.outputTokens = int(usage["output_tokens_sum"]) ?? 0
+            row.taskCategory = "cli"
+            try send(row, identity: login, line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Copilot's closed legacy metrics API: aggregate group rows per day and editor.
+    func copilotMetricsDay(_ day: [String: Any], date: Day, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        let completions = day["copilot_ide_code_completions"] as? [String: Any]
+        var editors: [String: (active: Int64, shown: Int64, accepted: Int64, linesSuggested: Int64, linesAccepted: Int64, chats: Int64)] = [:]
+        for editor in (completions?["editors"] as? [[String: Any]]) ?? [] {
+            let name = string(editor["name"]) ?? "ide"
+            var entry = editors[name] ?? (int(editor["total_engaged_users"]) ?? 0, 0, 0, 0, 0, 0)
+            for model in (editor["models"] as? [[String: Any]]) ?? [] {
+                for language in (model["languages"] as? [[String: Any]]) ?? [] {
+                    entry.shown += int(language["total_code_suggestions"]) ?? 0
+                    entry.accepted += int(language["total_code_acceptances"]) ?? 0
+                    entry.linesSuggested += int(language["total_code_lines_suggested"]) ?? 0
+                    entry.linesAccepted += int(language["total_code_lines_accepted"]) ?? 0
+                }
+            }
+            editors[name] = entry
+        }
+        let chat = day["copilot_ide_chat"] as? [String: Any]
+        for editor in (chat?["editors"] as? [[String: Any]]) ?? [] {
+            let name = string(editor["name"]) ?? "ide"
+            var entry = editors[name] ?? (int(editor["total_engaged_users"]) ?? 0, 0, 0, 0, 0, 0)
+            entry.active = max(entry.active, int(editor["total_engaged_users"]) ?? 0)
+            for model in (editor["models"] as? [[String: Any]]) ?? [] { entry.chats += int(model["total_chats"]) ?? 0 }
+            editors[name] = entry
+        }
+        for (name, entry) in editors.sorted(by: { $0.key < $1.key }) {
+            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
+            row.activeUsers = Int(entry.active)
+            row.requests = entry.chats
+            row.suggestionsShown = entry.shown
+            row.suggestionsAccepted = entry.accepted
+            row.linesSuggested = entry.linesSuggested
+            row.linesAccepted = entry.linesAccepted
+            row.taskCategory = name
+            try send(row, identity: nil, line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Claude Code analytics: one row per actor and day.
+    func claudeCode(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(record["date"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "date \"\(string(record["date"]) ?? "")\" is not a date")); return
+        }
+        let actor = record["actor"] as? [String: Any]
+        let email = string(actor?["email_address"])
+        let key = string(actor?["api_key_name"])
+        var row = UsageRecord(day: date, user: email ?? key, team: "", tool: tool)
+        row.automated = email == nil && key != nil
+        var shown: Int64 = 0, accepted: Int64 = 0, sawActions = false
+        for (_, value) in (record["tool_actions"] as? [String: Any]) ?? [:] {
+            guard let action = value as? [String: Any] else { continue }
+            sawActions = true
+            let yes = int(action["accepted"]) ?? 0, no = int(action["rejected"]) ?? 0
+            shown += yes + no
+            accepted += yes
+        }
+        if sawActions { row.suggestionsShown = shown; row.suggestionsAccepted = accepted }
+        if let lines = ((record["core_metrics"] as? [String: Any])?["lines_of_code"] as? [String: Any]).flatMap({ int($0["added"]) }) {
+            row.linesAccepted = lines
+        }
+        var cents = 0.0, sawCost = false
+        for model in (record["model_breakdown"] as? [[String: Any]]) ?? [] {
+            let tokens = model["tokens"] as? [String: Any] ?? [:]
+            let cacheRead = int(tokens["cache_read"]) ?? 0
+            row.inputTokens += (int(tokens["input"]) ?? 0) + cacheRead + (int(tokens["cache_creation"]) ?? 0)
+            row.cachedTokens += cacheRead
+            row.outputTokens += int(tokens["output"]) ?? 0
+            if let amount = double((model["estimated_cost"] as? [String: Any])?["amount"]) { cents += amount; sawCost = true }
+        }
+        if sawCost { row.costUSD = cents / 100 }
+        try send(row, identity: email ?? key, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// OpenAI organisation usage (completions): one row per bucket and user.
+    func openAIBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let start = double(bucket["start_time"]) else {
+            diagnostics.append(.error(file, line: line, "a bucket without start_time")); return
+        }
+        let date = Day(index: Int32((start / 86400).rounded(.down)))
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            let user = string(result["user_id"])
+            var row = UsageRecord(day: date, user: user, team: "", tool: tool)
+            if user == nil { row.activeUsers = 0 }  // not grouped by user: tokens without people
+            row.requests = int(result["num_model_requests"]) ?? 0
+            row.inputTokens = int(result["input_tokens"]) ?? 0
+            row.cachedTokens = int(result["input_cached_tokens"]) ?? 0
+            row.outputTokens = int(result["output_tokens"]) ?? 0
+            row.automated = (result["batch"] as? Bool) == true || (result["batch"] as? NSNumber)?.boolValue == true
+            row.taskCategory = string(result["model"])
+            try send(row, identity: user, line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Cursor admin API daily usage: one row per user and day; inactive days give no usage.
+    func cursorDay(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if let active = record["isActive"], (active as? Bool) == false || (active as? NSNumber)?.boolValue == false { return }
+        var date = string(record["day"]).flatMap { Day(parsing: $0, prefix: true) }
+        if date == nil, let millis = double(record["date"]) { date = Day(index: Int32((millis / 86_400_000).rounded(.down))) }
+        guard let date else { diagnostics.append(.error(file, line: line, "a record without \"day\" or \"date\"")); return }
+        let email = string(record["email"])
+        var row = UsageRecord(day: date, user: email, team: "", tool: tool)
+        row.requests = ["composerRequests", "chatRequests", "agentRequests", "cmdkUsages"].reduce(0) { $0 + (int(record[$1]) ?? 0) }
+        row.suggestionsShown = int(record["totalTabsShown"])
+        row.suggestionsAccepted = int(record["totalTabsAccepted"])
+        row.linesAccepted = int(record["acceptedLinesAdded"])
+        try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// Amazon Q Developer user-activity CSV: one row per user, day and feature family.
+    func parseAmazonQ(path: String, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        var reader = CSVReader(source: try openByteSource(path: path))
+        var header: [String: Int]?
+        var local: [Diagnostic] = []
+        try reader.forEach { record in
+            guard let columns = header else {
+                var map: [String: Int] = [:]
+                for index in 0..<record.count { map[(record.string(index) ?? "").trimmingCharacters(in: .whitespaces)] = index }
+                guard map["UserId"] != nil, map["Date"] != nil else {
+                    throw InputError(.error(file, line: record.line, "not an amazon-q export: the header lacks UserId and Date"))
+                }
+                header = map
+                return
+            }
+            if let problem = record.problem { local.append(.error(file, line: record.line, problem)); return }
+            func value(_ name: String) -> Int64? {
+                guard let index = columns[name], index < record.count, let text = record.string(index)?.trimmingCharacters(in: .whitespaces) else { return nil }
+                return text.isEmpty ? 0 : Int64(text)  // an empty cell means 0
+            }
+            func count(_ name: String) -> Int64 { value(name) ?? 0 }
+            guard let user = columns["UserId"].flatMap({ record.string($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }), !user.isEmpty else {
+                local.append(.error(file, line: record.line, "UserId is empty")); return
+            }
+            let dateText = columns["Date"].flatMap { record.string($0) } ?? ""
+            let parts = dateText.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, let date = Day(year: parts[2], month: parts[0], day: parts[1]) else {
+                local.append(.error(file, line: record.line, "Date \"\(dateText)\" is not a date as MM-DD-YYYY")); return
+            }
+            for name in columns.keys where name != "UserId" && name != "Date" {
+                if let text = record.string(columns[name]!)?.trimmingCharacters(in: .whitespaces), !text.isEmpty, Int64(text) == nil || Int64(text)! < 0 {
+                    local.append(.error(file, line: record.line, "\(name) \"\(text)\" is not a non-negative whole number")); return
+                }
+            }
+            func family(_ name: String, requests: Int64, shown: Int64? = nil, accepted: Int64? = nil,
+                        linesSuggested: Int64? = nil, linesAccepted: Int64? = nil) throws {
+                let total = requests + (shown ?? 0) + (accepted ?? 0) + (linesSuggested ?? 0) + (linesAccepted ?? 0)
+                guard total > 0 else { return }
+                var row = UsageRecord(day: date, user: user, team: "", tool: tool)
+                row.requests = requests
+                row.suggestionsShown = shown
+                row.suggestionsAccepted = accepted
+                row.linesSuggested = linesSuggested
+                row.linesAccepted = linesAccepted
+                row.taskCategory = name
+                try send(row, identity: user, line: record.line, diagnostics: &local, emit: emit)
+            }
+            try family("completions", requests: 0, shown: count("Inline_SuggestionsCount"), accepted: count("Inline_AcceptanceCount"),
+                       linesAccepted: count("Inline_AICodeLines"))
+            try family("chat", requests: count("Chat_MessagesSent"), linesAccepted: count("Chat_AICodeLines"))
+            try family("inline_chat", requests: count("InlineChat_TotalEventCount"), shown: count("InlineChat_TotalEventCount"),
+                       accepted: count("InlineChat_AcceptanceEventCount"))
+            try family("dev", requests: count("Dev_GenerationEventCount"), shown: count("Dev_GenerationEventCount"),
+                       accepted: count("Dev_AcceptanceEventCount"), linesSuggested: count("Dev_GeneratedLines"), linesAccepted: count("Dev_AcceptedLines"))
+            try family("test", requests: count("TestGeneration_EventCount"), shown: count("TestGeneration_GeneratedTests"),
+                       accepted: count("TestGeneration_AcceptedTests"), linesSuggested: count("TestGeneration_GeneratedLines"),
+                       linesAccepted: count("TestGeneration_AcceptedLines"))
+            try family("doc", requests: count("DocGeneration_EventCount"), linesAccepted: count("DocGeneration_AcceptedLineAdditions"))
+            try family("transform", requests: count("Transformation_EventCount"), linesSuggested: count("Transformation_LinesGenerated"))
+            try family("code_fix", requests: count("CodeFix_GenerationEventCount"), shown: count("CodeFix_GenerationEventCount"),
+                       accepted: count("CodeFix_AcceptanceEventCount"), linesSuggested: count("CodeFix_GeneratedLines"),
+                       linesAccepted: count("CodeFix_AcceptedLines"))
+            try family("review", requests: count("CodeReview_SucceededEventCount") + count("CodeReview_FailedEventCount"))
+        }
+        diagnostics += local
+        if header == nil { throw InputError(.error(file, line: 1, "is empty: an amazon-q export needs its header row")) }
+    }
+
+    // MARK: Shared
+
+    /// Checks a row against the honesty rules, then hands it on.
+    func send(_ row: UsageRecord, identity: String?, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if let problem = usageProblem(row) {
+            diagnostics.append(.error(file, line: line, "\(row.taskCategory.map { "\($0): " } ?? "")\(problem)"))
+            return
+        }
+        try emit(VendorRow(record: row, line: line, identity: identity, teamHint: nil))
+    }
+}
+
+/// Why a row cannot be published (DESIGN §4, honesty rules), or nil.
+func usageProblem(_ row: UsageRecord) -> String? {
+    if let accepted = row.suggestionsAccepted, let shown = row.suggestionsShown, accepted > shown {
+        return "suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown))"
+    }
+    if let accepted = row.linesAccepted, let suggested = row.linesSuggested, accepted > suggested {
+        return "lines_accepted (\(accepted)) is more than lines_suggested (\(suggested))"
+    }
+    if row.cachedTokens > row.inputTokens { return "cached tokens (\(row.cachedTokens)) are more than input tokens (\(row.inputTokens))" }
+    if row.requests < 0 || row.inputTokens < 0 || row.outputTokens < 0 { return "a negative count" }
+    return nil
+}
+
+func string(_ value: Any?) -> String? {
+    switch value {
+    case let text as String: return text.isEmpty ? nil : text
+    case let number as NSNumber: return number.stringValue
+    default: return nil
+    }
+}
+
+func int(_ value: Any?) -> Int64? {
+    switch value {
+    case let number as NSNumber: return number.int64Value
+    case let text as String: return Int64(text) ?? Double(text).map { Int64($0) }
+    default: return nil
+    }
+}
+
+func double(_ value: Any?) -> Double? {
+    switch value {
+    case let number as NSNumber: return number.doubleValue
+    case let text as String: return Double(text)
+    default: return nil
+    }
+}
