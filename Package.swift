@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Dataset", "Markdown"]),
-        .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site", "Charts"], resources: [.copy("Fixtures")]),
     ]
 )

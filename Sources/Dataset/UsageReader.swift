@@ -150,7 +150,10 @@ public struct UsageReader {
             }
         }
         guard let team else { throw FieldError.message("team is empty") }
-        var record = UsageRecord(day: day, user: user.map(pseudonymise), team: team, tool: tool)
+        // The directory's own name for the person, so one person seen under several
+        // identities (native rows, vendor exports) is counted once.
+        let canonical = user.map { people?.canonical($0) ?? $0 }
+        var record = UsageRecord(day: day, user: canonical.map(pseudonymise), team: team, tool: tool)
         record.activeUsers = activeUsers.map { Int($0) }
         guard let requests = try fields.count(.requests) else { throw FieldError.message("requests is empty") }
         record.requests = requests

@@ -29,6 +29,9 @@ struct Sample: ParsableCommand {
     @Option(help: "Write each person-day-tool as this many rows (finer-grained exports: more rows, same people).")
     var split = 1
 
+    @Flag(help: "Also write vendor exports (Amazon Q, Copilot seats) and the people directory that joins them.")
+    var vendorSources = false
+
     @Flag(help: "Write into a folder that is not empty (files of the same name are replaced).")
     var force = false
 
@@ -44,7 +47,7 @@ struct Sample: ParsableCommand {
             throw ValidationError("\(folder) is not empty; choose a new folder or pass --force")
         }
         let started = Date()
-        let written = try SampleGenerator(users: users, days: days, seed: seed, split: split).write(to: folder)
+        let written = try SampleGenerator(users: users, days: days, seed: seed, split: split, vendorSources: vendorSources).write(to: folder)
         FileHandle.standardError.write(Data("candor: wrote \(folder)/ with \(written.usageRows.formatted()) usage rows in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; build it with: candor build --content \(folder)\n".utf8))
     }
 }

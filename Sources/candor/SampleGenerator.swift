@@ -35,6 +35,10 @@ struct SampleGenerator {
     var split = 1
     /// Only the first this-many teams of the list (for `candor init`'s small example).
     var teamLimit: Int?
+    /// Also write vendor exports (an Amazon Q user-activity report for three teams, Copilot
+    /// seats) and the people directory that joins them, as the example report has.
+    var vendorSources = false
+    static let amazonQTeams: Set<String> = ["Platform", "Storage", "Networking"]
     var start = Day(year: 2026, month: 1, day: 5)!
     var reviewDates: [Day] {
         [Day(year: 2026, month: 3, day: 31)!, Day(year: 2026, month: 6, day: 30)!, Day(year: 2026, month: 9, day: 30)!]
@@ -56,6 +60,7 @@ struct SampleGenerator {
         Tool(name: "chatgpt-enterprise", capability: "chat assistant", vendor: "OpenAI", priceIn: 0.0025, priceOut: 0.01, completions: false, tokensPerRequest: 1800),
         Tool(name: "internal-gpt", capability: "chat assistant", vendor: "in-house", priceIn: 0.0008, priceOut: 0.0024, completions: false, tokensPerRequest: 1500),
         Tool(name: "notebook-ai", capability: "data notebooks", vendor: "Example Notebooks", priceIn: 0.002, priceOut: 0.008, completions: false, tokensPerRequest: 1200),
+        Tool(name: "slides-ai", capability: "presentations", vendor: "Example Slides", priceIn: 0.001, priceOut: 0.004, completions: false, tokensPerRequest: 800),
     ]
 
     /// Teams with their stories. The inflating and small teams are fixed so tests can find them.
@@ -101,7 +106,7 @@ struct SampleGenerator {
         try save("data/headcount.csv", "team,headcount\n" + teams.map { "\(csv($0.name)),\($0.headcount)" }.joined(separator: "\n") + "\n")
         try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k\n" + Self.tools.map {
             "\($0.name),\($0.capability),\($0.vendor),\($0.priceIn),\($0.priceOut)"
-        }.joined(separator: "\n") + "\n")
+        }.joined(separator: "\n") + "\n" + (vendorSources ? "amazon-q-developer,code completion,AWS,,\n" : ""))
 
         // Usage, streamed to the file in blocks.
         let usagePath = folder + "/data/usage/usage.csv"
@@ -112,8 +117,12 @@ struct SampleGenerator {
         var block = "date,user,team,tool,requests,input_tokens,output_tokens,cached_tokens,suggestions_shown,suggestions_accepted,lines_suggested,lines_accepted,task_category,prompt_hash,automated\n"
         var outcomes = "period,team,metric,value\n"
         var generator = SplitMix64(seed: seed)
+        var vendorGenerator = SplitMix64(seed: seed ^ 0xA11A5)
         var person = 0
         let reviews = reviewDates
+        var peopleCSV = "user,team,aliases,role\n"
+        var seatsJSON: [String] = []
+        var amazonQ: [String: String] = [:]  // month → CSV rows
         for team in teams {
             // Weekly activity of this team, to derive its value.
             var teamTokensByWeek = [Double](repeating: 0, count: days / 7 + 1)
@@ -121,6 +130,26 @@ struct SampleGenerator {
                 person += 1
                 let user = String(format: "u%05d", person)
                 let profile = PersonProfile(team: team, member: member, generator: &generator, days: days)
+                if vendorSources {
+                    let uuid = String(format: "%08x-%04x-4%03x-a%03x-%012llx", UInt32(truncatingIfNeeded: vendorGenerator.next()),
+                                      UInt16(truncatingIfNeeded: vendorGenerator.next()), vendorGenerator.below(4096), vendorGenerator.below(4096),
+                                      vendorGenerator.next() & 0xFFFF_FFFF_FFFF)
+                    peopleCSV += "\(user),\(csv(team.name)),\(uuid)|gh-\(user),engineer\n"
+                    if profile.tools.contains(0) {
+                        seatsJSON.append("{\"created_at\":\"2026-01-05T09:00:00Z\",\"plan_type\":\"business\",\"assignee\":{\"login\":\"gh-\(user)\",\"type\":\"User\"}}")
+                    }
+                    // Amazon Q for some people of three teams, from the second month on.
+                    if Self.amazonQTeams.contains(team.name) && vendorGenerator.unit() < 0.6 {
+                        for offset in 28..<days where (start + offset).weekday <= 5 && vendorGenerator.unit() < 0.35 {
+                            let day = start + offset
+                            let (y, m, d) = day.civil
+                            let shown = 5 + vendorGenerator.below(60), accepted = vendorGenerator.below(shown / 3 + 1)
+                            let chat = vendorGenerator.unit() < 0.4 ? vendorGenerator.below(8) : 0
+                            // UserId, Date, Chat_AICodeLines, Chat_MessagesSent, Inline_AICodeLines, Inline_AcceptanceCount, Inline_SuggestionsCount
+                            amazonQ[String(format: "%04d/%02d", y, m), default: ""] += "\"\(uuid)\",\(String(format: "%02d-%02d-%04d", m, d, y)),\(chat > 0 ? String(chat * 3) : ""),\(chat > 0 ? String(chat) : ""),\(accepted * 2),\(accepted),\(shown)\n"
+                        }
+                    }
+                }
                 for offset in 0..<days {
                     let day = start + offset
                     guard day.weekday <= 5 || generator.unit() < 0.04 else { continue }
@@ -205,6 +234,19 @@ struct SampleGenerator {
         }
         handle.write(Data(block.utf8))
         written.files.append("data/usage/usage.csv")
+        if vendorSources {
+            try save("data/people.csv", peopleCSV)
+            // Licensed seats: everyone given Copilot or Cursor got a Copilot seat, plus unused ones.
+            let unused = (0..<(seatsJSON.count / 10)).map { "{\"created_at\":\"2026-01-05T09:00:00Z\",\"plan_type\":\"business\",\"assignee\":{\"login\":\"gh-unused-\($0)\",\"type\":\"User\"}}" }
+            try fileManager.createDirectory(atPath: folder + "/data/vendor/copilot", withIntermediateDirectories: true)
+            try save("data/vendor/copilot/seats.json", "{\"total_seats\":\(seatsJSON.count + unused.count),\"seats\":[\n" + (seatsJSON + unused).joined(separator: ",\n") + "\n]}\n")
+            for (month, rows) in amazonQ.sorted(by: { $0.key < $1.key }) {
+                let dir = "data/vendor/amazon-q/AWSLogs/123456789012/QDeveloperLogs/by_user_analytic/eu-west-1/\(month)"
+                try fileManager.createDirectory(atPath: folder + "/" + dir, withIntermediateDirectories: true)
+                try save("\(dir)/123456789012_by_user_analytic_\(month.replacingOccurrences(of: "/", with: ""))_part_1.csv",
+                         "UserId,Date,Chat_AICodeLines,Chat_MessagesSent,Inline_AICodeLines,Inline_AcceptanceCount,Inline_SuggestionsCount\n" + rows)
+            }
+        }
         try save("data/outcomes.csv", outcomes)
         try writeFeedback(teams: teams, generator: &generator, save: save)
         if withCommentary { try save("commentary/reading-this-report.md", teamLimit == nil ? Self.starterCommentary : InitTemplate.commentary) }
@@ -236,7 +278,8 @@ struct SampleGenerator {
             var chosen = [primary]
             if generator.unit() < 0.45 { chosen.append(2) }
             if generator.unit() < 0.5 { chosen.append(generator.unit() < 0.6 ? 3 : 4) }
-            if team.name == "Data Engineering" && member < 3 { chosen.append(5) }  // a tool below the privacy floor
+            if team.name == "Data Engineering" && member < 3 { chosen.append(5) }  // tools below the privacy floor
+            if team.name == "Design Systems" && member < 2 { chosen.append(6) }
             if generator.unit() < 0.08 { chosen.append(1 - primary) }
             tools = chosen
         }
@@ -345,7 +388,7 @@ struct SampleGenerator {
           quality_concerns: [hallucinate, double-check, hit and miss, useless]
           inflation: [inflate, scripts, status reports, auto-summary, look busy]
         seed: \(seed)
-
+        \(vendorSources ? "sources:\n  - {format: amazon-q, path: data/vendor/amazon-q/}\n  - {format: copilot-seats, path: data/vendor/copilot/seats.json}\n" : "")
         """
     }
 

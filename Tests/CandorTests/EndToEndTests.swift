@@ -3,6 +3,7 @@ import XCTest
 @testable import candor
 import Dataset
 import Site
+import Charts
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -77,7 +78,7 @@ final class ExampleReportTests: XCTestCase {
         XCTAssertTrue(index.contains("id=\"adoption-vs-value\""))
         let findings = try String(contentsOfFile: output + "/findings.html", encoding: .utf8)
         XCTAssertTrue(findings.contains("<h2 id=\"usage-does-not-buy-value-on-its-own\">"))
-        XCTAssertTrue(findings.contains("<strong>1,824</strong> of 2,074"))
+        XCTAssertTrue(findings.contains("<strong>\(NumberFormat.integer.format(Double(reference["active_users"] as! Int)))</strong> of 2,074"))
         XCTAssertTrue(findings.contains("role=\"img\""))
         // The hostile letter is escaped or dropped.
         let letter = try String(contentsOfFile: output + "/feedback/open-letter-on-usage-quotas.html", encoding: .utf8)

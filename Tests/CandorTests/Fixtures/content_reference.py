@@ -44,6 +44,31 @@ for r in rows:
         lines_suggested += int(r["lines_suggested"])
         lines_accepted += int(r["lines_accepted"] or 0)
 
+# The Amazon Q user-activity export, joined to people through data/people.csv aliases, with the
+# pinned mapping (completions: shown/accepted; chat: Chat_MessagesSent requests).
+alias = {}
+with open(os.path.join(root, "data/people.csv"), newline="") as f:
+    for r in csv.DictReader(f):
+        for a in r["aliases"].split("|"):
+            alias[a.lower()] = (r["user"], r["team"])
+import glob
+for path in sorted(glob.glob(os.path.join(root, "data/vendor/amazon-q/**/*.csv"), recursive=True)):
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            user, team = alias[r["UserId"].lower()]
+            m, d, y = map(int, r["Date"].split("-"))
+            day = dt.date(y, m, d)
+            if not (period_from <= day <= period_to):
+                continue
+            num = lambda k: int(r.get(k) or 0)
+            requests += num("Chat_MessagesSent")
+            shown += num("Inline_SuggestionsCount")
+            accepted += num("Inline_AcceptanceCount")
+            users.add(user)
+            team_users[team].add(user)
+            year, week, _ = day.isocalendar()
+            week_users[f"{year}-W{week:02d}"].add(user)
+
 with open(os.path.join(root, "data/headcount.csv"), newline="") as f:
     headcount = {r["team"]: int(r["headcount"]) for r in csv.DictReader(f)}
 
