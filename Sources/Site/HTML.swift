@@ -25,10 +25,11 @@ func esc(_ text: String) -> String {
 func figureHTML(_ chart: Chart) throws -> String {
     var html = "<figure class=\"chart-figure\" id=\"fig-\(esc(chart.id))\">\n"
     html += try chart.renderSVG()
-    html += "\n<figcaption><strong>\(esc(chart.title))</strong> \(esc(chart.description))"
+    // The data table before the caption: a figcaption must be the figure's first or last child.
+    html += "\n<details class=\"data-table\"><summary>Data table</summary>\n" + tableHTML(chart.table, caption: chart.title) + "</details>\n"
+    html += "<figcaption><strong>\(esc(chart.title))</strong> \(esc(chart.description))"
     if let note = chart.note { html += " <span class=\"note\">\(esc(note))</span>" }
-    html += "</figcaption>\n"
-    html += "<details class=\"data-table\"><summary>Data table</summary>\n" + tableHTML(chart.table, caption: chart.title) + "</details>\n</figure>\n"
+    html += "</figcaption>\n</figure>\n"
     return html
 }
 

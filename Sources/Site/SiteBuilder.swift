@@ -242,9 +242,14 @@ public struct SiteBuilder {
         let css = theme.assets["style.css"].map { String(decoding: $0, as: UTF8.self) } ?? ""
         var html = index.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"assets/style.css\">", with: "<style>\n\(css)\n</style>")
         var extra = ""
-        for path in ["methodology.html", "data-quality.html"] + model.teams.map({ "teams/\($0.slug).html" }) {
+        for (part, path) in (["methodology.html", "data-quality.html"] + model.teams.map({ "teams/\($0.slug).html" })).enumerated() {
             guard let text = files.text(path), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
-            let inner = text[start.lowerBound..<end.upperBound].replacingOccurrences(of: "<main", with: "<section class=\"single-file-part\"").replacingOccurrences(of: "</main>", with: "</section>")
+            var inner = text[start.lowerBound..<end.upperBound].replacingOccurrences(of: "<main", with: "<section class=\"single-file-part\"").replacingOccurrences(of: "</main>", with: "</section>")
+            // Every id must stay unique in one document: prefix this part's ids and references.
+            let prefix = "p\(part + 1)-"
+            inner = inner.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)").replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
+            inner = inner.replacingOccurrences(of: #"aria-labelledby="([^" ]+)""#, with: "aria-labelledby=\"\(prefix)$1\"", options: .regularExpression)
+            inner = inner.replacingOccurrences(of: #"aria-labelledby="([^" ]+) ([^" ]+)""#, with: "aria-labelledby=\"\(prefix)$1 \(prefix)$2\"", options: .regularExpression)
             extra += "\n<hr>\n" + inner.replacingOccurrences(of: "href=\"../", with: "href=\"")
         }
         html = html.replacingOccurrences(of: "</main>", with: "</main>\n" + extra)
