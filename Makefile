@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 APT_PACKAGES := libcmark-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site build test deps bench check-html install ci-workflow clean fuzz
+.PHONY: site build test deps bench check-html install ci-workflow rollup-test clean fuzz
 
 ## deps: install the C libraries Candor links (libcmark, zlib) when pkg-config cannot find them.
 deps:
@@ -67,6 +67,12 @@ install: deps
 ## ci-workflow: the commands of docs/ci.md (install, check, build, publish) without Swift on PATH.
 ci-workflow:
 	bash scripts/ci_workflow_test.sh
+
+## rollup-test: sql/rollup.sql on Spark (PySpark, local) and DuckDB against candor rollup.
+rollup-test: build
+	@command -v java >/dev/null || { echo "make: installing a Java runtime with apt-get (for Spark)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+	@python3 -c "import pyspark, duckdb, sqlglot" 2>/dev/null || { echo "make: installing pyspark, duckdb and sqlglot with pip (for the rollup test)"; python3 -m pip install -q pyspark duckdb sqlglot; }
+	python3 scripts/rollup_equivalence.py
 
 clean:
 	rm -rf .build $(OUTPUT)/*
