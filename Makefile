@@ -52,8 +52,10 @@ check-html: build
 	python3 scripts/check_site.py .build/check-site .build/screenshots
 
 ## install: a self-contained candor (Swift runtime linked in) with the default theme and shell
-## completions, under $(PREFIX). The runner still needs libcmark's runtime library (Debian: libcmark0.30.2).
+## completions, under $(PREFIX). The runner still needs the C libraries it links: libcmark0.30.2 and
+## libcurl4 (FoundationNetworking, through the server library; present on Debian and Ubuntu images).
 install: deps
+	@[ -e /usr/lib/x86_64-linux-gnu/libcurl.so ] || [ -e /usr/lib/aarch64-linux-gnu/libcurl.so ] || { echo "make: installing libcurl4-openssl-dev with apt-get (the static Swift runtime links libcurl)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
 	$(SWIFT) build -c release --product candor --static-swift-stdlib --scratch-path .build-static
 	install -d $(PREFIX)/bin $(PREFIX)/share/candor/themes $(PREFIX)/share/bash-completion/completions \
 	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d

@@ -53,11 +53,11 @@ let package = Package(
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
 
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset"], exclude: ["Fixtures"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset"]),
         .testTarget(name: "SVGTests", dependencies: ["SVG"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], exclude: ["Fixtures"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Dataset", "Markdown"]),
         .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site", "Charts"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import candor
+
+final class SafetyTests: XCTestCase {
+    /// Hostile names and text reach every output escaped or dropped.
+    func testHostileTeamNamesCommentaryAndFeedbackAreEscapedEverywhere() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 40, seed: 9).write(to: content)
+        let evil = "<script>alert(1)</script>"
+        let team = "Evil \(evil) & \"Co\""
+        // A team with a hostile name, big enough to be published.
+        var rows = ""
+        for person in 0..<6 { rows += "2026-01-06,x\(person),\(csv(team)),cursor,3,100,20,0,,,,,coding,,false\n" }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: content + "/data/usage/usage.csv"))
+        handle.seekToEndOfFile()
+        handle.write(Data(rows.utf8))
+        try handle.close()
+        try """
+        ---
+        title: "<img src=x onerror=alert(1)> Notes"
+        ---
+        # Notes <script>alert(2)</script>
+
+        [click](javascript:alert(3)) and <iframe src="https://evil.example"></iframe>
+
+        Code stays literal: `{{ org.tokens }}` and `<b>`.
+
+        """.write(toFile: content + "/commentary/notes.md", atomically: true, encoding: .utf8)
+        try "---\ndate: 2026-02-01\nchannel: letter\ntitle: \"</title><script>alert(4)</script>\"\n---\nHello <script>alert(5)</script> [x](javascript:alert(6)) from @someone and a.b@example.com\n"
+            .write(toFile: content + "/feedback/evil.md", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        for (path, data) in tree(output) {
+            let text = String(decoding: data, as: UTF8.self)
+            // CSV holds names as data, quoted for CSV; every other format escapes markup.
+            if path.hasSuffix(".csv") {
+                if text.contains("Evil") { XCTAssertTrue(text.contains("\"Evil <script>alert(1)</script> & \"\"Co\"\"\""), path) }
+                continue
+            }
+            XCTAssertFalse(text.contains("<script>alert"), "unescaped script in \(path)")
+            XCTAssertFalse(text.contains("javascript:alert"), "javascript: link in \(path)")
+            XCTAssertFalse(text.contains("<img src=x"), "raw img in \(path)")
+            XCTAssertFalse(text.contains("<iframe"), "raw iframe in \(path)")
+            XCTAssertFalse(text.contains("a.b@example.com"), "an e-mail address in \(path)")
+        }
+        let notes = try String(contentsOfFile: output + "/notes.html", encoding: .utf8)
+        XCTAssertTrue(notes.contains("<code>{{ org.tokens }}</code>"))
+        XCTAssertTrue(notes.contains("<code>&lt;b&gt;</code>"))
+        let teamPage = try String(contentsOfFile: output + "/teams/evil-script-alert-1-script-co.html", encoding: .utf8)
+        XCTAssertTrue(teamPage.contains("Evil &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"))
+        let json = try String(contentsOfFile: output + "/data/report.json", encoding: .utf8)
+        XCTAssertTrue(json.contains("Evil \\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026 \\\"Co\\\""))
+    }
+
+    /// A restated past week shows in changes.html with its old value.
+    func testChangesPageShowsRestatementsAndFlagChanges() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 42, seed: 4).write(to: content)
+        _ = try build(content, output)
+        let first = try String(contentsOfFile: output + "/changes.html", encoding: .utf8)
+        XCTAssertTrue(first.contains("This is the first edition"))
+        // Late data for the first week arrives.
+        var late = ""
+        for person in 0..<5 { late += "2026-01-06,u\(String(format: "%05d", person + 1)),Payments,cursor,2,1000000,0,0,,,,,coding,,false\n" }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: content + "/data/usage/usage.csv"))
+        handle.seekToEndOfFile()
+        handle.write(Data(late.utf8))
+        try handle.close()
+        _ = try build(content, output)
+        let second = try String(contentsOfFile: output + "/changes.html", encoding: .utf8)
+        XCTAssertTrue(second.contains("Restatements"))
+        XCTAssertTrue(second.contains("<th scope=\"row\">2026-W02</th><td>tokens</td><td><del>"), second)
+        XCTAssertTrue(second.contains("organisation tokens"))
+    }
+}
