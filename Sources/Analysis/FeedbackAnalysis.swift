@@ -93,8 +93,8 @@ struct FeedbackAnalysis {
             let document = documents[index]
             if let team = document.team, suppressedTeams.contains(team) { continue }
             guard document.channel != .letter else { continue }
-            let text = plainText(document.text)
-            guard text.count >= 20 else { continue }
+            // Markup is only removed from the quotes drawn; a rough length test is enough here.
+            guard document.text.count >= 20 else { continue }
             let theme = themed[index].first ?? "other"
             let mood = sentiments[index] > 0 ? "positive" : sentiments[index] < 0 ? "negative" : "neutral"
             strata["\(theme)|\(mood)", default: []].append(index)

@@ -29,6 +29,11 @@ struct DistinctCounter {
         if rank > registers[index] { registers[index] = rank }
     }
 
+    /// The counter of the union of both inputs: the larger register everywhere.
+    mutating func merge(_ other: DistinctCounter) {
+        for index in registers.indices where other.registers[index] > registers[index] { registers[index] = other.registers[index] }
+    }
+
     var estimate: Double {
         let m = Double(registers.count)
         var sum = 0.0

@@ -109,13 +109,7 @@ extension Context {
     }
 
     func merge(_ a: AdoptionTrace?, _ b: AdoptionTrace) -> AdoptionTrace {
-        guard var merged = a else { return b }
-        merged.weeks.formUnion(b.weeks)
-        let days = [merged.first, merged.second, b.first, b.second].filter { $0.index != .max }
-        let distinct = Array(Set(days)).sorted()
-        merged.first = distinct.first ?? Day(index: .max)
-        merged.second = distinct.count > 1 ? distinct[1] : Day(index: .max)
-        return merged
+        a.map { $0.merged(with: b) } ?? b
     }
 
     /// Tools per capability, tools below the privacy floor, overlap of teams' tool sets, and

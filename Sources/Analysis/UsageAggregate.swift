@@ -121,6 +121,52 @@ public struct UsageAggregate {
         }
     }
 
+    /// Adds another aggregate of other rows (from a parallel worker). Every part is a sum, a
+    /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
+    public mutating func merge(_ other: UsageAggregate) {
+        rowsOutsidePeriod += other.rowsOutsidePeriod
+        rowsAccepted += other.rowsAccepted
+        if other.rowsAccepted > 0 {
+            minDay = min(minDay, other.minDay)
+            maxDay = max(maxDay, other.maxDay)
+        }
+        daysWithData.formUnion(other.daysWithData)
+        let userMap = other.users.names.map { users.id($0) }
+        let teamMap = other.teams.names.map { teams.id($0) }
+        let toolMap = other.tools.names.map { tools.id($0) }
+        func remap(_ key: UInt64, _ first: [Int32]?, _ second: [Int32]?) -> UInt64 {
+            let (a, b) = Self.split(key)
+            return Self.key(first.map { $0[Int(a)] } ?? a, second.map { $0[Int(b)] } ?? b)
+        }
+        for (key, value) in other.userDays {
+            userDays[remap(key, userMap, nil), default: DayTotals()].add(tokens: value.tokens, requests: value.requests)
+        }
+        for (key, cell) in other.teamWeeks {
+            let target = remap(key, teamMap, nil)
+            var mine = teamWeeks[target] ?? TeamWeekCell()
+            mine.totals.add(cell.totals)
+            for person in cell.people { mine.people.insert(userMap[Int(person)]) }
+            teamWeeks[target] = mine
+        }
+        for (key, cell) in other.toolWeeks {
+            let target = remap(key, toolMap, nil)
+            var mine = toolWeeks[target] ?? TeamWeekCell()
+            mine.totals.add(cell.totals)
+            for person in cell.people { mine.people.insert(userMap[Int(person)]) }
+            toolWeeks[target] = mine
+        }
+        for (key, tokens) in other.teamDays { teamDays[remap(key, teamMap, nil), default: 0] += tokens }
+        for (key, tokens) in other.userTeamTokens { userTeamTokens[remap(key, userMap, teamMap), default: 0] += tokens }
+        for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] += count }
+        for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] += count }
+        for (tool, totals) in other.toolTotals { toolTotals[toolMap[Int(tool)], default: Totals()].add(totals) }
+        for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
+        for (key, trace) in other.adoption {
+            let target = AdoptionKey(user: userMap[Int(key.user)], team: teamMap[Int(key.team)], tool: toolMap[Int(key.tool)])
+            adoption[target] = adoption[target].map { $0.merged(with: trace) } ?? trace
+        }
+    }
+
     /// The period the figures cover: the configured one, or the data's first to last day.
     public var effectivePeriod: (from: Day, to: Day)? {
         guard rowsAccepted > 0 else {
@@ -202,6 +248,16 @@ struct AdoptionTrace {
     var second = Day(index: .max)
     var weeks = Set<Int32>()
 
+    /// The trace of both: the two earliest distinct days and every week.
+    func merged(with other: AdoptionTrace) -> AdoptionTrace {
+        var result = AdoptionTrace()
+        result.weeks = weeks.union(other.weeks)
+        let days = Set([first, second, other.first, other.second].filter { $0.index != .max }).sorted()
+        result.first = days.first ?? Day(index: .max)
+        result.second = days.count > 1 ? days[1] : Day(index: .max)
+        return result
+    }
+
     mutating func record(_ day: Day) {
         weeks.insert(day.week.monday.index)
         if day < first {
@@ -222,6 +278,11 @@ struct PromptCounter {
     mutating func add(user: String, hash: String, requests: Int64) {
         rows += 1
         distinct.insert(Stats.stableHash(user + "\u{1F}" + hash) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    mutating func merge(_ other: PromptCounter) {
+        rows += other.rows
+        distinct.merge(other.distinct)
     }
 
     /// Share of rows whose (person, prompt) pair was seen before: 1 − distinct ÷ rows.

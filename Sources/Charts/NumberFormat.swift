@@ -18,12 +18,12 @@ public enum NumberFormat: Sendable, Equatable {
         case .si: return formatSI(value)
         case .percent:
             let scaled = value * 100
-            if scaled != 0 && abs(scaled) < 10 { return trimmed(String(format: "%.1f", scaled)) + " %" }
-            return String(format: "%.0f", scaled) + " %"
+            if scaled != 0 && abs(scaled) < 10 { return fixed(scaled, 1) + " %" }
+            return fixed(scaled, 0) + " %"
         case .currency:
             return (value < 0 ? "−$" : "$") + formatSI(abs(value), minimumForSuffix: 10_000)
         case let .plain(decimals):
-            return trimmed(String(format: "%.\(decimals)f", value))
+            return fixed(value, decimals)
         case .integer:
             return groupThousands(Int64(value.rounded()))
         }
@@ -36,13 +36,12 @@ public func formatSI(_ value: Double, minimumForSuffix: Double = 1000) -> String
     let sign = value < 0 ? "−" : ""
     if magnitude < minimumForSuffix {
         if magnitude == magnitude.rounded() { return sign + groupThousands(Int64(magnitude)) }
-        return sign + trimmed(String(format: magnitude < 10 ? "%.2f" : magnitude < 100 ? "%.1f" : "%.0f", magnitude))
+        return sign + fixed(magnitude, magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0)
     }
     let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
     for (size, suffix) in units where magnitude >= size {
         let scaled = magnitude / size
-        let text = scaled >= 100 ? String(format: "%.0f", scaled) : trimmed(String(format: "%.1f", scaled))
-        return sign + text + suffix
+        return sign + fixed(scaled, scaled >= 100 ? 0 : 1) + suffix
     }
     return sign + String(magnitude)
 }
@@ -56,6 +55,28 @@ public func groupThousands(_ value: Int64) -> String {
     }
     return (value < 0 ? "−" : "") + result
 }
+
+/// `value` rounded half away from zero to `decimals` places, trailing zeros trimmed, no "-0".
+/// Integer arithmetic rather than String(format:), which costs microseconds a call and is
+/// called for every mark of a chart.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    guard value.isFinite else { return "–" }
+    let scale = [1.0, 10, 100, 1000, 10000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
+    let scaled = (abs(value) * scale).rounded()
+    guard scaled < 9.0e15 else { return String(format: "%.0f", value) }
+    let units = Int64(scaled), divisor = Int64(scale)
+    var text = groupless(units / divisor)
+    var fraction = units % divisor
+    if fraction != 0 {
+        var digits = decimals
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        let fractionText = String(fraction)
+        text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    }
+    return value < 0 && units != 0 ? "-" + text : text
+}
+
+private func groupless(_ value: Int64) -> String { String(value) }
 
 func trimmed(_ text: String) -> String {
     guard text.contains(".") else { return text == "-0" ? "0" : text }

@@ -125,6 +125,75 @@ public final class GzipByteSource: ByteSource {
     }
 }
 
+/// The bytes of a file between two offsets, read with pread(2): a chunk read in parallel.
+public final class FileRangeByteSource: ByteSource {
+    private let descriptor: Int32
+    private let path: String
+    private var offset: Int
+    private let end: Int
+
+    public init(path: String, start: Int, end: Int) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        offset = start
+        self.end = end
+    }
+
+    deinit { close(descriptor) }
+
+    public func read(into buffer: inout [UInt8]) throws {
+        let want = min(FileByteSource.chunkSize, end - offset)
+        if want <= 0 { buffer.removeAll(); return }
+        if buffer.count != FileByteSource.chunkSize { buffer = [UInt8](repeating: 0, count: FileByteSource.chunkSize) }
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, want, off_t(offset)) }
+        guard count >= 0 else { throw ReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))") }
+        buffer.removeSubrange(count...)
+        offset += count
+    }
+}
+
+/// Where a plain CSV file can be cut into `parts` pieces at record boundaries: a line end
+/// outside quotes (an even number of `"` before it, as RFC 4180 quotes come in pairs). Each
+/// piece is (start offset, end offset, physical line of its first byte). One sequential pass.
+public func csvRecordBoundaries(path: String, parts: Int) throws -> [(start: Int, end: Int, firstLine: Int)] {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    guard parts > 1, size > 0 else { return [(0, size, 1)] }
+    var targets = (1..<parts).map { size * $0 / parts }
+    var cuts: [(offset: Int, line: Int)] = []
+    let source = try FileByteSource(path: path)
+    var buffer: [UInt8] = []
+    var position = 0, quotes = 0, newlines = 0
+    while !targets.isEmpty {
+        try source.read(into: &buffer)
+        if buffer.isEmpty { break }
+        buffer.withUnsafeBufferPointer { bytes in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == 0x22 { quotes += 1 }
+                else if byte == 0x0A {
+                    newlines += 1
+                    if let target = targets.first, position + index >= target, quotes % 2 == 0 {
+                        cuts.append((position + index + 1, newlines + 1))
+                        targets.removeFirst()
+                        if targets.isEmpty { break }
+                    }
+                }
+            }
+        }
+        position += buffer.count
+    }
+    var pieces: [(start: Int, end: Int, firstLine: Int)] = []
+    var start = 0, line = 1
+    for cut in cuts where cut.offset > start && cut.offset < size {
+        pieces.append((start, cut.offset, line))
+        start = cut.offset
+        line = cut.line
+    }
+    pieces.append((start, size, line))
+    return pieces
+}
+
 /// Opens a file as a byte source, inflating it when its name ends in `.gz`.
 public func openByteSource(path: String) throws -> ByteSource {
     path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileByteSource(path: path)

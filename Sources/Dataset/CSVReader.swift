@@ -54,6 +54,11 @@ public struct CSVReader {
     public var maxFieldBytes: Int
     private var source: ByteSource
 
+    /// The physical line number of the source's first byte (a chunk of a file starts later).
+    public var firstLine = 1
+    /// False for a chunk that starts after the file's byte-order mark.
+    public var skipsByteOrderMark = true
+
     public init(source: ByteSource, maxFieldBytes: Int = 1 << 20) {
         self.source = source
         self.maxFieldBytes = maxFieldBytes
@@ -68,13 +73,13 @@ public struct CSVReader {
         var chunk: [UInt8] = []
         var record = CSVRecord()
         var state = State.fieldStart
-        var line = 1
+        var line = firstLine
         var pendingCR = false  // the last byte was a CR ending a line: skip a following LF
-        var firstChunk = true
+        var firstChunk = skipsByteOrderMark
         var fieldStartOffset = 0
         var fieldTooLong = false
         var recordOpen = false
-        record.reset(line: 1)
+        record.reset(line: line)
 
         @inline(__always) func finishField() {
             let end = record.bytes.count

@@ -165,15 +165,33 @@ public enum ReportFolder {
     public static let reservedSlugs: Set<String> = ["index", "methodology", "data-quality", "changes", "404", "feed",
                                                     "sitemap", "teams", "tools", "feedback", "data", "assets", "downloads"]
 
-    /// Streams every usage row to `sink`, file by file in sorted order.
+    /// Streams every usage row to `sink`, one file after another (vendor exports first).
     public static func readUsage(_ inputs: ReportInputs, progress: ((String, Int) -> Void)? = nil,
                                  sink: (UsageRecord) throws -> Void) throws -> UsageSummary {
+        try withoutActuallyEscaping(sink) { sink in
+            let box = SinkBox(sink)
+            let (summary, _) = try readUsage(inputs, workers: 1, makePartial: { () }, add: { _, record in try box.sink(record) },
+                                             progress: progress.map { report in { count in report("", count) } })
+            return summary
+        }
+    }
+
+    /// Reads every usage row into per-worker partial results, on `workers` threads: vendor
+    /// exports in order (their overlaps and team data depend on it), then the usage files —
+    /// whole, or in byte ranges cut at record boundaries when a plain CSV file is large — and
+    /// the files' digests. The caller merges the partials; rows are never held.
+    public static func readUsage<Partial>(_ inputs: ReportInputs, workers requested: Int,
+                                          makePartial: @escaping () -> Partial,
+                                          add: @escaping (inout Partial, UsageRecord) throws -> Void,
+                                          progress: ((Int) -> Void)? = nil) throws -> (UsageSummary, [Partial]) {
         var reader = UsageReader(config: inputs.config, people: inputs.people)
         if let key = inputs.pseudonymKey {
             reader.pseudonymise = { identity in pseudonym(identity, key: key) }
         }
         var summary = UsageSummary()
         var unmatched = Set<String>()
+        var vendorPartial = makePartial()
+        let sink: (UsageRecord) throws -> Void = { record in try add(&vendorPartial, record) }
         // Vendor exports first: team and seat files, then usage, in source order.
         var attribution = VendorAttribution(people: inputs.people, pseudonymise: reader.pseudonymise)
         for team in inputs.headcount.map(\.team) + (inputs.people?.people.map(\.team) ?? []) { attribution.teamNames[slugify(team)] = team }
@@ -208,24 +226,89 @@ public enum ReportFolder {
             summary.diagnostics += diagnostics
             if file.detected { summary.recognised.append((file.path, file.format.rawValue)) }
             summary.files.append(try describe(path: path, relative: file.path, rows: kept, format: file.format.rawValue))
-            progress?(file.path, summary.rowsRead)
+            progress?(summary.rowsRead)
         }
         for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
         summary.overlaps = attribution.overlaps
         unmatched.formUnion(attribution.unmatched)
+        // The usage files, in parallel.
+        let workers = max(1, requested)
+        var tasks: [UsageTask] = []
         for relative in inputs.usageFiles {
             let path = inputs.folder + "/" + relative
-            let result = try reader.read(path: path, displayPath: relative, sink: sink)
-            summary.rowsRead += result.rowsRead
-            summary.rowsRejected += result.rowsRejected
-            summary.diagnostics += result.diagnostics
-            unmatched.formUnion(result.unmatchedIdentities)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > 16 << 20 {
+                for range in try csvRecordBoundaries(path: path, parts: workers * 2) {
+                    tasks.append(UsageTask(relative: relative, range: range))
+                }
+            } else {
+                tasks.append(UsageTask(relative: relative, range: nil))
+            }
+            tasks.append(UsageTask(relative: relative, range: nil, digest: true))
+        }
+        let state = ParallelState<Partial>(tasks: tasks)
+        let context = WorkerContext(reader: reader, folder: inputs.folder, makePartial: makePartial, add: add, progress: progress)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let (reading, add, progress) = (context.reader, context.add, context.progress)
+            var partial = context.makePartial()
+            var rowsHere = 0
+            while let (index, task) = state.next() {
+                let path = context.folder + "/" + task.relative
+                do {
+                    if task.digest {
+                        state.store(index, .digest(try fileDigest(path: path)))
+                        continue
+                    }
+                    let sink: (UsageRecord) throws -> Void = { record in
+                        try add(&partial, record)
+                        rowsHere += 1
+                        if rowsHere & 0xFFFF == 0 { state.progressed(0x10000, progress) }
+                    }
+                    let result = try task.range.map { try reading.read(path: path, displayPath: task.relative, range: $0, sink: sink) }
+                        ?? reading.read(path: path, displayPath: task.relative, sink: sink)
+                    state.store(index, .rows(result))
+                } catch {
+                    state.fail(error)
+                }
+            }
+            state.finish(partial)
+        }
+        if let error = state.error {
+            if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
+            throw error
+        }
+        // Results in file order, whatever order the workers finished in.
+        var perFile: [String: (rows: Int, rejected: Int, digest: (sha256: String, bytes: Int)?)] = [:]
+        for (index, task) in tasks.enumerated() {
+            switch state.results[index] {
+            case let .rows(result)?:
+                summary.rowsRead += result.rowsRead
+                summary.rowsRejected += result.rowsRejected
+                summary.diagnostics += result.diagnostics
+                unmatched.formUnion(result.unmatchedIdentities)
+                perFile[task.relative, default: (0, 0, nil)].rows += result.rowsRead
+                perFile[task.relative, default: (0, 0, nil)].rejected += result.rowsRejected
+            case let .digest(digest)?:
+                perFile[task.relative, default: (0, 0, nil)].digest = digest
+            case nil:
+                break
+            }
+        }
+        summary.diagnostics = deduplicatedWarnings(summary.diagnostics)
+        for relative in inputs.usageFiles {
+            let entry = perFile[relative] ?? (0, 0, nil)
             let format = relative.contains(".jsonl") || relative.contains(".ndjson") ? "usage-jsonl" : "usage-csv"
-            summary.files.append(try describe(path: path, relative: relative, rows: result.rowsRead - result.rowsRejected, format: format))
-            progress?(relative, summary.rowsRead)
+            summary.files.append(InputFile(path: relative, sha256: entry.digest?.sha256 ?? "", bytes: entry.digest?.bytes ?? 0,
+                                           rows: entry.rows - entry.rejected, format: format))
         }
         summary.unmatchedIdentities = unmatched.count
-        return summary
+        return (summary, [vendorPartial] + state.partials)
+    }
+
+    /// Header warnings (unknown columns) are found once per chunk of a file; keep one each.
+    static func deduplicatedWarnings(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { $0.severity == .error || seen.insert($0).inserted }
     }
 
     static func setRows(_ inputs: inout ReportInputs, _ relative: String, _ rows: Int) {
@@ -292,4 +375,86 @@ public enum ReportFolder {
             return true
         }
     }
+}
+
+/// One piece of parallel reading work.
+struct UsageTask {
+    var relative: String
+    var range: (start: Int, end: Int, firstLine: Int)?
+    var digest = false
+}
+
+enum UsageTaskResult {
+    case rows(UsageReader.FileResult)
+    case digest((sha256: String, bytes: Int))
+}
+
+/// Shared between the reading threads, always under its lock.
+final class ParallelState<Partial>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let tasks: [UsageTask]
+    private var nextIndex = 0
+    private var rowsSeen = 0
+    private(set) var results: [UsageTaskResult?]
+    private(set) var partials: [Partial] = []
+    private(set) var error: Error?
+
+    init(tasks: [UsageTask]) {
+        self.tasks = tasks
+        results = Array(repeating: nil, count: tasks.count)
+    }
+
+    func next() -> (Int, UsageTask)? {
+        lock.lock(); defer { lock.unlock() }
+        guard error == nil, nextIndex < tasks.count else { return nil }
+        nextIndex += 1
+        return (nextIndex - 1, tasks[nextIndex - 1])
+    }
+
+    func store(_ index: Int, _ result: UsageTaskResult) {
+        lock.lock(); defer { lock.unlock() }
+        results[index] = result
+    }
+
+    func fail(_ failure: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if error == nil { error = failure }
+    }
+
+    func finish(_ partial: Partial) {
+        lock.lock(); defer { lock.unlock() }
+        partials.append(partial)
+    }
+
+    func progressed(_ rows: Int, _ report: ((Int) -> Void)?) {
+        lock.lock()
+        rowsSeen += rows
+        let total = rowsSeen
+        lock.unlock()
+        report?(total)
+    }
+}
+
+/// What every reading thread needs; each uses it from its own thread only.
+final class WorkerContext<Partial>: @unchecked Sendable {
+    let reader: UsageReader
+    let folder: String
+    let makePartial: () -> Partial
+    let add: (inout Partial, UsageRecord) throws -> Void
+    let progress: ((Int) -> Void)?
+
+    init(reader: UsageReader, folder: String, makePartial: @escaping () -> Partial,
+         add: @escaping (inout Partial, UsageRecord) throws -> Void, progress: ((Int) -> Void)?) {
+        self.reader = reader
+        self.folder = folder
+        self.makePartial = makePartial
+        self.add = add
+        self.progress = progress
+    }
+}
+
+/// Lets a non-escaping sink be called from the reading machinery.
+final class SinkBox: @unchecked Sendable {
+    let sink: (UsageRecord) throws -> Void
+    init(_ sink: @escaping (UsageRecord) throws -> Void) { self.sink = sink }
 }

@@ -44,12 +44,44 @@ public struct UsageReader {
         }
     }
 
+    /// Reads the byte range of a plain CSV file that `csvRecordBoundaries` gave; the column
+    /// mapping comes from the file's header. A range starting at 0 includes the header.
+    public func read(path: String, displayPath: String, range: (start: Int, end: Int, firstLine: Int),
+                     sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        if range.start == 0 {
+            return try readCSV(source: FileRangeByteSource(path: path, start: 0, end: range.end), displayPath: displayPath, sink: sink)
+        }
+        // The header, from the start of the file.
+        var headerDiagnostics: [Diagnostic] = []
+        var mapping: ColumnMapping?
+        struct Stop: Error {}
+        var headReader = CSVReader(source: try FileByteSource(path: path))
+        do {
+            try headReader.forEach { record in
+                mapping = try ColumnMapping(header: record, config: config, hasPeople: people != nil, file: displayPath, diagnostics: &headerDiagnostics)
+                throw Stop()
+            }
+        } catch is Stop {}
+        guard let mapping else { throw InputError(.error(displayPath, line: 1, "is empty: a usage file needs a header row")) }
+        var reader = CSVReader(source: try FileRangeByteSource(path: path, start: range.start, end: range.end))
+        reader.firstLine = range.firstLine
+        reader.skipsByteOrderMark = false
+        return try readRecords(&reader, mapping: mapping, displayPath: displayPath, sink: sink)
+    }
+
     // MARK: CSV
 
     private func readCSV(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
-        var result = FileResult(path: displayPath)
         var reader = CSVReader(source: source)
-        var mapping: ColumnMapping?
+        let result = try readRecords(&reader, mapping: nil, displayPath: displayPath, sink: sink)
+        return result
+    }
+
+    /// Reads records; without a mapping, the first record is the header that gives it.
+    private func readRecords(_ reader: inout CSVReader, mapping given: ColumnMapping?, displayPath: String,
+                             sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        var result = FileResult(path: displayPath)
+        var mapping = given
         try reader.forEach { record in
             guard let columns = mapping else {
                 mapping = try ColumnMapping(header: record, config: config, hasPeople: people != nil,

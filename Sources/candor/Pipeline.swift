@@ -67,15 +67,17 @@ struct Pipeline {
             progress.detail("usage data unchanged: reusing the last aggregate")
         } else {
             do {
-                var rows = 0
-                usage = try ReportFolder.readUsage(inputs, progress: { file, _ in progress.detail("read \(file)") }) { record in
-                    aggregate.add(record)
-                    rows += 1
-                    if rows & 0xFFFF == 0 {
+                let config = inputs.config, tools = inputs.tools
+                let (read, partials) = try ReportFolder.readUsage(
+                    inputs, workers: ProcessInfo.processInfo.activeProcessorCount,
+                    makePartial: { UsageAggregate(config: config, tools: tools) },
+                    add: { partial, record in partial.add(record) },
+                    progress: { rows in
                         let seconds = max(Date().timeIntervalSince(started), 0.001)
                         progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
-                    }
-                }
+                    })
+                usage = read
+                for partial in partials { aggregate.merge(partial) }
             } catch let error as InputError {
                 throw Failure.inputs(summary.diagnostics + error.diagnostics)
             }

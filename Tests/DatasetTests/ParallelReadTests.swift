@@ -1,0 +1,55 @@
+import XCTest
+@testable import Dataset
+
+final class ParallelReadTests: XCTestCase {
+    /// Cutting a CSV at record boundaries and reading the pieces gives the same rows, and the
+    /// same file:line for a bad row, as reading it whole — also with quoted line breaks.
+    func testByteRangesCutAtRecordBoundariesReadLikeTheWholeFile() throws {
+        let folder = TemporaryFolder()
+        var text = "date,user,team,tool,requests,task_category\n"
+        for index in 0..<3000 {
+            let category = index % 7 == 0 ? "\"multi\nline, \"\"quoted\"\"\"" : "coding"
+            let requests = index == 2500 ? "-1" : String(index % 9 + 1)
+            text += "2026-01-\(String(format: "%02d", index % 28 + 1)),u\(index % 50),Team \(index % 4),tool,\(requests),\(category)\n"
+        }
+        let path = folder.write("big.csv", text)
+        let reader = UsageReader(config: ReportConfig())
+        var whole: [UsageRecord] = []
+        let wholeResult = try reader.read(path: path, displayPath: "big.csv") { whole.append($0) }
+        let ranges = try csvRecordBoundaries(path: path, parts: 5)
+        XCTAssertEqual(ranges.count, 5)
+        XCTAssertEqual(ranges.first?.start, 0)
+        XCTAssertEqual(ranges.last?.end, text.utf8.count)
+        var pieces: [UsageRecord] = []
+        var diagnostics: [Diagnostic] = []
+        var rowsRead = 0
+        for range in ranges {
+            let result = try reader.read(path: path, displayPath: "big.csv", range: range) { pieces.append($0) }
+            diagnostics += result.diagnostics
+            rowsRead += result.rowsRead
+        }
+        XCTAssertEqual(rowsRead, wholeResult.rowsRead)
+        XCTAssertEqual(pieces, whole)
+        XCTAssertEqual(diagnostics, wholeResult.diagnostics)
+        XCTAssertEqual(diagnostics.map(\.description), ["big.csv:\(2500 + 2 + 2500 / 7 + 1): error: requests is negative (-1)"])
+        XCTAssertEqual(whole.filter { $0.taskCategory == "multi\nline, \"quoted\"" }.count, 3000 / 7 + 1)
+    }
+
+    func testParallelWorkersGiveTheSameRowsAsOne() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        for file in 0..<4 {
+            var text = "date,user,team,tool,requests\n"
+            for index in 0..<500 { text += "2026-01-05,u\(file)-\(index),T,t,\(index)\n" }
+            folder.write("data/usage/part-\(file).csv", text)
+        }
+        let inputs = try ReportFolder.read(folder.path, environment: [:])
+        let (one, _) = try ReportFolder.readUsage(inputs, workers: 1, makePartial: { [Int64]() }, add: { $0.append($1.requests) })
+        let (four, partials) = try ReportFolder.readUsage(inputs, workers: 4, makePartial: { [Int64]() }, add: { $0.append($1.requests) })
+        XCTAssertEqual(one.rowsRead, 2000)
+        XCTAssertEqual(four.rowsRead, 2000)
+        XCTAssertEqual(partials.flatMap { $0 }.sorted(), (0..<4).flatMap { _ in (0..<500).map(Int64.init) }.sorted())
+        XCTAssertEqual(one.files.map(\.sha256), four.files.map(\.sha256))
+        XCTAssertFalse(four.files[0].sha256.isEmpty)
+    }
+}
