@@ -18,13 +18,14 @@ public struct Methodology: Sendable {
         let review = config.reviewDates.map(\.description).joined(separator: ", ")
         return Methodology(sections: [
             Section(title: "Adoption and usage", entries: [
-                Entry(name: "Active person", formula: "someone with at least one request in the period (in a week: in that week)", parameters: []),
+                Entry(name: "Active person", formula: "someone with at least one request in the period (in a week: in that week); for sources that count no requests (Amazon Q completions, Claude Code, Anthropic usage), any suggestion shown, token or line; a row of zeros counts nobody", parameters: []),
                 Entry(name: "Adoption rate", formula: "active people ÷ headcount; where no headcount is given, ÷ people seen in the usage data (said beside the figure)", parameters: []),
                 Entry(name: "Tokens", formula: "input_tokens + output_tokens; cached tokens are the cache-read part of input and are reported on their own", parameters: []),
                 Entry(name: "Intensity", formula: "tokens and requests per active person-day: median, 90th and 99th percentile (linear interpolation between order statistics, numpy's default)", parameters: []),
                 Entry(name: "Gini coefficient", formula: "G = Σᵢ Σⱼ |xᵢ − xⱼ| ÷ (2 n² μ) over people's tokens in the period", parameters: []),
                 Entry(name: "Top 10 % share", formula: "tokens of the ⌈n/10⌉ heaviest users ÷ all tokens", parameters: []),
                 Entry(name: "Acceptance", formula: "accepted ÷ shown summed over rows (a ratio of sums, never a mean of daily rates), by count and separately by lines (lines accepted ÷ lines suggested)", parameters: []),
+                Entry(name: "Overlapping sources", formula: "when two sources report the same person, day and tool, each measure (requests, suggestions, lines, tokens, cost) counts once: the first source read keeps it (sources in report.yml order, then data/vendor/, then data/usage/), later sources' values of it are dropped, and a row left with nothing is dropped. Complementary exports (Cursor's daily counts and its token events) therefore add up without counting twice", parameters: []),
                 Entry(name: "Group rows", formula: "rows from aggregate-only sources count their active_users; a team's people from such rows is the largest daily count", parameters: []),
             ]),
             Section(title: "Value", entries: [

@@ -103,7 +103,12 @@ public struct UsageAggregate {
         toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
         toolTotals[tool, default: Totals()].add(totals)
 
-        guard let userName = row.user else {
+        // A person is active on a day with at least one request; rows of sources that count no
+        // requests (suggestions shown, tokens, lines) count too. An all-zero row (a vendor's
+        // placeholder for an idle day) makes nobody active.
+        let used = row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
+            || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
+        guard let userName = row.user, used else {
             // An aggregate-only group row: people counted, not identified.
             let active = row.activeUsers ?? 0
             groupActive[Self.key(team, row.day.index), default: 0] += active

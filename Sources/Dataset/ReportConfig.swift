@@ -53,6 +53,9 @@ public struct ReportConfig: Equatable, Sendable {
         public var path: String
         public var tool: String?
         public var line: Int
+        /// Workspace, project or API-key id → team, for sources whose rows name no person
+        /// (Anthropic workspaces, OpenAI projects); rows of an id not listed go to "organisation".
+        public var teams: [String: String] = [:]
     }
 
     public init() {}
@@ -139,7 +142,13 @@ public struct ReportConfig: Equatable, Sendable {
             case "sources":
                 for node in reader.list(value, key: key) {
                     var spec = SourceSpec(format: "", path: "", tool: nil, line: reader.line(node))
-                    for (sub, field) in reader.mapping(node, key: "sources[]", allowed: ["format", "path", "tool"]) {
+                    for (sub, field) in reader.mapping(node, key: "sources[]", allowed: ["format", "path", "tool", "teams"]) {
+                        if sub == "teams" {
+                            for (id, team) in reader.mapping(field, key: "sources[].teams", allowed: nil) {
+                                if let name = reader.string(team, key: "sources[].teams.\(id)") { spec.teams[id] = name }
+                            }
+                            continue
+                        }
                         let text = reader.string(field, key: "sources[].\(sub)") ?? ""
                         switch sub {
                         case "format": spec.format = text

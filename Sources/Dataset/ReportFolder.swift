@@ -210,7 +210,7 @@ public enum ReportFolder {
             do {
                 try VendorParser(format: file.format, tool: file.tool, file: file.path).parse(path: path, extras: &extras, diagnostics: &diagnostics) { row in
                     rows += 1
-                    if let record = attribution.attribute(row, source: Int32(index)) {
+                    if let record = attribution.attribute(row, source: Int32(index), measures: file.format.measures, groupTeams: file.teams) {
                         kept += 1
                         try sink(record)
                     }

@@ -29,7 +29,7 @@ extension SiteBuilder {
         let headline: [[String: Any]] = [
             ["label": "Adoption rate", "value": rate(org.adoptionRate),
              "detail": "\(whole.format(Double(org.activeUsers))) active of \(org.headcount.map { whole.format(Double($0)) } ?? "n/a") (\(org.adoptionDenominator))"],
-            ["label": "Active people", "value": whole.format(Double(org.activeUsers)), "detail": "at least one request in the period"],
+            ["label": "Active people", "value": whole.format(Double(org.activeUsers)), "detail": "used an AI tool at least once in the period"],
             ["label": "Tokens", "value": si.format(Double(org.tokens)), "detail": "\(si.format(Double(org.requests))) requests; \(si.format(Double(org.cachedTokens))) cached input tokens"],
             ["label": "Cost", "value": usd.format(org.costUSD),
              "detail": org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens"],
@@ -254,7 +254,7 @@ extension SiteBuilder {
         if let week = coverage.partialFirstWeek { gaps.append("The first week, \(week), is partial.") }
         if let week = coverage.partialLastWeek { gaps.append("The last week, \(week), is partial.") }
         if coverage.rowsOutsidePeriod > 0 { gaps.append("\(whole.format(Double(coverage.rowsOutsidePeriod))) rows fall outside the period and were left out.") }
-        if coverage.overlaps > 0 { gaps.append("\(whole.format(Double(coverage.overlaps))) rows were dropped because an earlier source already reported the same person, day and tool (each counts once).") }
+        if coverage.overlaps > 0 { gaps.append("\(whole.format(Double(coverage.overlaps))) rows overlapped an earlier source's report of the same person, day and tool: what that source already gave was dropped from them (each measure counts once).") }
         for file in coverage.recognised { gaps.append("Read \(file), recognised from its contents.") }
         if coverage.unmatchedIdentities > 0 { gaps.append("\(coverage.unmatchedIdentities) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
         try page(path: "data-quality.html", title: "Data quality", template: "data-quality", context: [

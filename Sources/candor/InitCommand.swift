@@ -100,6 +100,7 @@ enum InitTemplate {
         # prices: {my-tool: {price_in_per_1k: 0.001, price_out_per_1k: 0.002}}
         # sources:                              # vendor exports read as they are
         #   - {format: copilot-users, path: data/vendor/copilot/*.ndjson}
+        #   - {format: openai-costs, path: data/vendor/openai-costs.json, teams: {proj_abc: Payments}}
         # pseudonym_key_env: CANDOR_PSEUDONYM_KEY   # keyed hash for identities
 
         """

@@ -57,6 +57,16 @@ final class AdoptionTests: XCTestCase {
         XCTAssertEqual(result.org.acceptanceRate!, 54.0 / 140.0, accuracy: 1e-12)
     }
 
+    func testAPersonIsActiveOnlyWithSomeUse() throws {
+        let rows = (0..<5).map { row("2026-01-05", "u\($0)", "A") } + [
+            row("2026-01-05", "idle", "A", requests: 0, tokens: 0),                  // a placeholder row
+            row("2026-01-06", "shown", "A", requests: 0, tokens: 0, shown: 4, accepted: 1),  // completions only
+        ]
+        let result = try model(rows: rows, headcount: ["A": 10])
+        XCTAssertEqual(result.org.activeUsers, 6)
+        XCTAssertEqual(result.teams.first?.activeUsers, 6)
+    }
+
     func testMoreActivePeopleThanHeadcountFailsNamingTheInput() {
         let rows = teamRows("A", people: 7, prefix: "a")
         XCTAssertThrowsError(try model(rows: rows, headcount: ["A": 5])) { error in

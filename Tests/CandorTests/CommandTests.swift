@@ -73,3 +73,38 @@ final class DiagnosticFormatTests: XCTestCase {
         XCTAssertFalse(Freshness.unchanged(content: folder, output: output, theme: nil))
     }
 }
+
+final class ImportTests: XCTestCase {
+    let vendors = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../DatasetTests/Fixtures/vendors").standardized.path
+
+    func testImportWritesTheUsageSchemaWithTeamsFromThePeopleDirectory() throws {
+        let scratch = Scratch()
+        try Import.parse(["cursor-events", vendors + "/cursor/usage-events.json", "--people", vendors + "/people.csv",
+                          "--output", scratch.path + "/out"]).run()
+        let written = try String(contentsOfFile: scratch.path + "/out/usage-events.csv", encoding: .utf8)
+        XCTAssertEqual(written, """
+            date,user,team,tool,requests,input_tokens,output_tokens,cached_tokens,suggestions_shown,suggestions_accepted,lines_suggested,lines_accepted,task_category,prompt_hash,automated,cost_usd,active_users
+            2026-03-02,ann@example.com,Payments,cursor,1,6300,300,5000,,,,,,,false,0.045000,
+            2026-03-02,ann@example.com,Payments,cursor,1,800,200,0,,,,,,,true,0.022500,
+            2026-03-03,bob@example.com,Search,cursor,1,0,0,0,,,,,,,false,,
+            2026-03-03,dee@example.com,unassigned,cursor,1,100,50,0,,,,,,,false,0.003000,
+            2026-03-04,Cy@Example.com,Search,cursor,1,1400,100,1000,,,,,,,false,0.010000,
+
+            """)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path + "/out/usage-events.csv.partial"))
+    }
+
+    func testImportOfGroupRowsKeepsTheirWorkspaceAndAWrongFileFails() throws {
+        let scratch = Scratch()
+        try Import.parse(["anthropic-cost", vendors + "/anthropic/cost-report.json", "--output", scratch.path]).run()
+        let written = try String(contentsOfFile: scratch.path + "/cost-report.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(written.count, 5)
+        XCTAssertEqual(written[1], "2026-03-02,,wrkspc_01Pay,anthropic-api,0,0,0,0,,,,,,,false,1.234500,0")
+        XCTAssertEqual(written[3], "2026-03-02,,organisation,anthropic-api,0,0,0,0,,,,,,,false,0.010000,0")
+        // An Amazon Q CSV named as a Claude Code export: an error naming the file, exit status 1.
+        XCTAssertThrowsError(try Import.parse(["claude-code", vendors + "/people.csv", "--output", scratch.path]).run()) { error in
+            XCTAssertEqual((error as? ExitCode)?.rawValue, 1)
+        }
+    }
+}

@@ -12,6 +12,10 @@ public enum VendorFormat: String, CaseIterable, Sendable {
     case copilotUserTeams = "copilot-user-teams"
     case copilotMetrics = "copilot-metrics"
     case copilotSeats = "copilot-seats"
+    case anthropicUsage = "anthropic-usage"
+    case anthropicCost = "anthropic-cost"
+    case openAICosts = "openai-costs"
+    case cursorEvents = "cursor-events"
 
     /// The tool name rows of this format get (openai-usage takes `sources[].tool`).
     public var defaultTool: String {
@@ -19,13 +23,29 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         case .amazonQ: return "amazon-q-developer"
         case .copilotUsers, .copilotUserTeams, .copilotMetrics, .copilotSeats: return "github-copilot"
         case .claudeCode: return "claude-code"
-        case .openAIUsage: return "openai-api"
-        case .cursorDaily: return "cursor"
+        case .openAIUsage, .openAICosts: return "openai-api"
+        case .anthropicUsage, .anthropicCost: return "anthropic-api"
+        case .cursorDaily, .cursorEvents: return "cursor"
         }
     }
 
     /// Formats that carry usage rows (the others carry teams or seats).
     public var hasUsage: Bool { ![.copilotUserTeams, .copilotSeats].contains(self) }
+
+    /// What this format's per-person rows report, for the overlap rule: two sources that
+    /// report the same person, day and tool count each measure once (the first source read
+    /// keeps it), so complementary exports (Cursor's daily counts and its token events) add up.
+    var measures: UsageMeasures {
+        switch self {
+        case .amazonQ, .cursorDaily: return [.requests, .suggestions, .lines]
+        case .copilotUsers: return [.requests, .suggestions, .lines, .tokens]
+        case .claudeCode: return [.suggestions, .lines, .tokens, .cost]
+        case .openAIUsage: return [.requests, .tokens]
+        case .anthropicUsage: return [.tokens]
+        case .cursorEvents: return [.requests, .tokens, .cost]
+        case .copilotUserTeams, .copilotSeats, .copilotMetrics, .anthropicCost, .openAICosts: return []
+        }
+    }
 
     /// Recognises a file's format from its CSV header or JSON shape; nil when none matches.
     public static func detect(path: String) -> VendorFormat? {
@@ -47,6 +67,10 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         if text.contains("\"totals_by_feature\"") && text.contains("\"user_login\"") { return .copilotUsers }
         if text.contains("\"core_metrics\"") && text.contains("\"actor\"") { return .claudeCode }
         if text.contains("\"num_model_requests\"") { return .openAIUsage }
+        if text.contains("\"organization.costs.result\"") { return .openAICosts }
+        if text.contains("\"uncached_input_tokens\"") { return .anthropicUsage }
+        if text.contains("\"cost_type\"") && text.contains("\"starting_at\"") { return .anthropicCost }
+        if text.contains("\"usageEvents\"") { return .cursorEvents }
         if text.contains("\"totalTabsShown\"") || text.contains("\"composerRequests\"") { return .cursorDaily }
         if text.contains("\"copilot_ide_code_completions\"") { return .copilotMetrics }
         if text.contains("\"assigning_team\"") || (text.contains("\"seats\"") && text.contains("\"assignee\"")) { return .copilotSeats }
@@ -60,8 +84,15 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         if record["slug"] != nil && record["user_login"] != nil { return .copilotUserTeams }
         if record["seats"] != nil || record["assignee"] != nil { return .copilotSeats }
         if record["copilot_ide_code_completions"] != nil || record["total_engaged_users"] != nil { return .copilotMetrics }
+        if record["usageEvents"] != nil { return .cursorEvents }
+        if record["tokenUsage"] != nil && record["userEmail"] != nil { return .cursorEvents }
         if let data = record["data"] as? [Any], let first = data.first as? [String: Any] {
             if first["core_metrics"] != nil || first["actor"] != nil { return .claudeCode }
+            if let results = first["results"] as? [Any], let result = results.first as? [String: Any] {
+                if result["uncached_input_tokens"] != nil || result["cache_read_input_tokens"] != nil { return .anthropicUsage }
+                if result["object"] as? String == "organization.costs.result" || result["amount"] is [String: Any] { return .openAICosts }
+                if result["cost_type"] != nil || (result["amount"] is String && first["starting_at"] != nil) { return .anthropicCost }
+            }
             if let results = first["results"] as? [Any], let result = results.first as? [String: Any], result["num_model_requests"] != nil { return .openAIUsage }
             if first["results"] != nil && first["start_time"] != nil { return .openAIUsage }
             if first["isActive"] != nil || first["totalTabsShown"] != nil || first["composerRequests"] != nil { return .cursorDaily }
@@ -92,8 +123,29 @@ public struct VendorRow: Sendable {
     public var line: Int
     /// The raw identity, for team attribution and the unmatched count.
     public var identity: String?
-    /// A team the export itself gives (Copilot user-teams), before the people directory.
-    public var teamHint: String?
+    /// The export's own grouping of a row without a person (an Anthropic workspace, an OpenAI
+    /// project or API key), mapped to a team through `sources[].teams`.
+    public var groupID: String?
+}
+
+/// The measures a usage row can carry, for the overlap rule.
+struct UsageMeasures: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let requests = UsageMeasures(rawValue: 1)
+    static let suggestions = UsageMeasures(rawValue: 2)
+    static let lines = UsageMeasures(rawValue: 4)
+    static let tokens = UsageMeasures(rawValue: 8)
+    static let cost = UsageMeasures(rawValue: 16)
+    static let all: [UsageMeasures] = [.requests, .suggestions, .lines, .tokens, .cost]
+
+    /// Clears the fields of this measure in a row.
+    func clear(_ row: inout UsageRecord) {
+        if contains(.requests) { row.requests = 0 }
+        if contains(.suggestions) { row.suggestionsShown = nil; row.suggestionsAccepted = nil }
+        if contains(.lines) { row.linesSuggested = nil; row.linesAccepted = nil }
+        if contains(.tokens) { row.inputTokens = 0; row.outputTokens = 0; row.cachedTokens = 0 }
+        if contains(.cost) { row.costUSD = nil }
+    }
 }
 
 /// What a vendor file told besides usage rows.

@@ -113,6 +113,22 @@ struct VendorParser {
             let records = (response["data"] as? [[String: Any]]) ?? (response["email"] != nil ? [response] : nil)
             guard let records else { return wrong("a response with \"data\"") }
             for record in records { try cursorDay(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .anthropicUsage, .anthropicCost, .openAICosts:
+            guard let response = object as? [String: Any] else { return wrong("pages with \"data\" buckets") }
+            let buckets = (response["data"] as? [[String: Any]]) ?? (response["results"] != nil ? [response] : nil)
+            guard let buckets else { return wrong("pages with \"data\" buckets") }
+            for bucket in buckets {
+                switch format {
+                case .anthropicUsage: try anthropicUsageBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                case .anthropicCost: try anthropicCostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                default: try openAICostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                }
+            }
+        case .cursorEvents:
+            guard let response = object as? [String: Any] else { return wrong("a response with \"usageEvents\"") }
+            let events = (response["usageEvents"] as? [[String: Any]]) ?? (response["timestamp"] != nil ? [response] : nil)
+            guard let events else { return wrong("a response with \"usageEvents\"") }
+            for event in events { try cursorEvent(event, line: line, diagnostics: &diagnostics, emit: emit) }
         case .amazonQ:
             break
         }
@@ -239,7 +255,8 @@ struct VendorParser {
             row.outputTokens = int(result["output_tokens"]) ?? 0
             row.automated = (result["batch"] as? Bool) == true || (result["batch"] as? NSNumber)?.boolValue == true
             row.taskCategory = string(result["model"])
-            try send(row, identity: user, line: line, diagnostics: &diagnostics, emit: emit)
+            try send(row, identity: user, groupID: string(result["project_id"]) ?? string(result["api_key_id"]),
+                     line: line, diagnostics: &diagnostics, emit: emit)
         }
     }
 
@@ -255,6 +272,90 @@ struct VendorParser {
         row.suggestionsShown = int(record["totalTabsShown"])
         row.suggestionsAccepted = int(record["totalTabsAccepted"])
         row.linesAccepted = int(record["acceptedLinesAdded"])
+        try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// Anthropic messages usage report: one row per bucket and result. A result grouped by
+    /// `account_id` is a person's row; any other is a group row of its workspace (or API key).
+    /// The report counts no requests: its rows carry tokens only.
+    func anthropicUsageBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(bucket["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a \"starting_at\" date")); return
+        }
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            let account = string(result["account_id"])
+            var row = UsageRecord(day: date, user: account, team: "", tool: tool)
+            if account == nil { row.activeUsers = 0 }  // tokens without people
+            let creation = result["cache_creation"] as? [String: Any] ?? [:]
+            let cacheRead = int(result["cache_read_input_tokens"]) ?? 0
+            row.inputTokens = (int(result["uncached_input_tokens"]) ?? 0) + cacheRead
+                + (int(creation["ephemeral_5m_input_tokens"]) ?? 0) + (int(creation["ephemeral_1h_input_tokens"]) ?? 0)
+            row.cachedTokens = cacheRead
+            row.outputTokens = int(result["output_tokens"]) ?? 0
+            row.taskCategory = string(result["model"])
+            try send(row, identity: account, groupID: string(result["workspace_id"]) ?? string(result["api_key_id"]),
+                     line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Anthropic cost report: workspace-day cost rows (`amount` is a decimal string of cents).
+    func anthropicCostBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(bucket["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a \"starting_at\" date")); return
+        }
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            guard let cents = double(result["amount"]), cents.isFinite else {
+                diagnostics.append(.error(file, line: line, "a cost result without a numeric \"amount\"")); continue
+            }
+            if let currency = string(result["currency"]), currency.uppercased() != "USD" {
+                diagnostics.append(.error(file, line: line, "a cost in \(currency): only USD is read")); continue
+            }
+            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
+            row.activeUsers = 0
+            row.costUSD = cents / 100
+            try send(row, identity: nil, groupID: string(result["workspace_id"]), line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// OpenAI organisation costs: project-day cost rows (`amount.value` in dollars).
+    func openAICostBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let start = double(bucket["start_time"]) else {
+            diagnostics.append(.error(file, line: line, "a bucket without start_time")); return
+        }
+        let date = Day(index: Int32((start / 86400).rounded(.down)))
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            let amount = result["amount"] as? [String: Any]
+            guard let dollars = double(amount?["value"]), dollars.isFinite else {
+                diagnostics.append(.error(file, line: line, "a cost result without \"amount.value\"")); continue
+            }
+            if let currency = string(amount?["currency"]), currency.lowercased() != "usd" {
+                diagnostics.append(.error(file, line: line, "a cost in \(currency): only USD is read")); continue
+            }
+            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
+            row.activeUsers = 0
+            row.costUSD = dollars
+            try send(row, identity: nil, groupID: string(result["project_id"]), line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Cursor admin API usage events: one row per event, with its tokens and cost. Cursor's
+    /// `inputTokens` excludes the cache, so input = input + cache writes + cache reads.
+    func cursorEvent(_ event: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let millis = double(event["timestamp"]), millis.isFinite, abs(millis) < 1e15 else {
+            diagnostics.append(.error(file, line: line, "an event without a \"timestamp\" in epoch milliseconds")); return
+        }
+        let date = Day(index: Int32((millis / 86_400_000).rounded(.down)))
+        let email = string(event["userEmail"])
+        var row = UsageRecord(day: date, user: email, team: "", tool: tool)
+        if email == nil { row.activeUsers = 0 }
+        row.requests = 1
+        let usage = event["tokenUsage"] as? [String: Any] ?? [:]
+        let cacheRead = int(usage["cacheReadTokens"]) ?? 0
+        row.inputTokens = (int(usage["inputTokens"]) ?? 0) + (int(usage["cacheWriteTokens"]) ?? 0) + cacheRead
+        row.cachedTokens = cacheRead
+        row.outputTokens = int(usage["outputTokens"]) ?? 0
+        if let cents = double(usage["totalCents"]) { row.costUSD = cents / 100 }
+        row.automated = (event["isHeadless"] as? Bool) == true || (event["isHeadless"] as? NSNumber)?.boolValue == true
         try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
     }
 
@@ -329,12 +430,12 @@ struct VendorParser {
     // MARK: Shared
 
     /// Checks a row against the honesty rules, then hands it on.
-    func send(_ row: UsageRecord, identity: String?, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+    func send(_ row: UsageRecord, identity: String?, groupID: String? = nil, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
         if let problem = usageProblem(row) {
             diagnostics.append(.error(file, line: line, "\(row.taskCategory.map { "\($0): " } ?? "")\(problem)"))
             return
         }
-        try emit(VendorRow(record: row, line: line, identity: identity, teamHint: nil))
+        try emit(VendorRow(record: row, line: line, identity: identity, groupID: groupID))
     }
 }
 
@@ -348,6 +449,7 @@ func usageProblem(_ row: UsageRecord) -> String? {
     }
     if row.cachedTokens > row.inputTokens { return "cached tokens (\(row.cachedTokens)) are more than input tokens (\(row.inputTokens))" }
     if row.requests < 0 || row.inputTokens < 0 || row.outputTokens < 0 { return "a negative count" }
+    if let cost = row.costUSD, !(cost >= 0) { return "cost \(cost) is negative (a credit?) or not a number; credits are not read" }
     return nil
 }
 

@@ -7,18 +7,21 @@ public struct VendorFile: Sendable, Equatable {
     public var tool: String
     /// True when the format was recognised from the file rather than named in report.yml.
     public var detected: Bool
+    /// Group id (workspace, project, API key) → team, from `sources[].teams`.
+    public var teams: [String: String] = [:]
 }
 
 /// Turns vendor rows into usage records: team attribution (the export's own team data, then
 /// data/people.csv, else "unassigned", counted), pseudonymised identities, and the rule for
-/// overlaps: when two sources report the same person, day and tool, the first source read
-/// (sources in report.yml order, then data/vendor/, then data/usage/) counts, the rest are
-/// dropped and counted.
+/// overlaps: when two sources report the same person, day and tool, each measure (requests,
+/// suggestions, lines, tokens, cost) counts once — the first source read (sources in
+/// report.yml order, then data/vendor/, then data/usage/) keeps it and later sources' values of
+/// it are dropped. A later row left with nothing is dropped; both kinds are counted.
 struct VendorAttribution {
     var people: PeopleDirectory?
     var extras = VendorExtras()
     var pseudonymise: (String) -> String
-    /// (person, day, tool) → the source that reported it first.
+    /// (person, day, tool, measure) → the source that reported it first.
     var owners: [UInt64: Int32] = [:]
     var overlaps = 0
     var unmatched = Set<String>()
@@ -27,7 +30,7 @@ struct VendorAttribution {
 
     func teamName(_ slug: String) -> String { teamNames[slugify(slug)] ?? slug }
 
-    mutating func attribute(_ row: VendorRow, source: Int32) -> UsageRecord? {
+    mutating func attribute(_ row: VendorRow, source: Int32, measures: UsageMeasures, groupTeams: [String: String] = [:]) -> UsageRecord? {
         var record = row.record
         if let identity = row.identity, record.user != nil {
             let login = identity.lowercased()
@@ -45,15 +48,25 @@ struct VendorAttribution {
             // vendors under two identities is one person.
             let canonical = people?.canonical(identity) ?? identity
             record.user = pseudonymise(canonical)
-            var hasher = FNV()
-            hasher.add(canonical.lowercased()); hasher.add(String(record.day.index)); hasher.add(record.tool)
-            if let owner = owners[hasher.value], owner != source {
-                overlaps += 1
-                return nil
+            var dropped: UsageMeasures = []
+            for measure in UsageMeasures.all where measures.contains(measure) {
+                var hasher = FNV()
+                hasher.add(canonical.lowercased()); hasher.add(String(record.day.index)); hasher.add(record.tool)
+                hasher.add(String(measure.rawValue))
+                if let owner = owners[hasher.value], owner != source {
+                    dropped.insert(measure)
+                } else {
+                    owners[hasher.value] = source
+                }
             }
-            owners[hasher.value] = source
+            if !dropped.isEmpty {
+                overlaps += 1
+                if dropped == measures { return nil }
+                dropped.clear(&record)
+            }
         } else if record.team.isEmpty {
-            record.team = "organisation"  // an aggregate-only source: the whole organisation
+            // A row without a person: its workspace or project's team, else the whole organisation.
+            record.team = row.groupID.flatMap { groupTeams[$0] } ?? "organisation"
         }
         return record
     }
@@ -87,7 +100,7 @@ extension ReportFolder {
             }
             for path in matched where !seen.contains(path) {
                 seen.insert(path)
-                files.append(VendorFile(path: path, format: format, tool: spec.tool ?? format.defaultTool, detected: false))
+                files.append(VendorFile(path: path, format: format, tool: spec.tool ?? format.defaultTool, detected: false, teams: spec.teams))
             }
         }
         for path in listFiles(root: root, under: "data/vendor", suffixes: [".json", ".ndjson", ".jsonl", ".csv", ".json.gz", ".ndjson.gz", ".csv.gz"])
@@ -164,7 +177,7 @@ public func convertVendorFile(path: String, displayPath: String, format: VendorF
                 record.team = people.lookup(identity)?.team ?? PeopleDirectory.unassigned
             }
         } else if record.team.isEmpty {
-            record.team = "organisation"
+            record.team = vendorRow.groupID ?? "organisation"
         }
         try row(record)
     }

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Expected usage totals per team, day and tool for the vendor fixtures in this folder.
+
+An independent transcription of the importers issue's mapping table (and docs/importers.md for
+the formats it leaves to us), written from the vendor documents, not from Candor's Swift code.
+It reads the fixtures as report `VendorTests.vendorReport()` builds them — the sources named in
+REPORT_SOURCES, then every other file in sorted path order — and writes expected_totals.json.
+Run: python3 expected_totals.py  (standard library only).
+"""
+import csv, glob, json, os, re
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# report.yml's sources: (path, format, tool, group id -> team)
+REPORT_SOURCES = [
+    ("openai-usage.json", "openai-usage", "chatgpt-api", {}),
+    ("anthropic/usage-messages.ndjson", "anthropic-usage", "anthropic-api", {"wrkspc_01Pay": "Payments", "wrkspc_01Search": "Search"}),
+    ("anthropic/cost-report.json", "anthropic-cost", "anthropic-api", {"wrkspc_01Pay": "Payments", "wrkspc_01Search": "Search"}),
+    ("openai/costs.json", "openai-costs", "chatgpt-api", {"proj_pay": "Payments"}),
+]
+DETECTED = {  # the other files and the format each one's shape gives
+    "amazon-q/QDeveloperLogs/by_user_analytic/us-east-1/2026/03/02/00/123456789012_by_user_analytic_1772409600_part_1.csv": ("amazon-q", "amazon-q-developer"),
+    "claude-code.json": ("claude-code", "claude-code"),
+    "copilot/metrics-legacy.json": ("copilot-metrics", "github-copilot"),
+    "copilot/users-1-day-2026-03-02.ndjson": ("copilot-users", "github-copilot"),
+    "copilot/users-1-day-2026-03-03.ndjson": ("copilot-users", "github-copilot"),
+    "cursor-daily.json": ("cursor-daily", "cursor"),
+    "cursor/usage-events.json": ("cursor-events", "cursor"),
+}
+# What each format reports per person, for "each measure counts once".
+MEASURES = {
+    "amazon-q": {"requests", "suggestions", "lines"}, "cursor-daily": {"requests", "suggestions", "lines"},
+    "copilot-users": {"requests", "suggestions", "lines", "tokens"}, "claude-code": {"suggestions", "lines", "tokens", "cost"},
+    "openai-usage": {"requests", "tokens"}, "anthropic-usage": {"tokens"}, "cursor-events": {"requests", "tokens", "cost"},
+}
+
+
+def utc_day(seconds):
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).date()
+
+
+def documents(path):
+    """One API response, an array of responses, or one response per line."""
+    text = open(path).read()
+    try:
+        doc = json.loads(text)
+        return doc if isinstance(doc, list) else [doc]
+    except json.JSONDecodeError:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def row(day, user, tool, requests=0, shown=None, accepted=None, ls=None, la=None, inp=0, out=0, cost=None, group=None):
+    return dict(day=day, user=user, tool=tool, requests=requests, shown=shown, accepted=accepted, ls=ls, la=la,
+                tokens=inp + out, cost=cost, group=group)
+
+
+def amazon_q(path, tool):
+    for r in csv.DictReader(open(path, newline="")):
+        m, d, y = map(int, r["Date"].split("-"))
+        n = lambda k: int(r.get(k) or 0)
+        fams = [(0, n("Inline_SuggestionsCount"), n("Inline_AcceptanceCount"), None, n("Inline_AICodeLines")),
+                (n("Chat_MessagesSent"), None, None, None, n("Chat_AICodeLines")),
+                (n("InlineChat_TotalEventCount"), n("InlineChat_TotalEventCount"), n("InlineChat_AcceptanceEventCount"), None, None),
+                (n("Dev_GenerationEventCount"), n("Dev_GenerationEventCount"), n("Dev_AcceptanceEventCount"), n("Dev_GeneratedLines"), n("Dev_AcceptedLines")),
+                (n("TestGeneration_EventCount"), n("TestGeneration_GeneratedTests"), n("TestGeneration_AcceptedTests"), n("TestGeneration_GeneratedLines"), n("TestGeneration_AcceptedLines")),
+                (n("DocGeneration_EventCount"), None, None, None, n("DocGeneration_AcceptedLineAdditions")),
+                (n("Transformation_EventCount"), None, None, n("Transformation_LinesGenerated"), None),
+                (n("CodeFix_GenerationEventCount"), n("CodeFix_GenerationEventCount"), n("CodeFix_AcceptanceEventCount"), n("CodeFix_GeneratedLines"), n("CodeFix_AcceptedLines")),
+                (n("CodeReview_SucceededEventCount") + n("CodeReview_FailedEventCount"), None, None, None, None)]
+        for req, shown, acc, ls, la in fams:
+            if req + (shown or 0) + (acc or 0) + (ls or 0) + (la or 0) > 0:
+                yield row(date(y, m, d), r["UserId"], tool, req, shown, acc, ls, la)
+
+
+def copilot_users(path, tool):
+    for rec in documents(path):
+        day = date.fromisoformat(rec["day"][:10])
+        cli = rec.get("totals_by_cli")
+        for f in rec.get("totals_by_feature") or []:
+            if f["feature"] == "copilot_cli" and cli:
+                continue
+            yield row(day, rec["user_login"], tool, f.get("user_initiated_interaction_count", 0), f.get("code_generation_activity_count"),
+                      f.get("code_acceptance_activity_count"), f.get("loc_suggested_to_add_sum"), f.get("loc_added_sum"))
+        if cli and "token_usage" in cli:
+            u = cli["token_usage"]
+            yield row(day, rec["user_login"], tool, cli.get("request_count", 0), inp=u.get("prompt_tokens_sum", 0), out=u.get("output_tokens_sum", 0))
+
+
+def copilot_metrics(path, tool):
+    for d in json.load(open(path)):
+        day = date.fromisoformat(d["date"])
+        eds = defaultdict(lambda: dict(active=0, shown=0, acc=0, ls=0, la=0, chats=0))
+        for e in (d.get("copilot_ide_code_completions") or {}).get("editors", []):
+            x = eds[e["name"]]
+            x["active"] = max(x["active"], e.get("total_engaged_users", 0))
+            for m in e.get("models", []):
+                for l in m.get("languages", []):
+                    x["shown"] += l.get("total_code_suggestions", 0); x["acc"] += l.get("total_code_acceptances", 0)
+                    x["ls"] += l.get("total_code_lines_suggested", 0); x["la"] += l.get("total_code_lines_accepted", 0)
+        for e in (d.get("copilot_ide_chat") or {}).get("editors", []):
+            x = eds[e["name"]]
+            x["active"] = max(x["active"], e.get("total_engaged_users", 0))
+            x["chats"] += sum(m.get("total_chats", 0) for m in e.get("models", []))
+        for name, x in eds.items():
+            yield row(day, None, tool, x["chats"], x["shown"], x["acc"], x["ls"], x["la"])
+
+
+def claude_code(path, tool):
+    for page in documents(path):
+        for r in page["data"]:
+            actor = r.get("actor", {})
+            user = actor.get("email_address") or actor.get("api_key_name")
+            actions = [a for a in (r.get("tool_actions") or {}).values() if isinstance(a, dict)]
+            shown = sum(a.get("accepted", 0) + a.get("rejected", 0) for a in actions) if actions else None
+            acc = sum(a.get("accepted", 0) for a in actions) if actions else None
+            la = ((r.get("core_metrics") or {}).get("lines_of_code") or {}).get("added")
+            inp = out = 0
+            cents, saw = 0.0, False
+            for m in r.get("model_breakdown") or []:
+                t = m.get("tokens", {})
+                inp += t.get("input", 0) + t.get("cache_read", 0) + t.get("cache_creation", 0)
+                out += t.get("output", 0)
+                if "estimated_cost" in m:
+                    cents += m["estimated_cost"]["amount"]; saw = True
+            yield row(date.fromisoformat(r["date"][:10]), user, tool, 0, shown, acc, None, la, inp, out, cents / 100 if saw else None)
+
+
+def openai_usage(path, tool):
+    for page in documents(path):
+        for b in page["data"]:
+            for r in b["results"]:
+                yield row(utc_day(b["start_time"]), r.get("user_id"), tool, r["num_model_requests"], inp=r["input_tokens"], out=r["output_tokens"],
+                          group=r.get("project_id") or r.get("api_key_id"))
+
+
+def cursor_daily(path, tool):
+    for page in documents(path):
+        for r in page["data"]:
+            if r.get("isActive") is False:
+                continue
+            day = date.fromisoformat(r["day"]) if "day" in r else utc_day(r["date"] // 1000)
+            req = sum(r.get(k, 0) for k in ("composerRequests", "chatRequests", "agentRequests", "cmdkUsages"))
+            yield row(day, r["email"], tool, req, r.get("totalTabsShown"), r.get("totalTabsAccepted"), None, r.get("acceptedLinesAdded"))
+
+
+def anthropic_usage(path, tool):
+    for page in documents(path):
+        for b in page["data"]:
+            for r in b["results"]:
+                cc = r.get("cache_creation") or {}
+                inp = r.get("uncached_input_tokens", 0) + r.get("cache_read_input_tokens", 0) + cc.get("ephemeral_5m_input_tokens", 0) + cc.get("ephemeral_1h_input_tokens", 0)
+                yield row(date.fromisoformat(b["starting_at"][:10]), r.get("account_id"), tool, inp=inp, out=r.get("output_tokens", 0),
+                          group=r.get("workspace_id") or r.get("api_key_id"))
+
+
+def anthropic_cost(path, tool):
+    for page in documents(path):
+        for b in page["data"]:
+            for r in b["results"]:
+                yield row(date.fromisoformat(b["starting_at"][:10]), None, tool, cost=float(r["amount"]) / 100, group=r.get("workspace_id"))
+
+
+def openai_costs(path, tool):
+    for page in documents(path):
+        for b in page["data"]:
+            for r in b["results"]:
+                yield row(utc_day(b["start_time"]), None, tool, cost=float(r["amount"]["value"]), group=r.get("project_id"))
+
+
+def cursor_events(path, tool):
+    for page in documents(path):
+        for e in page["usageEvents"]:
+            u = e.get("tokenUsage") or {}
+            inp = u.get("inputTokens", 0) + u.get("cacheWriteTokens", 0) + u.get("cacheReadTokens", 0)
+            cost = u["totalCents"] / 100 if "totalCents" in u else None
+            yield row(utc_day(int(e["timestamp"]) // 1000), e.get("userEmail"), tool, 1, inp=inp, out=u.get("outputTokens", 0), cost=cost)
+
+
+READERS = {"amazon-q": amazon_q, "copilot-users": copilot_users, "copilot-metrics": copilot_metrics, "claude-code": claude_code,
+           "openai-usage": openai_usage, "cursor-daily": cursor_daily, "anthropic-usage": anthropic_usage,
+           "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events}
+
+
+def main():
+    people = {}
+    for r in csv.DictReader(open(os.path.join(HERE, "people.csv"), newline="")):
+        for identity in [r["user"]] + r["aliases"].split("|"):
+            people[identity.lower()] = (r["user"], r["team"])
+    slug_team = {re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-"): t for _, t in people.values()}
+    user_teams = {}
+    for line in open(os.path.join(HERE, "copilot/user-teams-1-day.ndjson")):
+        r = json.loads(line)
+        user_teams[(r["user_login"].lower(), r["day"])] = r["slug"]
+        user_teams.setdefault((r["user_login"].lower(), None), r["slug"])
+    seats = json.load(open(os.path.join(HERE, "copilot/seats.json")))
+    seat_teams = {s["assignee"]["login"].lower(): s["assigning_team"]["slug"] for s in seats["seats"] if s.get("assigning_team")}
+
+    files = [(p, f, t, m) for p, f, t, m in REPORT_SOURCES] + [(p, f, t, {}) for p, (f, t) in sorted(DETECTED.items())]
+    totals = defaultdict(lambda: dict(requests=0, shown=0, accepted=0, lines_suggested=0, lines_accepted=0, tokens=0, cost_micros=0, rows=0))
+    owners, overlaps, unmatched = {}, 0, set()
+    for index, (path, fmt, tool, groups) in enumerate(files):
+        for r in READERS[fmt](os.path.join(HERE, path), tool):
+            if r["user"] is not None:
+                login = r["user"].lower()
+                slug = user_teams.get((login, r["day"].isoformat())) or user_teams.get((login, None))
+                if slug:
+                    team = slug_team.get(slug, slug)
+                elif login in people:
+                    team = people[login][1]
+                elif login in seat_teams:
+                    team = slug_team.get(seat_teams[login], seat_teams[login])
+                else:
+                    team = "unassigned"; unmatched.add(login)
+                person = people[login][0].lower() if login in people else login
+                dropped = set()
+                for measure in sorted(MEASURES[fmt]):
+                    key = (person, r["day"], tool, measure)
+                    if owners.setdefault(key, index) != index:
+                        dropped.add(measure)
+                if dropped:
+                    overlaps += 1
+                    if dropped == MEASURES[fmt]:
+                        continue
+                    if "requests" in dropped: r["requests"] = 0
+                    if "suggestions" in dropped: r["shown"] = r["accepted"] = None
+                    if "lines" in dropped: r["ls"] = r["la"] = None
+                    if "tokens" in dropped: r["tokens"] = 0
+                    if "cost" in dropped: r["cost"] = None
+            else:
+                team = groups.get(r["group"], "organisation")
+            t = totals[f"{team}|{r['day'].isoformat()}|{tool}"]
+            t["requests"] += r["requests"]; t["shown"] += r["shown"] or 0; t["accepted"] += r["accepted"] or 0
+            t["lines_suggested"] += r["ls"] or 0; t["lines_accepted"] += r["la"] or 0; t["tokens"] += r["tokens"]
+            t["cost_micros"] += round((r["cost"] or 0) * 1_000_000); t["rows"] += 1
+    out = {"totals": dict(sorted(totals.items())), "overlaps": overlaps, "unmatched_identities": len(unmatched)}
+    with open(os.path.join(HERE, "expected_totals.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
