@@ -146,20 +146,17 @@ public struct UsageAggregate {
         for (key, value) in other.userDays {
             userDays[remap(key, userMap, nil), default: DayTotals()].add(tokens: value.tokens, requests: value.requests)
         }
-        for (key, cell) in other.teamWeeks {
-            let target = remap(key, teamMap, nil)
-            var mine = teamWeeks[target] ?? TeamWeekCell()
-            mine.totals.add(cell.totals)
-            for person in cell.people { mine.people.insert(userMap[Int(person)]) }
-            teamWeeks[target] = mine
+        func mergeCells(_ cells: [UInt64: TeamWeekCell], into mine: inout [UInt64: TeamWeekCell], groups: [Int32]) {
+            for (key, cell) in cells {
+                let target = remap(key, groups, nil)
+                var merged = mine[target] ?? TeamWeekCell()
+                merged.totals.add(cell.totals)
+                for person in cell.people { merged.people.insert(userMap[Int(person)]) }
+                mine[target] = merged
+            }
         }
-        for (key, cell) in other.toolWeeks {
-            let target = remap(key, toolMap, nil)
-            var mine = toolWeeks[target] ?? TeamWeekCell()
-            mine.totals.add(cell.totals)
-            for person in cell.people { mine.people.insert(userMap[Int(person)]) }
-            toolWeeks[target] = mine
-        }
+        mergeCells(other.teamWeeks, into: &teamWeeks, groups: teamMap)
+        mergeCells(other.toolWeeks, into: &toolWeeks, groups: toolMap)
         for (key, tokens) in other.teamDays { teamDays[remap(key, teamMap, nil), default: 0] += tokens }
         for (key, tokens) in other.userTeamTokens { userTeamTokens[remap(key, userMap, teamMap), default: 0] += tokens }
         for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] += count }

@@ -49,9 +49,15 @@ public final class FileByteSource: ByteSource {
     }
 
     /// The SHA-256 of the bytes read so far, in hex: the file's hash once it has been read whole.
-    public var sha256: String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
+    public var sha256: String { hexDigest(hasher.finalize()) }
+}
+
+/// Lower-case hex of a digest's bytes.
+func hexDigest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// The inflated bytes of a gzip file (several concatenated members are read as one stream,

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Everything a report folder holds except the usage rows, which are streamed
@@ -92,8 +93,16 @@ public enum ReportFolder {
         setRows(&inputs, "data/tools.csv", inputs.tools.count)
         setRows(&inputs, "data/people.csv", inputs.people?.people.count ?? 0)
 
-        // Feedback: Markdown documents and survey CSVs.
-        for relative in listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"]) {
+        // Feedback: Markdown documents and survey CSVs. Documents are read and parsed on all
+        // cores (a report may hold thousands), then taken in file order.
+        let feedbackFiles = listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"])
+        let documents = parallelMap(feedbackFiles.filter { !$0.hasSuffix(".csv") }) { relative -> SmallDocument<FeedbackDocument> in
+            readSmallDocument(root: root, relative: relative, format: "feedback-md") { text, diagnostics in
+                FeedbackReader.document(text: text, file: relative, diagnostics: &diagnostics)
+            }
+        }
+        var documentIndex = 0
+        for relative in feedbackFiles {
             let path = root + "/" + relative
             if relative.hasSuffix(".csv") {
                 var diagnostics: [Diagnostic] = [], rejected = 0
@@ -103,24 +112,27 @@ public enum ReportFolder {
                 inputs.feedback += documents
                 inputs.files.append(try describe(path: path, relative: relative, rows: documents.count, format: "survey-csv"))
             } else {
-                guard let text = readText(path, relative, &inputs.diagnostics) else { inputs.rowsRejected += 1; continue }
-                if let document = FeedbackReader.document(text: text, file: relative, diagnostics: &inputs.diagnostics) {
-                    inputs.feedback.append(document)
-                } else {
-                    inputs.rowsRejected += 1
-                }
-                inputs.files.append(try describe(path: path, relative: relative, rows: 1, format: "feedback-md"))
+                let read = documents[documentIndex]
+                documentIndex += 1
+                inputs.diagnostics += read.diagnostics
+                if let document = read.value { inputs.feedback.append(document) } else { inputs.rowsRejected += 1 }
+                if let file = read.file { inputs.files.append(file) }
             }
         }
 
         // Commentary pages.
         var slugs: [String: String] = [:]
-        for relative in listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"]) {
-            let path = root + "/" + relative
-            guard let text = readText(path, relative, &inputs.diagnostics) else { continue }
+        let pages = parallelMap(listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"])) { relative -> SmallDocument<CommentarySource> in
             let base = (relative as NSString).lastPathComponent
             let stem = String(base.prefix(upTo: base.lastIndex(of: ".") ?? base.endIndex))
-            if let page = CommentarySource.read(text: text, file: relative, defaultSlug: slugify(stem), diagnostics: &inputs.diagnostics) {
+            return readSmallDocument(root: root, relative: relative, format: "commentary-md", rows: 0) { text, diagnostics in
+                CommentarySource.read(text: text, file: relative, defaultSlug: slugify(stem), diagnostics: &diagnostics)
+            }
+        }
+        for read in pages {
+            inputs.diagnostics += read.diagnostics
+            let relative = read.relative
+            if let page = read.value {
                 if let other = slugs[page.slug] {
                     inputs.diagnostics.append(.error(relative, line: 1, "slug \"\(page.slug)\" is already used by \(other)"))
                 } else if reservedSlugs.contains(page.slug) {
@@ -130,7 +142,7 @@ public enum ReportFolder {
                     inputs.commentary.append(page)
                 }
             }
-            inputs.files.append(try describe(path: path, relative: relative, rows: 0, format: "commentary-md"))
+            if let file = read.file { inputs.files.append(file) }
         }
         inputs.commentary.sort { ($0.order, $0.slug) < ($1.order, $1.slug) }
 
@@ -325,11 +337,33 @@ public enum ReportFolder {
         }
     }
 
+    /// Reads and parses one small document (feedback, commentary) with its digest, from the
+    /// bytes read once. Safe to call from several threads.
+    static func readSmallDocument<Value>(root: String, relative: String, format: String, rows: Int = 1,
+                                         parse: (String, inout [Diagnostic]) -> Value?) -> SmallDocument<Value> {
+        var diagnostics: [Diagnostic] = []
+        guard let data = FileManager.default.contents(atPath: root + "/" + relative) else {
+            diagnostics.append(.error(relative, "cannot read the file"))
+            return SmallDocument(relative: relative, value: nil, diagnostics: diagnostics, file: nil)
+        }
+        let file = InputFile(path: relative, sha256: hexDigest(SHA256.hash(data: data)), bytes: data.count, rows: rows, format: format)
+        guard let text = decodeText(data, relative, &diagnostics) else {
+            return SmallDocument(relative: relative, value: nil, diagnostics: diagnostics, file: nil)
+        }
+        let value = parse(text, &diagnostics)
+        return SmallDocument(relative: relative, value: value, diagnostics: diagnostics, file: file)
+    }
+
     static func readText(_ path: String, _ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diagnostics.append(.error(relative, "cannot read the file"))
             return nil
         }
+        return decodeText(data, relative, &diagnostics)
+    }
+
+    /// UTF-8 text with CRLF line ends made LF; nil (with the reason) when too large or not UTF-8.
+    static func decodeText(_ data: Data, _ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
         guard data.count <= 8 << 20 else {
             diagnostics.append(.error(relative, "is larger than 8 MiB; not read"))
             return nil
@@ -338,7 +372,7 @@ public enum ReportFolder {
             diagnostics.append(.error(relative, "is not valid UTF-8"))
             return nil
         }
-        return text.replacingOccurrences(of: "\r\n", with: "\n")
+        return data.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
     }
 
     /// Regular files below `root/under` with one of the suffixes, relative to root, sorted.
@@ -375,6 +409,16 @@ public enum ReportFolder {
             return true
         }
     }
+}
+
+/// A small document read on a worker thread: its parsed value (nil when rejected), the
+/// problems found, and its entry in the inputs list.
+struct SmallDocument<Value> {
+    var relative: String
+    var value: Value?
+    var diagnostics: [Diagnostic]
+    /// Its entry among the inputs; nil when it could not be read as text.
+    var file: InputFile?
 }
 
 /// One piece of parallel reading work.

@@ -93,6 +93,12 @@ public struct SiteBuilder {
     }
 
     mutating func page(path: String, title: String, template: String, context: [String: Any], description: String? = nil) throws {
+        try addPage(path: path, title: title, html: renderPage(path: path, title: title, template: template, context: context, description: description))
+    }
+
+    /// A page's HTML: its template inside the layout. Reads the builder only, so pages can be
+    /// rendered on several threads.
+    func renderPage(path: String, title: String, template: String, context: [String: Any], description: String? = nil) -> String {
         var body = context
         let root = root(of: path)
         body["root"] = root
@@ -105,7 +111,11 @@ public struct SiteBuilder {
             "teams": model.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.team, "suppressed": $0.suppressed] },
             "tools": model.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.tool] },
         ]
-        try files.add(path, theme.render("layout", layout))
+        return theme.render("layout", layout)
+    }
+
+    mutating func addPage(path: String, title: String, html: String) throws {
+        try files.add(path, html)
         pageCount += 1
         sitemap.append((path, title))
     }
@@ -126,24 +136,28 @@ public struct SiteBuilder {
 
     // MARK: Commentary
 
-    /// Renders the commentary now (so errors are known early) and returns page writers.
+    /// Renders the commentary now (so errors are known early), on all cores, and returns
+    /// writers that add the pages in the commentary's order.
     mutating func renderCommentary() -> [(inout SiteBuilder) throws -> Void] {
-        var writers: [(inout SiteBuilder) throws -> Void] = []
-        for source in inputs.commentary {
+        let rendered = parallelMap(inputs.commentary) { source -> (html: String, issues: [MarkdownIssue], charts: Int) in
             let resolver = CommentaryResolver(charts: charts, figures: figures)
             let rendered = Markdown.render(source.body, firstLine: source.bodyLine,
                                            options: MarkdownOptions(unsafeHTML: inputs.config.unsafeHTML), resolver: resolver)
-            for issue in rendered.issues {
-                diagnostics.append(.error(source.file, line: issue.line, column: issue.column, issue.message))
-            }
-            chartCount += rendered.charts
-            let headings = rendered.headings.filter { $0.level >= 2 }.map { ["text": $0.text, "anchor": $0.anchor, "level": $0.level] }
+            let headings = rendered.headings.filter { $0.level >= 2 }.map { ["text": $0.text, "anchor": $0.anchor, "level": $0.level] as [String: Any] }
             let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "html": rendered.html,
                                           "toc": headings, "hasToc": headings.count >= 2,
                                           "hasH1": rendered.headings.contains { $0.level == 1 }]
-            let path = "\(source.slug).html"
-            let title = source.title
-            writers.append { builder in try builder.page(path: path, title: title, template: "commentary", context: context, description: source.summary) }
+            let html = renderPage(path: "\(source.slug).html", title: source.title, template: "commentary", context: context, description: source.summary)
+            return (html, rendered.issues, rendered.charts)
+        }
+        var writers: [(inout SiteBuilder) throws -> Void] = []
+        for (source, page) in zip(inputs.commentary, rendered) {
+            for issue in page.issues {
+                diagnostics.append(.error(source.file, line: issue.line, column: issue.column, issue.message))
+            }
+            chartCount += page.charts
+            let path = "\(source.slug).html", title = source.title, html = page.html
+            writers.append { builder in try builder.addPage(path: path, title: title, html: html) }
         }
         return writers
     }

@@ -53,3 +53,19 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertFalse(four.files[0].sha256.isEmpty)
     }
 }
+
+final class ParallelMapTests: XCTestCase {
+    func testResultsKeepTheItemsOrderAndEachItemIsMappedOnce() {
+        let counter = NSLock()
+        var calls = 0
+        let items = Array(0..<5_000)
+        let squares = parallelMap(items, workers: 4) { item -> Int in
+            counter.lock(); calls += 1; counter.unlock()
+            return item * item
+        }
+        XCTAssertEqual(squares, items.map { $0 * $0 })
+        XCTAssertEqual(calls, items.count)
+        XCTAssertEqual(parallelMap([Int](), workers: 4) { $0 }, [])
+        XCTAssertEqual(parallelMap([7], workers: 4) { $0 + 1 }, [8])
+    }
+}

@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+
+/// The worker threads for independent work: the machine's cores.
+public let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+/// Maps `items` on up to `workers` threads and returns the results in the items' order, so
+/// the output does not depend on how the work was scheduled. `transform` must not touch
+/// shared mutable state; each call sees one item.
+public func parallelMap<Item, Result>(_ items: [Item], workers: Int = defaultWorkers, _ transform: (Item) -> Result) -> [Result] {
+    let count = items.count
+    let threads = min(max(1, workers), count)
+    if threads < 2 { return items.map(transform) }
+    return withoutActuallyEscaping(transform) { transform in
+        var results = [Result?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let shared = ParallelMapState(items: items, transform: transform, output: buffer)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let index = shared.claim() {
+                    shared.output[index] = shared.transform(shared.items[index])
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// What the threads of one `parallelMap` share: a lock-guarded next index; each index is
+/// claimed by one thread, so each output slot is written once.
+private final class ParallelMapState<Item, Result>: @unchecked Sendable {
+    let items: [Item]
+    let transform: (Item) -> Result
+    let output: UnsafeMutableBufferPointer<Result?>
+    private let lock = NSLock()
+    private var next = 0
+
+    init(items: [Item], transform: @escaping (Item) -> Result, output: UnsafeMutableBufferPointer<Result?>) {
+        self.items = items
+        self.transform = transform
+        self.output = output
+    }
+
+    func claim() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < items.count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
