@@ -336,7 +336,7 @@ struct Context {
     func correlate(_ rows: [TeamWeekRow]) -> Correlation {
         let x = rows.map(\.usagePerHead), y = rows.map(\.valuePerHead)
         let seed = config.seed
-        let spearmanEstimate = bootstrapPaired(x, y, seed: seed, statistic: spearman)
+        let spearmanEstimate = bootstrapSpearman(x, y, seed: seed)
         let pearsonEstimate = bootstrapPaired(x, y, seed: seed &+ 1, statistic: pearson)
         let positive = rows.filter { $0.usagePerHead > 0 }
         let fit = LinearFit(x: positive.map { log($0.usagePerHead) }, y: positive.map(\.valuePerHead))

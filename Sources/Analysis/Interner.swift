@@ -2,12 +2,21 @@
 struct Interner {
     private(set) var names: [String] = []
     private var ids: [String: Int32] = [:]
+    /// The last name asked for: consecutive rows mostly share a team and a tool, and comparing
+    /// is cheaper than hashing a string.
+    private var last: (name: String, id: Int32)?
 
     mutating func id(_ name: String) -> Int32 {
-        if let id = ids[name] { return id }
-        let id = Int32(names.count)
-        names.append(name)
-        ids[name] = id
+        if let last, last.name == name { return last.id }
+        let id: Int32
+        if let known = ids[name] {
+            id = known
+        } else {
+            id = Int32(names.count)
+            names.append(name)
+            ids[name] = id
+        }
+        last = (name, id)
         return id
     }
 

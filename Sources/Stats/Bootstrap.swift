@@ -41,3 +41,68 @@ public func bootstrapPaired(
     }
     return Estimate(value: point, low: min(low, point), high: max(high, point), n: x.count)
 }
+
+/// `bootstrapPaired(x, y, statistic: spearman)` with the same generator draws and the same
+/// result to the bit, in O(n) a resample instead of O(n log n): both samples are sorted once,
+/// and a resample's average ranks come from walking that order with each pair's number of
+/// copies (copies of one pair tie with each other, as they do when the resample is sorted).
+/// The report's 2,000 resamples made the sort a tenth of a 1M-row build (perf).
+public func bootstrapSpearman(
+    _ x: [Double], _ y: [Double],
+    resamples: Int = 2000, seed: UInt64 = 20_260_101, level: Double = 0.95
+) -> Estimate? {
+    guard x.count == y.count, let point = spearman(x, y) else { return nil }
+    let n = x.count
+    let orderX = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
+    let orderY = y.indices.sorted { y[$0] < y[$1] || (y[$0] == y[$1] && $0 < $1) }
+    var generator = SplitMix64(seed: seed)
+    var results: [Double] = []
+    results.reserveCapacity(resamples)
+    var picks = [Int](repeating: 0, count: n)
+    var copies = [Int](repeating: 0, count: n)
+    var rankX = [Double](repeating: 0, count: n), rankY = [Double](repeating: 0, count: n)
+    var sampleX = [Double](repeating: 0, count: n), sampleY = [Double](repeating: 0, count: n)
+
+    /// The average rank every original index gets in the resample, by walking `order`.
+    func ranks(_ values: [Double], _ order: [Int], into rank: inout [Double]) {
+        var position = 0, start = 0
+        while start < n {
+            var end = start
+            var total = copies[order[start]]
+            while end + 1 < n && values[order[end + 1]] == values[order[start]] {
+                end += 1
+                total += copies[order[end]]
+            }
+            if total > 0 {
+                let shared = Double(position + (position + total - 1) + 2) / 2
+                for index in start...end { rank[order[index]] = shared }
+            }
+            position += total
+            start = end + 1
+        }
+    }
+
+    for _ in 0..<resamples {
+        for index in 0..<n { copies[index] = 0 }
+        for slot in 0..<n {
+            let pick = generator.below(n)
+            picks[slot] = pick
+            copies[pick] += 1
+        }
+        ranks(x, orderX, into: &rankX)
+        ranks(y, orderY, into: &rankY)
+        for slot in 0..<n {
+            sampleX[slot] = rankX[picks[slot]]
+            sampleY[slot] = rankY[picks[slot]]
+        }
+        if let value = pearson(sampleX, sampleY), value.isFinite {
+            results.append(value)
+        }
+    }
+    results.sort()
+    let tail = (1 - level) / 2
+    guard let low = quantile(sorted: results, tail), let high = quantile(sorted: results, 1 - tail) else {
+        return Estimate(value: point, low: point, high: point, n: n)
+    }
+    return Estimate(value: point, low: min(low, point), high: max(high, point), n: n)
+}

@@ -69,3 +69,9 @@ final class ParallelMapTests: XCTestCase {
         XCTAssertEqual(parallelMap([7], workers: 4) { $0 + 1 }, [8])
     }
 }
+
+final class UsageColumnTests: XCTestCase {
+    func testOrdinalsArePositionsInAllCases() {
+        XCTAssertEqual(UsageColumn.allCases.map(\.ordinal), Array(UsageColumn.allCases.indices))
+    }
+}

@@ -105,3 +105,20 @@ final class StatsPropertyTests: XCTestCase {
         XCTAssertEqual(generator.next(), 3_203_168_211_198_807_973)
     }
 }
+
+final class BootstrapSpearmanTests: XCTestCase {
+    /// The O(n) resampling of ranks gives the generic bootstrap's result to the bit, with ties
+    /// in the data and the copies that resampling makes.
+    func testLinearRankBootstrapEqualsTheGenericOne() {
+        var generator = SplitMix64(seed: 7)
+        for n in [3, 4, 17, 200] {
+            let x = (0..<n).map { _ in Double(generator.below(12)) }           // many ties
+            let y = x.map { $0 * 0.5 + Double(generator.below(5)) }
+            let generic = bootstrapPaired(x, y, resamples: 300, seed: 11, statistic: spearman)
+            let linear = bootstrapSpearman(x, y, resamples: 300, seed: 11)
+            XCTAssertEqual(generic, linear, "n = \(n)")
+            XCTAssertNotNil(linear)
+        }
+        XCTAssertNil(bootstrapSpearman([1, 1, 1], [1, 2, 3]))
+    }
+}
