@@ -154,6 +154,34 @@ final class VendorGroupingTests: XCTestCase {
         XCTAssertEqual(summary.diagnostics.map(\.description), ["data/vendor/cost.json:1: error: a cost in EUR: only USD is read"])
     }
 
+    /// A gzipped API response is read through zlib like a plain one, and a file of saved
+    /// arrays of responses, one array per line, is read line by line.
+    func testGzippedResponsesAndArraysPerLineAreRead() throws {
+        let folder = TemporaryFolder()
+        folder.write("data/people.csv", "user,team\nann@example.com,Payments\nbob@example.com,Search\n")
+        folder.write("report.yml", "title: T\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c '\(vendorFixtures)/cursor-daily.json' > '\(folder.path)/data/vendor-cursor.json.gz'"]
+        try FileManager.default.createDirectory(atPath: folder.path + "/data/vendor", withIntermediateDirectories: true)
+        try gzip.run()
+        gzip.waitUntilExit()
+        try FileManager.default.moveItem(atPath: folder.path + "/data/vendor-cursor.json.gz", toPath: folder.path + "/data/vendor/cursor.json.gz")
+        let page = #"{"object":"page","data":[{"object":"bucket","start_time":1772409600,"end_time":1772496000,"results":[{"input_tokens":10,"output_tokens":5,"input_cached_tokens":0,"num_model_requests":2,"user_id":"bob@example.com"}]}]}"#
+        folder.write("data/vendor/openai.ndjson", "[\(page)]\n[\(page),\(page)]\n")
+        let inputs = try ReportFolder.read(folder.path, environment: [:])
+        var requests: [String: Int64] = [:]
+        let summary = try ReportFolder.readUsage(inputs) { requests["\($0.tool)|\($0.team)", default: 0] += $0.requests }
+        XCTAssertEqual(summary.diagnostics, [])
+        XCTAssertEqual(Set(summary.recognised.map(\.1)), ["cursor-daily", "openai-usage"])
+        XCTAssertEqual(requests["cursor|Payments"], 11)
+        XCTAssertEqual(requests["cursor|Search"], 2)
+        // Rows of one source add up (one person-day has a row per model); only a second
+        // source's report of the same person-day is an overlap.
+        XCTAssertEqual(requests["openai-api|Search"], 6)
+        XCTAssertEqual(summary.overlaps, 0)
+    }
+
     func testSourceTeamsAreAMappingOfIdsToTeams() throws {
         let config = try ReportConfig.parse("title: T\nsources:\n  - {format: openai-costs, path: x.json, teams: {proj_a: Payments}}\n")
         XCTAssertEqual(config.sources.first?.teams, ["proj_a": "Payments"])

@@ -30,7 +30,10 @@ struct VendorParser {
     func forEachJSON(path: String, diagnostics: inout [Diagnostic], body: (Any, Int) throws -> Void) throws {
         let head = try readHead(path: path, bytes: 1 << 20)
         let firstLine = head.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
-        let isLines = (try? JSONSerialization.jsonObject(with: Data(firstLine), options: [])) is [String: Any]
+        // One value per line when the first line is a whole object (or, for saved legacy
+        // metrics responses, a whole array) and more follows.
+        let firstValue = try? JSONSerialization.jsonObject(with: Data(firstLine), options: [])
+        let isLines = (firstValue is [String: Any] || firstValue is [Any])
             && head.count > firstLine.count + 1
         if isLines {
             var reader = LineReader(source: try openByteSource(path: path))
@@ -41,12 +44,16 @@ struct VendorParser {
                     localDiagnostics.append(.error(file, line: number, "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
                     return
                 }
-                try body(object, number)
+                if let array = object as? [Any] {  // a saved array of responses (or of days) per line
+                    for element in array { try body(element, number) }
+                } else {
+                    try body(object, number)
+                }
             }
             diagnostics += localDiagnostics
             return
         }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = try readWhole(path: path)
         guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
             diagnostics.append(.error(file, line: lineOfJSONError(data), "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
             return
@@ -56,6 +63,18 @@ struct VendorParser {
         } else {
             try body(object, 1)
         }
+    }
+
+    /// A whole (possibly gzipped) file; API responses are small, and larger exports are NDJSON.
+    func readWhole(path: String) throws -> Data {
+        var source = try openByteSource(path: path)
+        var data = Data(), chunk: [UInt8] = []
+        repeat {
+            try source.read(into: &chunk)
+            data.append(contentsOf: chunk)
+            if data.count > 1 << 30 { throw InputError(.error(file, line: 1, "is a JSON document over 1 GiB; export it as NDJSON (one response per line)")) }
+        } while !chunk.isEmpty
+        return data
     }
 
     /// The line where a JSON document stops being valid (its last line when cut short).
