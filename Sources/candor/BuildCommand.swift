@@ -77,7 +77,9 @@ struct Build: ParsableCommand {
         do {
             let summary = try Pipeline.run(options, progress: progress)
             printer.print(summary.diagnostics)
-            let rejected = summary.rowsRejected > 0 ? "\(summary.rowsRejected.formatted()) rejected (see data-quality.html)" : "0 rejected"
+            let errors = summary.diagnostics.filter { $0.severity == .error }.count
+            var rejected = summary.rowsRejected > 0 ? "\(summary.rowsRejected.formatted()) rejected (see data-quality.html)" : "0 rejected"
+            if errors > 0 { rejected += ", \(errors) error\(errors == 1 ? "" : "s") (what they name was left out; --strict fails instead)" }
             progress.note("candor: built \(output.output)/: \(summary.rowsRead.formatted()) rows read, \(rejected), \(summary.teams) teams, \(summary.pages) pages, \(summary.charts) charts, \(summary.bytes.formatted()) bytes in \(String(format: "%.2f", summary.seconds)) s")
         } catch let Pipeline.Failure.inputs(diagnostics) {
             progress.finish()

@@ -102,12 +102,15 @@ final class VendorImportTests: XCTestCase {
         let claude = try String(contentsOfFile: folder.path + "/data/vendor/claude-code.json", encoding: .utf8)
         folder.write("data/vendor/claude-code.json", String(claude.prefix(400)))
         folder.write("data/vendor/other.csv", "date,user,team,tool,requests\n2026-03-02,a,T,t,1\n")
+        folder.write("data/vendor/cut.json", #"{"data":[{"date":"2026-03-02","#)
         let inputs = try ReportFolder.read(folder.path, environment: [:])
         let summary = try ReportFolder.readUsage(inputs) { _ in }
         let messages = summary.diagnostics.map(\.description)
         XCTAssertTrue(messages.contains("data/vendor/cursor-daily.json:1: error: expected a copilot-users export (as report.yml names it), but this looks like cursor-daily; the file was not read"), messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains("data/vendor/other.csv:1: error: not an amazon-q export: the header lacks UserId and Date"), messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains { $0.hasPrefix("data/vendor/claude-code.json:") && $0.contains("not valid JSON") }, messages.joined(separator: "\n"))
+        let inputMessages = inputs.diagnostics.map(\.description)
+        XCTAssertTrue(inputMessages.contains { $0.hasPrefix("data/vendor/cut.json:1: error: not valid JSON (truncated?), so its format cannot be recognised") }, inputMessages.joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(summary.rowsRejected, 3)
     }
 

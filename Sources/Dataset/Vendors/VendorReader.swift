@@ -108,7 +108,8 @@ extension ReportFolder {
             where !seen.contains(path) {
             guard let format = VendorFormat.detect(path: root + "/" + path) else {
                 if path.hasPrefix("data/vendor/") {
-                    diagnostics.append(.error(path, line: 1, "not a known vendor export (formats: \(formats.joined(separator: ", "))); name its format under sources: in report.yml"))
+                    let unparsable = VendorFormat.looksLikeBrokenJSON(path: root + "/" + path)
+                    diagnostics.append(.error(path, line: 1, "\(unparsable ? "not valid JSON (truncated?), so its format cannot be recognised" : "not a known vendor export") (formats: \(formats.joined(separator: ", "))); name its format under sources: in report.yml"))
                 }
                 continue
             }
