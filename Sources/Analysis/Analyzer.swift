@@ -260,13 +260,16 @@ struct Context {
 
         let orgValue = valueMetric == nil ? nil : weekly.compactMap(\.value).reduceOrNil(+)
         let tokensK = Double(orgTotals.tokens) / 1000
+        // Tokens with a cost: priced row by row, or all of a tool's tokens when a cost export
+        // reports that tool's cost on its own rows.
+        let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 + ($1.costOnlyRows > 0 ? $1.tokens : $1.pricedTokens) }
         let org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
             adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)" : "headcount",
             requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
             outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
-            costUSD: orgTotals.costUSD, costCoverage: orgTotals.tokens > 0 ? Double(orgTotals.pricedTokens) / Double(orgTotals.tokens) : nil,
+            costUSD: orgTotals.costUSD, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
             energyKWh: Range(low: tokensK * config.whPer1kTokensLow / 1000, high: tokensK * config.whPer1kTokensHigh / 1000),
             co2eKg: Range(low: tokensK * config.whPer1kTokensLow / 1000 * config.gridGramsCO2ePerKWh / 1000,
                           high: tokensK * config.whPer1kTokensHigh / 1000 * config.gridGramsCO2ePerKWh / 1000),
@@ -293,7 +296,7 @@ struct Context {
             daysInPeriod: to - from + 1,
             daysWithData: agg.daysWithData.filter { $0 >= from.index && $0 <= to.index }.count,
             teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil && suppressed[$0] == nil },
-            toolsWithoutPrices: agg.tools.names.filter { name in (agg.toolTotals[agg.tools.lookup(name)!]?.pricedTokens ?? 0) < (agg.toolTotals[agg.tools.lookup(name)!]?.tokens ?? 0) }.sorted(),
+            toolsWithoutPrices: agg.tools.names.filter { name in !(agg.toolTotals[agg.tools.lookup(name)!]?.fullyPriced ?? true) }.sorted(),
             partialLastWeek: weeks.last.flatMap { $0.sunday > to ? $0 : nil },
             partialFirstWeek: weeks.first.flatMap { $0.monday < from ? $0 : nil },
             rowsRead: usage.rowsRead + inputs.rowsRead, rowsRejected: usage.rowsRejected + inputs.rowsRejected,

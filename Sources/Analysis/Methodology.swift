@@ -58,7 +58,7 @@ public struct Methodology: Sendable {
                 Entry(name: "Quotes", formula: "documents are grouped by first theme × sentiment; one quote per group is drawn with a seeded generator; each quote says how many documents its group holds. E-mail addresses, @handles and configured patterns are replaced by [redacted].", parameters: [("seed", String(config.seed)), ("patterns", config.redact.joined(separator: " "))]),
             ]),
             Section(title: "Cost and climate", entries: [
-                Entry(name: "Cost", formula: "cost_usd where a row has it, else input tokens ÷ 1000 × input price + output tokens ÷ 1000 × output price from data/tools.csv or report.yml", parameters: []),
+                Entry(name: "Cost", formula: "cost_usd where a row has it, else input tokens ÷ 1000 × input price + output tokens ÷ 1000 × output price from data/tools.csv or report.yml. A cost export (OpenAI costs, Anthropic cost report) adds a project's or workspace's cost on rows of its own; the tool's tokens then count as priced as a whole (give such a tool no prices, or its tokens are priced twice)", parameters: []),
                 Entry(name: "Energy", formula: "tokens ÷ 1000 × Wh per 1k tokens, as a range", parameters: [("Wh per 1k tokens", String(format: "%g–%g", config.whPer1kTokensLow, config.whPer1kTokensHigh))]),
                 Entry(name: "CO₂e", formula: "energy × grid intensity", parameters: [("grid", String(format: "%g g CO₂e per kWh", config.gridGramsCO2ePerKWh))]),
             ]),

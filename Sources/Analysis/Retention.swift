@@ -62,7 +62,7 @@ extension Context {
             tools.append(ToolFigures(
                 tool: name, slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
                 suppressed: Privacy.isSmall(active, floor: floor), activeUsers: active, tokens: totals.tokens,
-                requests: totals.requests, costUSD: totals.costUSD, priced: totals.pricedTokens >= totals.tokens,
+                requests: totals.requests, costUSD: totals.costUSD, priced: totals.fullyPriced,
                 acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
                 linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: usage.seats[name],

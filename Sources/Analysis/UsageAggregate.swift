@@ -92,6 +92,7 @@ public struct UsageAggregate {
         if let cost = row.costUSD {
             totals.costMicros = Int64((cost * 1_000_000).rounded())
             totals.pricedTokens = row.tokens
+            if row.tokens == 0 && row.requests == 0 { totals.costOnlyRows = 1 }
         } else if let price = prices[row.tool] {
             let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
             totals.costMicros = Int64((cost * 1_000_000).rounded())
@@ -199,6 +200,13 @@ struct Totals {
     var lowValueTokens: Int64 = 0
     var costMicros: Int64 = 0
     var pricedTokens: Int64 = 0
+    /// Rows that carry only a cost (a vendor's project or workspace cost report): the tool's
+    /// tokens are then priced as a whole, not row by row.
+    var costOnlyRows = 0
+
+    /// True when the cost covers every token: each row priced, or the tool's cost reported
+    /// on its own by a cost export.
+    var fullyPriced: Bool { pricedTokens >= tokens || costOnlyRows > 0 }
 
     mutating func add(_ other: Totals) {
         requests += other.requests
@@ -217,6 +225,7 @@ struct Totals {
         lowValueTokens += other.lowValueTokens
         costMicros += other.costMicros
         pricedTokens += other.pricedTokens
+        costOnlyRows += other.costOnlyRows
     }
 
     var costUSD: Double { Double(costMicros) / 1_000_000 }

@@ -81,7 +81,8 @@ final class Progress: @unchecked Sendable {
     enum Mode { case terminal, plain, quiet }
     let mode: Mode
     let verbose: Bool
-    private var lastPlain = Date.distantPast
+    /// Plain (log) progress starts after 3 s: a quick build prints only its summary line.
+    private var lastPlain = Date()
     private var lastTerminal = Date.distantPast
     private var lineOpen = false
     let started = Date()

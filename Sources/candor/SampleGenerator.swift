@@ -39,6 +39,8 @@ struct SampleGenerator {
     /// seats) and the people directory that joins them, as the example report has.
     var vendorSources = false
     static let amazonQTeams: Set<String> = ["Platform", "Storage", "Networking"]
+    /// Teams that also call the OpenAI API directly, each under its own OpenAI project.
+    static let openAIProjects: [String: String] = ["Data Engineering": "proj_dataeng", "ML Platform": "proj_mlplatform", "Analytics": "proj_analytics"]
     var start = Day(year: 2026, month: 1, day: 5)!
     var reviewDates: [Day] {
         [Day(year: 2026, month: 3, day: 31)!, Day(year: 2026, month: 6, day: 30)!, Day(year: 2026, month: 9, day: 30)!]
@@ -106,7 +108,7 @@ struct SampleGenerator {
         try save("data/headcount.csv", "team,headcount\n" + teams.map { "\(csv($0.name)),\($0.headcount)" }.joined(separator: "\n") + "\n")
         try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k\n" + Self.tools.map {
             "\($0.name),\($0.capability),\($0.vendor),\($0.priceIn),\($0.priceOut)"
-        }.joined(separator: "\n") + "\n" + (vendorSources ? "amazon-q-developer,code completion,AWS,,\n" : ""))
+        }.joined(separator: "\n") + "\n" + (vendorSources ? "amazon-q-developer,code completion,AWS,,\nopenai-api,chat assistant,OpenAI,,\n" : ""))
 
         // Usage, streamed to the file in blocks.
         let usagePath = folder + "/data/usage/usage.csv"
@@ -123,6 +125,9 @@ struct SampleGenerator {
         var peopleCSV = "user,team,aliases,role\n"
         var seatsJSON: [String] = []
         var amazonQ: [String: String] = [:]  // month → CSV rows
+        var openAIGenerator = SplitMix64(seed: seed ^ 0x0BE7A1)
+        var openAIResults: [Int: [String]] = [:]  // day offset → results of that day's bucket
+        var openAICost: [Int: [String: (input: Double, output: Double)]] = [:]  // day offset → project → dollars
         for team in teams {
             // Weekly activity of this team, to derive its value.
             var teamTokensByWeek = [Double](repeating: 0, count: days / 7 + 1)
@@ -134,7 +139,23 @@ struct SampleGenerator {
                     let uuid = String(format: "%08x-%04x-4%03x-a%03x-%012llx", UInt32(truncatingIfNeeded: vendorGenerator.next()),
                                       UInt16(truncatingIfNeeded: vendorGenerator.next()), vendorGenerator.below(4096), vendorGenerator.below(4096),
                                       vendorGenerator.next() & 0xFFFF_FFFF_FFFF)
-                    peopleCSV += "\(user),\(csv(team.name)),\(uuid)|gh-\(user),engineer\n"
+                    var aliases = "\(uuid)|gh-\(user)"
+                    // Some people of three teams call the OpenAI API under an OpenAI user id.
+                    if let project = Self.openAIProjects[team.name], openAIGenerator.unit() < 0.6 {
+                        let id = String(format: "user-%012llx", openAIGenerator.next() & 0xFFFF_FFFF_FFFF)
+                        aliases += "|\(id)"
+                        for offset in 14..<days where (start + offset).weekday <= 5 && openAIGenerator.unit() < 0.3 {
+                            let requests = 1 + openAIGenerator.below(30)
+                            let input = requests * (800 + openAIGenerator.below(1200)), cached = input * openAIGenerator.below(40) / 100
+                            let output = requests * (300 + openAIGenerator.below(300))
+                            openAIResults[offset, default: []].append(#"{"object":"organization.usage.completions.result","input_tokens":\#(input),"output_tokens":\#(output),"input_cached_tokens":\#(cached),"input_audio_tokens":0,"output_audio_tokens":0,"num_model_requests":\#(requests),"project_id":null,"user_id":"\#(id)","api_key_id":null,"model":"gpt-4.1-2025-04-14","batch":false}"#)
+                            var cost = openAICost[offset, default: [:]][project, default: (0, 0)]
+                            cost.input += Double(input - cached) * 2e-6 + Double(cached) * 5e-7
+                            cost.output += Double(output) * 8e-6
+                            openAICost[offset, default: [:]][project] = cost
+                        }
+                    }
+                    peopleCSV += "\(user),\(csv(team.name)),\(aliases),engineer\n"
                     if profile.tools.contains(0) {
                         seatsJSON.append("{\"created_at\":\"2026-01-05T09:00:00Z\",\"plan_type\":\"business\",\"assignee\":{\"login\":\"gh-\(user)\",\"type\":\"User\"}}")
                     }
@@ -246,6 +267,7 @@ struct SampleGenerator {
                 try save("\(dir)/123456789012_by_user_analytic_\(month.replacingOccurrences(of: "/", with: ""))_part_1.csv",
                          "UserId,Date,Chat_AICodeLines,Chat_MessagesSent,Inline_AICodeLines,Inline_AcceptanceCount,Inline_SuggestionsCount\n" + rows)
             }
+            try writeOpenAI(folder: folder, results: openAIResults, costs: openAICost, save: save)
         }
         try save("data/outcomes.csv", outcomes)
         try writeFeedback(teams: teams, generator: &generator, save: save)
@@ -388,8 +410,58 @@ struct SampleGenerator {
           quality_concerns: [hallucinate, double-check, hit and miss, useless]
           inflation: [inflate, scripts, status reports, auto-summary, look busy]
         seed: \(seed)
-        \(vendorSources ? "sources:\n  - {format: amazon-q, path: data/vendor/amazon-q/}\n  - {format: copilot-seats, path: data/vendor/copilot/seats.json}\n" : "")
+        \(vendorSources ? Self.vendorSourcesYAML : "")
         """
+    }
+
+    static let vendorSourcesYAML = """
+        sources:
+          - {format: amazon-q, path: data/vendor/amazon-q/}
+          - {format: copilot-seats, path: data/vendor/copilot/seats.json}
+          - {format: openai-usage, path: "data/vendor/openai/usage-*.ndjson", tool: openai-api}
+          - format: openai-costs
+            path: data/vendor/openai/costs.json
+            tool: openai-api
+            teams: {\(openAIProjects.sorted { $0.key < $1.key }.map { "\($0.value): \($0.key)" }.joined(separator: ", "))}
+
+        """
+
+    /// The OpenAI organisation usage API's pages (a week of daily buckets each, one page per
+    /// line, a file per month) and its costs API's pages (per project and day, in dollars).
+    func writeOpenAI(folder: String, results: [Int: [String]], costs: [Int: [String: (input: Double, output: Double)]],
+                     save: (String, String) throws -> Void) throws {
+        try FileManager.default.createDirectory(atPath: folder + "/data/vendor/openai", withIntermediateDirectories: true)
+        func bucket(_ offset: Int, _ results: [String]) -> String {
+            let startTime = Int(start.index + Int32(offset)) * 86400
+            return #"{"object":"bucket","start_time":\#(startTime),"end_time":\#(startTime + 86400),"results":[\#(results.joined(separator: ","))]}"#
+        }
+        var months: [String: [Int]] = [:]
+        for offset in 14..<days {
+            let (y, m, _) = (start + offset).civil
+            months[String(format: "%04d-%02d", y, m), default: []].append(offset)
+        }
+        for (month, offsets) in months.sorted(by: { $0.key < $1.key }) {
+            let weeks = stride(from: 0, to: offsets.count, by: 7).map { Array(offsets[$0..<min($0 + 7, offsets.count)]) }
+            let pages = weeks.enumerated().map { index, week in
+                #"{"object":"page","data":[\#(week.map { bucket($0, results[$0] ?? []) }.joined(separator: ","))],"has_more":\#(index + 1 < weeks.count),"next_page":\#(index + 1 < weeks.count ? "\"page_\(index + 2)\"" : "null")}"#
+            }
+            try save("data/vendor/openai/usage-\(month).ndjson", pages.joined(separator: "\n") + "\n")
+        }
+        var pages: [String] = []
+        let offsets = Array(14..<days)
+        for first in stride(from: 0, to: offsets.count, by: 30) {
+            let chunk = offsets[first..<min(first + 30, offsets.count)]
+            let buckets = chunk.map { offset in
+                let lines = (costs[offset] ?? [:]).sorted { $0.key < $1.key }.flatMap { project, dollars in
+                    [(project, dollars.input, "gpt-4.1-2025-04-14, input"), (project, dollars.output, "gpt-4.1-2025-04-14, output")]
+                }.map { project, value, item in
+                    #"{"object":"organization.costs.result","amount":{"value":\#(String(format: "%.6f", value)),"currency":"usd"},"line_item":"\#(item)","project_id":"\#(project)"}"#
+                }
+                return bucket(offset, lines)
+            }
+            pages.append(#"{"object":"page","data":[\#(buckets.joined(separator: ","))],"has_more":\#(first + 30 < offsets.count),"next_page":null}"#)
+        }
+        try save("data/vendor/openai/costs.json", "[\n" + pages.joined(separator: ",\n") + "\n]\n")
     }
 
     static let starterCommentary = """

@@ -67,6 +67,24 @@ final class AdoptionTests: XCTestCase {
         XCTAssertEqual(result.teams.first?.activeUsers, 6)
     }
 
+    /// A cost export's cost-only rows price the tool as a whole; usage rows of a tool without
+    /// prices or cost rows leave the cost a lower bound.
+    func testCostOnlyRowsPriceTheirToolAsAWhole() throws {
+        var rows = (0..<5).map { row("2026-01-05", "u\($0)", "A", tool: "openai-api") }
+        rows += (0..<5).map { row("2026-01-05", "v\($0)", "A", tool: "unpriced") }
+        var cost = UsageRecord(day: Day(parsing: "2026-01-05")!, user: nil, team: "A", tool: "openai-api")
+        cost.activeUsers = 0
+        cost.costUSD = 2.5
+        rows.append(cost)
+        let result = try model(rows: rows, headcount: ["A": 10])
+        XCTAssertEqual(result.coverage.toolsWithoutPrices, ["unpriced"])
+        XCTAssertEqual(result.org.costUSD, 2.5, accuracy: 1e-9)
+        XCTAssertEqual(result.org.costCoverage!, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(result.tools.first { $0.tool == "openai-api" }?.priced, true)
+        XCTAssertEqual(result.tools.first { $0.tool == "unpriced" }?.priced, false)
+        XCTAssertEqual(result.org.activeUsers, 10)
+    }
+
     func testMoreActivePeopleThanHeadcountFailsNamingTheInput() {
         let rows = teamRows("A", people: 7, prefix: "a")
         XCTAssertThrowsError(try model(rows: rows, headcount: ["A": 5])) { error in

@@ -69,6 +69,27 @@ for path in sorted(glob.glob(os.path.join(root, "data/vendor/amazon-q/**/*.csv")
             year, week, _ = day.isocalendar()
             week_users[f"{year}-W{week:02d}"].add(user)
 
+# The OpenAI organisation usage pages (one page per line): one row per bucket and user, joined
+# to people through the same aliases; the day is the bucket's UTC start.
+for path in sorted(glob.glob(os.path.join(root, "data/vendor/openai/usage-*.ndjson"))):
+    with open(path) as f:
+        for line in f:
+            for bucket in json.loads(line)["data"]:
+                day = dt.datetime.fromtimestamp(bucket["start_time"], tz=dt.timezone.utc).date()
+                if not (period_from <= day <= period_to):
+                    continue
+                for r in bucket["results"]:
+                    user, team = alias[r["user_id"].lower()]
+                    t = r["input_tokens"] + r["output_tokens"]
+                    tokens += t
+                    requests += r["num_model_requests"]
+                    users.add(user)
+                    team_users[team].add(user)
+                    team_tokens[team] += t
+                    year, week, _ = day.isocalendar()
+                    week_users[f"{year}-W{week:02d}"].add(user)
+                    week_tokens[f"{year}-W{week:02d}"] += t
+
 with open(os.path.join(root, "data/headcount.csv"), newline="") as f:
     headcount = {r["team"]: int(r["headcount"]) for r in csv.DictReader(f)}
 
