@@ -57,7 +57,10 @@ func chartRoot(id: String, title titleText: String, description: String, frame: 
         ("role", .text("img")),
         ("aria-labelledby", .text("\(id)-title \(id)-desc")),
         ("id", .text(id)),
-        ("preserveAspectRatio", .text("xMidYMid meet"))
+        ("preserveAspectRatio", .text("xMidYMid meet")),
+        // Charts fill the column but grow at most half again their drawn size, so a small
+        // chart (a heatmap of few weeks, a sparkline) does not blow its text up to headline size.
+        ("style", .text("max-width:\(formatNumber(frame.width * 1.5) ?? "960")px"))
     )) {
         title(titleText, id: "\(id)-title")
         desc(description, id: "\(id)-desc")
