@@ -64,6 +64,17 @@ final class ExampleReportTests: XCTestCase {
             published += 1
         }
         XCTAssertEqual(published, 38)
+        // No identity of any source — the directory's ids, Amazon Q's UUIDs, GitHub logins,
+        // OpenAI user ids — anywhere in the site.
+        let identity = #"u\d{5}|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-|gh-u|user-[0-9a-f]{12}"#
+        let people = try String(contentsOfFile: repository + "/Content/data/people.csv", encoding: .utf8)
+        for alias in people.split(separator: "\n")[1].split(separator: ",")[2].split(separator: "|") {
+            XCTAssertNotNil(alias.range(of: identity, options: .regularExpression), "the pattern finds \(alias)")
+        }
+        for (path, data) in tree(output) {
+            let text = String(decoding: data, as: UTF8.self)
+            XCTAssertNil(text.range(of: identity, options: .regularExpression), "an identity in \(path)")
+        }
         let referenceWeeks = reference["weekly"] as! [String: [String: Any]]
         let weekly = report["weekly"] as! [[String: Any]]
         XCTAssertEqual(weekly.count, referenceWeeks.count)
