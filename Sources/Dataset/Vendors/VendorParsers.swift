@@ -210,6 +210,12 @@ struct VendorParser {
             for model in (editor["models"] as? [[String: Any]]) ?? [] { entry.chats += int(model["total_chats"]) ?? 0 }
             editors[name] = entry
         }
+        // Copilot Chat on github.com: a group row of its own ("editor" github.com).
+        if let dotcom = day["copilot_dotcom_chat"] as? [String: Any] {
+            let chats = ((dotcom["models"] as? [[String: Any]]) ?? []).reduce(Int64(0)) { $0 + (int($1["total_chats"]) ?? 0) }
+            let engaged = int(dotcom["total_engaged_users"]) ?? 0
+            if chats > 0 || engaged > 0 { editors["github.com"] = (engaged, 0, 0, 0, 0, chats) }
+        }
         for (name, entry) in editors.sorted(by: { $0.key < $1.key }) {
             var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
             row.activeUsers = Int(entry.active)

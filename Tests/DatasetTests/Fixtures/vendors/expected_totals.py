@@ -102,6 +102,10 @@ def copilot_metrics(path, tool):
             x = eds[e["name"]]
             x["active"] = max(x["active"], e.get("total_engaged_users", 0))
             x["chats"] += sum(m.get("total_chats", 0) for m in e.get("models", []))
+        dotcom = d.get("copilot_dotcom_chat") or {}
+        chats = sum(m.get("total_chats", 0) for m in dotcom.get("models", []))
+        if chats or dotcom.get("total_engaged_users", 0):
+            eds["github.com"]["chats"] += chats
         for name, x in eds.items():
             yield row(day, None, tool, x["chats"], x["shown"], x["acc"], x["ls"], x["la"])
 
