@@ -180,7 +180,7 @@ enum ReportJSON {
             ("partial_first_week", .str(coverage.partialFirstWeek?.description)),
             ("partial_last_week", .str(coverage.partialLastWeek?.description)),
             ("unmatched_identities", .int(coverage.unmatchedIdentities)),
-            ("overlapping_rows_dropped", .int(coverage.overlaps)),
+            ("overlapping_rows", .int(coverage.overlaps)),
         ])
     }
 }
