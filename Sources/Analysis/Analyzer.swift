@@ -36,6 +36,9 @@ struct Context {
         self.inputs = inputs
         self.usage = usage
         config = inputs.config
+        guard aggregate.shadowTotal < 4.6e18 else {
+            throw InputError(.error("data/usage", "the usage totals exceed 4.6 × 10^18 (tokens, requests and micro-dollars together), more than the report's counters hold; the inputs cannot be real usage"))
+        }
         guard let period = aggregate.effectivePeriod else {
             throw InputError(.error("data/usage", "no usage rows in the report period\(aggregate.rowsOutsidePeriod > 0 ? " (\(aggregate.rowsOutsidePeriod) rows fall outside it)" : "")"))
         }

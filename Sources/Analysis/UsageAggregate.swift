@@ -53,6 +53,16 @@ public struct UsageAggregate {
         self.prices = prices
     }
 
+    /// The largest exact sum of tokens, requests, cost micro-dollars and group counts seen
+    /// (see `add`); above 2^62 some counter may have wrapped.
+    public internal(set) var shadowTotal: Double = 0
+
+    /// Dollars to micro-dollars, clamped so that no price or cost can trap the conversion.
+    static func micros(_ dollars: Double) -> Int64 {
+        guard dollars.isFinite else { return 0 }
+        return Int64(max(-4e18, min(4e18, (dollars * 1_000_000).rounded())))
+    }
+
     static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
     static func split(_ key: UInt64) -> (Int32, Int32) {
         (Int32(bitPattern: UInt32(key >> 32)), Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
@@ -90,16 +100,20 @@ public struct UsageAggregate {
         if row.automated { totals.automatedTokens = row.tokens; totals.automatedRequests = row.requests }
         if let category = row.taskCategory, lowValue.contains(category.lowercased()) { totals.lowValueTokens = row.tokens }
         if let cost = row.costUSD {
-            totals.costMicros = Int64((cost * 1_000_000).rounded())
+            totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
             if row.tokens == 0 && row.requests == 0 { totals.costOnlyRows = 1 }
         } else if let price = prices[row.tool] {
             let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
-            totals.costMicros = Int64((cost * 1_000_000).rounded())
+            totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
         }
+        // Exact sums in Double beside the 64-bit counters: every count is capped per row
+        // (Dataset's maxCount), and the counters wrap rather than trap; if a total could have
+        // wrapped, these say so and the analysis refuses the inputs.
+        shadowTotal += Double(row.tokens) + Double(row.requests) + Double(totals.costMicros) + Double(row.activeUsers ?? 0)
 
-        teamDays[Self.key(team, row.day.index), default: 0] += row.tokens
+        teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
         teamWeeks[Self.key(team, week), default: TeamWeekCell()].totals.add(totals)
         toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
         toolTotals[tool, default: Totals()].add(totals)
@@ -112,15 +126,15 @@ public struct UsageAggregate {
         guard let userName = row.user, used else {
             // An aggregate-only group row: people counted, not identified.
             let active = row.activeUsers ?? 0
-            groupActive[Self.key(team, row.day.index), default: 0] += active
-            toolGroupActive[Self.key(tool, row.day.index), default: 0] += active
+            groupActive[Self.key(team, row.day.index), default: 0] &+= active
+            toolGroupActive[Self.key(tool, row.day.index), default: 0] &+= active
             return
         }
         let user = users.id(userName)
         teamWeeks[Self.key(team, week)]!.people.insert(user)
         toolWeeks[Self.key(tool, week)]!.people.insert(user)
         userDays[Self.key(user, row.day.index), default: DayTotals()].add(tokens: row.tokens, requests: row.requests)
-        userTeamTokens[Self.key(user, team), default: 0] += row.tokens
+        userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
         if let hash = row.promptHash {
             teamPrompts[team, default: PromptCounter()].add(user: userName, hash: hash, requests: row.requests)
@@ -132,6 +146,7 @@ public struct UsageAggregate {
     public mutating func merge(_ other: UsageAggregate) {
         rowsOutsidePeriod += other.rowsOutsidePeriod
         rowsAccepted += other.rowsAccepted
+        shadowTotal += other.shadowTotal
         if other.rowsAccepted > 0 {
             minDay = min(minDay, other.minDay)
             maxDay = max(maxDay, other.maxDay)
@@ -158,10 +173,10 @@ public struct UsageAggregate {
         }
         mergeCells(other.teamWeeks, into: &teamWeeks, groups: teamMap)
         mergeCells(other.toolWeeks, into: &toolWeeks, groups: toolMap)
-        for (key, tokens) in other.teamDays { teamDays[remap(key, teamMap, nil), default: 0] += tokens }
-        for (key, tokens) in other.userTeamTokens { userTeamTokens[remap(key, userMap, teamMap), default: 0] += tokens }
-        for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] += count }
-        for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] += count }
+        for (key, tokens) in other.teamDays { teamDays[remap(key, teamMap, nil), default: 0] &+= tokens }
+        for (key, tokens) in other.userTeamTokens { userTeamTokens[remap(key, userMap, teamMap), default: 0] &+= tokens }
+        for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] &+= count }
+        for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] &+= count }
         for (tool, totals) in other.toolTotals { toolTotals[toolMap[Int(tool)], default: Totals()].add(totals) }
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
         for (key, trace) in other.adoption {
@@ -209,22 +224,22 @@ struct Totals {
     var fullyPriced: Bool { pricedTokens >= tokens || costOnlyRows > 0 }
 
     mutating func add(_ other: Totals) {
-        requests += other.requests
-        tokens += other.tokens
-        inputTokens += other.inputTokens
-        outputTokens += other.outputTokens
-        cachedTokens += other.cachedTokens
-        shown += other.shown
-        accepted += other.accepted
-        rowsWithSuggestions += other.rowsWithSuggestions
-        linesSuggested += other.linesSuggested
-        linesAcceptedOfSuggested += other.linesAcceptedOfSuggested
-        linesAccepted += other.linesAccepted
-        automatedTokens += other.automatedTokens
-        automatedRequests += other.automatedRequests
-        lowValueTokens += other.lowValueTokens
-        costMicros += other.costMicros
-        pricedTokens += other.pricedTokens
+        requests &+= other.requests
+        tokens &+= other.tokens
+        inputTokens &+= other.inputTokens
+        outputTokens &+= other.outputTokens
+        cachedTokens &+= other.cachedTokens
+        shown &+= other.shown
+        accepted &+= other.accepted
+        rowsWithSuggestions &+= other.rowsWithSuggestions
+        linesSuggested &+= other.linesSuggested
+        linesAcceptedOfSuggested &+= other.linesAcceptedOfSuggested
+        linesAccepted &+= other.linesAccepted
+        automatedTokens &+= other.automatedTokens
+        automatedRequests &+= other.automatedRequests
+        lowValueTokens &+= other.lowValueTokens
+        costMicros &+= other.costMicros
+        pricedTokens &+= other.pricedTokens
         costOnlyRows += other.costOnlyRows
     }
 
@@ -237,8 +252,8 @@ struct DayTotals {
     var requests: Int64 = 0
 
     mutating func add(tokens: Int64, requests: Int64) {
-        self.tokens += tokens
-        self.requests += requests
+        self.tokens &+= tokens
+        self.requests &+= requests
     }
 }
 

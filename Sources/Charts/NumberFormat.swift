@@ -25,6 +25,7 @@ public enum NumberFormat: Sendable, Equatable {
         case let .plain(decimals):
             return fixed(value, decimals)
         case .integer:
+            guard abs(value) < 9.0e18 else { return String(format: "%.0f", value) }
             return groupThousands(Int64(value.rounded()))
         }
     }

@@ -80,7 +80,9 @@ public struct LogScale: Sendable {
 
     /// Powers of ten in the domain (thinned to at most `count` + 1).
     public func ticks(count: Int = 6) -> [Double] {
-        let low = Int(log10(domain.0).rounded()), high = Int(log10(domain.1).rounded())
+        // Domains of a log scale are positive and finite (the chart keeps to them); clamp anyway.
+        let low = Int(max(-300, min(300, log10(max(domain.0, 1e-300)).rounded())))
+        let high = Int(max(-300, min(300, log10(max(domain.1, 1e-300)).rounded())))
         let step = max(1, (high - low + count - 1) / max(count, 1))
         return stride(from: low, through: high, by: step).map { pow(10, Double($0)) }
     }

@@ -96,11 +96,12 @@ public struct EventRollup {
     private mutating func merge(_ key: Key, _ sums: Sums) {
         events += 1
         var total = groups[key, default: Sums()]
-        total.requests += sums.requests
-        total.inputTokens += sums.inputTokens
-        total.outputTokens += sums.outputTokens
-        total.shown += sums.shown
-        total.accepted += sums.accepted
+        // Saturating: a group past 64 bits is written at the limit and rejected when read.
+        accumulate(&total.requests, sums.requests)
+        accumulate(&total.inputTokens, sums.inputTokens)
+        accumulate(&total.outputTokens, sums.outputTokens)
+        accumulate(&total.shown, sums.shown)
+        accumulate(&total.accepted, sums.accepted)
         groups[key] = total
     }
 
@@ -118,8 +119,11 @@ public struct EventRollup {
             let value = text(name)
             if value.isEmpty { continue }
             let normalised = value == "true" ? "1" : value == "false" ? "0" : value
-            guard let number = Int64(normalised) ?? Double(normalised).flatMap({ $0 == $0.rounded() ? Int64($0) : nil }), number >= 0 else {
+            guard let number = Int64(normalised) ?? Double(normalised).flatMap({ Int64(exactly: $0) }), number >= 0 else {
                 diagnostics.append(.error(file, line: line, "\(name) \"\(value)\" is not a non-negative whole number")); return nil
+            }
+            guard number <= maxCount else {
+                diagnostics.append(.error(file, line: line, "\(name) \(value) is implausibly large (more than 10^12 in one event)")); return nil
             }
             sums[keyPath: path] = number
         }

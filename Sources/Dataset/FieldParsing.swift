@@ -33,8 +33,13 @@ func parseCount(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> I
         }
     }
     if negative && value != 0 { throw FieldError.message("\(column) is negative (\(text(bytes)))") }
+    if value > maxCount { throw FieldError.message("\(column) \(text(bytes)) is implausibly large (more than 10^12 in one row)") }
     return value
 }
+
+/// The largest count or dollar amount one row may carry. A trillion tokens (or dollars) for one
+/// person-day is no real usage, and the cap keeps every sum far from 64-bit overflow.
+public let maxCount: Int64 = 1_000_000_000_000
 
 func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> Double? {
     if bytes.isEmpty { return nil }
@@ -42,6 +47,7 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws ->
         throw FieldError.message("\(column) \"\(text(bytes))\" is not a number")
     }
     guard value >= 0 else { throw FieldError.message("\(column) is negative (\(text(bytes)))") }
+    guard value <= Double(maxCount) else { throw FieldError.message("\(column) \(text(bytes)) is implausibly large (more than 10^12 in one row)") }
     return value
 }
 

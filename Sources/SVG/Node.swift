@@ -187,7 +187,11 @@ public func formatNumber(_ value: Double, decimals: Int = 2) -> String? {
     guard value.isFinite else { return nil }
     let scale = [1.0, 10, 100, 1000, 10000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
     let scaled = (value * scale).rounded()
-    guard abs(scaled) < 9.0e15 else { return String(Int64(value.rounded())) }
+    guard abs(scaled) < 9.0e15 else {
+        // Beyond 2^53 no fraction survives; beyond 64 bits no chart coordinate makes sense.
+        guard abs(value) < 9.0e18 else { return nil }
+        return String(Int64(value.rounded()))
+    }
     var integer = Int64(scaled)
     if integer == 0 { return "0" }
     let negative = integer < 0

@@ -167,3 +167,20 @@ final class AdoptionTests: XCTestCase {
         XCTAssertEqual(funnel.medianDaysToSecondUse, 7)  // gaps: 8, 7, 7, 7
     }
 }
+
+final class OverflowTests: XCTestCase {
+    /// Totals that 64-bit counters could not hold fail the analysis naming the usage data.
+    func testTotalsBeyondTheCountersFailTheBuild() throws {
+        var config = ReportConfig()
+        config.valueMetric = "prs"
+        let inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+        var aggregate = UsageAggregate(config: config, tools: [])
+        aggregate.add(row("2026-01-05", "u", "A"))
+        aggregate.shadowTotal = 5e18
+        XCTAssertThrowsError(try Analyzer.analyze(aggregate, inputs: inputs, usage: UsageSummary())) { error in
+            XCTAssertTrue("\(error)".contains("exceed 4.6 × 10^18"), "\(error)")
+        }
+        XCTAssertEqual(UsageAggregate.micros(.infinity), 0)
+        XCTAssertEqual(UsageAggregate.micros(1e300), 4_000_000_000_000_000_000)
+    }
+}

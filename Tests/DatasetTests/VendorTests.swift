@@ -193,3 +193,35 @@ final class VendorGroupingTests: XCTestCase {
         }
     }
 }
+
+final class HostileNumberTests: XCTestCase {
+    /// Counts past any real usage, numbers JSON cannot hold in 64 bits, NaN and 1e300 are
+    /// rejected with file:line; nothing traps.
+    func testHugeAndNonFiniteNumbersAreRejectedNotTrapped() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        folder.write("data/usage/u.csv", "date,user,team,tool,requests,input_tokens,output_tokens,cost_usd\n"
+            + "2026-03-02,a,T,t,1,9223372036854775807,1,\n2026-03-02,b,T,t,1,5,5,1e300\n2026-03-02,c,T,t,1,5,5,0.5\n")
+        folder.write("data/vendor/o.json", #"""
+            {"object":"page","data":[{"object":"bucket","start_time":1e300,"results":[]},{"object":"bucket","start_time":1772409600,"results":[
+             {"input_tokens":1e300,"output_tokens":"1e30","num_model_requests":9223372036854775807,"user_id":"a"},
+             {"input_tokens":5,"output_tokens":5,"num_model_requests":18446744073709551615,"user_id":"b"},
+             {"input_tokens":5,"output_tokens":5,"num_model_requests":2,"user_id":"c"}]}]}
+            """#)
+        folder.write("data/vendor/c.json", #"""
+            {"data":[{"date":"2026-03-02","actor":{"email_address":"x@y"},"model_breakdown":[
+             {"tokens":{"input":9e18,"output":9e18,"cache_read":9e18,"cache_creation":9e18},"estimated_cost":{"amount":1e308}},
+             {"tokens":{"input":9e18}}],"tool_actions":{"a":{"accepted":9e18,"rejected":9e18}}}]}
+            """#)
+        let inputs = try ReportFolder.read(folder.path, environment: [:])
+        var kept: [UsageRecord] = []
+        let summary = try ReportFolder.readUsage(inputs) { kept.append($0) }
+        let messages = summary.diagnostics.map(\.description)
+        XCTAssertTrue(messages.contains("data/usage/u.csv:2: error: input_tokens 9223372036854775807 is implausibly large (more than 10^12 in one row)"), messages.joined(separator: "\n"))
+        XCTAssertTrue(messages.contains { $0.hasPrefix("data/usage/u.csv:3: error: cost_usd 1e300 is implausibly large") }, messages.joined(separator: "\n"))
+        XCTAssertTrue(messages.contains("data/vendor/o.json:1: error: a bucket without a start_time in Unix seconds"))
+        XCTAssertEqual(messages.filter { $0.contains("a count is implausibly large") }.count, 3)
+        XCTAssertEqual(Set(kept.compactMap(\.user)), ["c"])
+        XCTAssertEqual(kept.map(\.requests).reduce(0, +), 3)
+    }
+}

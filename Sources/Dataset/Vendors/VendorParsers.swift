@@ -194,10 +194,10 @@ struct VendorParser {
             var entry = editors[name] ?? (int(editor["total_engaged_users"]) ?? 0, 0, 0, 0, 0, 0)
             for model in (editor["models"] as? [[String: Any]]) ?? [] {
                 for language in (model["languages"] as? [[String: Any]]) ?? [] {
-                    entry.shown += int(language["total_code_suggestions"]) ?? 0
-                    entry.accepted += int(language["total_code_acceptances"]) ?? 0
-                    entry.linesSuggested += int(language["total_code_lines_suggested"]) ?? 0
-                    entry.linesAccepted += int(language["total_code_lines_accepted"]) ?? 0
+                    accumulate(&entry.shown, int(language["total_code_suggestions"]) ?? 0)
+                    accumulate(&entry.accepted, int(language["total_code_acceptances"]) ?? 0)
+                    accumulate(&entry.linesSuggested, int(language["total_code_lines_suggested"]) ?? 0)
+                    accumulate(&entry.linesAccepted, int(language["total_code_lines_accepted"]) ?? 0)
                 }
             }
             editors[name] = entry
@@ -207,12 +207,13 @@ struct VendorParser {
             let name = string(editor["name"]) ?? "ide"
             var entry = editors[name] ?? (int(editor["total_engaged_users"]) ?? 0, 0, 0, 0, 0, 0)
             entry.active = max(entry.active, int(editor["total_engaged_users"]) ?? 0)
-            for model in (editor["models"] as? [[String: Any]]) ?? [] { entry.chats += int(model["total_chats"]) ?? 0 }
+            for model in (editor["models"] as? [[String: Any]]) ?? [] { accumulate(&entry.chats, int(model["total_chats"]) ?? 0) }
             editors[name] = entry
         }
         // Copilot Chat on github.com: a group row of its own ("editor" github.com).
         if let dotcom = day["copilot_dotcom_chat"] as? [String: Any] {
-            let chats = ((dotcom["models"] as? [[String: Any]]) ?? []).reduce(Int64(0)) { $0 + (int($1["total_chats"]) ?? 0) }
+            var chats: Int64 = 0
+            for model in (dotcom["models"] as? [[String: Any]]) ?? [] { accumulate(&chats, int(model["total_chats"]) ?? 0) }
             let engaged = int(dotcom["total_engaged_users"]) ?? 0
             if chats > 0 || engaged > 0 { editors["github.com"] = (engaged, 0, 0, 0, 0, chats) }
         }
@@ -244,8 +245,8 @@ struct VendorParser {
             guard let action = value as? [String: Any] else { continue }
             sawActions = true
             let yes = int(action["accepted"]) ?? 0, no = int(action["rejected"]) ?? 0
-            shown += yes + no
-            accepted += yes
+            accumulate(&shown, yes + no)
+            accumulate(&accepted, yes)
         }
         if sawActions { row.suggestionsShown = shown; row.suggestionsAccepted = accepted }
         if let lines = ((record["core_metrics"] as? [String: Any])?["lines_of_code"] as? [String: Any]).flatMap({ int($0["added"]) }) {
@@ -255,9 +256,9 @@ struct VendorParser {
         for model in (record["model_breakdown"] as? [[String: Any]]) ?? [] {
             let tokens = model["tokens"] as? [String: Any] ?? [:]
             let cacheRead = int(tokens["cache_read"]) ?? 0
-            row.inputTokens += (int(tokens["input"]) ?? 0) + cacheRead + (int(tokens["cache_creation"]) ?? 0)
-            row.cachedTokens += cacheRead
-            row.outputTokens += int(tokens["output"]) ?? 0
+            accumulate(&row.inputTokens, (int(tokens["input"]) ?? 0) + cacheRead + (int(tokens["cache_creation"]) ?? 0))
+            accumulate(&row.cachedTokens, cacheRead)
+            accumulate(&row.outputTokens, int(tokens["output"]) ?? 0)
             if let amount = double((model["estimated_cost"] as? [String: Any])?["amount"]) { cents += amount; sawCost = true }
         }
         if sawCost { row.costUSD = cents / 100 }
@@ -266,10 +267,9 @@ struct VendorParser {
 
     /// OpenAI organisation usage (completions): one row per bucket and user.
     func openAIBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        guard let start = double(bucket["start_time"]) else {
-            diagnostics.append(.error(file, line: line, "a bucket without start_time")); return
+        guard let date = double(bucket["start_time"]).flatMap({ unixDay(seconds: $0) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a start_time in Unix seconds")); return
         }
-        let date = Day(index: Int32((start / 86400).rounded(.down)))
         for result in (bucket["results"] as? [[String: Any]]) ?? [] {
             let user = string(result["user_id"])
             var row = UsageRecord(day: date, user: user, team: "", tool: tool)
@@ -289,7 +289,7 @@ struct VendorParser {
     func cursorDay(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
         if let active = record["isActive"], (active as? Bool) == false || (active as? NSNumber)?.boolValue == false { return }
         var date = string(record["day"]).flatMap { Day(parsing: $0, prefix: true) }
-        if date == nil, let millis = double(record["date"]) { date = Day(index: Int32((millis / 86_400_000).rounded(.down))) }
+        if date == nil, let millis = double(record["date"]) { date = unixDay(seconds: millis / 1000) }
         guard let date else { diagnostics.append(.error(file, line: line, "a record without \"day\" or \"date\"")); return }
         let email = string(record["email"])
         var row = UsageRecord(day: date, user: email, team: "", tool: tool)
@@ -344,10 +344,9 @@ struct VendorParser {
 
     /// OpenAI organisation costs: project-day cost rows (`amount.value` in dollars).
     func openAICostBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        guard let start = double(bucket["start_time"]) else {
-            diagnostics.append(.error(file, line: line, "a bucket without start_time")); return
+        guard let date = double(bucket["start_time"]).flatMap({ unixDay(seconds: $0) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a start_time in Unix seconds")); return
         }
-        let date = Day(index: Int32((start / 86400).rounded(.down)))
         for result in (bucket["results"] as? [[String: Any]]) ?? [] {
             let amount = result["amount"] as? [String: Any]
             guard let dollars = double(amount?["value"]), dollars.isFinite else {
@@ -366,10 +365,9 @@ struct VendorParser {
     /// Cursor admin API usage events: one row per event, with its tokens and cost. Cursor's
     /// `inputTokens` excludes the cache, so input = input + cache writes + cache reads.
     func cursorEvent(_ event: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        guard let millis = double(event["timestamp"]), millis.isFinite, abs(millis) < 1e15 else {
+        guard let date = double(event["timestamp"]).flatMap({ unixDay(seconds: $0 / 1000) }) else {
             diagnostics.append(.error(file, line: line, "an event without a \"timestamp\" in epoch milliseconds")); return
         }
-        let date = Day(index: Int32((millis / 86_400_000).rounded(.down)))
         let email = string(event["userEmail"])
         var row = UsageRecord(day: date, user: email, team: "", tool: tool)
         if email == nil { row.activeUsers = 0 }
@@ -402,7 +400,7 @@ struct VendorParser {
             if let problem = record.problem { local.append(.error(file, line: record.line, problem)); return }
             func value(_ name: String) -> Int64? {
                 guard let index = columns[name], index < record.count, let text = record.string(index)?.trimmingCharacters(in: .whitespaces) else { return nil }
-                return text.isEmpty ? 0 : Int64(text)  // an empty cell means 0
+                return text.isEmpty ? 0 : Int64(text).map { min($0, Int64(1.1e12)) }  // an empty cell means 0
             }
             func count(_ name: String) -> Int64 { value(name) ?? 0 }
             guard let user = columns["UserId"].flatMap({ record.string($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }), !user.isEmpty else {
@@ -474,6 +472,10 @@ func usageProblem(_ row: UsageRecord) -> String? {
     }
     if row.cachedTokens > row.inputTokens { return "cached tokens (\(row.cachedTokens)) are more than input tokens (\(row.inputTokens))" }
     if row.requests < 0 || row.inputTokens < 0 || row.outputTokens < 0 { return "a negative count" }
+    let counts = [row.requests, row.inputTokens, row.outputTokens, row.cachedTokens, row.suggestionsShown ?? 0,
+                  row.suggestionsAccepted ?? 0, row.linesSuggested ?? 0, row.linesAccepted ?? 0, Int64(row.activeUsers ?? 0)]
+    if counts.contains(where: { $0 > maxCount }) { return "a count is implausibly large (more than 10^12 in one row)" }
+    if let cost = row.costUSD, cost > Double(maxCount) { return "cost \(cost) is implausibly large" }
     if let cost = row.costUSD, !(cost >= 0) { return "cost \(cost) is negative (a credit?) or not a number; credits are not read" }
     return nil
 }
@@ -486,12 +488,38 @@ func string(_ value: Any?) -> String? {
     }
 }
 
+/// A whole number from a JSON value, never trapping: a fraction is cut, a value beyond ±1.1 × 10^12
+/// is held there (and its row then rejected as implausible, see `maxCount`), and what is not a
+/// finite number is nil.
 func int(_ value: Any?) -> Int64? {
+    func fromDouble(_ number: Double) -> Int64? {
+        guard number.isFinite else { return nil }
+        return Int64(max(-1.1e12, min(1.1e12, number)))
+    }
     switch value {
-    case let number as NSNumber: return number.int64Value
-    case let text as String: return Int64(text) ?? Double(text).map { Int64($0) }
+    case let number as NSNumber:
+        let type = String(cString: number.objCType)
+        if type == "d" || type == "f" { return fromDouble(number.doubleValue) }
+        if type == "Q" { return number.uint64Value > UInt64(Int64.max) ? Int64(1.1e12) : min(Int64(1.1e12), number.int64Value) }
+        return max(-Int64(1.1e12), min(Int64(1.1e12), number.int64Value))
+    case let text as String:
+        if let whole = Int64(text) { return max(-Int64(1.1e12), min(Int64(1.1e12), whole)) }
+        return Double(text).flatMap(fromDouble)
     default: return nil
     }
+}
+
+/// Adds without trapping: a sum past Int64's range stays at its end (and its row is rejected
+/// as implausible).
+func accumulate(_ total: inout Int64, _ value: Int64) {
+    let (sum, overflow) = total.addingReportingOverflow(value)
+    total = overflow ? (value > 0 ? .max : .min) : sum
+}
+
+/// A day from Unix seconds, nil when out of any plausible range.
+func unixDay(seconds: Double) -> Day? {
+    guard seconds.isFinite, abs(seconds) < 1e12 else { return nil }
+    return Day(index: Int32((seconds / 86400).rounded(.down)))
 }
 
 func double(_ value: Any?) -> Double? {
