@@ -11,5 +11,6 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "FuzzCSV", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
         .executableTarget(name: "FuzzFrontMatter", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
+        .executableTarget(name: "FuzzVendor", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
     ]
 )

@@ -21,8 +21,9 @@ public struct CSVRecord {
         (index == 0 ? 0 : ends[index - 1])..<ends[index]
     }
 
-    /// The field as a string; nil when it is not valid UTF-8.
+    /// The field as a string; nil when it is not valid UTF-8 or the record has no such field.
     public func string(_ index: Int) -> String? {
+        guard index >= 0 && index < count else { return nil }
         let range = range(index)
         return bytes.withUnsafeBufferPointer { buffer in
             String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)

@@ -185,6 +185,18 @@ final class VendorGroupingTests: XCTestCase {
         XCTAssertEqual(summary.overlaps, 0)
     }
 
+    /// Found by FuzzVendor: an Amazon Q row shorter than its header read past the record.
+    func testAmazonQRowWithTooFewFieldsIsRejectedNamingItsLine() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\nsources:\n  - {format: amazon-q, path: data/q.csv}\n")
+        folder.write("data/q.csv", "UserId,Date,Chat_MessagesSent,Inline_SuggestionsCount\n\"u1\",03-02-2026,2,5\n\"u2\"\n\"u3\",03-02-2026,1,1\n")
+        let inputs = try ReportFolder.read(folder.path, environment: [:])
+        var users: [String] = []
+        let summary = try ReportFolder.readUsage(inputs) { if let user = $0.user { users.append(user) } }
+        XCTAssertEqual(summary.diagnostics.map(\.description), ["data/q.csv:3: error: expected 4 fields as in the header, found 1"])
+        XCTAssertEqual(Set(users), ["u1", "u3"])
+    }
+
     func testSourceTeamsAreAMappingOfIdsToTeams() throws {
         let config = try ReportConfig.parse("title: T\nsources:\n  - {format: openai-costs, path: x.json, teams: {proj_a: Payments}}\n")
         XCTAssertEqual(config.sources.first?.teams, ["proj_a": "Payments"])

@@ -387,6 +387,7 @@ struct VendorParser {
         var reader = CSVReader(source: try openByteSource(path: path))
         var header: [String: Int]?
         var local: [Diagnostic] = []
+        var headerCount = 0
         try reader.forEach { record in
             guard let columns = header else {
                 var map: [String: Int] = [:]
@@ -395,9 +396,13 @@ struct VendorParser {
                     throw InputError(.error(file, line: record.line, "not an amazon-q export: the header lacks UserId and Date"))
                 }
                 header = map
+                headerCount = record.count
                 return
             }
             if let problem = record.problem { local.append(.error(file, line: record.line, problem)); return }
+            guard record.count == headerCount else {
+                local.append(.error(file, line: record.line, "expected \(headerCount) fields as in the header, found \(record.count)")); return
+            }
             func value(_ name: String) -> Int64? {
                 guard let index = columns[name], index < record.count, let text = record.string(index)?.trimmingCharacters(in: .whitespaces) else { return nil }
                 return text.isEmpty ? 0 : Int64(text).map { min($0, Int64(1.1e12)) }  // an empty cell means 0
