@@ -9,8 +9,9 @@ let package = Package(
     dependencies: [.package(path: "..")],
     targets: [
         .target(name: "CFuzzDriver"),
-        .executableTarget(name: "FuzzCSV", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
-        .executableTarget(name: "FuzzFrontMatter", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
-        .executableTarget(name: "FuzzVendor", dependencies: ["CFuzzDriver", .product(name: "Dataset", package: "main")]),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
+        .executableTarget(name: "FuzzFrontMatter", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
+        .executableTarget(name: "FuzzVendor", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
     ]
 )

@@ -1,4 +1,4 @@
-import CFuzzDriver
+import FuzzSupport
 import Dataset
 import Foundation
 
@@ -19,12 +19,8 @@ func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// The entry point SwiftPM links as `main`: hands control to libFuzzer's driver.
+/// The entry point SwiftPM links as `main`.
 @_cdecl("FuzzVendor_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
-        fuzz(UnsafeRawPointer(data ?? UnsafePointer(bitPattern: 1)!), size)
-    }
+    runFuzzer(argc, argv, fuzz)
 }
