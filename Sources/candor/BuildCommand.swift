@@ -19,7 +19,7 @@ struct OutputOptions: ParsableArguments {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the report site.",
-        discussion: """
+        discussion: reflow("""
         Reads the report folder (default Content/) and writes the site (default Output/). The
         previous Output/ stays whole until the new site is complete. Rows that cannot be read are
         reported as file:line and counted on the data-quality page; the build still succeeds
@@ -27,9 +27,9 @@ struct Build: ParsableCommand {
 
         Examples:
           candor build
-          candor build --content reports/q3 --output public --base-url https://ai.example.com/
+          candor build --content q3 --output public --base-url https://ai.example.com/
           candor build --strict --format github       (in CI)
-        """)
+        """))
 
     @OptionGroup var content: ContentOptions
     @OptionGroup var output: OutputOptions
@@ -94,7 +94,7 @@ struct Build: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate a report folder without writing a site.",
-        discussion: """
+        discussion: reflow("""
         Reads everything a build reads and computes every figure, then stops. Exit status 0 when
         there is no error, 1 with errors (rejected rows count as errors here).
 
@@ -102,7 +102,7 @@ struct Check: ParsableCommand {
           candor check
           candor check --content q3 --format json
           candor check --format github     (annotations on the pull request)
-        """)
+        """))
 
     @OptionGroup var content: ContentOptions
 

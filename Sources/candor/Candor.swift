@@ -7,7 +7,7 @@ struct Candor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "candor",
         abstract: "Honest reports on AI adoption: usage versus value, with its uncertainty, as a static site.",
-        discussion: """
+        discussion: reflow("""
         Candor reads a report folder (usage exports, outcomes, headcount, feedback and your
         commentary) and writes a plain static site with inline SVG charts.
 
@@ -18,8 +18,22 @@ struct Candor: AsyncParsableCommand {
           candor init my-report                 start a new report folder
           candor sample demo --users 500        synthetic data to try things with
           candor serve                          preview with live reload
-        """,
+        """),
         version: version,
         subcommands: [Build.self, Check.self, Init.self, Serve.self, Sample.self, Import.self, Rollup.self, GalleryCommand.self, ScatterBench.self],
         defaultSubcommand: nil)
+}
+
+/// Help text as ArgumentParser should wrap it: the lines of a paragraph joined into one (the
+/// parser wraps to the terminal), blank lines and indented lines (examples) kept as they are.
+func reflow(_ text: String) -> String {
+    var lines: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        if let last = lines.last, !last.isEmpty, !line.isEmpty, !line.hasPrefix(" "), !last.hasPrefix(" "), !last.hasSuffix(":") {
+            lines[lines.count - 1] = last + " " + line
+        } else {
+            lines.append(line)
+        }
+    }
+    return lines.joined(separator: "\n")
 }

@@ -6,13 +6,13 @@ struct GalleryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gallery",
         abstract: "Render every chart kind on sample data into one page, to look at them.",
-        discussion: """
+        discussion: reflow("""
         Writes DIR/index.html with the default theme's stylesheet, so the charts look as they do
         in a report (light or dark, as the browser prefers).
 
         Example:
           candor gallery /tmp/gallery && open /tmp/gallery/index.html
-        """)
+        """))
 
     @Argument(help: ArgumentHelp("Folder to write the gallery into.", valueName: "folder"))
     var folder: String

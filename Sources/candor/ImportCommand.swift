@@ -5,7 +5,7 @@ import Foundation
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert vendor exports to Candor's usage CSV, to inspect or version them.",
-        discussion: """
+        discussion: reflow("""
         Writes one CSV per input file into the output folder (same base name, .csv), with the
         header in Candor's column names. Identities stay as the vendor wrote them: this file is
         input data, not published output. A build reads vendor exports directly too (put them
@@ -15,9 +15,10 @@ struct Import: ParsableCommand {
         docs/importers.md maps every field.
 
         Examples:
-          candor import copilot-users exports/users-1-day-*.ndjson --people data/people.csv --output data/usage
+          candor import copilot-users exports/users-1-day-*.ndjson \\
+              --people data/people.csv --output data/usage
           candor import cursor-daily cursor.json --output /tmp/converted
-        """)
+        """))
 
     @Argument(help: ArgumentHelp("The vendor format.", valueName: "format"))
     var format: String

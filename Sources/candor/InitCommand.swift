@@ -5,7 +5,7 @@ import Foundation
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a new report folder that builds as it is.",
-        discussion: """
+        discussion: reflow("""
         The folder gets a report.yml that shows every setting with its default and what it does,
         a small example organisation (usage, headcount, outcomes, tools, feedback), a commentary
         page that explains how to write one, and a .gitignore. Replace the example data with
@@ -14,7 +14,7 @@ struct Init: ParsableCommand {
         Examples:
           candor init q3-report && candor build --content q3-report --output q3-site
           candor init . --force          add what is missing to the current folder
-        """)
+        """))
 
     @Argument(help: ArgumentHelp("The folder to create.", valueName: "folder"))
     var folder: String

@@ -5,7 +5,7 @@ import Foundation
 struct Rollup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Roll raw per-request events up into Candor's usage CSV (what sql/rollup.sql does on a cluster).",
-        discussion: """
+        discussion: reflow("""
         Events are CSV (with a header) or JSON lines with the columns ts, user, team, tool,
         input_tokens, output_tokens, accepted, shown, task_category, prompt_hash, automated.
         The result has one row per person, UTC day, tool, task category, prompt hash and
@@ -15,7 +15,7 @@ struct Rollup: ParsableCommand {
         Examples:
           candor rollup logs/2026-03-*.jsonl --output report/data/usage/rollup
           candor rollup events.csv.gz --output /tmp/usage
-        """)
+        """))
 
     @Argument(help: ArgumentHelp("Event files (CSV, JSON lines; .gz is inflated).", valueName: "events"))
     var events: [String]

@@ -4,7 +4,7 @@ import Foundation
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a synthetic report folder, for demos, tests and benchmarks.",
-        discussion: """
+        discussion: reflow("""
         A seeded organisation of 40 teams with planted stories: productive teams, teams that
         inflate usage before review dates, untapped teams, a team too small to publish, and
         feedback with themes and hostile text. The same seed gives the same files.
@@ -12,7 +12,7 @@ struct Sample: ParsableCommand {
         Examples:
           candor sample demo
           candor sample big --users 20000 --days 266 --seed 7
-        """)
+        """))
 
     @Argument(help: ArgumentHelp("Folder to write (created; must be empty or new).", valueName: "folder"))
     var folder: String

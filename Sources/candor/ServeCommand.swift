@@ -6,7 +6,7 @@ import Foundation
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Preview the report: build, serve on this machine, rebuild and reload on every change.",
-        discussion: """
+        discussion: reflow("""
         Builds the report into the output folder, serves it on the loopback address, watches
         the report folder and the theme, rebuilds when a file changes and reloads open pages.
         A commentary edit reuses the usage data already read. A build that fails keeps the
@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
         Examples:
           candor serve
           candor serve --content q3 --port 9000 --open
-        """)
+        """))
 
     @OptionGroup var content: ContentOptions
     @OptionGroup var output: OutputOptions
