@@ -108,3 +108,16 @@ final class ImportTests: XCTestCase {
         }
     }
 }
+
+final class HelpTextTests: XCTestCase {
+    func testParagraphsAreJoinedAndExamplesKept() {
+        let text = "Reads the folder\nand writes the site.\n\nExamples:\n  candor build\n  candor build --strict\nLast line"
+        XCTAssertEqual(reflow(text), "Reads the folder and writes the site.\n\nExamples:\n  candor build\n  candor build --strict\nLast line")
+        // Every command's examples fit 80 columns.
+        for command in [Build.self, Check.self, Init.self, Import.self, Rollup.self, Sample.self, Serve.self, GalleryCommand.self, Candor.self] as [ParsableCommand.Type] {
+            for line in (command.configuration.discussion).split(separator: "\n") where line.hasPrefix("  ") {
+                XCTAssertLessThanOrEqual(line.count, 80, "\(command): \(line)")
+            }
+        }
+    }
+}
