@@ -1,0 +1,81 @@
+import Foundation
+
+/// Anthropic: Claude Code analytics, the messages usage report and the cost report.
+extension VendorParser {
+    /// Claude Code analytics: one row per actor and day.
+    func claudeCode(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(record["date"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "date \"\(string(record["date"]) ?? "")\" is not a date")); return
+        }
+        let actor = record["actor"] as? [String: Any]
+        let email = string(actor?["email_address"])
+        let key = string(actor?["api_key_name"])
+        var row = UsageRecord(day: date, user: email ?? key, team: "", tool: tool)
+        row.automated = email == nil && key != nil
+        var shown: Int64 = 0, accepted: Int64 = 0, sawActions = false
+        for (_, value) in (record["tool_actions"] as? [String: Any]) ?? [:] {
+            guard let action = value as? [String: Any] else { continue }
+            sawActions = true
+            let yes = int(action["accepted"]) ?? 0, no = int(action["rejected"]) ?? 0
+            accumulate(&shown, yes + no)
+            accumulate(&accepted, yes)
+        }
+        if sawActions { row.suggestionsShown = shown; row.suggestionsAccepted = accepted }
+        if let lines = ((record["core_metrics"] as? [String: Any])?["lines_of_code"] as? [String: Any]).flatMap({ int($0["added"]) }) {
+            row.linesAccepted = lines
+        }
+        var cents = 0.0, sawCost = false
+        for model in (record["model_breakdown"] as? [[String: Any]]) ?? [] {
+            let tokens = model["tokens"] as? [String: Any] ?? [:]
+            let cacheRead = int(tokens["cache_read"]) ?? 0
+            accumulate(&row.inputTokens, (int(tokens["input"]) ?? 0) + cacheRead + (int(tokens["cache_creation"]) ?? 0))
+            accumulate(&row.cachedTokens, cacheRead)
+            accumulate(&row.outputTokens, int(tokens["output"]) ?? 0)
+            if let amount = double((model["estimated_cost"] as? [String: Any])?["amount"]) { cents += amount; sawCost = true }
+        }
+        if sawCost { row.costUSD = cents / 100 }
+        try send(row, identity: email ?? key, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// Anthropic messages usage report: one row per bucket and result. A result grouped by
+    /// `account_id` is a person's row; any other is a group row of its workspace (or API key).
+    /// The report counts no requests: its rows carry tokens only.
+    func anthropicUsageBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(bucket["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a \"starting_at\" date")); return
+        }
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            let account = string(result["account_id"])
+            var row = UsageRecord(day: date, user: account, team: "", tool: tool)
+            if account == nil { row.activeUsers = 0 }  // tokens without people
+            let creation = result["cache_creation"] as? [String: Any] ?? [:]
+            let cacheRead = int(result["cache_read_input_tokens"]) ?? 0
+            row.inputTokens = (int(result["uncached_input_tokens"]) ?? 0) + cacheRead
+                + (int(creation["ephemeral_5m_input_tokens"]) ?? 0) + (int(creation["ephemeral_1h_input_tokens"]) ?? 0)
+            row.cachedTokens = cacheRead
+            row.outputTokens = int(result["output_tokens"]) ?? 0
+            row.taskCategory = string(result["model"])
+            try send(row, identity: account, groupID: string(result["workspace_id"]) ?? string(result["api_key_id"]),
+                     line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+
+    /// Anthropic cost report: workspace-day cost rows (`amount` is a decimal string of cents).
+    func anthropicCostBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(bucket["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "a bucket without a \"starting_at\" date")); return
+        }
+        for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            guard let cents = double(result["amount"]), cents.isFinite else {
+                diagnostics.append(.error(file, line: line, "a cost result without a numeric \"amount\"")); continue
+            }
+            if let currency = string(result["currency"]), currency.uppercased() != "USD" {
+                diagnostics.append(.error(file, line: line, "a cost in \(currency): only USD is read")); continue
+            }
+            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
+            row.activeUsers = 0
+            row.costUSD = cents / 100
+            try send(row, identity: nil, groupID: string(result["workspace_id"]), line: line, diagnostics: &diagnostics, emit: emit)
+        }
+    }
+}

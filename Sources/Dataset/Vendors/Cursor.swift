@@ -1,0 +1,39 @@
+import Foundation
+
+/// Cursor's admin API: daily usage and usage events.
+extension VendorParser {
+    /// Cursor admin API daily usage: one row per user and day; inactive days give no usage.
+    func cursorDay(_ record: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if let active = record["isActive"], (active as? Bool) == false || (active as? NSNumber)?.boolValue == false { return }
+        var date = string(record["day"]).flatMap { Day(parsing: $0, prefix: true) }
+        if date == nil, let millis = double(record["date"]) { date = unixDay(seconds: millis / 1000) }
+        guard let date else { diagnostics.append(.error(file, line: line, "a record without \"day\" or \"date\"")); return }
+        let email = string(record["email"])
+        var row = UsageRecord(day: date, user: email, team: "", tool: tool)
+        row.requests = ["composerRequests", "chatRequests", "agentRequests", "cmdkUsages"].reduce(0) { $0 + (int(record[$1]) ?? 0) }
+        row.suggestionsShown = int(record["totalTabsShown"])
+        row.suggestionsAccepted = int(record["totalTabsAccepted"])
+        row.linesAccepted = int(record["acceptedLinesAdded"])
+        try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// Cursor admin API usage events: one row per event, with its tokens and cost. Cursor's
+    /// `inputTokens` excludes the cache, so input = input + cache writes + cache reads.
+    func cursorEvent(_ event: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = double(event["timestamp"]).flatMap({ unixDay(seconds: $0 / 1000) }) else {
+            diagnostics.append(.error(file, line: line, "an event without a \"timestamp\" in epoch milliseconds")); return
+        }
+        let email = string(event["userEmail"])
+        var row = UsageRecord(day: date, user: email, team: "", tool: tool)
+        if email == nil { row.activeUsers = 0 }
+        row.requests = 1
+        let usage = event["tokenUsage"] as? [String: Any] ?? [:]
+        let cacheRead = int(usage["cacheReadTokens"]) ?? 0
+        row.inputTokens = (int(usage["inputTokens"]) ?? 0) + (int(usage["cacheWriteTokens"]) ?? 0) + cacheRead
+        row.cachedTokens = cacheRead
+        row.outputTokens = int(usage["outputTokens"]) ?? 0
+        if let cents = double(usage["totalCents"]) { row.costUSD = cents / 100 }
+        row.automated = (event["isHeadless"] as? Bool) == true || (event["isHeadless"] as? NSNumber)?.boolValue == true
+        try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Reads one vendor file into rows. JSON files may hold one API response, an array of
+/// responses, or one response (or record) per line; NDJSON is streamed line by line.
+struct VendorParser {
+    let format: VendorFormat
+    let tool: String
+    let file: String
+
+    typealias Emit = (VendorRow) throws -> Void
+
+    func parse(path: String, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if format == .amazonQ {
+            try parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit)
+            return
+        }
+        var found: [Diagnostic] = []
+        var collected = extras
+        try forEachJSON(path: path, diagnostics: &diagnostics) { object, line in
+            try parseJSON(object, line: line, extras: &collected, diagnostics: &found, emit: emit)
+        }
+        extras = collected
+        diagnostics += found
+    }
+
+    // MARK: JSON documents
+
+    /// Calls `body` with each top-level value: each line of an NDJSON file, each element of a
+    /// top-level array, or the one document.
+    func forEachJSON(path: String, diagnostics: inout [Diagnostic], body: (Any, Int) throws -> Void) throws {
+        let head = try readHead(path: path, bytes: 1 << 20)
+        let firstLine = head.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
+        // One value per line when the first line is a whole object (or, for saved legacy
+        // metrics responses, a whole array) and more follows.
+        let firstValue = try? JSONSerialization.jsonObject(with: Data(firstLine), options: [])
+        let isLines = (firstValue is [String: Any] || firstValue is [Any])
+            && head.count > firstLine.count + 1
+        if isLines {
+            var reader = LineReader(source: try openByteSource(path: path))
+            var localDiagnostics: [Diagnostic] = []
+            try reader.forEach { bytes, number in
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: []) else {
+                    localDiagnostics.append(.error(file, line: number, "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+                    return
+                }
+                if let array = object as? [Any] {  // a saved array of responses (or of days) per line
+                    for element in array { try body(element, number) }
+                } else {
+                    try body(object, number)
+                }
+            }
+            diagnostics += localDiagnostics
+            return
+        }
+        let data = try readWhole(path: path)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
+            diagnostics.append(.error(file, line: lineOfJSONError(data), "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+            return
+        }
+        if let array = object as? [Any] {  // an array of responses (or of legacy metrics days)
+            for element in array { try body(element, 1) }
+        } else {
+            try body(object, 1)
+        }
+    }
+
+    /// A whole (possibly gzipped) file; API responses are small, and larger exports are NDJSON.
+    func readWhole(path: String) throws -> Data {
+        var source = try openByteSource(path: path)
+        var data = Data(), chunk: [UInt8] = []
+        repeat {
+            try source.read(into: &chunk)
+            data.append(contentsOf: chunk)
+            if data.count > 1 << 30 { throw InputError(.error(file, line: 1, "is a JSON document over 1 GiB; export it as NDJSON (one response per line)")) }
+        } while !chunk.isEmpty
+        return data
+    }
+
+    /// The line where a JSON document stops being valid (its last line when cut short).
+    func lineOfJSONError(_ data: Data) -> Int {
+        data.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    func parseJSON(_ object: Any, line: Int, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        func wrong(_ expected: String) {
+            diagnostics.append(.error(file, line: line, "not a \(format.rawValue) export: expected \(expected)"))
+        }
+        switch format {
+        case .copilotUsers:
+            guard let record = object as? [String: Any], record["day"] != nil else { return wrong("records with \"day\" and \"user_login\"") }
+            try copilotUser(record, line: line, diagnostics: &diagnostics, emit: emit)
+        case .copilotUserTeams:
+            guard let record = object as? [String: Any], let login = string(record["user_login"]), let slug = string(record["slug"]) else {
+                return wrong("records with \"user_login\", \"day\" and \"slug\"")
+            }
+            let day = string(record["day"]) ?? ""
+            extras.userTeams["\(login.lowercased())|\(day)"] = slug
+            extras.userTeams[login.lowercased()] = extras.userTeams[login.lowercased()] ?? slug
+        case .copilotSeats:
+            guard let response = object as? [String: Any] else { return wrong("a seats response") }
+            let seats = (response["seats"] as? [[String: Any]]) ?? (response["assignee"] != nil ? [response] : [])
+            if let total = int(response["total_seats"]) { extras.seats[tool] = max(extras.seats[tool] ?? 0, Int(total)) }
+            else { extras.seats[tool, default: 0] += seats.count }
+            for seat in seats {
+                if let login = string((seat["assignee"] as? [String: Any])?["login"]),
+                   let team = string((seat["assigning_team"] as? [String: Any])?["slug"]) ?? string((seat["assigning_team"] as? [String: Any])?["name"]) {
+                    extras.seatTeams[login.lowercased()] = team
+                }
+            }
+        case .copilotMetrics:
+            if let days = object as? [Any] {  // one saved response per line: an array of days
+                for day in days { try parseJSON(day, line: line, extras: &extras, diagnostics: &diagnostics, emit: emit) }
+                return
+            }
+            guard let day = object as? [String: Any], let date = string(day["date"]).flatMap({ Day(parsing: $0) }) else {
+                return wrong("an array of days with \"date\"")
+            }
+            try copilotMetricsDay(day, date: date, line: line, diagnostics: &diagnostics, emit: emit)
+        case .claudeCode:
+            guard let records = records(in: object, key: "data", orRecordWith: "actor") else { return wrong("a response with \"data\"") }
+            for record in records { try claudeCode(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .openAIUsage:
+            guard let buckets = records(in: object, key: "data", orRecordWith: "results") else { return wrong("pages with \"data\" buckets") }
+            for bucket in buckets { try openAIBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .cursorDaily:
+            guard let records = records(in: object, key: "data", orRecordWith: "email") else { return wrong("a response with \"data\"") }
+            for record in records { try cursorDay(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .anthropicUsage, .anthropicCost, .openAICosts:
+            guard let buckets = records(in: object, key: "data", orRecordWith: "results") else { return wrong("pages with \"data\" buckets") }
+            for bucket in buckets {
+                switch format {
+                case .anthropicUsage: try anthropicUsageBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                case .anthropicCost: try anthropicCostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                default: try openAICostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+                }
+            }
+        case .cursorEvents:
+            guard let events = records(in: object, key: "usageEvents", orRecordWith: "timestamp") else { return wrong("a response with \"usageEvents\"") }
+            for event in events { try cursorEvent(event, line: line, diagnostics: &diagnostics, emit: emit) }
+        case .amazonQ:
+            break
+        }
+    }
+
+    // MARK: Shared
+
+    /// The records of one response: its `key` array, or the object itself when it is a single
+    /// record (it has `marker`), as when records were saved one per line.
+    func records(in object: Any, key: String, orRecordWith marker: String) -> [[String: Any]]? {
+        guard let response = object as? [String: Any] else { return nil }
+        return (response[key] as? [[String: Any]]) ?? (response[marker] != nil ? [response] : nil)
+    }
+
+    /// Checks a row against the honesty rules, then hands it on.
+    func send(_ row: UsageRecord, identity: String?, groupID: String? = nil, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        if let problem = usageProblem(row) {
+            diagnostics.append(.error(file, line: line, "\(row.taskCategory.map { "\($0): " } ?? "")\(problem)"))
+            return
+        }
+        try emit(VendorRow(record: row, line: line, identity: identity, groupID: groupID))
+    }
+}
+
+/// Why a row cannot be published (DESIGN §4, honesty rules), or nil.
+func usageProblem(_ row: UsageRecord) -> String? {
+    if let accepted = row.suggestionsAccepted, let shown = row.suggestionsShown, accepted > shown {
+        return "suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown))"
+    }
+    if let accepted = row.linesAccepted, let suggested = row.linesSuggested, accepted > suggested {
+        return "lines_accepted (\(accepted)) is more than lines_suggested (\(suggested))"
+    }
+    if row.cachedTokens > row.inputTokens { return "cached tokens (\(row.cachedTokens)) are more than input tokens (\(row.inputTokens))" }
+    if row.requests < 0 || row.inputTokens < 0 || row.outputTokens < 0 { return "a negative count" }
+    let counts = [row.requests, row.inputTokens, row.outputTokens, row.cachedTokens, row.suggestionsShown ?? 0,
+                  row.suggestionsAccepted ?? 0, row.linesSuggested ?? 0, row.linesAccepted ?? 0, Int64(row.activeUsers ?? 0)]
+    if counts.contains(where: { $0 > maxCount }) { return "a count is implausibly large (more than 10^12 in one row)" }
+    if let cost = row.costUSD, cost > Double(maxCount) { return "cost \(cost) is implausibly large" }
+    if let cost = row.costUSD, !(cost >= 0) { return "cost \(cost) is negative (a credit?) or not a number; credits are not read" }
+    return nil
+}
+
+func string(_ value: Any?) -> String? {
+    switch value {
+    case let text as String: return text.isEmpty ? nil : text
+    case let number as NSNumber: return number.stringValue
+    default: return nil
+    }
+}
+
+/// A whole number from a JSON value, never trapping: a fraction is cut, a value beyond ±1.1 × 10^12
+/// is held there (and its row then rejected as implausible, see `maxCount`), and what is not a
+/// finite number is nil.
+func int(_ value: Any?) -> Int64? {
+    func fromDouble(_ number: Double) -> Int64? {
+        guard number.isFinite else { return nil }
+        return Int64(max(-1.1e12, min(1.1e12, number)))
+    }
+    switch value {
+    case let number as NSNumber:
+        let type = String(cString: number.objCType)
+        if type == "d" || type == "f" { return fromDouble(number.doubleValue) }
+        if type == "Q" { return number.uint64Value > UInt64(Int64.max) ? Int64(1.1e12) : min(Int64(1.1e12), number.int64Value) }
+        return max(-Int64(1.1e12), min(Int64(1.1e12), number.int64Value))
+    case let text as String:
+        if let whole = Int64(text) { return max(-Int64(1.1e12), min(Int64(1.1e12), whole)) }
+        return Double(text).flatMap(fromDouble)
+    default: return nil
+    }
+}
+
+/// Adds without trapping: a sum past Int64's range stays at its end (and its row is rejected
+/// as implausible).
+func accumulate(_ total: inout Int64, _ value: Int64) {
+    let (sum, overflow) = total.addingReportingOverflow(value)
+    total = overflow ? (value > 0 ? .max : .min) : sum
+}
+
+/// A day from Unix seconds, nil when out of any plausible range.
+func unixDay(seconds: Double) -> Day? {
+    guard seconds.isFinite, abs(seconds) < 1e12 else { return nil }
+    return Day(index: Int32((seconds / 86400).rounded(.down)))
+}
+
+func double(_ value: Any?) -> Double? {
+    switch value {
+    case let number as NSNumber: return number.doubleValue
+    case let text as String: return Double(text)
+    default: return nil
+    }
+}
