@@ -41,6 +41,9 @@ struct Import: ParsableCommand {
             throw ValidationError("unknown format \"\(format)\"\(suggestion(format, in: names)); formats: \(names.joined(separator: ", "))")
         }
         guard !files.isEmpty else { throw ValidationError("name at least one export file") }
+        if let vendor = VendorFormat(rawValue: format), !vendor.hasUsage {
+            throw ValidationError("\(format) holds \(vendor == .copilotSeats ? "licensed seats" : "team memberships"), not usage, so there is nothing to convert; put the file in data/vendor/ (or name it under sources: in report.yml) and the build uses it \(vendor == .copilotSeats ? "as the adoption denominator" : "to attribute people to teams")")
+        }
     }
 
     static let header = ["date", "user", "team", "tool", "requests", "input_tokens", "output_tokens", "cached_tokens",

@@ -102,6 +102,11 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(written.count, 5)
         XCTAssertEqual(written[1], "2026-03-02,,wrkspc_01Pay,anthropic-api,0,0,0,0,,,,,,,false,1.234500,0")
         XCTAssertEqual(written[3], "2026-03-02,,organisation,anthropic-api,0,0,0,0,,,,,,,false,0.010000,0")
+        // Seats and team memberships are not usage: refused before anything is written.
+        XCTAssertThrowsError(try Import.parse(["copilot-seats", vendors + "/copilot/seats.json", "--output", scratch.path + "/seats"])) { error in
+            XCTAssertTrue(Import.message(for: error).contains("licensed seats, not usage"), Import.message(for: error))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path + "/seats"))
         // An Amazon Q CSV named as a Claude Code export: an error naming the file, exit status 1.
         XCTAssertThrowsError(try Import.parse(["claude-code", vendors + "/people.csv", "--output", scratch.path]).run()) { error in
             XCTAssertEqual((error as? ExitCode)?.rawValue, 1)
