@@ -263,9 +263,7 @@ struct Context {
 
         let orgValue = valueMetric == nil ? nil : weekly.compactMap(\.value).reduceOrNil(+)
         let tokensK = Double(orgTotals.tokens) / 1000
-        // Tokens with a cost: priced row by row, or all of a tool's tokens when a cost export
-        // reports that tool's cost on its own rows.
-        let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 + ($1.costOnlyRows > 0 ? $1.tokens : $1.pricedTokens) }
+        let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 &+ $1.coveredTokens }
         let org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),

@@ -118,18 +118,18 @@ public struct UsageAggregate {
         toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
         toolTotals[tool, default: Totals()].add(totals)
 
-        // A person is active on a day with at least one request; rows of sources that count no
-        // requests (suggestions shown, tokens, lines) count too. An all-zero row (a vendor's
-        // placeholder for an idle day) makes nobody active.
-        let used = row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
-            || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
-        guard let userName = row.user, used else {
+        guard let userName = row.user else {
             // An aggregate-only group row: people counted, not identified.
             let active = row.activeUsers ?? 0
             groupActive[Self.key(team, row.day.index), default: 0] &+= active
             toolGroupActive[Self.key(tool, row.day.index), default: 0] &+= active
             return
         }
+        // A person is active on a day with at least one request; rows of sources that count no
+        // requests (suggestions shown, tokens, lines) count too. An all-zero row (a vendor's
+        // placeholder for an idle day) makes nobody active.
+        guard row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
+            || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0 else { return }
         let user = users.id(userName)
         teamWeeks[Self.key(team, week)]!.people.insert(user)
         toolWeeks[Self.key(tool, week)]!.people.insert(user)
@@ -219,9 +219,10 @@ struct Totals {
     /// tokens are then priced as a whole, not row by row.
     var costOnlyRows = 0
 
-    /// True when the cost covers every token: each row priced, or the tool's cost reported
-    /// on its own by a cost export.
-    var fullyPriced: Bool { pricedTokens >= tokens || costOnlyRows > 0 }
+    /// Tokens the cost covers: those of priced rows, or all of them when a cost export reports
+    /// the cost on its own rows.
+    var coveredTokens: Int64 { costOnlyRows > 0 ? tokens : pricedTokens }
+    var fullyPriced: Bool { coveredTokens >= tokens }
 
     mutating func add(_ other: Totals) {
         requests &+= other.requests

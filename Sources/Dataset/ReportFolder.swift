@@ -354,14 +354,6 @@ public enum ReportFolder {
         return SmallDocument(relative: relative, value: value, diagnostics: diagnostics, file: file)
     }
 
-    static func readText(_ path: String, _ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            diagnostics.append(.error(relative, "cannot read the file"))
-            return nil
-        }
-        return decodeText(data, relative, &diagnostics)
-    }
-
     /// UTF-8 text with CRLF line ends made LF; nil (with the reason) when too large or not UTF-8.
     static func decodeText(_ data: Data, _ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
         guard data.count <= 8 << 20 else {

@@ -48,10 +48,11 @@ struct VendorAttribution {
             // vendors under two identities is one person.
             let canonical = people?.canonical(identity) ?? identity
             record.user = pseudonymise(canonical)
+            var personDayTool = FNV()
+            personDayTool.add(canonical.lowercased()); personDayTool.add(String(record.day.index)); personDayTool.add(record.tool)
             var dropped: UsageMeasures = []
             for measure in UsageMeasures.all where measures.contains(measure) {
-                var hasher = FNV()
-                hasher.add(canonical.lowercased()); hasher.add(String(record.day.index)); hasher.add(record.tool)
+                var hasher = personDayTool
                 hasher.add(String(measure.rawValue))
                 if let owner = owners[hasher.value], owner != source {
                     dropped.insert(measure)
