@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 APT_PACKAGES := libcmark-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site build test deps bench check-html install ci-workflow rollup-test clean fuzz
+.PHONY: site build test deps bench check-html install ci-workflow rollup-test privacy-test clean fuzz
 
 ## deps: install the C libraries Candor links (libcmark, zlib) when pkg-config cannot find them.
 deps:
@@ -75,6 +75,14 @@ rollup-test: build
 	@command -v java >/dev/null || { echo "make: installing a Java runtime with apt-get (for Spark)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 	@python3 -c "import pyspark, duckdb, sqlglot" 2>/dev/null || { echo "make: installing pyspark, duckdb and sqlglot with pip (for the rollup test)"; python3 -m pip install -q pyspark duckdb sqlglot; }
 	python3 scripts/rollup_equivalence.py
+
+## privacy-test: an LP attacker (SciPy) against the example and sample variants with planted small
+## groups, its own self-test, and the suppression pattern beside τ-ARGUS's (pytauargus, HiGHS).
+privacy-test: build
+	@python3 -c "import scipy, pytauargus" 2>/dev/null || { echo "make: installing scipy and pytauargus with pip (for the privacy attacker and the τ-ARGUS reference)"; python3 -m pip install -q scipy pytauargus; }
+	python3 scripts/test_privacy_attack.py
+	python3 scripts/privacy_variants.py .build/release/candor .build/privacy
+	python3 scripts/tauargus_reference.py .build/release/candor .build/privacy
 
 clean:
 	rm -rf .build $(OUTPUT)/*

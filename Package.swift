@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Candor: one target per layer (see README "Architecture"). Each target depends only on
-// targets listed above it here; data flows Content/ → Dataset → Analysis → Site → Output/.
+// targets listed above it here; data flows Content/ → Dataset → Analysis → Disclosure → Site → Output/.
 import PackageDescription
 
 let package = Package(
@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "Stats"),
         // The report's figures → ReportModel. No files, no clocks.
         .target(name: "Analysis", dependencies: ["Dataset", "Stats"]),
+        // What may be published: primary and secondary suppression over every published table.
+        .target(name: "Disclosure", dependencies: ["Dataset", "Stats", "Analysis"]),
         // The SVG builder DSL; knows nothing about charts.
         .target(name: "SVG"),
         // Chart kinds, scales, ticks, number formats.
@@ -43,12 +45,12 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
         // Pages from ReportModel + Markdown + Charts through the theme; atomic writing.
         .target(name: "Site", dependencies: [
-            "Dataset", "Stats", "Analysis", "Charts", "Markdown",
+            "Dataset", "Stats", "Analysis", "Disclosure", "Charts", "Markdown",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The command line.
         .executableTarget(name: "candor", dependencies: [
-            "Dataset", "Stats", "Analysis", "Site",
+            "Dataset", "Stats", "Analysis", "Disclosure", "Site",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
@@ -56,10 +58,11 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"], exclude: ["Fixtures"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Analysis", "Dataset"]),
         .testTarget(name: "SVGTests", dependencies: ["SVG"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], exclude: ["Fixtures"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Dataset", "Markdown"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Disclosure", "Dataset", "Markdown"]),
         .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site", "Charts"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -99,40 +99,6 @@ struct Context {
         let groupPeople = teamGroupPeople.values.reduce(0, +)
         let orgActive = allPeople.count + groupPeople
 
-        // Suppression of whole teams.
-        var suppressed: [String: String] = [:]
-        for team in sortedTeams {
-            let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
-            if let count = headcount(team), Privacy.isSmall(count, floor: floor) {
-                suppressed[team] = "The team has \(count < floor ? "fewer than \(floor)" : "") people, below the privacy floor of \(floor)."
-                    .replacingOccurrences(of: "has  people", with: "has too few people")
-            } else if Privacy.isSmall(active, floor: floor) {
-                suppressed[team] = "Fewer than \(floor) people of this team used AI tools in the period; figures about so few people could identify them."
-            }
-        }
-        let teamCells = sortedTeams.map { team in
-            Privacy.Cell(size: (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0),
-                         hasData: (teamTotals[team]?.tokens ?? 0) > 0 || (teamTotals[team]?.requests ?? 0) > 0,
-                         suppressed: suppressed[team] != nil)
-        }
-        if let extra = Privacy.complementary(teamCells) {
-            suppressed[sortedTeams[extra]] = "Withheld so that a smaller suppressed team cannot be recovered by subtracting the published teams from the organisation's totals (complementary suppression)."
-        }
-
-        // Team-week suppression, with complementary suppression inside each week.
-        var suppressedCells = Set<String>()  // "team|week"
-        for week in weeks {
-            var cells: [Privacy.Cell] = []
-            for team in sortedTeams {
-                let cell = teamWeekCells[team]?[week]
-                let people = (cell?.people.count ?? 0)
-                let isSuppressed = suppressed[team] != nil || Privacy.isSmall(people + groupWeekPeople(team, week), floor: floor)
-                cells.append(Privacy.Cell(size: people, hasData: (cell?.totals.requests ?? 0) > 0 || (cell?.totals.tokens ?? 0) > 0, suppressed: isSuppressed))
-                if isSuppressed { suppressedCells.insert("\(team)|\(week)") }
-            }
-            if let extra = Privacy.complementary(cells) { suppressedCells.insert("\(sortedTeams[extra])|\(week)") }
-        }
-
         // Headcount and impossible figures.
         let orgHeadcount: Int? = headcounts.teams.isEmpty ? nil : headcounts.teams.compactMap { headcount($0) }.reduce(0, +)
         for team in sortedTeams {
@@ -148,16 +114,20 @@ struct Context {
         // Weekly trend for the organisation.
         var weekly: [WeekFigures] = []
         for week in weeks {
-            var people = Set<Int32>()
+            var shares: [Int32: Share] = [:]
             var totals = Totals()
             var groups = 0
             for team in sortedTeams {
-                if let cell = teamWeekCells[team]?[week] { people.formUnion(cell.people); totals.add(cell.totals) }
+                if let cell = teamWeekCells[team]?[week] {
+                    for (person, share) in cell.shares { shares[person, default: Share()].add(share) }
+                    totals.add(cell.totals)
+                }
                 groups += groupWeekPeople(team, week)
             }
             let value = valueMetric == nil ? nil : sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+)
-            weekly.append(WeekFigures(week: week, activeUsers: people.count + groups, tokens: totals.tokens, requests: totals.requests,
-                                      value: value, headcount: orgHeadcountAt(week), partial: isPartial(week), suppressed: false))
+            weekly.append(WeekFigures(week: week, activeUsers: shares.count + groups, tokens: totals.tokens, requests: totals.requests,
+                                      value: value, headcount: orgHeadcountAt(week), partial: isPartial(week),
+                                      contributors: Contributors(shares, anonymous: groups)))
         }
 
         // Intensity per active user-day, for the organisation and each team.
@@ -197,14 +167,20 @@ struct Context {
 
         // Teams.
         var teams: [TeamFigures] = []
+        var teamWeekly: [String: [WeekFigures]] = [:]
         for team in sortedTeams {
             let slug = slugify(team)
             let totals = teamTotals[team] ?? Totals()
             let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
             let count = headcount(team)
             let teamValue = values[team].map { weeks in weeks.keys.sorted().reduce(0) { $0 + weeks[$1]! } }
+            var teamShares: [Int32: Share] = [:]
+            for cell in (teamWeekCells[team] ?? [:]).values {
+                for (person, share) in cell.shares { teamShares[person, default: Share()].add(share) }
+            }
             var figures = TeamFigures(
-                team: team, slug: slug, suppressed: suppressed[team] != nil, reason: suppressed[team],
+                team: team, slug: slug, belowFloorHeadcount: count.map { $0 < floor } ?? false,
+                contributors: Contributors(teamShares, anonymous: teamGroupPeople[team] ?? 0),
                 headcount: count, activeUsers: active,
                 adoptionRate: count.flatMap { $0 > 0 ? Double(active) / Double($0) : nil } ?? (active > 0 ? 1 : nil),
                 requests: totals.requests, tokens: totals.tokens,
@@ -222,42 +198,38 @@ struct Context {
                 intensity: Intensity(userDays: teamTokensPerDay[team]?.count ?? 0,
                                      tokens: Spread(teamTokensPerDay[team] ?? []), requests: Spread(teamRequestsPerDay[team] ?? [])),
                 gini: gini(teamUserTokens[team] ?? []),
-                weekly: [], retention: [], toolCount: 0)
+                toolCount: 0)
             if figures.headcount == nil { figures.adoptionRate = nil }
-            if !figures.suppressed {
-                figures.weekly = weeks.map { week in
-                    let cell = teamWeekCells[team]?[week]
-                    let hidden = suppressedCells.contains("\(team)|\(week)")
-                    return WeekFigures(week: week,
-                                       activeUsers: hidden ? nil : (cell?.people.count ?? 0) + groupWeekPeople(team, week),
-                                       tokens: hidden ? nil : cell?.totals.tokens ?? 0,
-                                       requests: hidden ? nil : cell?.totals.requests ?? 0,
-                                       value: hidden ? nil : values[team]?[week], headcount: headcounts.at(team, week.sunday),
-                                       partial: isPartial(week), suppressed: hidden)
-                }
-                figures.inflation = inflation(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
-                                              orgAcceptance: orgAcceptance, orgGini: orgGini,
-                                              userTokens: teamUserTokens[team] ?? [], regularUsers: regularUsers,
-                                              people: teamPeople[team] ?? [])
+            teamWeekly[team] = weeks.map { week in
+                let cell = teamWeekCells[team]?[week]
+                let groups = groupWeekPeople(team, week)
+                return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups,
+                                   tokens: cell?.totals.tokens ?? 0, requests: cell?.totals.requests ?? 0,
+                                   value: values[team]?[week], headcount: headcounts.at(team, week.sunday),
+                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
+            figures.inflation = inflation(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
+                                          orgAcceptance: orgAcceptance, orgGini: orgGini,
+                                          userTokens: teamUserTokens[team] ?? [], regularUsers: regularUsers,
+                                          people: teamPeople[team] ?? [])
             teams.append(figures)
         }
         assignQuadrants(&teams)
 
-        // Team-weeks for the correlation: published, with a headcount and a value.
+        // Team-weeks for the correlation: with a headcount and a value, and about at least as
+        // many people as the privacy floor (a model estimate is never fed a group that small).
         var rows: [TeamWeekRow] = []
-        for team in teams where !team.suppressed {
-            for week in team.weekly where !week.suppressed {
+        for team in teams where !team.belowFloorHeadcount && team.activeUsers >= floor {
+            for week in teamWeekly[team.team] ?? [] where week.activeUsers >= floor {
                 guard let count = week.headcount, count > 0, let value = week.value else { continue }
-                rows.append(TeamWeekRow(team: team.team, week: week.week, headcount: count, activeUsers: week.activeUsers ?? 0,
-                                        requests: week.requests ?? 0, tokens: week.tokens ?? 0, value: value))
+                rows.append(TeamWeekRow(team: team.team, week: week.week, headcount: count, activeUsers: week.activeUsers,
+                                        requests: week.requests, tokens: week.tokens, value: value))
             }
         }
         let correlation = correlate(rows)
 
-        let (tools, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
-        for index in teams.indices where !teams[index].suppressed {
-            teams[index].retention = retentionByTeam[teams[index].team] ?? []
+        let (tools, toolWeekly, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
+        for index in teams.indices {
             teams[index].toolCount = retentionByTeam[teams[index].team]?.count ?? 0
         }
 
@@ -280,23 +252,19 @@ struct Context {
             acceptanceRate: orgAcceptance, acceptanceRateLines: orgLines,
             suggestionsShown: orgTotals.shown, linesSuggested: orgTotals.linesSuggested,
             value: orgValue, valuePer1kTokens: orgValue.flatMap { tokensK > 0 ? $0 / tokensK : nil },
-            costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil },
-            teamsFlagged: teams.filter { !$0.suppressed && $0.inflation.flagged }.count,
-            teamsSuppressed: teams.filter(\.suppressed).count)
+            costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil })
         if let rate = org.adoptionRate, rate > 1 {
             throw ImpossibleFigure(diagnostics: [.error("data/headcount.csv",
                 "the organisation has \(orgActive) active people but a headcount of \(orgHeadcount ?? 0): teams in data/usage are missing from data/headcount.csv")])
         }
 
-        let publishedTeams = Set(teams.filter { !$0.suppressed }.map(\.team))
-        let feedback = FeedbackAnalysis(config: config, floor: floor, publishedTeams: publishedTeams, suppressedTeams: Set(suppressed.keys))
-            .analyze(inputs.feedback)
-        let sprawl = sprawlFigures(tools: tools, teams: teams)
+        let feedback = FeedbackAnalysis(config: config).analyze(inputs.feedback)
+        let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)
 
         let coverage = Coverage(
             daysInPeriod: to - from + 1,
             daysWithData: agg.daysWithData.filter { $0 >= from.index && $0 <= to.index }.count,
-            teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil && suppressed[$0] == nil },
+            teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil },
             toolsWithoutPrices: agg.tools.names.filter { name in !(agg.toolTotals[agg.tools.lookup(name)!]?.fullyPriced ?? true) }.sorted(),
             partialLastWeek: weeks.last.flatMap { $0.sunday > to ? $0 : nil },
             partialFirstWeek: weeks.first.flatMap { $0.monday < from ? $0 : nil },
@@ -305,11 +273,12 @@ struct Context {
             overlaps: usage.overlaps, recognised: usage.recognised.map { "\($0.0) as \($0.1)" },
             issues: inputs.diagnostics + usage.diagnostics,
             files: inputs.files + usage.files,
-            teamsWithoutValue: valueMetric == nil ? [] : teams.filter { !$0.suppressed && $0.value == nil }.map(\.team))
+            teamsWithoutValue: valueMetric == nil ? [] : teams.filter { $0.value == nil }.map(\.team))
 
         return ReportModel(
             title: config.title, organisation: config.organisation, period: (from, to), minGroupSize: floor,
-            valueMetric: valueMetric, org: org, teams: teams, tools: tools, weekly: weekly, teamWeeks: rows,
+            valueMetric: valueMetric, org: org, teams: teams, teamWeekly: teamWeekly, teamRetention: retentionByTeam,
+            tools: tools, toolWeekly: toolWeekly, weekly: weekly, teamWeeks: rows,
             feedback: feedback, sprawl: sprawl, cohorts: cohorts, coverage: coverage,
             methodology: Methodology.describe(config: config, valueMetric: valueMetric, floor: floor),
             reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, flagThreshold: config.flagThreshold)
@@ -351,7 +320,9 @@ struct Context {
     /// Percentile ranks of usage per head and value per head among published teams that have
     /// both; "high" is at or above the median team.
     func assignQuadrants(_ teams: inout [TeamFigures]) {
-        let eligible = teams.indices.filter { !teams[$0].suppressed && teams[$0].tokensPerHead != nil && teams[$0].valuePerHead != nil }
+        let eligible = teams.indices.filter {
+            !teams[$0].belowFloorHeadcount && teams[$0].activeUsers >= floor && teams[$0].tokensPerHead != nil && teams[$0].valuePerHead != nil
+        }
         guard eligible.count >= 2 else { return }
         let usageRanks = averageRanks(eligible.map { teams[$0].tokensPerHead! })
         let valueRanks = averageRanks(eligible.map { teams[$0].valuePerHead! })
@@ -368,6 +339,14 @@ struct Context {
             case (false, false): teams[index].quadrant = .low
             }
         }
+    }
+}
+
+extension Contributors {
+    init(_ shares: [Int32: Share], anonymous: Int) {
+        self.init(parts: shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
+                                           cost: Double($0.value.costMicros) / 1_000_000) }.sorted { $0.person < $1.person },
+                  anonymous: anonymous)
     }
 }
 

@@ -5,9 +5,6 @@ import Stats
 /// Themes, scores, sentiment and sampled quotes from the feedback documents (DESIGN §4).
 struct FeedbackAnalysis {
     let config: ReportConfig
-    let floor: Int
-    let publishedTeams: Set<String>
-    let suppressedTeams: Set<String>
 
     /// A small sentiment lexicon: words that lean positive or negative in workplace feedback
     /// about tools. A document's sentiment is the sign of (positive − negative) word matches.
@@ -50,19 +47,17 @@ struct FeedbackAnalysis {
             themeCounts.append(ThemeCount(theme: theme.name, count: count, share: total > 0 ? Double(count) / Double(total) : 0))
         }
 
-        // Theme counts per team, for teams published and with enough documents.
+        // Theme counts per team (the disclosure stage withholds teams with too few documents).
         var byTeam: [TeamThemes] = []
         let teamsWithDocs = Set(documents.compactMap(\.team)).sorted()
         for team in teamsWithDocs {
             let indices = documents.indices.filter { documents[$0].team == team }
-            let hidden = !publishedTeams.contains(team) || Privacy.isSmall(indices.count, floor: floor)
             let counts = config.themes.map { theme -> ThemeCount in
                 let count = indices.filter { themed[$0].contains(theme.name) }.count
                 return ThemeCount(theme: theme.name, count: count, share: Double(count) / Double(indices.count))
             }
-            byTeam.append(TeamThemes(team: hidden ? "" : team, documents: indices.count, suppressed: hidden, themes: hidden ? [] : counts))
+            byTeam.append(TeamThemes(team: team, documents: indices.count, themes: counts))
         }
-        byTeam = byTeam.filter { !$0.suppressed }
 
         // Score distributions per question, and per team where the team's answers reach the floor.
         var questions: [String] = []
@@ -78,7 +73,7 @@ struct FeedbackAnalysis {
             }
             let n = counts.reduce(0, +)
             let mean = n > 0 ? Double(zip(1...5, counts).reduce(0) { $0 + $1.0 * $1.1 }) / Double(n) : nil
-            let teams = perTeam.keys.sorted().filter { publishedTeams.contains($0) && !Privacy.isSmall(perTeam[$0]!.reduce(0, +), floor: floor) }
+            let teams = perTeam.keys.sorted()
             scores.append(ScoreDistribution(question: question, counts: counts, n: n, mean: mean,
                                             byTeam: teams.map { ($0, perTeam[$0]!) }))
         }
@@ -87,11 +82,10 @@ struct FeedbackAnalysis {
         let negative = sentiments.filter { $0 < 0 }.count
 
         // Quotes: one per stratum (first theme × sentiment), drawn with a seeded generator.
-        // Documents from suppressed teams are not quoted; letters have their own pages.
+        // Letters have their own pages; the disclosure stage drops quotes of withheld teams.
         var strata: [String: [Int]] = [:]
         for index in documents.indices {
             let document = documents[index]
-            if let team = document.team, suppressedTeams.contains(team) { continue }
             guard document.channel != .letter else { continue }
             // Markup is only removed from the quotes drawn; a rough length test is enough here.
             guard document.text.count >= 20 else { continue }
@@ -106,7 +100,8 @@ struct FeedbackAnalysis {
             let pick = members[generator.below(members.count)]
             let parts = key.split(separator: "|").map(String.init)
             quotes.append(Quote(text: excerpt(redact(plainText(documents[pick].text))), theme: parts[0], sentiment: parts[1],
-                                standsFor: members.count, channel: documents[pick].channel.rawValue, date: documents[pick].date))
+                                standsFor: members.count, channel: documents[pick].channel.rawValue, date: documents[pick].date,
+                                team: documents[pick].team))
         }
         quotes.sort { ($0.standsFor, $1.theme) > ($1.standsFor, $0.theme) }
 
@@ -118,9 +113,8 @@ struct FeedbackAnalysis {
             var slug = base, counter = 2
             while used.contains(slug) { slug = "\(base)-\(counter)"; counter += 1 }
             used.insert(slug)
-            let team = document.team.flatMap { publishedTeams.contains($0) ? $0 : nil }
             letters.append(Letter(slug: slug, title: redact(document.title ?? "Letter of \(document.date?.readable ?? "undated")"),
-                                  date: document.date, team: team, body: redact(document.text), file: document.file, bodyLine: document.textLine))
+                                  date: document.date, team: document.team, body: redact(document.text), file: document.file, bodyLine: document.textLine))
         }
 
         return FeedbackFigures(documents: total, themes: themeCounts, scores: scores,

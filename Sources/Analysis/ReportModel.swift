@@ -1,8 +1,10 @@
 import Dataset
 import Stats
 
-/// Every figure of the report, computed once; the site and `data/report.json` only present it.
-/// No user id is held here: people appear only as counts.
+/// Every figure of the report, computed once, for every group however small: the disclosure
+/// stage decides what may be published, and the site presents only what it returns. No user id
+/// is held here: people appear as counts, and (in `Contributors`) as anonymous indices that
+/// never leave the process.
 public struct ReportModel: Sendable {
     public var title: String
     public var organisation: String?
@@ -11,9 +13,16 @@ public struct ReportModel: Sendable {
     public var valueMetric: String?
     public var org: OrgFigures
     public var teams: [TeamFigures]
+    /// Team name → its weeks, in the order of `weekly`.
+    public var teamWeekly: [String: [WeekFigures]]
+    /// Team name → its use of each tool, by tool name.
+    public var teamRetention: [String: [RetentionFigures]]
     public var tools: [ToolFigures]
+    /// Tool name → its weeks, in the order of `weekly`.
+    public var toolWeekly: [String: [WeekFigures]]
     public var weekly: [WeekFigures]
-    /// Unsuppressed team-weeks with a headcount and a value: the rows of the correlation.
+    /// Team-weeks with a headcount and a value about at least the floor's number of people: the
+    /// rows of the correlation.
     public var teamWeeks: [TeamWeekRow]
     public var feedback: FeedbackFigures
     public var sprawl: SprawlFigures
@@ -51,8 +60,6 @@ public struct OrgFigures: Sendable {
     public var value: Double?
     public var valuePer1kTokens: Double?
     public var costPerValue: Double?
-    public var teamsFlagged: Int
-    public var teamsSuppressed: Int
 }
 
 public struct Range: Sendable, Equatable {
@@ -76,11 +83,32 @@ public struct Intensity: Sendable {
     public var requests: Spread?
 }
 
+/// Who stands behind an additive figure, for disclosure control: each identified person's part
+/// of the magnitudes, and the people counted only as a number (vendors' group rows, documents).
+public struct Contributors: Sendable {
+    public struct Part: Sendable {
+        public var person: Int32
+        public var tokens: Double
+        public var requests: Double
+        public var cost: Double
+    }
+    /// Sorted by person.
+    public var parts: [Part]
+    public var anonymous: Int
+    public var people: Int { parts.count + anonymous }
+
+    public init(parts: [Part] = [], anonymous: Int = 0) {
+        self.parts = parts
+        self.anonymous = anonymous
+    }
+}
+
 public struct TeamFigures: Sendable {
     public var team: String
     public var slug: String
-    public var suppressed: Bool
-    public var reason: String?
+    /// Why the team cannot be published whatever the rest of the tables (its headcount is below the floor).
+    public var belowFloorHeadcount: Bool
+    public var contributors: Contributors
     public var headcount: Int?
     public var activeUsers: Int
     public var adoptionRate: Double?
@@ -101,8 +129,6 @@ public struct TeamFigures: Sendable {
     public var acceptanceRateLines: Double?
     public var intensity: Intensity
     public var gini: Double?
-    public var weekly: [WeekFigures]
-    public var retention: [RetentionFigures]
     public var toolCount: Int
 }
 
@@ -129,7 +155,7 @@ public struct ToolFigures: Sendable {
     public var slug: String
     public var capability: String
     public var vendor: String?
-    public var suppressed: Bool
+    public var contributors: Contributors
     public var activeUsers: Int
     public var tokens: Int64
     public var requests: Int64
@@ -142,7 +168,6 @@ public struct ToolFigures: Sendable {
     public var linesAccepted: Int64
     public var seats: Int?
     public var retention: RetentionFigures
-    public var weekly: [WeekFigures]
     public var teamsUsing: Int
 }
 
@@ -152,19 +177,20 @@ public struct RetentionFigures: Sendable {
     public var returned: Int
     public var sustained: Int
     public var medianDaysToSecondUse: Double?
-    public var suppressed: Bool
+    /// The people who tried the tool (their parts carry no magnitudes).
+    public var contributors: Contributors
 }
 
 public struct WeekFigures: Sendable {
     public var week: Week
-    public var activeUsers: Int?
-    public var tokens: Int64?
-    public var requests: Int64?
+    public var activeUsers: Int
+    public var tokens: Int64
+    public var requests: Int64
     public var value: Double?
     public var headcount: Int?
     /// The week is cut by the period's start or end.
     public var partial: Bool
-    public var suppressed: Bool
+    public var contributors: Contributors
 }
 
 public struct TeamWeekRow: Sendable {
@@ -237,7 +263,6 @@ public struct ScoreDistribution: Sendable {
 public struct TeamThemes: Sendable {
     public var team: String
     public var documents: Int
-    public var suppressed: Bool
     public var themes: [ThemeCount]
 }
 
@@ -249,6 +274,8 @@ public struct Quote: Sendable {
     public var standsFor: Int
     public var channel: String
     public var date: Day?
+    /// The team of the document quoted, for the disclosure stage; never published.
+    public var team: String?
 }
 
 public struct Letter: Sendable {

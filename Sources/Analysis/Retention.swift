@@ -10,7 +10,8 @@ import Stats
 /// Median days to second use: over the people with a second active day, the days between
 /// their first and second active day.
 extension Context {
-    func funnel(_ traces: [AdoptionTrace], tool: String) -> RetentionFigures {
+    func funnel(_ people: [(user: Int32, trace: AdoptionTrace)], tool: String) -> RetentionFigures {
+        let traces = people.map(\.trace)
         var returned = 0, sustained = 0
         var gaps: [Double] = []
         let lastWeek = to.week
@@ -20,25 +21,29 @@ extension Context {
             if span >= 4 && trace.weeks.count * 2 >= span { sustained += 1 }
             if trace.second.index != .max { gaps.append(Double(trace.second - trace.first)) }
         }
+        let parts = people.map { Contributors.Part(person: $0.user, tokens: 0, requests: 0, cost: 0) }.sorted { $0.person < $1.person }
         return RetentionFigures(tool: tool, tried: traces.count, returned: returned, sustained: sustained,
-                                medianDaysToSecondUse: median(gaps), suppressed: Privacy.isSmall(traces.count, floor: floor))
+                                medianDaysToSecondUse: median(gaps), contributors: Contributors(parts: parts))
     }
 
-    func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [RetentionFigures]], [CohortRow]) {
+    func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [WeekFigures]], [String: [RetentionFigures]], [CohortRow]) {
         let agg = aggregate
         // Traces merged per (user, tool) for tool figures, and per (team, tool) for teams.
         var byUserTool: [UInt64: AdoptionTrace] = [:]
-        var byTeamTool: [UInt64: [AdoptionTrace]] = [:]
+        var byTeamTool: [UInt64: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var byUser: [Int32: AdoptionTrace] = [:]
         for (key, trace) in agg.adoption {
             let userTool = UsageAggregate.key(key.user, key.tool)
             byUserTool[userTool] = merge(byUserTool[userTool], trace)
-            byTeamTool[UsageAggregate.key(key.team, key.tool), default: []].append(trace)
+            byTeamTool[UsageAggregate.key(key.team, key.tool), default: []].append((key.user, trace))
             byUser[key.user] = merge(byUser[key.user], trace)
         }
-        var toolTraces: [Int32: [AdoptionTrace]] = [:]
+        var toolTraces: [Int32: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var toolTeams: [Int32: Set<Int32>] = [:]
-        for (key, trace) in byUserTool { toolTraces[UsageAggregate.split(key).1, default: []].append(trace) }
+        for (key, trace) in byUserTool {
+            let (user, tool) = UsageAggregate.split(key)
+            toolTraces[tool, default: []].append((user, trace))
+        }
         for key in byTeamTool.keys {
             let (team, tool) = UsageAggregate.split(key)
             toolTeams[tool, default: []].insert(team)
@@ -46,6 +51,7 @@ extension Context {
         let info = Dictionary(inputs.tools.map { ($0.tool, $0) }, uniquingKeysWith: { first, _ in first })
 
         var tools: [ToolFigures] = []
+        var toolWeekly: [String: [WeekFigures]] = [:]
         for name in agg.tools.names.sorted() {
             let id = agg.tools.lookup(name)!
             let totals = agg.toolTotals[id] ?? Totals()
@@ -53,38 +59,29 @@ extension Context {
             var groupPeople = 0
             for (key, count) in agg.toolGroupActive where UsageAggregate.split(key).0 == id { groupPeople = max(groupPeople, count) }
             let active = traces.count + groupPeople
+            var toolShares: [Int32: Share] = [:]
             let weekly: [WeekFigures] = weeks.map { week in
                 let cell = agg.toolWeeks[UsageAggregate.key(id, week.monday.index)]
-                return WeekFigures(week: week, activeUsers: cell?.people.count ?? 0, tokens: cell?.totals.tokens ?? 0,
+                for (person, share) in cell?.shares ?? [:] { toolShares[person, default: Share()].add(share) }
+                let groups = toolGroupWeekPeople(id, week)
+                return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
                                    requests: cell?.totals.requests ?? 0, value: nil, headcount: nil,
-                                   partial: isPartial(week), suppressed: false)
+                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
             tools.append(ToolFigures(
                 tool: name, slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
-                suppressed: Privacy.isSmall(active, floor: floor), activeUsers: active, tokens: totals.tokens,
+                contributors: Contributors(toolShares, anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
                 requests: totals.requests, costUSD: totals.costUSD, priced: totals.fullyPriced,
                 acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
                 linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: usage.seats[name],
-                retention: funnel(traces, tool: name), weekly: weekly, teamsUsing: toolTeams[id]?.count ?? 0))
+                retention: funnel(traces, tool: name), teamsUsing: toolTeams[id]?.count ?? 0))
+            toolWeekly[name] = weekly
         }
-        // Complementary suppression across tools (their totals add up to the organisation's).
-        let cells = tools.map { Privacy.Cell(size: $0.activeUsers, hasData: $0.tokens > 0 || $0.requests > 0, suppressed: $0.suppressed) }
-        if let extra = Privacy.complementary(cells) { tools[extra].suppressed = true }
-        // Weekly tool cells below the floor are suppressed too.
-        for index in tools.indices {
-            for week in tools[index].weekly.indices where Privacy.isSmall(tools[index].weekly[week].activeUsers ?? 0, floor: floor) || tools[index].suppressed {
-                tools[index].weekly[week].suppressed = true
-                tools[index].weekly[week].activeUsers = nil
-                tools[index].weekly[week].tokens = nil
-                tools[index].weekly[week].requests = nil
-            }
-        }
-
         var byTeam: [String: [RetentionFigures]] = [:]
-        for (key, traces) in byTeamTool {
+        for (key, people) in byTeamTool {
             let (team, tool) = UsageAggregate.split(key)
-            byTeam[agg.teams[team], default: []].append(funnel(traces, tool: agg.tools[tool]))
+            byTeam[agg.teams[team], default: []].append(funnel(people, tool: agg.tools[tool]))
         }
         for team in byTeam.keys { byTeam[team]!.sort { $0.tool < $1.tool } }
 
@@ -95,7 +92,6 @@ extension Context {
         var cohorts: [CohortRow] = []
         for week in cohortMembers.keys.sorted() {
             let members = cohortMembers[week]!
-            guard !Privacy.isSmall(members.count, floor: floor) else { continue }
             var retained: [Double?] = []
             for k in 1...8 {
                 let target = week + k
@@ -105,7 +101,14 @@ extension Context {
             }
             cohorts.append(CohortRow(week: week, size: members.count, retained: retained))
         }
-        return (tools, byTeam, cohorts)
+        return (tools, toolWeekly, byTeam, cohorts)
+    }
+
+    /// People counted only by group rows of a tool in a week: the largest daily count.
+    func toolGroupWeekPeople(_ tool: Int32, _ week: Week) -> Int {
+        var most = 0
+        for offset in 0..<7 { most = max(most, aggregate.toolGroupActive[UsageAggregate.key(tool, (week.monday + offset).index)] ?? 0) }
+        return most
     }
 
     func merge(_ a: AdoptionTrace?, _ b: AdoptionTrace) -> AdoptionTrace {
@@ -114,18 +117,19 @@ extension Context {
 
     /// Tools per capability, tools below the privacy floor, overlap of teams' tool sets, and
     /// people using several tools of one capability.
-    func sprawlFigures(tools: [ToolFigures], teams: [TeamFigures]) -> SprawlFigures {
+    func sprawlFigures(tools: [ToolFigures], retention: [String: [RetentionFigures]]) -> SprawlFigures {
         var capabilities: [String: [String]] = [:]
         for tool in tools { capabilities[tool.capability, default: []].append(tool.tool) }
-        let below = tools.filter { Privacy.isSmall($0.activeUsers, floor: floor) }
-        // Jaccard of tool sets between published teams: |A ∩ B| / |A ∪ B|.
-        let published = teams.filter { !$0.suppressed && !$0.retention.isEmpty }
+        let below = tools.filter { $0.activeUsers > 0 && $0.activeUsers < floor }
+        // Jaccard of tool sets between teams: |A ∩ B| / |A ∪ B| (the disclosure stage keeps
+        // the pairs of published teams).
+        let teams = retention.keys.sorted()
         var overlap: [(a: String, b: String, jaccard: Double)] = []
-        for i in published.indices {
-            for j in published.indices where j > i {
-                let a = Set(published[i].retention.map(\.tool)), b = Set(published[j].retention.map(\.tool))
+        for i in teams.indices {
+            for j in teams.indices where j > i {
+                let a = Set(retention[teams[i]]!.map(\.tool)), b = Set(retention[teams[j]]!.map(\.tool))
                 let union = a.union(b).count
-                if union > 0 { overlap.append((published[i].team, published[j].team, Double(a.intersection(b).count) / Double(union))) }
+                if union > 0 { overlap.append((teams[i], teams[j], Double(a.intersection(b).count) / Double(union))) }
             }
         }
         // People × tools.

@@ -131,8 +131,9 @@ public struct UsageAggregate {
         guard row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
             || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0 else { return }
         let user = users.id(userName)
-        teamWeeks[Self.key(team, week)]!.people.insert(user)
-        toolWeeks[Self.key(tool, week)]!.people.insert(user)
+        let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
+        teamWeeks[Self.key(team, week)]!.shares[user, default: Share()].add(share)
+        toolWeeks[Self.key(tool, week)]!.shares[user, default: Share()].add(share)
         userDays[Self.key(user, row.day.index), default: DayTotals()].add(tokens: row.tokens, requests: row.requests)
         userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
@@ -167,7 +168,7 @@ public struct UsageAggregate {
                 let target = remap(key, groups, nil)
                 var merged = mine[target] ?? TeamWeekCell()
                 merged.totals.add(cell.totals)
-                for person in cell.people { merged.people.insert(userMap[Int(person)]) }
+                for (person, share) in cell.shares { merged.shares[userMap[Int(person)], default: Share()].add(share) }
                 mine[target] = merged
             }
         }
@@ -258,9 +259,24 @@ struct DayTotals {
     }
 }
 
+/// A group's totals and each identified person's part of them (for the disclosure rules).
 struct TeamWeekCell {
     var totals = Totals()
-    var people = Set<Int32>()
+    var shares: [Int32: Share] = [:]
+    var people: Dictionary<Int32, Share>.Keys { shares.keys }
+}
+
+/// One person's tokens, requests and cost in a cell.
+struct Share {
+    var tokens: Int64 = 0
+    var requests: Int64 = 0
+    var costMicros: Int64 = 0
+
+    mutating func add(_ other: Share) {
+        tokens &+= other.tokens
+        requests &+= other.requests
+        costMicros &+= other.costMicros
+    }
 }
 
 struct AdoptionKey: Hashable {

@@ -8,6 +8,11 @@ public struct ReportConfig: Equatable, Sendable {
     public var periodFrom: Day?
     public var periodTo: Day?
     public var minGroupSize: Int = 5
+    /// p of the p % dominance rule for magnitudes (tokens, requests, cost); 0 turns it off.
+    public var dominanceP: Double = 10
+    /// How far, in per cent of its value, a suppressed figure must stay from what can be solved
+    /// for from everything published, on each side.
+    public var protectionPct: Double = 10
     public var valueMetric: String?
     /// Canonical column name → the header used in the files (`columns: {user: employee_id}`).
     public var columnAliases: [String: String] = [:]
@@ -94,8 +99,12 @@ public struct ReportConfig: Equatable, Sendable {
                     reader.error(value, "\"period.to\" (\(to)) is before \"period.from\" (\(from))")
                 }
             case "privacy":
-                for (_, node) in reader.mapping(value, key: key, allowed: ["min_group_size"]) {
-                    config.minGroupSize = reader.integer(node, key: "privacy.min_group_size", range: 2...1_000_000) ?? 5
+                for (sub, node) in reader.mapping(value, key: key, allowed: ["min_group_size", "dominance_p", "protection_pct"]) {
+                    switch sub {
+                    case "dominance_p": config.dominanceP = reader.number(node, key: "privacy.dominance_p", range: 0...100) ?? 10
+                    case "protection_pct": config.protectionPct = reader.number(node, key: "privacy.protection_pct", range: 0...100) ?? 10
+                    default: config.minGroupSize = reader.integer(node, key: "privacy.min_group_size", range: 2...1_000_000) ?? 5
+                    }
                 }
             case "value":
                 for (_, node) in reader.mapping(value, key: key, allowed: ["metric"]) {

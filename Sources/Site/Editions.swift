@@ -1,4 +1,5 @@
 import Analysis
+import Disclosure
 import Charts
 import Foundation
 
@@ -81,7 +82,7 @@ extension SiteBuilder {
     mutating func changesPage() throws {
         var context: [String: Any] = ["hasPrevious": options.previous != nil]
         if let previous = options.previous {
-            let current = ReportJSON.make(model, version: options.version)
+            let current = ReportJSON.make(report, version: options.version)
             let changes = EditionChanges(previous: previous, current: current)
             context["previousPeriod"] = changes.previousPeriod ?? "unknown"
             context["moved"] = changes.moved.map { ["figure": $0.figure, "old": $0.old, "new": $0.new] }

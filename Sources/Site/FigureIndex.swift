@@ -1,22 +1,25 @@
 import Analysis
+import Disclosure
 import Charts
 import Dataset
 import Markdown
 
-/// The figures a page may cite as `{{ path }}`, already formatted; suppressed groups resolve
-/// to their suppression note.
+/// The figures a page may cite as `{{ path }}`, already formatted. Organisation figures are
+/// listed here; every team and tool figure comes from the published tables' descriptors
+/// (`teams.<slug>.<column>`, `tools.<slug>.<column>`), and a withheld group resolves to a
+/// note saying so, never to a number.
 struct FigureIndex {
     private(set) var figures: [String: String] = [:]
 
-    init(_ model: ReportModel) {
+    init(_ report: PublishedReport) {
         let si = NumberFormat.si, pct = NumberFormat.percent, usd = NumberFormat.currency
         func set(_ path: String, _ value: String?) { figures[path] = value ?? "n/a" }
-        let org = model.org
-        set("title", model.title)
-        set("organisation", model.organisation)
-        set("period.from", model.period.from.readable)
-        set("period.to", model.period.to.readable)
-        set("privacy.min_group_size", String(model.minGroupSize))
+        let org = report.org
+        set("title", report.title)
+        set("organisation", report.organisation)
+        set("period.from", report.period.from.readable)
+        set("period.to", report.period.to.readable)
+        set("privacy.min_group_size", String(report.minGroupSize))
         set("org.headcount", org.headcount.map { NumberFormat.integer.format(Double($0)) })
         set("org.active_users", NumberFormat.integer.format(Double(org.activeUsers)))
         set("org.adoption_rate", org.adoptionRate.map(pct.format))
@@ -38,53 +41,34 @@ struct FigureIndex {
         set("org.value", org.value.map(si.format))
         set("org.value_per_1k_tokens", org.valuePer1kTokens.map { NumberFormat.plain(decimals: 3).format($0) })
         set("org.cost_per_value", org.costPerValue.map(usd.format))
-        set("org.teams_flagged", String(org.teamsFlagged))
-        set("org.teams_suppressed", String(org.teamsSuppressed))
-        set("coverage.days_with_data", String(model.coverage.daysWithData))
-        set("coverage.days_in_period", String(model.coverage.daysInPeriod))
-        set("data_quality.rows_rejected", NumberFormat.integer.format(Double(model.coverage.rowsRejected)))
-        set("data_quality.rows_read", NumberFormat.integer.format(Double(model.coverage.rowsRead)))
-        set("feedback.documents", String(model.feedback.documents))
-        set("feedback.net_sentiment", model.feedback.netSentiment.map { String(format: "%+.0f", $0) })
-        for theme in model.feedback.themes {
+        set("org.teams_flagged", String(report.teamsFlagged))
+        set("org.teams_suppressed", String(report.suppression.teamsWithheld))
+        set("coverage.days_with_data", String(report.coverage.daysWithData))
+        set("coverage.days_in_period", String(report.coverage.daysInPeriod))
+        set("data_quality.rows_rejected", NumberFormat.integer.format(Double(report.coverage.rowsRejected)))
+        set("data_quality.rows_read", NumberFormat.integer.format(Double(report.coverage.rowsRead)))
+        set("feedback.documents", String(report.feedback.documents))
+        set("feedback.net_sentiment", report.feedback.netSentiment.map { String(format: "%+.0f", $0) })
+        for theme in report.feedback.themes {
             set("feedback.themes.\(theme.theme).count", String(theme.count))
             set("feedback.themes.\(theme.theme).share", pct.format(theme.share))
         }
-        let teamFields = ["headcount", "active_users", "adoption_rate", "tokens", "requests", "tokens_per_active_user", "tokens_per_head",
-                          "value_per_head", "value", "quadrant", "inflation.index", "inflation.flagged", "acceptance_rate", "cost_usd"]
-        for team in model.teams {
-            if team.suppressed {
-                for field in teamFields { set("teams.\(team.slug).\(field)", "suppressed (fewer than \(model.minGroupSize) people)") }
-                continue
-            }
-            set("teams.\(team.slug).headcount", team.headcount.map(String.init))
-            set("teams.\(team.slug).active_users", String(team.activeUsers))
-            set("teams.\(team.slug).adoption_rate", team.adoptionRate.map(pct.format))
-            set("teams.\(team.slug).tokens", si.format(Double(team.tokens)))
-            set("teams.\(team.slug).requests", si.format(Double(team.requests)))
-            set("teams.\(team.slug).tokens_per_active_user", team.tokensPerActiveUser.map(si.format))
-            set("teams.\(team.slug).tokens_per_head", team.tokensPerHead.map(si.format))
-            set("teams.\(team.slug).value_per_head", team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) })
-            set("teams.\(team.slug).value", team.value.map(si.format))
-            set("teams.\(team.slug).quadrant", team.quadrant?.rawValue)
-            set("teams.\(team.slug).inflation.index", team.inflation.index.map { String(format: "%.2f", $0) })
-            set("teams.\(team.slug).inflation.flagged", team.inflation.flagged ? "flagged" : "not flagged")
-            set("teams.\(team.slug).acceptance_rate", team.acceptanceRate.map(pct.format))
-            set("teams.\(team.slug).cost_usd", usd.format(team.costUSD))
-        }
-        for tool in model.tools {
-            let prefix = "tools.\(tool.slug)"
-            if tool.suppressed {
-                for field in ["active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines"] {
-                    set("\(prefix).\(field)", "suppressed (fewer than \(model.minGroupSize) people)")
+
+        // Teams and tools: every measure of their table, for published rows; a note for withheld ones.
+        for table in report.tables {
+            guard let prefix = table.descriptor.figurePrefix else { continue }
+            for (slug, row) in zip(table.slugs, table.rows) {
+                for (column, value) in zip(table.descriptor.columns, row) where !column.isDimension {
+                    set("\(prefix).\(slug).\(column.name)", display(value, column.format))
                 }
-                continue
             }
-            set("\(prefix).active_users", String(tool.activeUsers))
-            set("\(prefix).tokens", si.format(Double(tool.tokens)))
-            set("\(prefix).requests", si.format(Double(tool.requests)))
-            set("\(prefix).acceptance_rate", tool.acceptanceRate.map(pct.format))
-            set("\(prefix).acceptance_rate_lines", tool.acceptanceRateLines.map(pct.format))
+            let withheld = prefix == "teams" ? report.teams.filter { $0.published == nil }.map(\.slug)
+                                             : report.tools.filter { $0.published == nil }.map(\.slug)
+            for slug in withheld {
+                for column in table.descriptor.measures {
+                    set("\(prefix).\(slug).\(column.name)", "withheld (a small group)")
+                }
+            }
         }
     }
 
@@ -94,5 +78,25 @@ struct FigureIndex {
         let hint = nearest(path, in: known).map { "; did you mean \"\($0)\"?" } ?? ""
         let examples = known.filter { $0.hasPrefix("org.") }.prefix(8).joined(separator: ", ")
         return .failure(MarkdownResolverError("unknown figure \"{{ \(path) }}\"\(hint) (figures look like \(examples), teams.<slug>.tokens, …)"))
+    }
+}
+
+/// A table value as a reader sees it, in the format its column declares.
+func display(_ value: TableValue, _ format: TableDescriptor.Format) -> String {
+    switch value {
+    case let .text(text): return text
+    case let .bool(flag): return flag ? "yes" : "no"
+    case .missing: return "n/a"
+    case .withheld: return "withheld"
+    case .integer, .number:
+        let number = value.number ?? 0
+        switch format {
+        case .integer: return NumberFormat.integer.format(number)
+        case .si: return NumberFormat.si.format(number)
+        case .percent: return NumberFormat.percent.format(number)
+        case .currency: return NumberFormat.currency.format(number)
+        case let .decimals(places): return NumberFormat.plain(decimals: places).format(number)
+        case .text, .bool: return formatJSONNumber(number)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import Disclosure
 import Charts
 import Dataset
 import Foundation
@@ -19,10 +20,11 @@ extension SiteBuilder {
     // MARK: Summary
 
     mutating func summaryPage(commentary: [(inout SiteBuilder) throws -> Void]) throws {
-        let org = model.org
-        let coverage = model.coverage
+        let org = report.org
+        let coverage = report.coverage
         var coverageParts = ["data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days"]
-        coverageParts.append("\(org.teamsSuppressed) team\(org.teamsSuppressed == 1 ? "" : "s") suppressed")
+        let withheld = report.suppression.teamsWithheld
+        coverageParts.append("\(withheld) team\(withheld == 1 ? "" : "s") withheld to protect small groups")
         coverageParts.append("\(whole.format(Double(coverage.rowsRejected))) row\(coverage.rowsRejected == 1 ? "" : "s") rejected")
         if let partial = coverage.partialLastWeek { coverageParts.append("week \(partial.short) is partial") }
         let small = org.correlation.n < 20 ? " — few team-weeks, read with care" : ""
@@ -37,11 +39,12 @@ extension SiteBuilder {
              "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
             ["label": "Usage–value correlation", "value": org.correlation.spearman.map { String(format: "ρ = %.2f", $0.value) } ?? "n/a",
              "detail": (org.correlation.spearman.map { String(format: "95 %% interval %.2f to %.2f; ", $0.low, $0.high) } ?? "") + "n = \(org.correlation.n) team-weeks\(small); an association, not a cause"],
-            ["label": "Teams flagged", "value": String(org.teamsFlagged),
-             "detail": "inflation index at or above \(NumberFormat.plain(decimals: 2).format(model.flagThreshold)) of \(model.teams.filter { !$0.suppressed }.count) published teams"],
+            ["label": "Teams flagged", "value": String(report.teamsFlagged),
+             "detail": "inflation index at or above \(NumberFormat.plain(decimals: 2).format(report.flagThreshold)) of \(report.publishedTeams.count) published teams"],
         ]
-        let flagged = model.teams.filter { !$0.suppressed && $0.inflation.flagged }
-        let signalRows = model.teams.filter { !$0.suppressed }.sorted { ($0.inflation.index ?? -1, $1.team) > ($1.inflation.index ?? -1, $0.team) }
+        let published = report.publishedTeams.map(\.figures)
+        let flagged = published.filter { $0.inflation.flagged }
+        let signalRows = published.sorted { ($0.inflation.index ?? -1, $1.team) > ($1.inflation.index ?? -1, $0.team) }
         let signalNames = ReportConfig.signalNames
         var signalTable = "<div class=\"table-wrap\"><table class=\"figures signals\"><caption>Inflation signals (0 = none, 1 = strongest)</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Index</th>"
         signalTable += signalNames.map { "<th scope=\"col\">\(esc($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined() + "</tr></thead><tbody>\n"
@@ -70,22 +73,18 @@ extension SiteBuilder {
             "hasFlagged": !flagged.isEmpty,
             "themes": chart(charts.themes()),
             "scores": chart(charts.scores()),
-            "quotes": quoteContext(Array(model.feedback.quotes.prefix(4))),
-            "feedbackDocuments": model.feedback.documents,
-            "netSentiment": model.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
-            "funnel": chart(charts.funnel(model.tools.map(\.retention).map { figures in
-                var copy = figures
-                copy.suppressed = figures.suppressed || model.tools.first { $0.tool == figures.tool }?.suppressed == true
-                return copy
-            })),
+            "quotes": quoteContext(Array(report.feedback.quotes.prefix(4))),
+            "feedbackDocuments": report.feedback.documents,
+            "netSentiment": report.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
+            "funnel": chart(charts.funnel(report.toolRetention)),
             "onboarding": onboardingQuotes(),
-            "capabilities": model.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.joined(separator: ", "), "count": $0.tools.count] },
+            "capabilities": report.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.joined(separator: ", "), "count": $0.tools.count] },
             "sprawlSummary": sprawlSentence(),
             "teamsTable": teamsTable,
             "commentary": inputs.commentary.map { ["href": "\($0.slug).html", "title": $0.title, "summary": $0.summary ?? ""] },
             "hasCommentary": !inputs.commentary.isEmpty,
         ]
-        try page(path: "index.html", title: model.title, template: "index", context: context, description: headlineSentence())
+        try page(path: "index.html", title: report.title, template: "index", context: context, description: headlineSentence())
     }
 
     func quoteContext(_ quotes: [Quote]) -> [[String: Any]] {
@@ -96,12 +95,12 @@ extension SiteBuilder {
     }
 
     func onboardingQuotes() -> [[String: Any]] {
-        quoteContext(model.feedback.quotes.filter { $0.theme.contains("onboard") }.prefix(2).map { $0 })
+        quoteContext(report.feedback.quotes.filter { $0.theme.contains("onboard") }.prefix(2).map { $0 })
     }
 
     func sprawlSentence() -> String {
-        let sprawl = model.sprawl
-        var parts = ["\(model.tools.count) tools in \(sprawl.capabilities.count) capabilities"]
+        let sprawl = report.sprawl
+        var parts = ["\(report.tools.count) tools in \(sprawl.capabilities.count) capabilities"]
         parts.append("\(sprawl.toolsBelowFloor) with fewer active people than the privacy floor")
         if let median = sprawl.medianToolsPerPerson { parts.append("a median of \(NumberFormat.plain(decimals: 1).format(median)) tools per person") }
         if sprawl.peopleUsingTools > 0 {
@@ -112,16 +111,17 @@ extension SiteBuilder {
 
     func teamsTableHTML() -> String {
         var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person</th><th scope=\"col\">Value per head</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
-        for team in model.teams {
-            html += "<tr><th scope=\"row\"><a href=\"teams/\(esc(team.slug)).html\">\(esc(team.team))</a></th>"
-            if team.suppressed {
-                html += "<td colspan=\"6\" class=\"suppressed\">suppressed: fewer than \(model.minGroupSize) people</td></tr>\n"
+        for entry in report.teams {
+            html += "<tr><th scope=\"row\"><a href=\"teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
+            guard let published = entry.published else {
+                html += "<td colspan=\"6\" class=\"suppressed\">withheld to protect small groups</td></tr>\n"
                 continue
             }
+            let team = published.figures
             html += "<td>\(team.activeUsers) / \(team.headcount.map(String.init) ?? "n/a")</td><td>\(rate(team.adoptionRate))</td>"
             html += "<td>\(team.tokensPerActiveUser.map(si.format) ?? "n/a")</td><td>\(team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a")</td>"
             html += "<td>\(team.quadrant?.rawValue ?? "–")</td>"
-            let spark = Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: team.weekly.map { $0.tokens.map(Double.init) }).draw()
+            let spark = Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: published.weekly.map { $0.cell.shown.map { Double($0.tokens) } }).draw()
             html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
         }
         return html + "</tbody></table></div>\n"
@@ -129,20 +129,22 @@ extension SiteBuilder {
 
     // MARK: Teams and tools
 
-    mutating func teamPage(_ team: TeamFigures) throws {
-        let path = "teams/\(team.slug).html"
-        if team.suppressed {
-            try page(path: path, title: team.team, template: "team", context: [
-                "team": team.team, "suppressed": true, "reason": team.reason ?? "Below the privacy floor.", "floor": model.minGroupSize,
+    mutating func teamPage(_ entry: TeamEntry) throws {
+        let path = "teams/\(entry.slug).html"
+        guard let published = entry.published else {
+            let reason = if case let .withheld(group) = entry { group.reason } else { "" }
+            try page(path: path, title: entry.name, template: "team", context: [
+                "team": entry.name, "suppressed": true, "reason": reason, "floor": report.minGroupSize,
             ])
             return
         }
+        let team = published.figures
         let figures: [[String: Any]] = [
             ["label": "Active people", "value": "\(team.activeUsers)", "detail": "of \(team.headcount.map(String.init) ?? "unknown") (headcount)"],
             ["label": "Adoption rate", "value": rate(team.adoptionRate), "detail": team.headcount == nil ? "no headcount given" : "active ÷ headcount"],
             ["label": "Tokens", "value": si.format(Double(team.tokens)), "detail": "\(si.format(Double(team.requests))) requests"],
             ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
-            ["label": "Value per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a", "detail": model.valueMetric ?? "no value metric"],
+            ["label": "Value per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a", "detail": report.valueMetric ?? "no value metric"],
             ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
             ["label": "Quadrant", "value": team.quadrant?.rawValue ?? "n/a", "detail": team.usagePercentile.map { "usage percentile \(pct.format($0)), value percentile \(pct.format(team.valuePercentile ?? 0))" } ?? "needs headcount and value"],
             ["label": "Inflation index", "value": team.inflation.index.map { String(format: "%.2f", $0) } ?? "n/a", "detail": team.inflation.flagged ? "flagged: a risk to look at, not a verdict" : "not flagged"],
@@ -151,29 +153,31 @@ extension SiteBuilder {
             ["name": signal.name.replacingOccurrences(of: "_", with: " "), "value": signal.value.map { String(format: "%.2f", $0) } ?? "–",
              "weight": NumberFormat.plain(decimals: 2).format(signal.weight), "evidence": signal.evidence]
         }
-        let retention = team.retention.map { figures -> [String: Any] in
-            figures.suppressed ? ["tool": figures.tool, "suppressed": true] :
-                ["tool": figures.tool, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
-                 "days": figures.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–", "suppressed": false]
+        let retention = published.retention.map { entry -> [String: Any] in
+            guard let figures = entry.funnel.shown else { return ["tool": entry.tool, "suppressed": true] }
+            return ["tool": entry.tool, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
+                    "days": figures.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–", "suppressed": false]
         }
         try page(path: path, title: team.team, template: "team", context: [
             "team": team.team, "suppressed": false, "figures": figures,
             "flagged": team.inflation.flagged,
-            "active": chart(charts.weeklyActive(id: "team-active", weekly: team.weekly, title: "\(team.team): active people per week")),
-            "tokens": chart(charts.weeklyTokens(id: "team-tokens", weekly: team.weekly, title: "\(team.team): tokens per week")),
+            "active": chart(charts.weeklyActive(id: "team-active", weekly: published.weekly, title: "\(team.team): active people per week")),
+            "tokens": chart(charts.weeklyTokens(id: "team-tokens", weekly: published.weekly, title: "\(team.team): tokens per week")),
             "signals": signals, "retention": retention,
-            "funnel": chart(charts.funnel(team.retention, id: "team-funnel")),
+            "funnel": chart(charts.funnel(published.retention, id: "team-funnel")),
         ])
     }
 
-    mutating func toolPage(_ tool: ToolFigures) throws {
-        let path = "tools/\(tool.slug).html"
-        if tool.suppressed {
-            try page(path: path, title: tool.tool, template: "tool", context: [
-                "tool": tool.tool, "capability": tool.capability, "suppressed": true, "floor": model.minGroupSize,
+    mutating func toolPage(_ entry: ToolEntry) throws {
+        let path = "tools/\(entry.slug).html"
+        guard let published = entry.published else {
+            let reason = if case let .withheld(group, _) = entry { group.reason } else { "" }
+            try page(path: path, title: entry.name, template: "tool", context: [
+                "tool": entry.name, "capability": entry.capability, "suppressed": true, "reason": reason, "floor": report.minGroupSize,
             ])
             return
         }
+        let tool = published.figures
         let figures: [[String: Any]] = [
             ["label": "Active people", "value": "\(tool.activeUsers)",
              "detail": "in \(tool.teamsUsing) teams" + (tool.seats.map { "; \(pct.format(Double(tool.activeUsers) / Double(max($0, 1)))) of \(whole.format(Double($0))) licensed seats" } ?? "")],
@@ -185,19 +189,23 @@ extension SiteBuilder {
         ]
         try page(path: path, title: tool.tool, template: "tool", context: [
             "tool": tool.tool, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
-            "active": chart(charts.weeklyActive(id: "tool-active", weekly: tool.weekly, title: "\(tool.tool): active people per week")),
+            "active": chart(charts.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.tool): active people per week")),
             "sprawl": sprawlSentence(),
-            "siblings": model.tools.filter { $0.capability == tool.capability && $0.tool != tool.tool }.map { ["tool": $0.tool, "href": "\($0.slug).html"] },
+            "siblings": report.tools.filter { $0.capability == tool.capability && $0.name != tool.tool }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
         ])
     }
 
     // MARK: Feedback
 
     mutating func feedbackPages() throws {
-        let feedback = model.feedback
+        let feedback = report.feedback
         let byTeam = feedback.byTeam.map { team -> [String: Any] in
             ["team": team.team, "documents": team.documents,
-             "themes": team.themes.filter { $0.count > 0 }.map { "\($0.theme.replacingOccurrences(of: "_", with: " ")) \(pct.format($0.share))" }.joined(separator: ", ")]
+             "themes": team.themes.compactMap { theme -> String? in
+                 let name = theme.theme.replacingOccurrences(of: "_", with: " ")
+                 guard let count = theme.count.shown, let share = theme.share.shown else { return "\(name) withheld" }
+                 return count > 0 ? "\(name) \(pct.format(share))" : nil
+             }.joined(separator: ", ")]
         }
         var letters: [[String: Any]] = []
         for letter in feedback.letters {
@@ -213,30 +221,43 @@ extension SiteBuilder {
             "themes": chart(charts.themes()), "scores": chart(charts.scores()),
             "quotes": quoteContext(feedback.quotes), "hasQuotes": !feedback.quotes.isEmpty,
             "byTeam": byTeam, "hasByTeam": !byTeam.isEmpty, "letters": letters, "hasLetters": !letters.isEmpty,
-            "floor": model.minGroupSize,
+            "floor": report.minGroupSize,
         ])
     }
 
     // MARK: Reference pages
 
+    /// How many cells each rule family withheld in this edition (never which).
+    var suppressionSentence: String {
+        let s = report.suppression
+        return "\(whole.format(Double(s.frequency + s.dominance + s.secondary))) of \(whole.format(Double(s.cells))) cells withheld: "
+            + "\(whole.format(Double(s.frequency))) by the frequency rule, \(whole.format(Double(s.dominance))) by the dominance rule, "
+            + "\(whole.format(Double(s.secondary))) as secondary suppressions; \(s.teamsWithheld) team\(s.teamsWithheld == 1 ? "" : "s") and "
+            + "\(s.toolsWithheld) tool\(s.toolsWithheld == 1 ? "" : "s") withheld whole."
+    }
+
     mutating func methodologyPage() throws {
-        let sections = model.methodology.sections.map { section -> [String: Any] in
-            ["title": section.title, "anchor": headingAnchor(section.title), "entries": section.entries.map { entry -> [String: Any] in
+        let sections = report.methodology.sections.map { section -> [String: Any] in
+            var entries = section.entries.map { entry -> [String: Any] in
                 ["name": entry.name, "formula": entry.formula,
                  "parameters": entry.parameters.map { ["key": $0.0, "value": $0.1] }, "hasParameters": !entry.parameters.isEmpty]
-            }]
+            }
+            if section.title == "Privacy" {
+                entries.append(["name": "In this edition", "formula": suppressionSentence, "parameters": [], "hasParameters": false])
+            }
+            return ["title": section.title, "anchor": headingAnchor(section.title), "entries": entries]
         }
-        let sources = model.coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
+        let sources = report.coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
             ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)), "sha": String(file.sha256.prefix(12))]
         }
         try page(path: "methodology.html", title: "Methodology", template: "methodology", context: [
-            "sections": sections, "sources": sources, "floor": model.minGroupSize,
-            "coverage": "Data for \(model.coverage.daysWithData) of \(model.coverage.daysInPeriod) days in the period \(periodText).",
+            "sections": sections, "sources": sources, "floor": report.minGroupSize,
+            "coverage": "Data for \(report.coverage.daysWithData) of \(report.coverage.daysInPeriod) days in the period \(periodText).",
         ])
     }
 
     mutating func dataQualityPage() throws {
-        let coverage = model.coverage
+        let coverage = report.coverage
         let issues = coverage.issues.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
         let shown = issues.prefix(1000).map { issue -> [String: Any] in
             ["location": issue.location, "severity": issue.severity.rawValue, "message": issue.message]
@@ -248,6 +269,7 @@ extension SiteBuilder {
         }
         var gaps: [String] = []
         gaps.append("Data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days in the period.")
+        gaps.append("Privacy: " + suppressionSentence)
         if !coverage.teamsWithoutHeadcount.isEmpty { gaps.append("Teams without headcount (adoption shown against people seen): \(coverage.teamsWithoutHeadcount.joined(separator: ", ")).") }
         if !coverage.teamsWithoutValue.isEmpty { gaps.append("Teams without outcome data: \(coverage.teamsWithoutValue.joined(separator: ", ")).") }
         if !coverage.toolsWithoutPrices.isEmpty { gaps.append("Tools without prices (cost is a lower bound): \(coverage.toolsWithoutPrices.joined(separator: ", ")).") }
@@ -266,13 +288,10 @@ extension SiteBuilder {
 
     mutating func downloadsPage() throws {
         let downloads: [[String: String]] = [
-            ["href": "data/report.json", "label": "report.json", "what": "every figure, machine-readable (schema candor.report/1)"],
-            ["href": "data/team_weeks.csv", "label": "team_weeks.csv", "what": "the team-weeks behind the usage–value correlation"],
-            ["href": "data/teams.csv", "label": "teams.csv", "what": "published teams"],
-            ["href": "data/weekly.csv", "label": "weekly.csv", "what": "the weekly trend"],
-            ["href": "data/tools.csv", "label": "tools.csv", "what": "published tools with retention"],
-            ["href": "data/signals.csv", "label": "signals.csv", "what": "inflation signals with their evidence"],
-            ["href": "data/themes.csv", "label": "themes.csv", "what": "feedback themes"],
+            ["href": "data/report.json", "label": "report.json", "what": "every published figure, machine-readable (schema candor.report/2)"],
+        ] + PublishedReport.descriptors.map { table in
+            ["href": table.file, "label": "\(table.name).csv", "what": table.title.prefix(1).lowercased() + table.title.dropFirst()]
+        } + [
             ["href": "data/manifest.json", "label": "manifest.json", "what": "every input file with its SHA-256 and row count"],
             ["href": "feed.xml", "label": "feed.xml", "what": "Atom feed of editions"],
         ] + (options.singleFile ? [["href": "report.html", "label": "report.html", "what": "the whole report as one file"]] : [])

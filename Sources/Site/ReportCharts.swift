@@ -1,32 +1,34 @@
 import Analysis
+import Disclosure
 import Charts
 import Dataset
 import Markdown
 
-/// The report's charts, drawn from the model's figures (no statistic is computed here).
+/// The report's charts, drawn from the report's figures (no statistic is computed here).
 struct ReportCharts {
-    let model: ReportModel
+    let report: PublishedReport
 
-    var weekLabels: [String] { model.weekly.map(\.week.short) }
-    var partialLast: Bool { model.weekly.last?.partial ?? false && model.coverage.partialLastWeek != nil }
+    var weekLabels: [String] { report.weekly.map(\.week.short) }
+    var partialLast: Bool { report.weekly.last?.partial ?? false && report.coverage.partialLastWeek != nil }
+    var teams: [TeamFigures] { report.publishedTeams.map(\.figures) }
 
     /// Review dates as fractional week positions.
     var reviewRules: [LineChart.Rule] {
-        guard let first = model.weekly.first?.week else { return [] }
-        return model.reviewDates.map { date in
+        guard let first = report.weekly.first?.week else { return [] }
+        return report.reviewDates.map { date in
             LineChart.Rule(position: Double(date - first.monday) / 7 - 0.5 + 1.0 / 14, label: "review \(date.readable)")
         }
     }
 
     func adoptionVersusValue() -> Chart? {
-        let teams = model.teams.filter { !$0.suppressed && $0.tokensPerHead != nil && $0.valuePerHead != nil }
+        let teams = self.teams.filter { $0.tokensPerHead != nil && $0.valuePerHead != nil }
         guard teams.count >= 2 else { return nil }
         let usage = teams.map { $0.tokensPerHead! }.sorted(), value = teams.map { $0.valuePerHead! }.sorted()
         var chart = ScatterChart(id: "adoption-vs-value", title: "Adoption versus value, by team",
                                  points: teams.map { ScatterChart.Point(label: $0.team, x: $0.tokensPerHead!, y: $0.valuePerHead!,
                                                                          labelled: $0.inflation.flagged,
                                                                          className: $0.inflation.flagged ? "flagged" : ($0.quadrant.map { "q-\($0.rawValue)" })) },
-                                 xLabel: "tokens per head", yLabel: "\(model.valueMetric ?? "value") per head")
+                                 xLabel: "tokens per head", yLabel: "\(report.valueMetric ?? "value") per head")
         chart.cut = (middle(usage), middle(value))
         chart.quadrantNames = ("productive", "inflated", "untapped", "low")
         chart.yFormat = .plain(decimals: 1)
@@ -41,9 +43,9 @@ struct ReportCharts {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
-    func weeklyActive(id: String = "weekly-active", weekly: [WeekFigures]? = nil, title: String = "Active people per week") -> Chart {
+    func weeklyActive(id: String = "weekly-active", weekly: [WeekRow]? = nil, title: String = "Active people per week") -> Chart {
         var chart = LineChart(id: id, title: title, xLabels: weekLabels,
-                              series: [.init(name: "active people", values: (weekly ?? model.weekly).map { $0.activeUsers.map(Double.init) })], unit: "people")
+                              series: [.init(name: "active people", values: (weekly ?? report.weekly).map { $0.cell.shown.map { Double($0.activeUsers) } })], unit: "people")
         chart.area = true
         chart.partialLast = partialLast
         chart.rules = reviewRules
@@ -51,9 +53,9 @@ struct ReportCharts {
         return chart.draw()
     }
 
-    func weeklyTokens(id: String = "weekly-tokens", weekly: [WeekFigures]? = nil, title: String = "Tokens per week") -> Chart {
+    func weeklyTokens(id: String = "weekly-tokens", weekly: [WeekRow]? = nil, title: String = "Tokens per week") -> Chart {
         var chart = LineChart(id: id, title: title, xLabels: weekLabels,
-                              series: [.init(name: "tokens", values: (weekly ?? model.weekly).map { $0.tokens.map(Double.init) })], unit: "tokens")
+                              series: [.init(name: "tokens", values: (weekly ?? report.weekly).map { $0.cell.shown.map { Double($0.tokens) } })], unit: "tokens")
         chart.partialLast = partialLast
         chart.rules = reviewRules
         return chart.draw()
@@ -61,35 +63,36 @@ struct ReportCharts {
 
     func inflationRanking() -> Chart {
         var chart = BarChart(id: "inflation-index", title: "Inflation index by team",
-                             bars: model.teams.map { team in
-                                 BarChart.Bar(label: team.team, values: team.suppressed ? nil : [team.inflation.index ?? 0], highlighted: team.inflation.flagged)
+                             bars: report.teams.map { entry in
+                                 let team = entry.published?.figures
+                                 return BarChart.Bar(label: entry.name, values: team.map { [$0.inflation.index ?? 0] }, highlighted: team?.inflation.flagged ?? false)
                              }, unit: "index (0–1)")
         chart.format = .plain(decimals: 2)
-        chart.threshold = (model.flagThreshold, "flag at \(NumberFormat.plain(decimals: 2).format(model.flagThreshold))")
+        chart.threshold = (report.flagThreshold, "flag at \(NumberFormat.plain(decimals: 2).format(report.flagThreshold))")
         chart.fixedMax = 1
         return chart.draw()
     }
 
     func themes() -> Chart? {
-        guard !model.feedback.themes.isEmpty else { return nil }
+        guard !report.feedback.themes.isEmpty else { return nil }
         var chart = BarChart(id: "feedback-themes", title: "Themes in employee feedback",
-                             bars: model.feedback.themes.map { .init(label: $0.theme.replacingOccurrences(of: "_", with: " "), values: [$0.share]) },
-                             unit: "share of \(model.feedback.documents) documents")
+                             bars: report.feedback.themes.map { .init(label: $0.theme.replacingOccurrences(of: "_", with: " "), values: [$0.share]) },
+                             unit: "share of \(report.feedback.documents) documents")
         chart.format = .percent
         return chart.draw()
     }
 
     func scores() -> Chart? {
-        guard !model.feedback.scores.isEmpty else { return nil }
+        guard !report.feedback.scores.isEmpty else { return nil }
         return LikertChart(id: "feedback-scores", title: "Scores (1 to 5)",
-                           questions: model.feedback.scores.map { ($0.question.replacingOccurrences(of: "_", with: " "), $0.counts) }).draw()
+                           questions: report.feedback.scores.map { ($0.question.replacingOccurrences(of: "_", with: " "), $0.counts) }).draw()
     }
 
-    func funnel(_ retention: [RetentionFigures], id: String = "retention-funnel") -> Chart? {
+    func funnel(_ retention: [RetentionEntry], id: String = "retention-funnel") -> Chart? {
         guard !retention.isEmpty else { return nil }
         var chart = BarChart(id: id, title: "Adoption that lasts: tried, returned, sustained",
-                             bars: retention.map { figures in
-                                 .init(label: figures.tool, values: figures.suppressed ? nil : [Double(figures.tried), Double(figures.returned), Double(figures.sustained)])
+                             bars: retention.map { entry in
+                                 .init(label: entry.tool, values: entry.funnel.shown.map { [Double($0.tried), Double($0.returned), Double($0.sustained)] })
                              }, unit: "people")
         chart.layout = .grouped
         chart.partNames = ["tried", "returned", "sustained"]
@@ -105,40 +108,25 @@ struct ReportCharts {
     // MARK: Charts declared in commentary
 
     static let chartTypes = ["line", "area", "bar", "scatter", "histogram"]
-    static let datasets: [String: [String]] = [
-        "teams": ["team", "headcount", "active_users", "adoption_rate", "tokens", "requests", "tokens_per_active_user", "tokens_per_head",
-                  "value_per_head", "inflation_index"],
-        "weekly": ["week", "active_users", "tokens", "requests", "value"],
-        "tools": ["tool", "active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines"],
-        "themes": ["theme", "count", "share"],
-        "team_weeks": ["team", "week", "usage_per_head", "value_per_head", "tokens", "active_users"],
-    ]
 
-    /// Rows of a dataset: label and numeric columns (nil = suppressed or missing).
+    /// The datasets a commentary chart may draw: the published tables, by name, with their
+    /// first dimension as label and their numeric measures as columns.
+    static let datasets: [String: [String]] = Dictionary(uniqueKeysWithValues: PublishedReport.descriptors.map { table in
+        (table.name, [table.columns[0].name] + table.measures.filter { $0.format != .text && $0.format != .bool }.map(\.name))
+    })
+
+    /// Rows of a dataset: label and numeric columns (nil = withheld or missing).
     func rows(_ dataset: String) -> [(label: String, values: [String: Double?])] {
-        switch dataset {
-        case "teams":
-            return model.teams.map { team in
-                (team.team, team.suppressed ? [:] : [
-                    "headcount": team.headcount.map(Double.init), "active_users": Double(team.activeUsers), "adoption_rate": team.adoptionRate,
-                    "tokens": Double(team.tokens), "requests": Double(team.requests), "tokens_per_active_user": team.tokensPerActiveUser,
-                    "tokens_per_head": team.tokensPerHead, "value_per_head": team.valuePerHead, "inflation_index": team.inflation.index,
-                ])
-            }
-        case "weekly":
-            return model.weekly.map { ($0.week.short, ["active_users": $0.activeUsers.map(Double.init), "tokens": $0.tokens.map(Double.init),
-                                                        "requests": $0.requests.map(Double.init), "value": $0.value]) }
-        case "tools":
-            return model.tools.map { tool in
-                (tool.tool, tool.suppressed ? [:] : ["active_users": Double(tool.activeUsers), "tokens": Double(tool.tokens), "requests": Double(tool.requests),
-                                                     "acceptance_rate": tool.acceptanceRate, "acceptance_rate_lines": tool.acceptanceRateLines])
-            }
-        case "themes":
-            return model.feedback.themes.map { ($0.theme, ["count": Double($0.count), "share": $0.share]) }
-        case "team_weeks":
-            return model.teamWeeks.map { ("\($0.team) \($0.week.short)", ["usage_per_head": $0.usagePerHead, "value_per_head": $0.valuePerHead,
-                                                                          "tokens": Double($0.tokens), "active_users": Double($0.activeUsers)]) }
-        default: return []
+        guard let table = report.tables.first(where: { $0.descriptor.name == dataset }) else { return [] }
+        let dimensions = table.descriptor.columns.indices.filter { table.descriptor.columns[$0].isDimension }
+        return table.rows.map { row in
+            let label = dimensions.map { index -> String in
+                guard case let .text(text) = row[index] else { return "" }
+                return table.descriptor.columns[index].name == "week" ? String(text.suffix(3)) : text
+            }.joined(separator: " ")
+            var values: [String: Double?] = [:]
+            for (column, value) in zip(table.descriptor.columns, row) where !column.isDimension { values[column.name] = value.number }
+            return (label, values)
         }
     }
 

@@ -1,42 +1,85 @@
 import Analysis
+import Disclosure
 import Dataset
 import Stats
 
-/// `data/report.json` (`"schema": "candor.report/1"`, DESIGN §5): every figure of the model.
-/// Suppressed teams carry only their name, slug and reason; no user id is in the model.
+/// `data/report.json` (`"schema": "candor.report/1"`, DESIGN §5): every figure of the report.
+/// Suppressed teams carry only their name, slug and reason; no user id is in the report.
 enum ReportJSON {
-    static func make(_ model: ReportModel, version: String) -> JSONValue {
-        .object([
-            ("schema", .string("candor.report/1")),
+    static func make(_ report: PublishedReport, version: String) -> JSONValue {
+        let teamRows = rows(report, "teams"), toolRows = rows(report, "tools")
+        return .object([
+            ("schema", .string("candor.report/2")),
             ("generator", .string("candor \(version)")),
-            ("title", .string(model.title)),
-            ("organisation", .str(model.organisation)),
-            ("period", .object([("from", .string(model.period.from.description)), ("to", .string(model.period.to.description))])),
-            ("privacy", .object([("min_group_size", .int(model.minGroupSize))])),
-            ("value_metric", .str(model.valueMetric)),
-            ("org", org(model.org)),
-            ("teams", .array(model.teams.map(team))),
-            ("tools", .array(model.tools.map(tool))),
-            ("weekly", .array(model.weekly.map(week))),
-            ("cohorts", .array(model.cohorts.map { row in
+            ("title", .string(report.title)),
+            ("organisation", .str(report.organisation)),
+            ("period", .object([("from", .string(report.period.from.description)), ("to", .string(report.period.to.description))])),
+            ("privacy", .object([("min_group_size", .int(report.minGroupSize)),
+                                 ("dominance_p", .number(report.suppression.dominanceP)),
+                                 ("protection_pct", .number(report.suppression.protectionPct))])),
+            ("value_metric", .str(report.valueMetric)),
+            ("org", org(report)),
+            ("teams", .array(report.teams.map { team($0, row: teamRows[$0.slug]) })),
+            ("tools", .array(report.tools.map { tool($0, row: toolRows[$0.slug]) })),
+            ("weekly", .array(report.weekly.map(week))),
+            ("cohorts", .array(report.cohorts.compactMap(\.shown).map { row in
                 .object([("week", .string(row.week.description)), ("size", .int(row.size)),
                          ("retained", .array(row.retained.map { .num($0) }))])
             })),
-            ("feedback", feedback(model.feedback)),
-            ("sprawl", sprawl(model.sprawl)),
-            ("coverage", coverage(model.coverage)),
+            ("feedback", feedback(report.feedback)),
+            ("sprawl", sprawl(report.sprawl)),
+            ("coverage", coverage(report.coverage)),
             ("data_quality", .object([
-                ("rows_read", .int(model.coverage.rowsRead)),
-                ("rows_rejected", .int(model.coverage.rowsRejected)),
-                ("rows_outside_period", .int(model.coverage.rowsOutsidePeriod)),
-                ("issues", .array(model.coverage.issues.map { issue in
+                ("rows_read", .int(report.coverage.rowsRead)),
+                ("rows_rejected", .int(report.coverage.rowsRejected)),
+                ("rows_outside_period", .int(report.coverage.rowsOutsidePeriod)),
+                ("issues", .array(report.coverage.issues.map { issue in
                     .object([("file", .string(issue.file)), ("line", .int(issue.line)), ("severity", .string(issue.severity.rawValue)),
                              ("message", .string(issue.message))])
                 })),
             ])),
-            ("signals", .object([("flag_threshold", .number(model.flagThreshold)),
-                                 ("review_dates", .array(model.reviewDates.map { .string($0.description) }))])),
+            ("signals", .object([("flag_threshold", .number(report.flagThreshold)),
+                                 ("review_dates", .array(report.reviewDates.map { .string($0.description) }))])),
+            ("disclosure", .object([
+                ("cells", .int(report.suppression.cells)), ("withheld_frequency", .int(report.suppression.frequency)),
+                ("withheld_dominance", .int(report.suppression.dominance)), ("withheld_secondary", .int(report.suppression.secondary)),
+                ("teams_withheld", .int(report.suppression.teamsWithheld)), ("tools_withheld", .int(report.suppression.toolsWithheld)),
+            ])),
+            ("tables", .array(PublishedReport.descriptors.map { table in
+                .object([("name", .string(table.name)), ("file", .string(table.file)), ("title", .string(table.title)),
+                         ("columns", .array(table.columns.map { column in
+                             .object([("name", .string(column.name)), ("unit", .string(column.unit)),
+                                      ("dimension", .bool(column.isDimension)), ("format", .string(formatName(column.format)))])
+                         }))])
+            })),
         ])
+    }
+
+    static func formatName(_ format: TableDescriptor.Format) -> String {
+        switch format {
+        case .text: "text"
+        case .integer: "integer"
+        case .si: "number"
+        case .percent: "share"
+        case .currency: "usd"
+        case let .decimals(places): "decimal(\(places))"
+        case .bool: "boolean"
+        }
+    }
+
+    /// A published table's row as an object keyed by its column names.
+    static func rowObject(_ table: PublishedTable, _ index: Int) -> [(String, JSONValue)] {
+        zip(table.descriptor.columns, table.rows[index]).map { column, value in
+            let json: JSONValue
+            switch value {
+            case let .text(text): json = .string(text)
+            case let .integer(number): json = .int(number)
+            case let .number(number): json = .num(number)
+            case let .bool(flag): json = .bool(flag)
+            case .missing, .withheld: json = .null
+            }
+            return (column.name, json)
+        }
     }
 
     static func estimate(_ estimate: Estimate?) -> (JSONValue, JSONValue) {
@@ -55,7 +98,8 @@ enum ReportJSON {
         .object([("user_days", .int(value.userDays)), ("tokens_per_user_day", spread(value.tokens)), ("requests_per_user_day", spread(value.requests))])
     }
 
-    static func org(_ org: OrgFigures) -> JSONValue {
+    static func org(_ report: PublishedReport) -> JSONValue {
+        let org = report.org
         let (spearman, spearmanCI) = estimate(org.correlation.spearman)
         let (pearson, pearsonCI) = estimate(org.correlation.pearson)
         return .object([
@@ -74,16 +118,34 @@ enum ReportJSON {
             ("acceptance_rate", .num(org.acceptanceRate)), ("suggestions_shown", .int(org.suggestionsShown)),
             ("acceptance_rate_lines", .num(org.acceptanceRateLines)), ("lines_suggested", .int(org.linesSuggested)),
             ("value", .num(org.value)), ("value_per_1k_tokens", .num(org.valuePer1kTokens)), ("cost_per_value", .num(org.costPerValue)),
-            ("teams_flagged", .int(org.teamsFlagged)), ("teams_suppressed", .int(org.teamsSuppressed)),
+            ("teams_flagged", .int(report.teamsFlagged)), ("teams_suppressed", .int(report.suppression.teamsWithheld)),
         ])
     }
 
-    static func team(_ team: TeamFigures) -> JSONValue {
-        if team.suppressed {
-            return .object([("team", .string(team.team)), ("slug", .string(team.slug)), ("suppressed", .bool(true)),
-                             ("reason", .string(team.reason ?? "below the privacy floor"))])
+    /// Each published row of a table with a figure prefix, as an object, by slug.
+    static func rows(_ report: PublishedReport, _ name: String) -> [String: [(String, JSONValue)]] {
+        guard let table = report.tables.first(where: { $0.descriptor.name == name }) else { return [:] }
+        var result: [String: [(String, JSONValue)]] = [:]
+        for (index, slug) in table.slugs.enumerated() { result[slug] = rowObject(table, index) }
+        return result
+    }
+
+    /// A published table's columns first, then the figures that are not in the table.
+    static func merged(_ row: [(String, JSONValue)]?, _ extra: [(String, JSONValue)]) -> JSONValue {
+        let flat = row ?? []
+        let names = Set(flat.map(\.0))
+        return .object(flat + extra.filter { !names.contains($0.0) })
+    }
+
+    static func team(_ entry: TeamEntry, row: [(String, JSONValue)]?) -> JSONValue {
+        guard let published = entry.published else {
+            if case let .withheld(group) = entry {
+                return .object([("team", .string(group.name)), ("slug", .string(group.slug)), ("suppressed", .bool(true)), ("reason", .string(group.reason))])
+            }
+            return .null
         }
-        return .object([
+        let team = published.figures
+        return merged(row, [
             ("team", .string(team.team)), ("slug", .string(team.slug)), ("suppressed", .bool(false)),
             ("headcount", .int(team.headcount)), ("active_users", .int(team.activeUsers)), ("adoption_rate", .num(team.adoptionRate)),
             ("requests", .int(team.requests)), ("tokens", .int(team.tokens)),
@@ -99,24 +161,29 @@ enum ReportJSON {
                 ("evidence", .object(team.inflation.signals.map { ($0.name, .string($0.evidence)) })),
                 ("weights", .object(team.inflation.signals.map { ($0.name, .number($0.weight)) })),
             ])),
-            ("retention", .array(team.retention.map(retention))),
+            ("weekly", .array(published.weekly.map(week))),
+            ("retention", .array(published.retention.map(retention))),
         ])
     }
 
-    static func retention(_ figures: RetentionFigures) -> JSONValue {
-        if figures.suppressed {
-            return .object([("tool", .string(figures.tool)), ("suppressed", .bool(true))])
+    static func retention(_ entry: RetentionEntry) -> JSONValue {
+        guard let funnel = entry.funnel.shown else {
+            return .object([("tool", .string(entry.tool)), ("suppressed", .bool(true))])
         }
-        return .object([("tool", .string(figures.tool)), ("tried", .int(figures.tried)), ("returned", .int(figures.returned)),
-                         ("sustained", .int(figures.sustained)), ("median_days_to_second_use", .num(figures.medianDaysToSecondUse))])
+        return .object([("tool", .string(entry.tool)), ("tried", .int(funnel.tried)), ("returned", .int(funnel.returned)),
+                         ("sustained", .int(funnel.sustained)), ("median_days_to_second_use", .num(funnel.medianDaysToSecondUse))])
     }
 
-    static func tool(_ tool: ToolFigures) -> JSONValue {
-        if tool.suppressed {
-            return .object([("tool", .string(tool.tool)), ("slug", .string(tool.slug)), ("capability", .string(tool.capability)),
-                             ("suppressed", .bool(true)), ("reason", .string("fewer active people than the privacy floor, or complementary suppression"))])
+    static func tool(_ entry: ToolEntry, row: [(String, JSONValue)]?) -> JSONValue {
+        guard let published = entry.published else {
+            if case let .withheld(group, capability) = entry {
+                return .object([("tool", .string(group.name)), ("slug", .string(group.slug)), ("capability", .string(capability)),
+                                 ("suppressed", .bool(true)), ("reason", .string(group.reason))])
+            }
+            return .null
         }
-        return .object([
+        let tool = published.figures
+        return merged(row, [
             ("tool", .string(tool.tool)), ("slug", .string(tool.slug)), ("capability", .string(tool.capability)), ("vendor", .str(tool.vendor)),
             ("suppressed", .bool(false)), ("active_users", .int(tool.activeUsers)), ("tokens", .int(tool.tokens)), ("requests", .int(tool.requests)),
             ("cost_usd", .number(tool.costUSD)), ("priced", .bool(tool.priced)),
@@ -127,18 +194,21 @@ enum ReportJSON {
                 ("tried", .int(tool.retention.tried)), ("returned", .int(tool.retention.returned)), ("sustained", .int(tool.retention.sustained)),
                 ("median_days_to_second_use", .num(tool.retention.medianDaysToSecondUse)),
             ])),
+            ("weekly", .array(published.weekly.map(week))),
         ])
     }
 
-    static func week(_ week: WeekFigures) -> JSONValue {
-        .object([
-            ("week", .string(week.week.description)), ("active_users", .int(week.activeUsers)),
-            ("tokens", week.tokens.map { .int($0) } ?? .null), ("requests", week.requests.map { .int($0) } ?? .null),
-            ("value", .num(week.value)), ("headcount", .int(week.headcount)), ("partial", .bool(week.partial)),
+    static func week(_ week: WeekRow) -> JSONValue {
+        let cell = week.cell.shown
+        return .object([
+            ("week", .string(week.week.description)), ("active_users", .int(cell?.activeUsers)),
+            ("tokens", cell.map { .int($0.tokens) } ?? .null), ("requests", cell.map { .int($0.requests) } ?? .null),
+            ("value", .num(cell?.value)), ("headcount", .int(week.headcount)), ("partial", .bool(week.partial)),
+            ("suppressed", .bool(cell == nil)),
         ])
     }
 
-    static func feedback(_ feedback: FeedbackFigures) -> JSONValue {
+    static func feedback(_ feedback: PublishedFeedback) -> JSONValue {
         .object([
             ("documents", .int(feedback.documents)),
             ("themes", .array(feedback.themes.map { .object([("theme", .string($0.theme)), ("count", .int($0.count)), ("share", .number($0.share))]) })),
@@ -155,8 +225,12 @@ enum ReportJSON {
             ("letters", .array(feedback.letters.map { .object([("slug", .string($0.slug)), ("title", .string($0.title))]) })),
             ("by_team", .array(feedback.byTeam.map { team in
                 .object([("team", .string(team.team)), ("documents", .int(team.documents)),
-                         ("themes", .array(team.themes.map { .object([("theme", .string($0.theme)), ("count", .int($0.count)), ("share", .number($0.share))]) }))])
+                         ("themes", .array(team.themes.map { theme in
+                             .object([("theme", .string(theme.theme)), ("count", .int(theme.count.shown)), ("share", .num(theme.share.shown)),
+                                      ("suppressed", .bool(theme.count.shown == nil))])
+                         }))])
             })),
+            ("teams_withheld", .int(feedback.teamsWithheld)),
         ])
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Disclosure
 import Charts
 import Dataset
 import Foundation
@@ -29,10 +30,10 @@ public struct SiteResult: Sendable {
     public var charts: Int
 }
 
-/// Builds every page of DESIGN §5 from the model, the commentary and the theme. It presents
+/// Builds every page of DESIGN §5 from the report, the commentary and the theme. It presents
 /// figures; it computes none.
 public struct SiteBuilder {
-    let model: ReportModel
+    let report: PublishedReport
     let inputs: ReportInputs
     let theme: Theme
     let options: SiteOptions
@@ -45,17 +46,17 @@ public struct SiteBuilder {
     /// Pages in navigation order: (path, title).
     var sitemap: [(String, String)] = []
 
-    public init(model: ReportModel, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
-        self.model = model
+    public init(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
+        self.report = report
         self.inputs = inputs
         self.theme = theme
         self.options = options
-        charts = ReportCharts(model: model)
-        figures = FigureIndex(model)
+        charts = ReportCharts(report: report)
+        figures = FigureIndex(report)
     }
 
-    public static func build(model: ReportModel, inputs: ReportInputs, theme: Theme, options: SiteOptions) throws -> SiteResult {
-        var builder = SiteBuilder(model: model, inputs: inputs, theme: theme, options: options)
+    public static func build(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) throws -> SiteResult {
+        var builder = SiteBuilder(report: report, inputs: inputs, theme: theme, options: options)
         try builder.buildAll()
         return SiteResult(files: builder.files, diagnostics: builder.diagnostics, pages: builder.pageCount, charts: builder.chartCount)
     }
@@ -63,8 +64,8 @@ public struct SiteBuilder {
     mutating func buildAll() throws {
         let commentary = renderCommentary()
         try summaryPage(commentary: commentary)
-        for team in model.teams { try teamPage(team) }
-        for tool in model.tools { try toolPage(tool) }
+        for team in report.teams { try teamPage(team) }
+        for tool in report.tools { try toolPage(tool) }
         try feedbackPages()
         for write in commentary { try write(&self) }
         try methodologyPage()
@@ -102,14 +103,14 @@ public struct SiteBuilder {
         var body = context
         let root = root(of: path)
         body["root"] = root
-        body["report"] = ["title": model.title, "organisation": model.organisation ?? "", "period": periodText]
+        body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText]
         let content = theme.render(template, body)
         let layout: [String: Any] = [
             "title": title, "root": root, "content": content, "nav": navigation(current: path),
-            "reportTitle": model.title, "organisation": model.organisation ?? "", "period": periodText,
-            "description": description ?? "\(model.title): \(title)", "generator": "Candor \(options.version)",
-            "teams": model.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.team, "suppressed": $0.suppressed] },
-            "tools": model.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.tool] },
+            "reportTitle": report.title, "organisation": report.organisation ?? "", "period": periodText,
+            "description": description ?? "\(report.title): \(title)", "generator": "Candor \(options.version)",
+            "teams": report.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.name, "suppressed": $0.published == nil] },
+            "tools": report.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.name] },
         ]
         return theme.render("layout", layout)
     }
@@ -120,7 +121,7 @@ public struct SiteBuilder {
         sitemap.append((path, title))
     }
 
-    var periodText: String { "\(model.period.from.readable) – \(model.period.to.readable)" }
+    var periodText: String { "\(report.period.from.readable) – \(report.period.to.readable)" }
 
     mutating func chart(_ chart: Chart?) -> String {
         guard let chart else { return "" }
@@ -164,46 +165,25 @@ public struct SiteBuilder {
 
     // MARK: Data files
 
+    /// `data/report.json`, one CSV file per published table, and the manifest.
     mutating func dataFiles() throws {
-        try files.add("data/report.json", ReportJSON.make(model, version: options.version).serialized())
-        var teamWeeks = CSVWriter(header: ["team", "week", "headcount", "active_users", "requests", "tokens", "value"])
-        for row in model.teamWeeks {
-            teamWeeks.append([row.team, row.week.description, String(row.headcount), String(row.activeUsers), String(row.requests),
-                              String(row.tokens), formatJSONNumber(row.value)])
+        try files.add("data/report.json", ReportJSON.make(report, version: options.version).serialized())
+        for table in report.tables {
+            var csv = CSVWriter(header: table.descriptor.columns.map(\.name))
+            for row in table.rows { csv.append(row.map(csvCell)) }
+            try files.add(table.descriptor.file, csv.text)
         }
-        try files.add("data/team_weeks.csv", teamWeeks.text)
-        var teams = CSVWriter(header: ["team", "headcount", "active_users", "adoption_rate", "requests", "tokens", "tokens_per_active_user",
-                                       "value_per_head", "quadrant", "inflation_index", "flagged"])
-        for team in model.teams where !team.suppressed {
-            teams.append([team.team, team.headcount.map(String.init) ?? "", String(team.activeUsers), num(team.adoptionRate), String(team.requests),
-                          String(team.tokens), num(team.tokensPerActiveUser), num(team.valuePerHead), team.quadrant?.rawValue ?? "",
-                          num(team.inflation.index), team.inflation.flagged ? "true" : "false"])
-        }
-        try files.add("data/teams.csv", teams.text)
-        var weekly = CSVWriter(header: ["week", "active_users", "tokens", "requests", "value", "partial"])
-        for week in model.weekly {
-            weekly.append([week.week.description, week.activeUsers.map(String.init) ?? "", week.tokens.map(String.init) ?? "",
-                           week.requests.map(String.init) ?? "", num(week.value), week.partial ? "true" : "false"])
-        }
-        try files.add("data/weekly.csv", weekly.text)
-        var tools = CSVWriter(header: ["tool", "capability", "active_users", "tokens", "requests", "acceptance_rate", "acceptance_rate_lines",
-                                       "tried", "returned", "sustained"])
-        for tool in model.tools where !tool.suppressed {
-            tools.append([tool.tool, tool.capability, String(tool.activeUsers), String(tool.tokens), String(tool.requests), num(tool.acceptanceRate),
-                          num(tool.acceptanceRateLines), String(tool.retention.tried), String(tool.retention.returned), String(tool.retention.sustained)])
-        }
-        try files.add("data/tools.csv", tools.text)
-        var signals = CSVWriter(header: ["team", "signal", "value", "weight", "evidence"])
-        for team in model.teams where !team.suppressed {
-            for signal in team.inflation.signals {
-                signals.append([team.team, signal.name, num(signal.value), formatJSONNumber(signal.weight), signal.evidence])
-            }
-        }
-        try files.add("data/signals.csv", signals.text)
-        var themes = CSVWriter(header: ["theme", "count", "share"])
-        for theme in model.feedback.themes { themes.append([theme.theme, String(theme.count), formatJSONNumber(theme.share)]) }
-        try files.add("data/themes.csv", themes.text)
         try files.add("data/manifest.json", manifest().serialized())
+    }
+
+    func csvCell(_ value: TableValue) -> String {
+        switch value {
+        case let .text(text): text
+        case let .integer(number): String(number)
+        case let .number(number): formatJSONNumber(number)
+        case let .bool(flag): flag ? "true" : "false"
+        case .missing, .withheld: ""
+        }
     }
 
     func num(_ value: Double?) -> String { value.map(formatJSONNumber) ?? "" }
@@ -213,7 +193,7 @@ public struct SiteBuilder {
             ("schema", .string("candor.manifest/1")),
             ("generator", .string("candor \(options.version)")),
             ("settings_sha256", .string(inputs.configSHA256)),
-            ("inputs", .array(model.coverage.files.sorted { $0.path < $1.path }.map { file in
+            ("inputs", .array(report.coverage.files.sorted { $0.path < $1.path }.map { file in
                 .object([("path", .string(file.path)), ("sha256", .string(file.sha256)), ("bytes", .int(file.bytes)),
                          ("rows", .int(file.rows)), ("format", .string(file.format))])
             })),
@@ -231,21 +211,21 @@ public struct SiteBuilder {
         sitemapXML += "</urlset>\n"
         try files.add("sitemap.xml", sitemapXML)
         // One entry per edition: this one, identified by its period end (no clock is read).
-        let updated = model.period.to.description + "T00:00:00Z"
-        let id = (base ?? "urn:candor:") + "editions/" + model.period.to.description
+        let updated = report.period.to.description + "T00:00:00Z"
+        let id = (base ?? "urn:candor:") + "editions/" + report.period.to.description
         var feed = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-        feed += "  <title>\(esc(model.title))</title>\n  <id>\(esc((base ?? "urn:candor:") + "feed"))</id>\n  <updated>\(updated)</updated>\n"
+        feed += "  <title>\(esc(report.title))</title>\n  <id>\(esc((base ?? "urn:candor:") + "feed"))</id>\n  <updated>\(updated)</updated>\n"
         if let base { feed += "  <link rel=\"alternate\" href=\"\(esc(base))index.html\"/>\n  <link rel=\"self\" href=\"\(esc(base))feed.xml\"/>\n" }
-        feed += "  <author><name>\(esc(model.organisation ?? model.title))</name></author>\n"
-        feed += "  <entry>\n    <title>\(esc("Edition to \(model.period.to.readable)"))</title>\n    <id>\(esc(id))</id>\n    <updated>\(updated)</updated>\n"
+        feed += "  <author><name>\(esc(report.organisation ?? report.title))</name></author>\n"
+        feed += "  <entry>\n    <title>\(esc("Edition to \(report.period.to.readable)"))</title>\n    <id>\(esc(id))</id>\n    <updated>\(updated)</updated>\n"
         feed += "    <link href=\"\(esc((base ?? "") + "changes.html"))\"/>\n"
         feed += "    <summary>\(esc(headlineSentence()))</summary>\n  </entry>\n</feed>\n"
         try files.add("feed.xml", feed)
     }
 
     func headlineSentence() -> String {
-        let org = model.org
-        return "\(NumberFormat.integer.format(Double(org.activeUsers))) active people, adoption \(org.adoptionRate.map(NumberFormat.percent.format) ?? "n/a"), \(NumberFormat.si.format(Double(org.tokens))) tokens, \(org.teamsFlagged) teams flagged."
+        let org = report.org
+        return "\(NumberFormat.integer.format(Double(org.activeUsers))) active people, adoption \(org.adoptionRate.map(NumberFormat.percent.format) ?? "n/a"), \(NumberFormat.si.format(Double(org.tokens))) tokens, \(report.teamsFlagged) teams flagged."
     }
 
     // MARK: Single file
@@ -256,7 +236,7 @@ public struct SiteBuilder {
         let css = theme.assets["style.css"].map { String(decoding: $0, as: UTF8.self) } ?? ""
         var html = index.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"assets/style.css\">", with: "<style>\n\(css)\n</style>")
         var extra = ""
-        for (part, path) in (["methodology.html", "data-quality.html"] + model.teams.map({ "teams/\($0.slug).html" })).enumerated() {
+        for (part, path) in (["methodology.html", "data-quality.html"] + report.teams.map({ "teams/\($0.slug).html" })).enumerated() {
             guard let text = files.text(path), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
             var inner = text[start.lowerBound..<end.upperBound].replacingOccurrences(of: "<main", with: "<section class=\"single-file-part\"").replacingOccurrences(of: "</main>", with: "</section>")
             // Every id must stay unique in one document: prefix this part's ids and references.

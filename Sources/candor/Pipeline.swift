@@ -1,4 +1,5 @@
 import Analysis
+import Disclosure
 import Dataset
 import Foundation
 import Site
@@ -26,7 +27,7 @@ struct Pipeline {
         var bytes = 0
         var seconds = 0.0
         var diagnostics: [Diagnostic] = []
-        var model: ReportModel?
+        var report: PublishedReport?
     }
 
     /// What `serve` keeps between builds: the aggregate of the usage rows, reused while the
@@ -96,16 +97,27 @@ struct Pipeline {
         let ingested = Date()
         summary.rowsRejected = usage.rowsRejected + inputs.rowsRejected
 
-        let model: ReportModel
+        let report: PublishedReport
         do {
-            model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+            let model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+            let modelled = Date()
+            let solved = try Disclosure.solve(model, config: inputs.config)
+            report = solved.report
+            // For the dev-time attacker test (scripts/privacy_attack.py): the true values and the
+            // rule status of every cell, written outside the output folder and only when asked.
+            if let path = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"], !path.isEmpty {
+                try? DisclosureAudit.json(solved.problem).write(to: URL(fileURLWithPath: path))
+            }
+            progress.detail("candor: stage disclosure \(String(format: "%.3f", Date().timeIntervalSince(modelled))) s")
         } catch let error as InputError {
             throw Failure.inputs(summary.diagnostics + error.diagnostics)
         } catch let error as ImpossibleFigure {
             throw Failure.inputs(summary.diagnostics + error.diagnostics)
+        } catch let error as OrganisationTooSmall {
+            throw Failure.inputs(summary.diagnostics + [.error("data/usage", error.description.replacingOccurrences(of: "data/usage: ", with: ""))])
         }
-        summary.model = model
-        summary.teams = model.teams.count
+        summary.report = report
+        summary.teams = report.teams.count
         let analysed = Date()
         progress.detail("candor: stage ingest+aggregate \(String(format: "%.3f", analysed.timeIntervalSince(started) - analysed.timeIntervalSince(ingested))) s")
         progress.detail("candor: stage analysis \(String(format: "%.3f", analysed.timeIntervalSince(ingested))) s")
@@ -125,7 +137,7 @@ struct Pipeline {
             summary.diagnostics.append(.warning(previousPath, "cannot read the previous edition's report.json; changes.html will not compare"))
         }
         progress.update("rendering pages")
-        let site = try SiteBuilder.build(model: model, inputs: inputs,
+        let site = try SiteBuilder.build(report: report, inputs: inputs,
                                          theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
                                                                             previous: previous, singleFile: options.singleFile))
         summary.diagnostics += site.diagnostics

@@ -31,22 +31,20 @@ final class AdoptionTests: XCTestCase {
         (0..<people).map { row("2026-01-05", "\(prefix)\($0)", team) }
     }
 
-    func testAdoptionSuppressionAndComplementarySuppression() throws {
+    func testAdoptionAndSmallGroupsLeftOutOfTheCorrelation() throws {
         let rows = teamRows("A", people: 6, prefix: "a") + teamRows("B", people: 5, prefix: "b") + teamRows("C", people: 2, prefix: "c")
         let result = try model(rows: rows, headcount: ["A": 8, "B": 5, "C": 2])
         XCTAssertEqual(result.org.activeUsers, 13)
         XCTAssertEqual(result.org.headcount, 15)
         XCTAssertEqual(result.org.adoptionRate!, 13.0 / 15.0, accuracy: 1e-12)
         let teams = Dictionary(uniqueKeysWithValues: result.teams.map { ($0.team, $0) })
-        XCTAssertFalse(teams["A"]!.suppressed)
         XCTAssertEqual(teams["A"]!.adoptionRate!, 0.75, accuracy: 1e-12)
-        XCTAssertTrue(teams["C"]!.suppressed)
-        // C alone would be recoverable as org − A − B: B is withheld too.
-        XCTAssertTrue(teams["B"]!.suppressed)
-        XCTAssertTrue(teams["B"]!.reason!.contains("complementary"))
-        XCTAssertEqual(result.org.teamsSuppressed, 2)
-        // No suppressed team reaches the team-weeks behind the correlation.
-        XCTAssertFalse(result.teamWeeks.contains { $0.team != "A" })
+        // The model holds every team; the disclosure stage decides what is published.
+        XCTAssertEqual(teams["C"]!.activeUsers, 2)
+        XCTAssertTrue(teams["C"]!.belowFloorHeadcount)
+        XCTAssertEqual(teams["C"]!.contributors.people, 2)
+        // No group below the floor feeds the correlation.
+        XCTAssertFalse(result.teamWeeks.contains { $0.team == "C" })
     }
 
     func testRatesAreRatiosOfSumsNotMeansOfRates() throws {

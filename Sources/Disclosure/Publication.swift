@@ -1,0 +1,286 @@
+import Analysis
+import Dataset
+import Stats
+
+/// The organisation as a whole is about too few people to publish anything.
+public struct OrganisationTooSmall: Error, CustomStringConvertible {
+    public var people: Int
+    public var floor: Int
+    public var description: String {
+        "data/usage: the organisation has \(people) active \(people == 1 ? "person" : "people"), fewer than the privacy floor of \(floor) (privacy.min_group_size in report.yml); no figure can be published without describing them"
+    }
+}
+
+/// The publication stage (DESIGN §8): takes the full model, withholds what the disclosure
+/// rules require across every published table at once, and returns what may be published.
+public enum Disclosure {
+    static let reason = "Withheld to protect small groups: figures about this group, or figures that would let a reader work out those of a smaller group by subtraction, could identify people. The methodology page explains the rules."
+
+    public static func publish(_ model: ReportModel, config: ReportConfig) throws -> PublishedReport {
+        try solve(model, config: config).report
+    }
+
+    /// The published report and the solved problem behind it (for the dev-time attacker test,
+    /// which needs the true values of withheld cells; never written to the output folder).
+    public static func solve(_ model: ReportModel, config: ReportConfig) throws -> (report: PublishedReport, problem: CellSuppression) {
+        guard model.org.activeUsers == 0 || model.org.activeUsers >= model.minGroupSize else {
+            throw OrganisationTooSmall(people: model.org.activeUsers, floor: model.minGroupSize)
+        }
+        var grid = Grid(model: model, rules: .init(minGroupSize: model.minGroupSize, dominanceP: config.dominanceP,
+                                                    protection: config.protectionPct / 100))
+        grid.problem.solve()
+        return (grid.published(model), grid.problem)
+    }
+}
+
+/// Every published additive figure of the model as a cell of one suppression problem.
+struct Grid {
+    typealias Measure = CellSuppression.Measure
+    var problem: CellSuppression
+    var org = 0
+    var teams: [String: Int] = [:]
+    var teamWeeks: [String: [Int]] = [:]
+    var weeks: [Int] = []
+    var tools: [String: Int] = [:]
+    var toolWeeks: [String: [Int]] = [:]
+    var retention: [String: [String: Int]] = [:]  // team → tool → cell
+    var cohorts: [Int] = []
+    var feedbackTeams: [String: Int] = [:]
+    var feedbackThemes: [String: [Int]] = [:]     // team → cell per theme
+    var scoreCells: [String: [String: [Int]]] = [:]  // team → question → cell per score
+
+    init(model: ReportModel, rules: CellSuppression.Rules) {
+        problem = CellSuppression(rules: rules)
+        func parts(_ contributors: Contributors) -> [CellSuppression.Part] {
+            contributors.parts.map { .init(person: $0.person, tokens: $0.tokens, requests: $0.requests, cost: $0.cost) }
+        }
+        func cell(_ name: String, _ figures: WeekFigures) -> CellSuppression.Cell {
+            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens), .requests: Double(figures.requests)]
+            if let value = figures.value { values[.value] = value }
+            return .init(name: name, values: values, parts: parts(figures.contributors), anonymousPeople: figures.contributors.anonymous)
+        }
+        let o = model.org
+        var orgValues: [Measure: Double] = [.people: Double(o.activeUsers), .tokens: Double(o.tokens), .requests: Double(o.requests), .cost: o.costUSD]
+        if let value = o.value { orgValues[.value] = value }
+        var orgCell = CellSuppression.Cell(name: "o", values: orgValues)
+        orgCell.fixed = true
+        org = problem.add(orgCell)
+
+        // Team × week, with the teams and the organisation's weeks as margins.
+        weeks = model.weekly.map { problem.add(cell("w|\($0.week)", $0)) }
+        for figures in model.teams {
+            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
+                                             .requests: Double(figures.requests), .cost: figures.costUSD]
+            if let value = figures.value { values[.value] = value }
+            var teamCell = CellSuppression.Cell(name: "t|\(figures.team)", values: values, parts: parts(figures.contributors),
+                                                anonymousPeople: figures.contributors.anonymous)
+            if figures.belowFloorHeadcount { teamCell.forced = true }
+            let team = problem.add(teamCell)
+            teams[figures.team] = team
+            let cells = (model.teamWeekly[figures.team] ?? []).map { problem.add(cell("tw|\(figures.team)|\($0.week)", $0)) }
+            teamWeeks[figures.team] = cells
+            problem.implies(team, cells)
+            for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: team, parts: cells) }
+        }
+        let teamOrder = model.teams.map(\.team)
+        for (position, week) in weeks.enumerated() {
+            let parts = teamOrder.compactMap { teamWeeks[$0]?[position] }
+            for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: week, parts: parts) }
+        }
+        for measure in [Measure.tokens, .requests, .value, .cost, .people] {
+            problem.addLine(measure, total: org, parts: teamOrder.compactMap { teams[$0] })
+        }
+        for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: org, parts: weeks) }
+
+        // Tool × week, with the tools and the same weeks as margins; each tool's use by team.
+        for figures in model.tools {
+            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
+                                             .requests: Double(figures.requests), .cost: figures.costUSD,
+                                             .tried: Double(figures.retention.tried)]
+            if figures.retention.tried == 0 { values[.tried] = nil }
+            let tool = problem.add(.init(name: "l|\(figures.tool)", values: values, parts: parts(figures.contributors),
+                                         anonymousPeople: figures.contributors.anonymous))
+            tools[figures.tool] = tool
+            let cells = (model.toolWeekly[figures.tool] ?? []).map { problem.add(cell("lw|\(figures.tool)|\($0.week)", $0)) }
+            toolWeeks[figures.tool] = cells
+            problem.implies(tool, cells)
+            for measure in [Measure.tokens, .requests, .people] { problem.addLine(measure, total: tool, parts: cells) }
+        }
+        let toolOrder = model.tools.map(\.tool)
+        for (position, week) in weeks.enumerated() {
+            let parts = toolOrder.compactMap { toolWeeks[$0]?[position] }
+            for measure in [Measure.tokens, .requests, .people] { problem.addLine(measure, total: week, parts: parts) }
+        }
+        for measure in [Measure.tokens, .requests, .cost, .people] {
+            problem.addLine(measure, total: org, parts: toolOrder.compactMap { tools[$0] })
+        }
+        for team in teamOrder {
+            for funnel in model.teamRetention[team] ?? [] {
+                let cell = problem.add(.init(name: "r|\(team)|\(funnel.tool)", values: [.tried: Double(funnel.tried)],
+                                             parts: parts(funnel.contributors)))
+                retention[team, default: [:]][funnel.tool] = cell
+                if let teamCell = teams[team] { problem.implies(teamCell, [cell]) }
+                if let toolCell = tools[funnel.tool] { problem.implies(toolCell, [cell]) }
+            }
+        }
+        for tool in toolOrder {
+            guard let total = tools[tool] else { continue }
+            problem.addLine(.tried, total: total, parts: teamOrder.compactMap { retention[$0]?[tool] })
+        }
+
+        // Weekly cohorts: their sizes add up to the people identified one by one.
+        let identified = model.cohorts.reduce(0) { $0 + $1.size }
+        var identifiedCell = CellSuppression.Cell(name: "identified", values: [.people: Double(identified)],
+                                                  structural: identified != o.activeUsers)
+        identifiedCell.fixed = true
+        let identifiedIndex = problem.add(identifiedCell)
+        cohorts = model.cohorts.map { problem.add(.init(name: "c|\($0.week)", values: [.people: Double($0.size)], anonymousPeople: $0.size)) }
+        problem.addLine(.people, total: identifiedIndex, parts: cohorts)
+
+        // Feedback: documents by team, and each team's theme counts and score counts; the
+        // documents without a team are an unknown part of every total.
+        let feedback = model.feedback
+        let withTeam = feedback.byTeam.reduce(0) { $0 + $1.documents }
+        var totalDocs = CellSuppression.Cell(name: "fd", values: [.documents: Double(feedback.documents)])
+        totalDocs.fixed = true
+        let documents = problem.add(totalDocs)
+        let noTeam = problem.add(.init(name: "fn", values: [.documents: Double(feedback.documents - withTeam)],
+                                       anonymousPeople: feedback.documents - withTeam, structural: true))
+        var themeTotals: [Int] = []
+        var themeNoTeam: [Int] = []
+        for (position, theme) in feedback.themes.enumerated() {
+            var total = CellSuppression.Cell(name: "ftt|\(theme.theme)", values: [.documents: Double(theme.count)])
+            total.fixed = true
+            themeTotals.append(problem.add(total))
+            let known = feedback.byTeam.reduce(0) { $0 + ($1.themes.count > position ? $1.themes[position].count : 0) }
+            themeNoTeam.append(problem.add(.init(name: "ftn|\(theme.theme)", values: [.documents: Double(theme.count - known)],
+                                                 anonymousPeople: feedback.documents - withTeam, structural: true)))
+        }
+        for row in feedback.byTeam {
+            let cell = problem.add(.init(name: "f|\(row.team)", values: [.documents: Double(row.documents)], anonymousPeople: row.documents))
+            feedbackTeams[row.team] = cell
+            // A theme count stands for the team's respondents, not only those who wrote on the theme.
+            let themes = row.themes.map { problem.add(.init(name: "ft|\(row.team)|\($0.theme)", values: [.documents: Double($0.count)],
+                                                            anonymousPeople: row.documents)) }
+            feedbackThemes[row.team] = themes
+            problem.implies(cell, themes)
+            if let team = teams[row.team] { problem.implies(team, [cell]) }
+        }
+        problem.addLine(.documents, total: documents, parts: feedback.byTeam.map { feedbackTeams[$0.team]! } + [noTeam])
+        for position in themeTotals.indices {
+            let parts = feedback.byTeam.compactMap { feedbackThemes[$0.team].flatMap { $0.count > position ? $0[position] : nil } }
+            problem.addLine(.documents, total: themeTotals[position], parts: parts + [themeNoTeam[position]])
+        }
+        for score in feedback.scores {
+            var totals: [Int] = []
+            var unknown: [Int] = []
+            let answered = score.byTeam.reduce(0) { $0 + $1.counts.reduce(0, +) }
+            for value in 0..<5 {
+                var total = CellSuppression.Cell(name: "st|\(score.question)|\(value + 1)", values: [.documents: Double(score.counts[value])])
+                total.fixed = true
+                totals.append(problem.add(total))
+                let known = score.byTeam.reduce(0) { $0 + $1.counts[value] }
+                unknown.append(problem.add(.init(name: "sn|\(score.question)|\(value + 1)",
+                                                 values: [.documents: Double(score.counts[value] - known)],
+                                                 anonymousPeople: score.n - answered, structural: true)))
+            }
+            var parts = [[Int]](repeating: [], count: 5)
+            for (team, counts) in score.byTeam {
+                let answers = counts.reduce(0, +)
+                let cells = counts.enumerated().map { value, count in
+                    problem.add(.init(name: "s|\(team)|\(score.question)|\(value + 1)", values: [.documents: Double(count)], anonymousPeople: answers))
+                }
+                scoreCells[team, default: [:]][score.question] = cells
+                // Fewer answers than the floor withhold the team's breakdown of this question.
+                if answers < rules.minGroupSize { for cell in cells { problem.force(cell) } }
+                if let feedbackCell = feedbackTeams[team] { problem.implies(feedbackCell, cells) }
+                for value in 0..<5 { parts[value].append(cells[value]) }
+            }
+            for value in 0..<5 { problem.addLine(.documents, total: totals[value], parts: parts[value] + [unknown[value]]) }
+        }
+    }
+
+    func shown(_ cell: Int?) -> Bool { cell.map { !problem.cells[$0].status.isHidden } ?? false }
+
+    func rows(_ figures: [WeekFigures], _ cells: [Int]) -> [WeekRow] {
+        zip(figures, cells).map { week, cell in
+            WeekRow(week: week.week, partial: week.partial, headcount: week.headcount,
+                    cell: shown(cell) ? .shown(.init(activeUsers: week.activeUsers, tokens: week.tokens, requests: week.requests, value: week.value)) : .withheld)
+        }
+    }
+
+    func published(_ model: ReportModel) -> PublishedReport {
+        let teamEntries: [TeamEntry] = model.teams.map { figures in
+            guard shown(teams[figures.team]) else { return .withheld(WithheldGroup(name: figures.team, slug: figures.slug, reason: Disclosure.reason)) }
+            let funnels = (model.teamRetention[figures.team] ?? []).map { funnel in
+                RetentionEntry(tool: funnel.tool, funnel: shown(self.retention[figures.team]?[funnel.tool])
+                    ? .shown(.init(tried: funnel.tried, returned: funnel.returned, sustained: funnel.sustained, medianDaysToSecondUse: funnel.medianDaysToSecondUse))
+                    : .withheld)
+            }
+            return .published(PublishedTeam(figures: figures, weekly: rows(model.teamWeekly[figures.team] ?? [], teamWeeks[figures.team] ?? []),
+                                             retention: funnels))
+        }
+        let toolEntries: [ToolEntry] = model.tools.map { figures in
+            guard shown(tools[figures.tool]) else {
+                return .withheld(WithheldGroup(name: figures.tool, slug: figures.slug, reason: Disclosure.reason), capability: figures.capability)
+            }
+            return .published(PublishedTool(figures: figures, weekly: rows(model.toolWeekly[figures.tool] ?? [], toolWeeks[figures.tool] ?? [])))
+        }
+        let publishedTeamNames = Set(teamEntries.compactMap { $0.published?.figures.team })
+        // The correlation's rows that may be shown: published team-weeks only.
+        let shownWeeks = Set(teamEntries.compactMap(\.published).flatMap { team in
+            team.weekly.compactMap { $0.cell.shown == nil ? nil : "\(team.figures.team)|\($0.week)" }
+        })
+        var sprawl = model.sprawl
+        sprawl.overlap = sprawl.overlap.filter { publishedTeamNames.contains($0.a) && publishedTeamNames.contains($0.b) }
+
+        let feedback = model.feedback
+        let byTeam: [PublishedFeedback.TeamRow] = feedback.byTeam.compactMap { row in
+            guard shown(feedbackTeams[row.team]) else { return nil }
+            let cells = feedbackThemes[row.team] ?? []
+            return PublishedFeedback.TeamRow(team: row.team, documents: row.documents, themes: zip(row.themes, cells).map { theme, cell in
+                shown(cell) ? (theme.theme, .shown(theme.count), .shown(theme.share)) : (theme.theme, .withheld, .withheld)
+            })
+        }
+        let scores = feedback.scores.map { score in
+            PublishedFeedback.Scores(question: score.question, counts: score.counts, n: score.n, mean: score.mean,
+                                     byTeam: score.byTeam.filter { team, _ in
+                                         (scoreCells[team]?[score.question] ?? []).allSatisfy { shown($0) }
+                                     })
+        }
+        let withheldFeedbackTeams = feedback.byTeam.count - byTeam.count
+        let publishedFeedback = PublishedFeedback(
+            documents: feedback.documents, themes: feedback.themes, scores: scores, netSentiment: feedback.netSentiment,
+            positive: feedback.positive, negative: feedback.negative, neutral: feedback.neutral,
+            quotes: feedback.quotes.filter { quote in quote.team.map { shown(feedbackTeams[$0]) && publishedTeamNames.contains($0) } ?? true },
+            letters: feedback.letters.map { letter in
+                var copy = letter
+                if let team = letter.team, !publishedTeamNames.contains(team) { copy.team = nil }
+                return copy
+            },
+            byTeam: byTeam, teamsWithheld: withheldFeedbackTeams)
+
+        let statuses = problem.cells.map(\.status)
+        let summary = SuppressionSummary(
+            cells: statuses.count(where: { $0 != .structural }),
+            frequency: statuses.count(where: { $0 == .frequency }),
+            dominance: statuses.count(where: { $0 == .dominance }),
+            secondary: statuses.count(where: { $0 == .secondary }),
+            teamsWithheld: teamEntries.count - publishedTeamNames.count,
+            toolsWithheld: toolEntries.count(where: { $0.published == nil }),
+            protectionPct: problem.rules.protection * 100, dominanceP: problem.rules.dominanceP)
+
+        return PublishedReport(
+            title: model.title, organisation: model.organisation, period: model.period, minGroupSize: model.minGroupSize,
+            valueMetric: model.valueMetric, org: model.org,
+            teamsFlagged: teamEntries.compactMap(\.published).count(where: { $0.figures.inflation.flagged }),
+            teams: teamEntries, tools: toolEntries, weekly: rows(model.weekly, weeks),
+            teamWeeks: model.teamWeeks.filter { shownWeeks.contains("\($0.team)|\($0.week)") },
+            feedback: publishedFeedback, sprawl: sprawl,
+            cohorts: zip(model.cohorts, cohorts).map { row, cell in
+                shown(cell) ? .shown(PublishedCohort(week: row.week, size: row.size, retained: row.retained)) : .withheld
+            },
+            coverage: model.coverage, methodology: model.methodology, reviewDates: model.reviewDates,
+            flagThreshold: model.flagThreshold, suppression: summary)
+    }
+}

@@ -1,0 +1,198 @@
+import Analysis
+import Dataset
+import Stats
+
+/// A figure that may be published, or is withheld: the number does not exist in the
+/// withheld case, so a writer cannot print it by mistake.
+public enum Disclosed<Value: Sendable>: Sendable {
+    case shown(Value)
+    case withheld
+
+    public var shown: Value? {
+        if case let .shown(value) = self { return value }
+        return nil
+    }
+}
+
+/// A group that cannot be shown: its name, its slug and why, in words that do not say which
+/// rule hit it (DESIGN §4: the pages say how many cells each rule family withheld, not which).
+public struct WithheldGroup: Sendable {
+    public var name: String
+    public var slug: String
+    public var reason: String
+}
+
+public enum TeamEntry: Sendable {
+    case published(PublishedTeam)
+    case withheld(WithheldGroup)
+
+    public var name: String {
+        switch self {
+        case let .published(team): team.figures.team
+        case let .withheld(group): group.name
+        }
+    }
+    public var slug: String {
+        switch self {
+        case let .published(team): team.figures.slug
+        case let .withheld(group): group.slug
+        }
+    }
+    public var published: PublishedTeam? {
+        if case let .published(team) = self { return team }
+        return nil
+    }
+}
+
+public enum ToolEntry: Sendable {
+    case published(PublishedTool)
+    case withheld(WithheldGroup, capability: String)
+
+    public var name: String {
+        switch self {
+        case let .published(tool): tool.figures.tool
+        case let .withheld(group, _): group.name
+        }
+    }
+    public var slug: String {
+        switch self {
+        case let .published(tool): tool.figures.slug
+        case let .withheld(group, _): group.slug
+        }
+    }
+    public var capability: String {
+        switch self {
+        case let .published(tool): tool.figures.capability
+        case let .withheld(_, capability): capability
+        }
+    }
+    public var published: PublishedTool? {
+        if case let .published(tool) = self { return tool }
+        return nil
+    }
+}
+
+/// One week of a group: its additive figures, or nothing.
+public struct WeekRow: Sendable {
+    public struct Cell: Sendable {
+        public var activeUsers: Int
+        public var tokens: Int64
+        public var requests: Int64
+        public var value: Double?
+    }
+    public var week: Week
+    public var partial: Bool
+    public var headcount: Int?
+    public var cell: Disclosed<Cell>
+}
+
+/// A team's use of one tool: tried → returned → sustained, or nothing.
+public struct RetentionEntry: Sendable {
+    public struct Funnel: Sendable {
+        public var tried: Int
+        public var returned: Int
+        public var sustained: Int
+        public var medianDaysToSecondUse: Double?
+    }
+    public var tool: String
+    public var funnel: Disclosed<Funnel>
+}
+
+/// A published team: its team-level figures (all about at least the floor's number of people,
+/// none dominated), its weeks and its tools, each of which may still be withheld.
+public struct PublishedTeam: Sendable {
+    public var figures: TeamFigures
+    public var weekly: [WeekRow]
+    public var retention: [RetentionEntry]
+}
+
+public struct PublishedTool: Sendable {
+    public var figures: ToolFigures
+    public var weekly: [WeekRow]
+}
+
+public struct PublishedCohort: Sendable {
+    public var week: Week
+    public var size: Int
+    /// Share of the cohort active k weeks after its first week, k = 1…; nil past the period.
+    public var retained: [Double?]
+}
+
+/// Feedback as published: breakdowns by team only for teams with enough documents.
+public struct PublishedFeedback: Sendable {
+    public struct TeamRow: Sendable {
+        public var team: String
+        public var documents: Int
+        /// Theme counts in the order of `themes`; a withheld cell is absent.
+        public var themes: [(theme: String, count: Disclosed<Int>, share: Disclosed<Double>)]
+    }
+    public struct Scores: Sendable {
+        public var question: String
+        /// Counts of 1…5.
+        public var counts: [Int]
+        public var n: Int
+        public var mean: Double?
+        public var byTeam: [(team: String, counts: [Int])]
+    }
+    public var documents: Int
+    public var themes: [ThemeCount]
+    public var scores: [Scores]
+    public var netSentiment: Double?
+    public var positive: Int
+    public var negative: Int
+    public var neutral: Int
+    public var quotes: [Quote]
+    public var letters: [Letter]
+    public var byTeam: [TeamRow]
+    public var teamsWithheld: Int
+}
+
+/// How many cells each rule family withheld (never which cell).
+public struct SuppressionSummary: Sendable, Equatable {
+    public var cells: Int
+    public var frequency: Int
+    public var dominance: Int
+    public var secondary: Int
+    public var teamsWithheld: Int
+    public var toolsWithheld: Int
+    public var protectionPct: Double
+    public var dominanceP: Double
+}
+
+/// The report as it may be published: what `Site` reads, and all it reads. A figure about a
+/// group below the privacy floor, or one that would let a reader solve for such a group,
+/// does not exist here.
+public struct PublishedReport: Sendable {
+    public var title: String
+    public var organisation: String?
+    public var period: (from: Day, to: Day)
+    public var minGroupSize: Int
+    public var valueMetric: String?
+    public var org: OrgFigures
+    public var teamsFlagged: Int
+    public var teams: [TeamEntry]
+    public var tools: [ToolEntry]
+    public var weekly: [WeekRow]
+    /// Published team-weeks with a headcount and a value (the correlation's rows that may be shown).
+    public var teamWeeks: [TeamWeekRow]
+    public var feedback: PublishedFeedback
+    public var sprawl: SprawlFigures
+    public var cohorts: [Disclosed<PublishedCohort>]
+    public var coverage: Coverage
+    public var methodology: Methodology
+    public var reviewDates: [Day]
+    public var flagThreshold: Double
+    public var suppression: SuppressionSummary
+
+    public var publishedTeams: [PublishedTeam] { teams.compactMap(\.published) }
+    /// Each tool's tried → returned → sustained, withheld with the tool.
+    public var toolRetention: [RetentionEntry] {
+        tools.map { entry in
+            RetentionEntry(tool: entry.name, funnel: entry.published.map { tool in
+                let r = tool.figures.retention
+                return .shown(.init(tried: r.tried, returned: r.returned, sustained: r.sustained, medianDaysToSecondUse: r.medianDaysToSecondUse))
+            } ?? .withheld)
+        }
+    }
+    public var publishedTools: [PublishedTool] { tools.compactMap(\.published) }
+}
