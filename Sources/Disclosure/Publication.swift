@@ -200,6 +200,17 @@ struct Grid {
         }
     }
 
+    /// A team's signals rest on all its days, withheld weeks included; published to two
+    /// decimals (as the pages show them), they cannot be combined with the team's totals to
+    /// solve for a withheld week exactly.
+    func coarsened(_ figures: TeamFigures) -> TeamFigures {
+        var copy = figures
+        func round(_ value: Double?) -> Double? { value.map { ($0 * 100).rounded() / 100 } }
+        copy.inflation.index = round(figures.inflation.index)
+        for index in copy.inflation.signals.indices { copy.inflation.signals[index].value = round(copy.inflation.signals[index].value) }
+        return copy
+    }
+
     func shown(_ cell: Int?) -> Bool { cell.map { !problem.cells[$0].status.isHidden } ?? false }
 
     func rows(_ figures: [WeekFigures], _ cells: [Int]) -> [WeekRow] {
@@ -217,7 +228,7 @@ struct Grid {
                     ? .shown(.init(tried: funnel.tried, returned: funnel.returned, sustained: funnel.sustained, medianDaysToSecondUse: funnel.medianDaysToSecondUse))
                     : .withheld)
             }
-            return .published(PublishedTeam(figures: figures, weekly: rows(model.teamWeekly[figures.team] ?? [], teamWeeks[figures.team] ?? []),
+            return .published(PublishedTeam(figures: coarsened(figures), weekly: rows(model.teamWeekly[figures.team] ?? [], teamWeeks[figures.team] ?? []),
                                              retention: funnels))
         }
         let toolEntries: [ToolEntry] = model.tools.map { figures in

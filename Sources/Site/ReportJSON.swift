@@ -3,8 +3,9 @@ import Disclosure
 import Dataset
 import Stats
 
-/// `data/report.json` (`"schema": "candor.report/1"`, DESIGN §5): every figure of the report.
-/// Suppressed teams carry only their name, slug and reason; no user id is in the report.
+/// `data/report.json` (`"schema": "candor.report/2"`, DESIGN §5, docs/report-json.md): every published figure.
+/// Withheld teams and tools carry only their name, slug and reason; withheld cells are null with
+/// `"suppressed": true`; the flat figures of teams and tools come from the table descriptors.
 enum ReportJSON {
     static func make(_ report: PublishedReport, version: String) -> JSONValue {
         let teamRows = rows(report, "teams"), toolRows = rows(report, "tools")

@@ -63,8 +63,11 @@ enum InitTemplate {
         # The period the figures cover. Default: the first to the last day in the usage data.
         period: {from: \(start), to: \(last)}
 
-        # Groups of fewer people than this are suppressed everywhere (pages, charts, CSV, JSON).
-        privacy: {min_group_size: 5}
+        # Groups of fewer people than this are withheld everywhere (pages, charts, CSV, JSON), and so
+        # are tokens, requests or cost where one or two people make up all but dominance_p % of
+        # the figure; further figures are withheld until none of those can be worked out from
+        # the rest to within protection_pct % (see the methodology page).
+        privacy: {min_group_size: 5, dominance_p: 10, protection_pct: 10}
 
         # The outcome metric in data/outcomes.csv that stands for value.
         value: {metric: prs_merged}

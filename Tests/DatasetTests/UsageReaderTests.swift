@@ -130,6 +130,17 @@ final class ReportConfigTests: XCTestCase {
         }
     }
 
+    func testPrivacySettingsAreReadWithTheirDefaults() throws {
+        let defaults = try ReportConfig.parse("title: T\n")
+        XCTAssertEqual([defaults.dominanceP, defaults.protectionPct], [10, 10])
+        let set = try ReportConfig.parse("title: T\nprivacy: {min_group_size: 7, dominance_p: 0, protection_pct: 15}\n")
+        XCTAssertEqual(set.minGroupSize, 7)
+        XCTAssertEqual([set.dominanceP, set.protectionPct], [0, 15])
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {protection_pct: 150}\n")) { error in
+            XCTAssertTrue("\(error)".contains("\"privacy.protection_pct\" must be between 0 and 100"), "\(error)")
+        }
+    }
+
     func testWrongTypesAndImpossibleValuesAreErrors() {
         XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {min_group_size: 1}\nsignals: {flag_threshold: 2}\nperiod: {from: 2026-02-01, to: 2026-01-01}\n")) { error in
             let text = "\(error)"
