@@ -56,135 +56,142 @@ public struct PublishedTable: Sendable {
     public func column(_ name: String) -> Int? { descriptor.columns.firstIndex { $0.name == name } }
 }
 
-private func dim(_ name: String, _ unit: String) -> TableDescriptor.Column { .init(name: name, unit: unit, format: .text, isDimension: true) }
-private func measure(_ name: String, _ unit: String, _ format: TableDescriptor.Format) -> TableDescriptor.Column {
-    .init(name: name, unit: unit, format: format, isDimension: false)
+/// A column of a table of `Row`s: its declaration and how a row gives its value.
+struct Column<Row> {
+    var declaration: TableDescriptor.Column
+    var value: (Row) -> TableValue
+
+    static func dimension(_ name: String, _ unit: String, _ value: @escaping (Row) -> String) -> Column {
+        Column(declaration: .init(name: name, unit: unit, format: .text, isDimension: true), value: { .text(value($0)) })
+    }
+    static func measure(_ name: String, _ unit: String, _ format: TableDescriptor.Format, _ value: @escaping (Row) -> TableValue) -> Column {
+        Column(declaration: .init(name: name, unit: unit, format: format, isDimension: false), value: value)
+    }
 }
 
-private func int(_ value: Int?) -> TableValue { value.map { .integer(Int64($0)) } ?? .missing }
-private func int64(_ value: Int64) -> TableValue { .integer(value) }
-private func num(_ value: Double?) -> TableValue { value.map { .number($0) } ?? .missing }
+/// A published table: its descriptor, its rows in the published report, and its columns.
+struct TableSpec<Row> {
+    var name: String
+    var title: String
+    var figurePrefix: String? = nil
+    var slug: ((Row) -> String)? = nil
+    var rows: (PublishedReport) -> [Row]
+    var columns: [Column<Row>]
+
+    var descriptor: TableDescriptor {
+        TableDescriptor(name: name, title: title, columns: columns.map(\.declaration), figurePrefix: figurePrefix)
+    }
+
+    func table(_ report: PublishedReport) -> PublishedTable {
+        let rows = self.rows(report)
+        return PublishedTable(descriptor: descriptor, slugs: slug.map { slug in rows.map(slug) } ?? [],
+                              rows: rows.map { row in columns.map { $0.value(row) } })
+    }
+}
+
+func int(_ value: Int?) -> TableValue { value.map { .integer(Int64($0)) } ?? .missing }
+func int(_ value: Int64) -> TableValue { .integer(value) }
+func num(_ value: Double?) -> TableValue { value.map { .number($0) } ?? .missing }
+func cell<Value>(_ value: Disclosed<Value>, _ make: (Value) -> TableValue) -> TableValue { value.shown.map(make) ?? .withheld }
+
+/// Every published table. A new measure is one line in its table here: the CSV file, the
+/// tables and flat figures of report.json, the `{{ figure }}` references and the datasets of
+/// commentary charts all follow.
+// Immutable once built; its closures capture nothing.
+nonisolated(unsafe) let tableSpecs: [(descriptor: TableDescriptor, table: (PublishedReport) -> PublishedTable)] = [
+    erase(TableSpec<TeamFigures>(name: "teams", title: "Published teams", figurePrefix: "teams", slug: \.slug,
+                                 rows: { $0.publishedTeams.map(\.figures) }, columns: [
+        .dimension("team", "team") { $0.team },
+        .measure("headcount", "people in the team", .integer) { int($0.headcount) },
+        .measure("active_users", "people who used an AI tool in the period", .integer) { int($0.activeUsers) },
+        .measure("adoption_rate", "active people ÷ headcount", .percent) { num($0.adoptionRate) },
+        .measure("requests", "requests over the period", .si) { int($0.requests) },
+        .measure("tokens", "tokens over the period", .si) { int($0.tokens) },
+        .measure("tokens_per_active_user", "tokens per active person over the period", .si) { num($0.tokensPerActiveUser) },
+        .measure("tokens_per_head", "tokens per head over the period", .si) { num($0.tokensPerHead) },
+        .measure("value", "outcome over the period", .si) { num($0.value) },
+        .measure("value_per_head", "outcome per head over the period", .decimals(2)) { num($0.valuePerHead) },
+        .measure("cost_usd", "cost over the period, dollars", .currency) { .number($0.costUSD) },
+        .measure("acceptance_rate", "suggestions accepted ÷ shown", .percent) { num($0.acceptanceRate) },
+        .measure("quadrant", "adoption-versus-value quadrant", .text) { $0.quadrant.map { .text($0.rawValue) } ?? .missing },
+        .measure("inflation_index", "inflation index, 0–1", .decimals(2)) { num($0.inflation.index) },
+        .measure("flagged", "flagged by the inflation test", .bool) { .bool($0.inflation.flagged) },
+    ])),
+    erase(TableSpec<WeekRow>(name: "weekly", title: "The organisation by week", rows: \.weekly, columns: [
+        .dimension("week", "ISO week") { $0.week.description },
+        .measure("active_users", "people active in the week", .integer) { row in cell(row.cell) { int($0.activeUsers) } },
+        .measure("tokens", "tokens in the week", .si) { row in cell(row.cell) { int($0.tokens) } },
+        .measure("requests", "requests in the week", .si) { row in cell(row.cell) { int($0.requests) } },
+        .measure("value", "outcome in the week", .si) { row in cell(row.cell) { num($0.value) } },
+        .measure("partial", "the week is cut by the period", .bool) { .bool($0.partial) },
+    ])),
+    erase(TableSpec<TeamWeekRow>(name: "team_weeks", title: "Published team-weeks (the correlation also uses those withheld only to protect smaller groups)",
+                                 rows: \.teamWeeks, columns: [
+        .dimension("team", "team") { $0.team },
+        .dimension("week", "ISO week") { $0.week.description },
+        .measure("headcount", "people in the team", .integer) { int($0.headcount) },
+        .measure("active_users", "people active in the week", .integer) { int($0.activeUsers) },
+        .measure("requests", "requests in the week", .si) { int($0.requests) },
+        .measure("tokens", "tokens in the week", .si) { int($0.tokens) },
+        .measure("value", "outcome in the week", .si) { .number($0.value) },
+        .measure("usage_per_head", "tokens per head in the week", .si) { .number($0.usagePerHead) },
+        .measure("value_per_head", "outcome per head in the week", .decimals(2)) { .number($0.valuePerHead) },
+    ])),
+    erase(TableSpec<ToolFigures>(name: "tools", title: "Published tools", figurePrefix: "tools", slug: \.slug,
+                                 rows: { $0.publishedTools.map(\.figures) }, columns: [
+        .dimension("tool", "tool") { $0.tool },
+        .dimension("capability", "capability") { $0.capability },
+        .measure("active_users", "people who used the tool in the period", .integer) { int($0.activeUsers) },
+        .measure("tokens", "tokens over the period", .si) { int($0.tokens) },
+        .measure("requests", "requests over the period", .si) { int($0.requests) },
+        .measure("cost_usd", "cost over the period, dollars", .currency) { .number($0.costUSD) },
+        .measure("acceptance_rate", "suggestions accepted ÷ shown", .percent) { num($0.acceptanceRate) },
+        .measure("acceptance_rate_lines", "lines accepted ÷ suggested", .percent) { num($0.acceptanceRateLines) },
+        .measure("seats", "licensed seats", .integer) { int($0.seats) },
+        .measure("tried", "people with at least one active day", .integer) { int($0.retention.tried) },
+        .measure("returned", "people active in two or more weeks", .integer) { int($0.retention.returned) },
+        .measure("sustained", "people active in at least half the weeks since first use", .integer) { int($0.retention.sustained) },
+    ])),
+    erase(TableSpec<(team: String, signal: Signal)>(name: "signals", title: "Inflation signals of published teams",
+                                                    rows: { $0.publishedTeams.flatMap { team in team.figures.inflation.signals.map { (team.figures.team, $0) } } },
+                                                    columns: [
+        .dimension("team", "team") { $0.team },
+        .dimension("signal", "signal") { $0.signal.name },
+        .measure("value", "signal, 0–1", .decimals(2)) { num($0.signal.value) },
+        .measure("weight", "weight in the index", .decimals(2)) { .number($0.signal.weight) },
+        .measure("evidence", "what the signal rests on", .text) { .text($0.signal.evidence) },
+    ])),
+    erase(TableSpec<ThemeCount>(name: "themes", title: "Feedback themes", rows: \.feedback.themes, columns: [
+        .dimension("theme", "theme") { $0.theme },
+        .measure("count", "documents mentioning the theme", .integer) { int($0.count) },
+        .measure("share", "share of all documents", .percent) { .number($0.share) },
+    ])),
+    erase(TableSpec<(row: PublishedFeedback.TeamRow, theme: (theme: String, count: Disclosed<Int>, share: Disclosed<Double>))>(
+        name: "themes_by_team", title: "Feedback themes by team",
+        rows: { $0.feedback.byTeam.flatMap { row in row.themes.map { (row, $0) } } }, columns: [
+        .dimension("team", "team") { $0.row.team },
+        .dimension("theme", "theme") { $0.theme.theme },
+        .measure("documents", "the team's documents", .integer) { int($0.row.documents) },
+        .measure("count", "documents mentioning the theme", .integer) { cell($0.theme.count) { int($0) } },
+        .measure("share", "share of the team's documents", .percent) { cell($0.theme.share) { .number($0) } },
+    ])),
+    erase(TableSpec<PublishedCohort>(name: "cohorts", title: "Weekly cohorts", rows: { $0.cohorts.compactMap(\.shown) }, columns: [
+        .dimension("week", "week of first use") { $0.week.description },
+        .measure("size", "people who first used a tool that week", .integer) { int($0.size) },
+    ] + (1...8).map { k in
+        .measure("retained_week_\(k)", "share of the cohort active \(k) week\(k == 1 ? "" : "s") later", .percent) { row in
+            row.retained.count >= k ? num(row.retained[k - 1]) : .missing
+        }
+    })),
+]
+
+func erase<Row>(_ spec: TableSpec<Row>) -> (descriptor: TableDescriptor, table: (PublishedReport) -> PublishedTable) {
+    (spec.descriptor, spec.table)
+}
 
 extension PublishedReport {
-    public static let teamsTable = TableDescriptor(name: "teams", title: "Published teams", columns: [
-        dim("team", "team"),
-        measure("headcount", "people in the team", .integer),
-        measure("active_users", "people who used an AI tool in the period", .integer),
-        measure("adoption_rate", "active people ÷ headcount", .percent),
-        measure("requests", "requests over the period", .si),
-        measure("tokens", "tokens over the period", .si),
-        measure("tokens_per_active_user", "tokens per active person over the period", .si),
-        measure("tokens_per_head", "tokens per head over the period", .si),
-        measure("value", "outcome over the period", .si),
-        measure("value_per_head", "outcome per head over the period", .decimals(2)),
-        measure("cost_usd", "cost over the period, dollars", .currency),
-        measure("acceptance_rate", "suggestions accepted ÷ shown", .percent),
-        measure("quadrant", "adoption-versus-value quadrant", .text),
-        measure("inflation_index", "inflation index, 0–1", .decimals(2)),
-        measure("flagged", "flagged by the inflation test", .bool),
-    ], figurePrefix: "teams")
-
-    public static let weeklyTable = TableDescriptor(name: "weekly", title: "The organisation by week", columns: [
-        dim("week", "ISO week"),
-        measure("active_users", "people active in the week", .integer),
-        measure("tokens", "tokens in the week", .si),
-        measure("requests", "requests in the week", .si),
-        measure("value", "outcome in the week", .si),
-        measure("partial", "the week is cut by the period", .bool),
-    ], figurePrefix: nil)
-
-    public static let teamWeeksTable = TableDescriptor(name: "team_weeks", title: "Published team-weeks (the correlation also uses those withheld only to protect smaller groups)", columns: [
-        dim("team", "team"), dim("week", "ISO week"),
-        measure("headcount", "people in the team", .integer),
-        measure("active_users", "people active in the week", .integer),
-        measure("requests", "requests in the week", .si),
-        measure("tokens", "tokens in the week", .si),
-        measure("value", "outcome in the week", .si),
-        measure("usage_per_head", "tokens per head in the week", .si),
-        measure("value_per_head", "outcome per head in the week", .decimals(2)),
-    ], figurePrefix: nil)
-
-    public static let toolsTable = TableDescriptor(name: "tools", title: "Published tools", columns: [
-        dim("tool", "tool"), dim("capability", "capability"),
-        measure("active_users", "people who used the tool in the period", .integer),
-        measure("tokens", "tokens over the period", .si),
-        measure("requests", "requests over the period", .si),
-        measure("cost_usd", "cost over the period, dollars", .currency),
-        measure("acceptance_rate", "suggestions accepted ÷ shown", .percent),
-        measure("acceptance_rate_lines", "lines accepted ÷ suggested", .percent),
-        measure("seats", "licensed seats", .integer),
-        measure("tried", "people with at least one active day", .integer),
-        measure("returned", "people active in two or more weeks", .integer),
-        measure("sustained", "people active in at least half the weeks since first use", .integer),
-    ], figurePrefix: "tools")
-
-    public static let signalsTable = TableDescriptor(name: "signals", title: "Inflation signals of published teams", columns: [
-        dim("team", "team"), dim("signal", "signal"),
-        measure("value", "signal, 0–1", .decimals(2)),
-        measure("weight", "weight in the index", .decimals(2)),
-        measure("evidence", "what the signal rests on", .text),
-    ], figurePrefix: nil)
-
-    public static let themesTable = TableDescriptor(name: "themes", title: "Feedback themes", columns: [
-        dim("theme", "theme"),
-        measure("count", "documents mentioning the theme", .integer),
-        measure("share", "share of all documents", .percent),
-    ], figurePrefix: nil)
-
-    public static let themesByTeamTable = TableDescriptor(name: "themes_by_team", title: "Feedback themes by team", columns: [
-        dim("team", "team"), dim("theme", "theme"),
-        measure("documents", "the team's documents", .integer),
-        measure("count", "documents mentioning the theme", .integer),
-        measure("share", "share of the team's documents", .percent),
-    ], figurePrefix: nil)
-
-    public static let cohortsTable = TableDescriptor(name: "cohorts", title: "Weekly cohorts", columns: [
-        dim("week", "week of first use"),
-        measure("size", "people who first used a tool that week", .integer),
-    ] + (1...8).map { measure("retained_week_\($0)", "share of the cohort active \($0) week\($0 == 1 ? "" : "s") later", .percent) },
-    figurePrefix: nil)
-
-    public static let descriptors = [teamsTable, weeklyTable, teamWeeksTable, toolsTable, signalsTable, themesTable, themesByTeamTable, cohortsTable]
+    public static let descriptors = tableSpecs.map(\.descriptor)
 
     /// Every published table, in the order of `descriptors`. Only published figures reach them.
-    public var tables: [PublishedTable] {
-        var result: [PublishedTable] = []
-        let teams = publishedTeams.map(\.figures)
-        result.append(PublishedTable(descriptor: Self.teamsTable, slugs: teams.map(\.slug), rows: teams.map { team in
-            [.text(team.team), int(team.headcount), int(team.activeUsers), num(team.adoptionRate), int64(team.requests), int64(team.tokens),
-             num(team.tokensPerActiveUser), num(team.tokensPerHead), num(team.value), num(team.valuePerHead), .number(team.costUSD),
-             num(team.acceptanceRate), team.quadrant.map { .text($0.rawValue) } ?? .missing, num(team.inflation.index), .bool(team.inflation.flagged)]
-        }))
-        result.append(PublishedTable(descriptor: Self.weeklyTable, slugs: [], rows: weekly.map { week in
-            let cell = week.cell.shown
-            return [.text(week.week.description), cell.map { int($0.activeUsers) } ?? .withheld, cell.map { int64($0.tokens) } ?? .withheld,
-                    cell.map { int64($0.requests) } ?? .withheld, cell.map { num($0.value) } ?? .withheld, .bool(week.partial)]
-        }))
-        result.append(PublishedTable(descriptor: Self.teamWeeksTable, slugs: [], rows: teamWeeks.map { row in
-            [.text(row.team), .text(row.week.description), int(row.headcount), int(row.activeUsers), int64(row.requests), int64(row.tokens),
-             .number(row.value), .number(row.usagePerHead), .number(row.valuePerHead)]
-        }))
-        let tools = publishedTools.map(\.figures)
-        result.append(PublishedTable(descriptor: Self.toolsTable, slugs: tools.map(\.slug), rows: tools.map { tool in
-            [.text(tool.tool), .text(tool.capability), int(tool.activeUsers), int64(tool.tokens), int64(tool.requests), .number(tool.costUSD),
-             num(tool.acceptanceRate), num(tool.acceptanceRateLines), int(tool.seats),
-             int(tool.retention.tried), int(tool.retention.returned), int(tool.retention.sustained)]
-        }))
-        result.append(PublishedTable(descriptor: Self.signalsTable, slugs: [], rows: teams.flatMap { team in
-            team.inflation.signals.map { [.text(team.team), .text($0.name), num($0.value), .number($0.weight), .text($0.evidence)] }
-        }))
-        result.append(PublishedTable(descriptor: Self.themesTable, slugs: [], rows: feedback.themes.map {
-            [.text($0.theme), int($0.count), .number($0.share)]
-        }))
-        result.append(PublishedTable(descriptor: Self.themesByTeamTable, slugs: [], rows: feedback.byTeam.flatMap { row in
-            row.themes.map { theme in
-                [.text(row.team), .text(theme.theme), int(row.documents), theme.count.shown.map { int($0) } ?? .withheld,
-                 theme.share.shown.map { .number($0) } ?? .withheld]
-            }
-        }))
-        result.append(PublishedTable(descriptor: Self.cohortsTable, slugs: [], rows: cohorts.compactMap(\.shown).map { row in
-            [.text(row.week.description), int(row.size)] + (0..<8).map { row.retained.count > $0 ? num(row.retained[$0]) : .missing }
-        }))
-        return result
-    }
+    public var tables: [PublishedTable] { tableSpecs.map { $0.table(self) } }
 }
