@@ -191,7 +191,7 @@ struct Context {
                 valuePer1kTokens: teamValue.flatMap { totals.tokens > 0 ? $0 / (Double(totals.tokens) / 1000) : nil },
                 costUSD: totals.costUSD,
                 costPerValue: teamValue.flatMap { $0 > 0 && totals.pricedTokens > 0 ? totals.costUSD / $0 : nil },
-                quadrant: nil, usagePercentile: nil, valuePercentile: nil,
+                quadrant: nil, usagePercentile: nil, valuePercentile: nil, usagePerHeadWeekly: nil, valuePerHeadWeekly: nil,
                 inflation: Inflation(index: nil, flagged: false, signals: []),
                 acceptanceRate: ratio(totals.accepted, totals.shown),
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
@@ -214,7 +214,7 @@ struct Context {
                                           people: teamPeople[team] ?? [])
             teams.append(figures)
         }
-        assignQuadrants(&teams)
+        assignQuadrants(&teams, weekly: teamWeekly)
 
         // Team-weeks for the correlation: with a headcount and a value, and about at least as
         // many people as the privacy floor (a model estimate is never fed a group that small).
@@ -226,7 +226,7 @@ struct Context {
                                         requests: week.requests, tokens: week.tokens, value: value))
             }
         }
-        let correlation = correlate(rows)
+        let correlation = correlate(rows, teams: teams)
 
         let (tools, toolWeekly, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
         for index in teams.indices {
@@ -281,7 +281,8 @@ struct Context {
             tools: tools, toolWeekly: toolWeekly, weekly: weekly, teamWeeks: rows,
             feedback: feedback, sprawl: sprawl, cohorts: cohorts, coverage: coverage,
             methodology: Methodology.describe(config: config, valueMetric: valueMetric, floor: floor),
-            reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, flagThreshold: config.flagThreshold)
+            reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, flagThreshold: config.flagThreshold,
+            quadrantCut: quadrantCut(teams))
     }
 
     func groupWeekPeople(_ team: String, _ week: Week) -> Int {
@@ -306,37 +307,64 @@ struct Context {
         return perUser.values.map(Double.init)
     }
 
-    func correlate(_ rows: [TeamWeekRow]) -> Correlation {
-        let x = rows.map(\.usagePerHead), y = rows.map(\.valuePerHead)
+    /// Between teams: ranks across teams over the period (n = teams; resampling teams gives the
+    /// interval). Within teams: two-way fixed effects across team-weeks with team-clustered
+    /// errors. Only teams and team-weeks about at least the privacy floor's number of people.
+    func correlate(_ rows: [TeamWeekRow], teams: [TeamFigures]) -> Correlation {
+        let eligible = teams.filter { !$0.belowFloorHeadcount && $0.activeUsers >= floor && $0.tokensPerHead != nil && $0.valuePerHead != nil }
+        let x = eligible.map { $0.tokensPerHead! }, y = eligible.map { $0.valuePerHead! }
         let seed = config.seed
         let spearmanEstimate = bootstrapSpearman(x, y, seed: seed)
         let pearsonEstimate = bootstrapPaired(x, y, seed: seed &+ 1, statistic: pearson)
         let positive = rows.filter { $0.usagePerHead > 0 }
-        let fit = LinearFit(x: positive.map { log($0.usagePerHead) }, y: positive.map(\.valuePerHead))
-        return Correlation(spearman: spearmanEstimate, pearson: pearsonEstimate, n: rows.count,
-                           slope: fit?.slope, slopeStandardError: fit?.slopeStandardError)
+        let teamIndex = Dictionary(uniqueKeysWithValues: Set(positive.map(\.team)).sorted().enumerated().map { ($1, $0) })
+        let weekIndex = Dictionary(uniqueKeysWithValues: Set(positive.map(\.week)).sorted().enumerated().map { ($1, $0) })
+        let within = FixedEffectsFit(y: positive.map(\.valuePerHead), x: positive.map { log($0.usagePerHead) },
+                                     group: positive.map { teamIndex[$0.team]! }, period: positive.map { weekIndex[$0.week]! })
+        let finding: Correlation.Finding = within.map { $0.low > 0 ? .more : $0.high < 0 ? .less : .unclear } ?? .notEnoughData
+        return Correlation(spearman: spearmanEstimate, pearson: pearsonEstimate, n: eligible.count, within: within, finding: finding)
     }
 
-    /// Percentile ranks of usage per head and value per head among published teams that have
-    /// both; "high" is at or above the median team.
-    func assignQuadrants(_ teams: inout [TeamFigures]) {
+    func quadrantCut(_ teams: [TeamFigures]) -> (usage: Double, value: Double)? {
+        let usage = teams.compactMap { $0.quadrant == nil ? nil : $0.usagePerHeadWeekly?.value }
+        let value = teams.compactMap { $0.quadrant == nil ? nil : $0.valuePerHeadWeekly?.value }
+        guard let u = median(usage), let v = median(value) else { return nil }
+        return (u, v)
+    }
+
+    /// Descriptive quadrants: a team is high (or low) on an axis when the interval of its mean
+    /// weekly figure per head lies wholly above (or below) the median team's; a team whose
+    /// interval holds the median on either axis is "unclear". Percentile ranks are kept for
+    /// reference. Only teams about at least the privacy floor's number of people take part.
+    func assignQuadrants(_ teams: inout [TeamFigures], weekly: [String: [WeekFigures]]) {
         let eligible = teams.indices.filter {
             !teams[$0].belowFloorHeadcount && teams[$0].activeUsers >= floor && teams[$0].tokensPerHead != nil && teams[$0].valuePerHead != nil
         }
         guard eligible.count >= 2 else { return }
+        for index in eligible {
+            let weeks = (weekly[teams[index].team] ?? []).filter { ($0.headcount ?? 0) > 0 && !isPartial($0.week) }
+            let seed = config.seed ^ stableHash(teams[index].team)
+            teams[index].usagePerHeadWeekly = blockBootstrapMean(weeks.map { Double($0.tokens) / Double($0.headcount!) }, seed: seed)
+            teams[index].valuePerHeadWeekly = blockBootstrapMean(weeks.compactMap { week in week.value.map { $0 / Double(week.headcount!) } }, seed: seed &+ 1)
+        }
         let usageRanks = averageRanks(eligible.map { teams[$0].tokensPerHead! })
         let valueRanks = averageRanks(eligible.map { teams[$0].valuePerHead! })
         let n = Double(eligible.count)
+        let medianUsage = median(eligible.compactMap { teams[$0].usagePerHeadWeekly?.value })
+        let medianValue = median(eligible.compactMap { teams[$0].valuePerHeadWeekly?.value })
+        func side(_ estimate: Estimate?, _ middle: Double?) -> Bool? {
+            guard let estimate, let middle else { return nil }
+            return estimate.low > middle ? true : estimate.high < middle ? false : nil
+        }
         for (position, index) in eligible.enumerated() {
-            let usage = (usageRanks[position] - 1) / (n - 1)
-            let value = (valueRanks[position] - 1) / (n - 1)
-            teams[index].usagePercentile = usage
-            teams[index].valuePercentile = value
-            switch (usage >= 0.5, value >= 0.5) {
-            case (true, true): teams[index].quadrant = .productive
-            case (true, false): teams[index].quadrant = .inflated
-            case (false, true): teams[index].quadrant = .untapped
-            case (false, false): teams[index].quadrant = .low
+            teams[index].usagePercentile = (usageRanks[position] - 1) / (n - 1)
+            teams[index].valuePercentile = (valueRanks[position] - 1) / (n - 1)
+            switch (side(teams[index].usagePerHeadWeekly, medianUsage), side(teams[index].valuePerHeadWeekly, medianValue)) {
+            case (true?, true?): teams[index].quadrant = .highUsageHighValue
+            case (true?, false?): teams[index].quadrant = .highUsageLowValue
+            case (false?, true?): teams[index].quadrant = .lowUsageHighValue
+            case (false?, false?): teams[index].quadrant = .lowUsageLowValue
+            default: teams[index].quadrant = .unclear
             }
         }
     }

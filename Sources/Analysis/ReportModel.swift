@@ -31,6 +31,8 @@ public struct ReportModel: Sendable {
     public var methodology: Methodology
     public var reviewDates: [Day]
     public var flagThreshold: Double
+    /// The median team's mean weekly tokens per head and value per head: the quadrants' cut.
+    public var quadrantCut: (usage: Double, value: Double)?
 }
 
 public struct OrgFigures: Sendable {
@@ -67,13 +69,25 @@ public struct Range: Sendable, Equatable {
     public var high: Double
 }
 
+/// Adoption versus value (DESIGN §4), as two figures kept apart.
 public struct Correlation: Sendable {
+    /// Between teams: Spearman's ρ across teams of tokens per head against value per head over
+    /// the period, with an interval from resampling teams; `n` is the number of teams.
     public var spearman: Estimate?
     public var pearson: Estimate?
     public var n: Int
-    /// OLS of value per head on ln(usage per head).
-    public var slope: Double?
-    public var slopeStandardError: Double?
+    /// Within teams: the slope of value per head on ln(tokens per head) across team-weeks, with
+    /// team and week fixed effects and team-clustered standard errors.
+    public var within: FixedEffectsFit?
+    /// What the within-team interval says.
+    public var finding: Finding
+
+    public enum Finding: String, Sendable {
+        case more = "more value with more usage"
+        case less = "less value with more usage"
+        case unclear = "no clear association"
+        case notEnoughData = "not enough data"
+    }
 }
 
 /// Per active user-day distributions.
@@ -124,6 +138,9 @@ public struct TeamFigures: Sendable {
     public var quadrant: Quadrant?
     public var usagePercentile: Double?
     public var valuePercentile: Double?
+    /// The team's weekly tokens per head and value per head: means with block-bootstrap intervals.
+    public var usagePerHeadWeekly: Estimate?
+    public var valuePerHeadWeekly: Estimate?
     public var inflation: Inflation
     public var acceptanceRate: Double?
     public var acceptanceRateLines: Double?
@@ -132,8 +149,25 @@ public struct TeamFigures: Sendable {
     public var toolCount: Int
 }
 
+/// Where a team stands against the median team, described and never judged: assigned only
+/// when the team's interval clears the median on both axes.
 public enum Quadrant: String, Sendable, CaseIterable {
-    case productive, inflated, untapped, low
+    case highUsageHighValue = "high usage, high value"
+    case highUsageLowValue = "high usage, low value"
+    case lowUsageHighValue = "low usage, high value"
+    case lowUsageLowValue = "low usage, low value"
+    case unclear = "unclear"
+
+    /// A name for CSS classes.
+    public var slug: String {
+        switch self {
+        case .highUsageHighValue: "high-high"
+        case .highUsageLowValue: "high-low"
+        case .lowUsageHighValue: "low-high"
+        case .lowUsageLowValue: "low-low"
+        case .unclear: "unclear"
+        }
+    }
 }
 
 public struct Inflation: Sendable {

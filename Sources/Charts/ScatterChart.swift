@@ -31,6 +31,9 @@ public struct ScatterChart: Sendable {
     public var quadrantNames: (topRight: String, bottomRight: String, topLeft: String, bottomLeft: String)?
     public var fit = false
     public var logX = false
+    /// What the points show, in words, from the figures the report states (replaces the
+    /// chart's own counts and rank correlation, so caption and headline cannot disagree).
+    public var note: String?
     public var frame = Frame(width: 640, height: 420, top: 24, right: 24, bottom: 44, left: 64)
 
     public init(id: String, title: String, points: [Point], xLabel: String, yLabel: String) {
@@ -144,6 +147,11 @@ public struct ScatterChart: Sendable {
     func describe(_ shown: [Point], fit: LinearFit?) -> String {
         guard !shown.isEmpty else { return "\(title): no points to show." }
         var sentence = "\(shown.count) points of \(yLabel) against \(xLabel)."
+        if let note {
+            let labelled = shown.filter(\.labelled).map(\.label)
+            if !labelled.isEmpty { sentence += " Labelled: \(labelled.prefix(6).joined(separator: ", "))\(labelled.count > 6 ? " and \(labelled.count - 6) more" : "")." }
+            return sentence + " " + note
+        }
         if let cut, let names = quadrantNames {
             let tr = shown.filter { $0.x >= cut.x && $0.y >= cut.y }.count
             let br = shown.filter { $0.x >= cut.x && $0.y < cut.y }.count

@@ -183,6 +183,7 @@ public struct PublishedReport: Sendable {
     public var reviewDates: [Day]
     public var flagThreshold: Double
     public var suppression: SuppressionSummary
+    public var quadrantCut: (usage: Double, value: Double)?
 
     public var publishedTeams: [PublishedTeam] { teams.compactMap(\.published) }
     /// Each tool's tried → returned → sustained, withheld with the tool.

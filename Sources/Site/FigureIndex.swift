@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Disclosure
 import Charts
@@ -34,6 +35,10 @@ struct FigureIndex {
         set("org.correlation.pearson", org.correlation.pearson.map { String(format: "%.2f", $0.value) })
         set("org.correlation.pearson_ci95", org.correlation.pearson.map { String(format: "%.2f to %.2f", $0.low, $0.high) })
         set("org.correlation.n", String(org.correlation.n))
+        set("org.correlation.finding", org.correlation.finding.rawValue)
+        set("org.correlation.within", withinSentence(org.correlation))
+        set("org.correlation.within_per_doubling", org.correlation.within.map { String(format: "%+.2f", $0.slope * log(2.0)) })
+        set("org.correlation.within_ci95", org.correlation.within.map { String(format: "%+.2f to %+.2f", $0.low * log(2.0), $0.high * log(2.0)) })
         set("org.gini", org.gini.map { String(format: "%.2f", $0) })
         set("org.top10_share", org.top10Share.map(pct.format))
         set("org.acceptance_rate", org.acceptanceRate.map(pct.format))

@@ -27,7 +27,6 @@ extension SiteBuilder {
         coverageParts.append("\(withheld) team\(withheld == 1 ? "" : "s") withheld to protect small groups")
         coverageParts.append("\(whole.format(Double(coverage.rowsRejected))) row\(coverage.rowsRejected == 1 ? "" : "s") rejected")
         if let partial = coverage.partialLastWeek { coverageParts.append("week \(partial.short) is partial") }
-        let small = org.correlation.n < 20 ? " — few team-weeks, read with care" : ""
         let headline: [[String: Any]] = [
             ["label": "Adoption rate", "value": rate(org.adoptionRate),
              "detail": "\(whole.format(Double(org.activeUsers))) active of \(org.headcount.map { whole.format(Double($0)) } ?? "n/a") (\(org.adoptionDenominator))"],
@@ -37,8 +36,8 @@ extension SiteBuilder {
              "detail": org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens"],
             ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
              "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
-            ["label": "Usage–value correlation", "value": org.correlation.spearman.map { String(format: "ρ = %.2f", $0.value) } ?? "n/a",
-             "detail": (org.correlation.spearman.map { String(format: "95 %% interval %.2f to %.2f; ", $0.low, $0.high) } ?? "") + "n = \(org.correlation.n) team-weeks\(small); an association, not a cause"],
+            ["label": "Adoption versus value", "value": adoptionValueHeadline,
+             "detail": "within teams: \(withinSentence(org.correlation)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
              "detail": "inflation index at or above \(NumberFormat.plain(decimals: 2).format(report.flagThreshold)) of \(report.publishedTeams.count) published teams"],
         ]
@@ -85,6 +84,16 @@ extension SiteBuilder {
             "hasCommentary": !inputs.commentary.isEmpty,
         ]
         try page(path: "index.html", title: report.title, template: "index", context: context, description: headlineSentence())
+    }
+
+    /// The within-team finding as a tile's value: a few words.
+    var adoptionValueHeadline: String {
+        switch report.org.correlation.finding {
+        case .more: return "more value with more usage"
+        case .less: return "less value with more usage"
+        case .unclear: return "no clear association"
+        case .notEnoughData: return "not enough data"
+        }
     }
 
     func quoteContext(_ quotes: [Quote]) -> [[String: Any]] {
@@ -146,7 +155,7 @@ extension SiteBuilder {
             ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
             ["label": "Value per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a", "detail": report.valueMetric ?? "no value metric"],
             ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
-            ["label": "Quadrant", "value": team.quadrant?.rawValue ?? "n/a", "detail": team.usagePercentile.map { "usage percentile \(pct.format($0)), value percentile \(pct.format(team.valuePercentile ?? 0))" } ?? "needs headcount and value"],
+            ["label": "Position", "value": team.quadrant?.rawValue ?? "n/a", "detail": quadrantDetail(team)],
             ["label": "Inflation index", "value": team.inflation.index.map { String(format: "%.2f", $0) } ?? "n/a", "detail": team.inflation.flagged ? "flagged: a risk to look at, not a verdict" : "not flagged"],
         ]
         let signals = team.inflation.signals.map { signal -> [String: Any] in
@@ -166,6 +175,14 @@ extension SiteBuilder {
             "signals": signals, "retention": retention,
             "funnel": chart(charts.funnel(published.retention, id: "team-funnel")),
         ])
+    }
+
+    /// The team's weekly means per head with their intervals, against the median team.
+    func quadrantDetail(_ team: TeamFigures) -> String {
+        guard let usage = team.usagePerHeadWeekly, let value = team.valuePerHeadWeekly, let cut = report.quadrantCut else { return "needs headcount and value" }
+        let decimals = NumberFormat.plain(decimals: 2)
+        return "tokens per head per week \(si.format(usage.value)) (95 % interval \(si.format(usage.low))–\(si.format(usage.high)); median team \(si.format(cut.usage))); "
+            + "value per head per week \(decimals.format(value.value)) (\(decimals.format(value.low))–\(decimals.format(value.high)); median team \(decimals.format(cut.value)))"
     }
 
     mutating func toolPage(_ entry: ToolEntry) throws {

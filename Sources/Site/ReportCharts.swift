@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Disclosure
 import Charts
@@ -21,26 +22,37 @@ struct ReportCharts {
     }
 
     func adoptionVersusValue() -> Chart? {
-        let teams = self.teams.filter { $0.tokensPerHead != nil && $0.valuePerHead != nil }
+        let teams = self.teams.filter { $0.usagePerHeadWeekly != nil && $0.valuePerHeadWeekly != nil }
         guard teams.count >= 2 else { return nil }
-        let usage = teams.map { $0.tokensPerHead! }.sorted(), value = teams.map { $0.valuePerHead! }.sorted()
+        let usage = teams.map { $0.usagePerHeadWeekly!.value }
         var chart = ScatterChart(id: "adoption-vs-value", title: "Adoption versus value, by team",
-                                 points: teams.map { ScatterChart.Point(label: $0.team, x: $0.tokensPerHead!, y: $0.valuePerHead!,
+                                 points: teams.map { ScatterChart.Point(label: $0.team, x: $0.usagePerHeadWeekly!.value, y: $0.valuePerHeadWeekly!.value,
                                                                          labelled: $0.inflation.flagged,
-                                                                         className: $0.inflation.flagged ? "flagged" : ($0.quadrant.map { "q-\($0.rawValue)" })) },
-                                 xLabel: "tokens per head", yLabel: "\(report.valueMetric ?? "value") per head")
-        chart.cut = (middle(usage), middle(value))
-        chart.quadrantNames = ("productive", "inflated", "untapped", "low")
+                                                                         className: $0.inflation.flagged ? "flagged" : ($0.quadrant.map { "q-\($0.slug)" })) },
+                                 xLabel: "tokens per head per week", yLabel: "\(report.valueMetric ?? "value") per head per week")
+        chart.cut = report.quadrantCut.map { ($0.usage, $0.value) }
+        chart.quadrantNames = ("high usage, high value", "high usage, low value", "low usage, high value", "low usage, low value")
         chart.yFormat = .plain(decimals: 1)
-        chart.fit = teams.count >= 3
-        chart.logX = (usage.last ?? 1) / max(usage.first ?? 1, 1) > 50
+        chart.logX = (usage.max() ?? 1) / max(usage.min() ?? 1, 1) > 50
+        chart.note = adoptionValueNote
         return chart.draw()
     }
 
-    /// The median of sorted values (the quadrant cut used by the analysis: at or above the median team).
-    func middle(_ sorted: [Double]) -> Double {
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    /// The between- and within-team figures in words, as the headline states them.
+    var adoptionValueNote: String {
+        let correlation = report.org.correlation
+        var parts: [String] = []
+        if let rho = correlation.spearman {
+            parts.append(String(format: "Between teams: rank correlation %.2f (95 %% interval %.2f to %.2f, %d teams).", rho.value, rho.low, rho.high, correlation.n))
+        }
+        parts.append("Within teams: " + withinSentence(correlation) + ".")
+        let shown = teams.filter { $0.usagePerHeadWeekly != nil && $0.valuePerHeadWeekly != nil }.count
+        if correlation.n > shown {
+            parts.append("\(correlation.n - shown) of the \(correlation.n) teams behind these figures \(correlation.n - shown == 1 ? "is" : "are") not drawn: withheld to protect smaller groups.")
+        }
+        let unclear = teams.filter { $0.quadrant == .unclear }.count
+        if unclear > 0 { parts.append("\(unclear) team\(unclear == 1 ? "'s" : "s'") position is unclear: its interval holds the median.") }
+        return parts.joined(separator: " ")
     }
 
     func weeklyActive(id: String = "weekly-active", weekly: [WeekRow]? = nil, title: String = "Active people per week") -> Chart {
@@ -191,6 +203,20 @@ struct ReportCharts {
             if dataset == "weekly" { chart.partialLast = partialLast; chart.rules = reviewRules }
             return .success(chart.draw())
         }
+    }
+}
+
+/// The within-team association in words: the finding, then the slope per doubling of usage
+/// with its interval and how many teams and team-weeks stand behind it.
+func withinSentence(_ correlation: Correlation) -> String {
+    guard let fit = correlation.within else { return "not enough team-weeks to say" }
+    let perDoubling = fit.slope * log(2.0), low = fit.low * log(2.0), high = fit.high * log(2.0)
+    let figures = String(format: "%+.2f per head per doubling of usage (95 %% interval %+.2f to %+.2f; %d teams, %d team-weeks)", perDoubling, low, high, fit.clusters, fit.observations)
+    switch correlation.finding {
+    case .unclear: return "no clear association, " + figures
+    case .more: return "weeks with more usage had more value, " + figures
+    case .less: return "weeks with more usage had less value, " + figures
+    case .notEnoughData: return "not enough team-weeks to say"
     }
 }
 

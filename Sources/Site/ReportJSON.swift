@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Disclosure
 import Dataset
@@ -88,6 +89,11 @@ enum ReportJSON {
         return (.number(estimate.value), .array([.number(estimate.low), .number(estimate.high)]))
     }
 
+    static func estimateObject(_ estimate: Estimate?) -> JSONValue {
+        guard let estimate else { return .null }
+        return .object([("mean", .number(estimate.value)), ("ci95", .array([.number(estimate.low), .number(estimate.high)])), ("weeks", .int(estimate.n))])
+    }
+
     static func range(_ range: Analysis.Range) -> JSONValue { .object([("low", .number(range.low)), ("high", .number(range.high))]) }
 
     static func spread(_ spread: Spread?) -> JSONValue {
@@ -112,8 +118,13 @@ enum ReportJSON {
             ("energy_kwh", range(org.energyKWh)), ("co2e_kg", range(org.co2eKg)),
             ("correlation", .object([
                 ("spearman", spearman), ("spearman_ci95", spearmanCI), ("pearson", pearson), ("pearson_ci95", pearsonCI),
-                ("n", .int(org.correlation.n)), ("ols_slope_value_on_log_usage", .num(org.correlation.slope)),
-                ("ols_slope_se", .num(org.correlation.slopeStandardError)),
+                ("n", .int(org.correlation.n)), ("n_unit", .string("teams")),
+                ("within", org.correlation.within.map { fit in
+                    .object([("slope_value_per_head_on_log_tokens_per_head", .number(fit.slope)), ("se_team_clustered", .number(fit.standardError)),
+                             ("ci95", .array([.number(fit.low), .number(fit.high)])), ("per_doubling", .number(fit.slope * log(2.0))),
+                             ("team_weeks", .int(fit.observations)), ("teams", .int(fit.clusters))])
+                } ?? .null),
+                ("finding", .string(org.correlation.finding.rawValue)),
             ])),
             ("intensity", intensity(org.intensity)), ("gini", .num(org.gini)), ("top10_share", .num(org.top10Share)),
             ("acceptance_rate", .num(org.acceptanceRate)), ("suggestions_shown", .int(org.suggestionsShown)),
@@ -154,6 +165,7 @@ enum ReportJSON {
             ("value", .num(team.value)), ("value_per_head", .num(team.valuePerHead)), ("value_per_1k_tokens", .num(team.valuePer1kTokens)),
             ("cost_usd", .number(team.costUSD)), ("cost_per_value", .num(team.costPerValue)),
             ("quadrant", .str(team.quadrant?.rawValue)), ("usage_percentile", .num(team.usagePercentile)), ("value_percentile", .num(team.valuePercentile)),
+            ("tokens_per_head_weekly", estimateObject(team.usagePerHeadWeekly)), ("value_per_head_weekly", estimateObject(team.valuePerHeadWeekly)),
             ("acceptance_rate", .num(team.acceptanceRate)), ("acceptance_rate_lines", .num(team.acceptanceRateLines)),
             ("intensity", intensity(team.intensity)), ("gini", .num(team.gini)), ("tools_used", .int(team.toolCount)),
             ("inflation", .object([

@@ -6,13 +6,24 @@ public struct Estimate: Equatable, Sendable {
     public var low: Double
     public var high: Double
     public var n: Int
+    /// Resamples on which the statistic was undefined (a constant resample), left out of the interval.
+    public var undefined: Int = 0
+
+    public init(value: Double, low: Double, high: Double, n: Int, undefined: Int = 0) {
+        self.value = value; self.low = low; self.high = high; self.n = n; self.undefined = undefined
+    }
+
+    /// The interval holds zero.
+    public var includesZero: Bool { low <= 0 && high >= 0 }
 }
 
 /// The percentile bootstrap for a statistic of paired samples: resample the pairs with
 /// replacement `resamples` times from a generator seeded with `seed`, compute the statistic on
 /// each resample, and take the 2.5 % and 97.5 % quantiles (numpy's linear method) of the
 /// results that are defined. Resamples where the statistic is undefined (e.g. a constant
-/// resample for a correlation) are skipped. Nil when the statistic is undefined on the data.
+/// resample for a correlation) are left out and counted in `undefined`; the interval is the
+/// percentiles as they are, not widened to hold the point estimate. Nil when the statistic is
+/// undefined on the data, or on more than a tenth of the resamples.
 public func bootstrapPaired(
     _ x: [Double], _ y: [Double],
     resamples: Int = 2000, seed: UInt64 = 20_260_101, level: Double = 0.95,
@@ -34,12 +45,17 @@ public func bootstrapPaired(
             results.append(value)
         }
     }
-    results.sort()
+    return percentileInterval(point, results, resamples: resamples, level: level, n: x.count)
+}
+
+/// The percentile interval of bootstrap results; nil when over a tenth of the resamples failed.
+func percentileInterval(_ point: Double, _ unsorted: [Double], resamples: Int, level: Double, n: Int) -> Estimate? {
+    let undefined = resamples - unsorted.count
+    guard undefined * 10 <= resamples else { return nil }
+    let results = unsorted.sorted()
     let tail = (1 - level) / 2
-    guard let low = quantile(sorted: results, tail), let high = quantile(sorted: results, 1 - tail) else {
-        return Estimate(value: point, low: point, high: point, n: x.count)
-    }
-    return Estimate(value: point, low: min(low, point), high: max(high, point), n: x.count)
+    guard let low = quantile(sorted: results, tail), let high = quantile(sorted: results, 1 - tail) else { return nil }
+    return Estimate(value: point, low: low, high: high, n: n, undefined: undefined)
 }
 
 /// `bootstrapPaired(x, y, statistic: spearman)` with the same generator draws and the same
@@ -99,10 +115,27 @@ public func bootstrapSpearman(
             results.append(value)
         }
     }
-    results.sort()
-    let tail = (1 - level) / 2
-    guard let low = quantile(sorted: results, tail), let high = quantile(sorted: results, 1 - tail) else {
-        return Estimate(value: point, low: point, high: point, n: n)
+    return percentileInterval(point, results, resamples: resamples, level: level, n: n)
+}
+
+/// A moving-block bootstrap interval for the mean of a series (Künsch 1989): resample blocks of
+/// `block` consecutive values with replacement until the series' length is reached, so that
+/// autocorrelated weeks are not treated as independent.
+public func blockBootstrapMean(_ series: [Double], block: Int = 4, resamples: Int = 1000, seed: UInt64, level: Double = 0.95) -> Estimate? {
+    let n = series.count
+    guard n >= 2, let point = mean(series) else { return nil }
+    let length = min(block, n)
+    let starts = n - length + 1
+    var generator = SplitMix64(seed: seed)
+    var results: [Double] = []
+    results.reserveCapacity(resamples)
+    for _ in 0..<resamples {
+        var sum = 0.0, count = 0
+        while count < n {
+            let start = generator.below(starts)
+            for offset in 0..<length where count < n { sum += series[start + offset]; count += 1 }
+        }
+        results.append(sum / Double(n))
     }
-    return Estimate(value: point, low: min(low, point), high: max(high, point), n: n)
+    return percentileInterval(point, results, resamples: resamples, level: level, n: n)
 }

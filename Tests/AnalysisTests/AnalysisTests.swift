@@ -98,17 +98,27 @@ final class AdoptionTests: XCTestCase {
         XCTAssertEqual(result.coverage.teamsWithoutHeadcount, ["A"])
     }
 
-    func testQuadrantsFromPercentilesOfUsageAndValuePerHead() throws {
-        // Four teams of five: usage per head 100/200/300/400 tokens; value per head 4/1/3/2.
+    func testQuadrantsAreDescriptiveAndUnclearWhenTheIntervalHoldsTheMedian() throws {
+        // Five teams of five over eight weeks. Usage per head per week: 100, 100, 400, 400, 250;
+        // value per head: 4, 1, 4, 1, and the median team T sits on both medians.
+        let usage: [String: Int64] = ["P": 100, "Q": 100, "R": 400, "S": 400, "T": 250]
+        let value: [String: Double] = ["P": 4, "Q": 1, "R": 4, "S": 1, "T": 2.5]
         var rows: [UsageRecord] = []
-        for (index, team) in ["P", "Q", "R", "S"].enumerated() {
-            for person in 0..<5 { rows.append(row("2026-01-05", "\(team)\(person)", team, tokens: Int64(100 * (index + 1)))) }
+        var outcomes: [(String, String, Double)] = []
+        for week in 0..<8 {
+            let day = (Day(parsing: "2026-01-05")! + 7 * week).description
+            for (team, tokens) in usage {
+                for person in 0..<5 { rows.append(row(day, "\(team)\(person)", team, tokens: tokens + Int64(week % 3))) }
+                outcomes.append((team, Day(parsing: day)!.week.description, 5 * value[team]! + Double(week % 2) * 0.5))
+            }
         }
-        let outcomes = [("P", "2026-W02", 20.0), ("Q", "2026-W02", 5), ("R", "2026-W02", 15), ("S", "2026-W02", 10)]
-        let result = try model(rows: rows, headcount: ["P": 5, "Q": 5, "R": 5, "S": 5], outcomes: outcomes)
+        let result = try model(rows: rows, headcount: ["P": 5, "Q": 5, "R": 5, "S": 5, "T": 5], outcomes: outcomes)
         let quadrant = Dictionary(uniqueKeysWithValues: result.teams.map { ($0.team, $0.quadrant) })
-        XCTAssertEqual(quadrant, ["P": .untapped, "Q": .low, "R": .productive, "S": .inflated])
-        XCTAssertEqual(result.teams.first { $0.team == "R" }!.valuePerHead, 3)
+        XCTAssertEqual(quadrant, ["P": .lowUsageHighValue, "Q": .lowUsageLowValue, "R": .highUsageHighValue, "S": .highUsageLowValue, "T": .unclear])
+        XCTAssertEqual(Quadrant.highUsageLowValue.rawValue, "high usage, low value")
+        let cut = try XCTUnwrap(result.quadrantCut)
+        // The median team's mean over the seven full weeks (the eighth is cut by the period's end).
+        XCTAssertEqual(cut.usage, 250 + Double(0 + 1 + 2 + 0 + 1 + 2 + 0) / 7, accuracy: 1e-9)
     }
 
     func testReviewSpikeScoresTheRatioAndKeepsItsEvidence() throws {

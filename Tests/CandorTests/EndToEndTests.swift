@@ -153,12 +153,15 @@ final class PlantedStoryTests: XCTestCase {
         let quality = report["data_quality"] as! [String: Any]
         for key in ["rows_read", "rows_rejected", "issues"] { XCTAssertNotNil(quality[key], key) }
 
-        // org.correlation uses every team-week about enough people; data/team_weeks.csv lists
-        // those published (the rest are withheld to protect smaller groups, and no group below
-        // the floor is among them).
+        // The within-team estimate uses every team-week about enough people; data/team_weeks.csv
+        // lists those published (the rest are withheld to protect smaller groups, and no group
+        // below the floor is among them). The between-team figure counts teams.
         let csv = String(decoding: files["data/team_weeks.csv"]!, as: UTF8.self).split(separator: "\r\n").dropFirst()
         XCTAssertGreaterThan(csv.count, 0)
-        XCTAssertLessThanOrEqual(csv.count, correlation["n"] as! Int)
+        let within = correlation["within"] as! [String: Any]
+        XCTAssertLessThanOrEqual(csv.count, within["team_weeks"] as! Int)
+        XCTAssertEqual(correlation["n_unit"] as? String, "teams")
+        XCTAssertEqual(correlation["n"] as? Int, within["teams"] as? Int)
         for row in csv { XCTAssertGreaterThanOrEqual(Int(row.split(separator: ",")[3])!, 5, String(row)) }
     }
 

@@ -61,4 +61,44 @@ for name, (x, y) in pairs.items():
         "slope_stderr": float(fit.stderr),
     }
 out["samples"] = samples
+
+# Student's t quantiles.
+out["t_quantiles"] = {str(df): float(stats.t.ppf(0.975, df)) for df in (1, 2, 5, 12, 37, 200)}
+
+
+def panel_fit(y, x, group, period):
+    """Two-way fixed effects by full dummy regression (not by demeaning, as Candor does), and the
+    CR1 cluster-robust standard error of the slope written out from its definition."""
+    y, x = np.asarray(y), np.asarray(x)
+    groups, periods = sorted(set(group)), sorted(set(period))
+    columns = [x] + [(np.asarray(group) == g).astype(float) for g in groups] + [(np.asarray(period) == p).astype(float) for p in periods[1:]]
+    design = np.column_stack(columns)
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ beta
+    bread = np.linalg.pinv(design.T @ design)
+    meat = np.zeros((design.shape[1], design.shape[1]))
+    for g in groups:
+        rows = np.asarray(group) == g
+        score = design[rows].T @ residual[rows]
+        meat += np.outer(score, score)
+    n, G = len(y), len(groups)
+    k = 1 + (len(periods) - 1)  # the group dummies are nested in the clusters (as fixest counts them)
+    correction = G / (G - 1) * (n - 1) / (n - k)
+    variance = correction * (bread @ meat @ bread)
+    se = float(np.sqrt(variance[0, 0]))
+    t = float(stats.t.ppf(0.975, G - 1))
+    return {"slope": float(beta[0]), "se": se, "low": float(beta[0] - t * se), "high": float(beta[0] + t * se)}
+
+
+rng = np.random.default_rng(2026)
+group, period, x, y = [], [], [], []
+for g in range(9):
+    level = rng.normal(0, 2)
+    for t in range(12):
+        if rng.random() < 0.2:
+            continue  # an unbalanced panel: some team-weeks missing
+        xv = rng.normal(level + 0.1 * t, 1)
+        group.append(g); period.append(t); x.append(float(xv))
+        y.append(float(3 + 0.4 * xv + 1.5 * level + 0.2 * t + rng.normal(0, 1)))
+out["panel"] = {"group": group, "period": period, "x": x, "y": y, **panel_fit(y, x, group, period)}
 print(json.dumps(out, indent=1, sort_keys=True))
