@@ -63,6 +63,21 @@ struct Context {
 
     func headcount(_ team: String) -> Int? { headcounts.at(team, to) }
 
+    /// kWh: fresh input, output and cached input tokens, each at its own Wh per 1k (a range).
+    func energy(_ totals: Totals) -> Range {
+        let cached = Double(max(0, min(totals.cachedTokens, totals.inputTokens)))
+        let fresh = Double(totals.inputTokens) - cached, output = Double(totals.outputTokens)
+        func wh(_ bound: KeyPath<ReportConfig.Bounds, Double>) -> Double {
+            (fresh * config.whPer1kInput[keyPath: bound] + output * config.whPer1kOutput[keyPath: bound] + cached * config.whPer1kCached[keyPath: bound]) / 1000
+        }
+        return Range(low: wh(\.low) / 1000, high: wh(\.high) / 1000)
+    }
+
+    /// kg CO₂e: energy × grid intensity, low with low and high with high.
+    func co2e(_ energy: Range) -> Range {
+        Range(low: energy.low * config.gridGramsCO2ePerKWh.low / 1000, high: energy.high * config.gridGramsCO2ePerKWh.high / 1000)
+    }
+
     mutating func build() throws -> ReportModel {
         let agg = aggregate
         // Team names: from usage and headcount.
@@ -243,9 +258,7 @@ struct Context {
             requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
             outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
             costUSD: orgTotals.costUSD, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
-            energyKWh: Range(low: tokensK * config.whPer1kTokensLow / 1000, high: tokensK * config.whPer1kTokensHigh / 1000),
-            co2eKg: Range(low: tokensK * config.whPer1kTokensLow / 1000 * config.gridGramsCO2ePerKWh / 1000,
-                          high: tokensK * config.whPer1kTokensHigh / 1000 * config.gridGramsCO2ePerKWh / 1000),
+            energyKWh: energy(orgTotals), co2eKg: co2e(energy(orgTotals)),
             correlation: correlation,
             intensity: Intensity(userDays: orgTokensPerDay.count, tokens: Spread(orgTokensPerDay), requests: Spread(orgRequestsPerDay)),
             gini: orgGini, top10Share: topShare(orgUserTokens),

@@ -210,6 +210,11 @@ public struct RetentionFigures: Sendable {
     public var tried: Int
     public var returned: Int
     public var sustained: Int
+    /// People observed long enough to have returned (14 days from first use) and to be
+    /// sustained (a span of four weeks): the denominators of the two rates.
+    public var eligibleReturned: Int
+    public var eligibleSustained: Int
+    /// Kaplan–Meier median, people without a second day censored.
     public var medianDaysToSecondUse: Double?
     /// The people who tried the tool (their parts carry no magnitudes).
     public var contributors: Contributors

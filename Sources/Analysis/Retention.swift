@@ -4,26 +4,40 @@ import Stats
 /// Tools, the tried → returned → sustained funnel, and weekly cohorts (DESIGN §4).
 ///
 /// - tried: at least one active day with the tool in the period;
-/// - returned: active in at least two distinct ISO weeks;
+/// - returned: active in at least two distinct ISO weeks, counted among the people observed
+///   for at least 14 days from their first use (people who started later cannot have returned
+///   yet: they are censored, not counted as lost);
 /// - sustained: active in at least half of the ISO weeks from the week of first use to the
-///   period's last week, when that span is at least four weeks.
-/// Median days to second use: over the people with a second active day, the days between
-/// their first and second active day.
+///   period's last week, counted among the people whose span is at least four weeks.
+/// Median days to second use: Kaplan–Meier, with people who have no second active day
+/// censored at the days they were observed.
 extension Context {
     func funnel(_ people: [(user: Int32, trace: AdoptionTrace)], tool: String) -> RetentionFigures {
         let traces = people.map(\.trace)
-        var returned = 0, sustained = 0
-        var gaps: [Double] = []
+        var returned = 0, sustained = 0, eligibleReturned = 0, eligibleSustained = 0
+        var times: [Double] = [], events: [Bool] = []
         let lastWeek = to.week
         for trace in traces {
-            if trace.weeks.count >= 2 { returned += 1 }
+            let observed = to - trace.first + 1
+            if observed >= 14 {
+                eligibleReturned += 1
+                if trace.weeks.count >= 2 { returned += 1 }
+            }
             let span = (lastWeek - Week(monday: trace.first.week.monday)) + 1
-            if span >= 4 && trace.weeks.count * 2 >= span { sustained += 1 }
-            if trace.second.index != .max { gaps.append(Double(trace.second - trace.first)) }
+            if span >= 4 {
+                eligibleSustained += 1
+                if trace.weeks.count * 2 >= span { sustained += 1 }
+            }
+            if trace.second.index != .max {
+                times.append(Double(trace.second - trace.first)); events.append(true)
+            } else {
+                times.append(Double(observed - 1)); events.append(false)
+            }
         }
         let parts = people.map { Contributors.Part(person: $0.user, tokens: 0, requests: 0, cost: 0) }.sorted { $0.person < $1.person }
         return RetentionFigures(tool: tool, tried: traces.count, returned: returned, sustained: sustained,
-                                medianDaysToSecondUse: median(gaps), contributors: Contributors(parts: parts))
+                                eligibleReturned: eligibleReturned, eligibleSustained: eligibleSustained,
+                                medianDaysToSecondUse: kaplanMeierMedian(times: times, events: events), contributors: Contributors(parts: parts))
     }
 
     func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [WeekFigures]], [String: [RetentionFigures]], [CohortRow]) {

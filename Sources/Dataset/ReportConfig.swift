@@ -22,9 +22,20 @@ public struct ReportConfig: Equatable, Sendable {
     public var flagThreshold: Double = 0.5
     /// Signal name → weight; signals not named weigh 1.
     public var weights: [String: Double] = [:]
-    public var whPer1kTokensLow: Double = 0.3
-    public var whPer1kTokensHigh: Double = 3.0
-    public var gridGramsCO2ePerKWh: Double = 400
+    /// Energy per 1,000 tokens by type, and the grid's carbon intensity: each a range whose
+    /// default has a published source (the methodology page cites them).
+    public var whPer1kInput = Bounds(low: 0.2, high: 0.4)
+    public var whPer1kOutput = Bounds(low: 0.6, high: 6.0)
+    public var whPer1kCached = Bounds(low: 0.02, high: 0.04)
+    public var gridGramsCO2ePerKWh = Bounds(low: 100, high: 700)
+    /// Which climate factors report.yml set (the others keep their sourced defaults).
+    public var climateSet: Set<String> = []
+
+    public struct Bounds: Equatable, Sendable {
+        public var low: Double
+        public var high: Double
+        public init(low: Double, high: Double) { self.low = low; self.high = high }
+    }
     /// Extra regular expressions removed from quotes.
     public var redact: [String] = []
     /// Feedback themes in the order written: name and its phrases.
@@ -119,18 +130,18 @@ public struct ReportConfig: Equatable, Sendable {
             case "signals":
                 parseSignals(value, into: &config, reader: &reader)
             case "climate":
-                for (sub, node) in reader.mapping(value, key: key, allowed: ["wh_per_1k_tokens", "grid_g_co2e_per_kwh"]) {
-                    if sub == "grid_g_co2e_per_kwh" {
-                        config.gridGramsCO2ePerKWh = reader.number(node, key: "climate.\(sub)", range: 0...5000) ?? 400
-                    } else {
-                        for (bound, number) in reader.mapping(node, key: "climate.wh_per_1k_tokens", allowed: ["low", "high"]) {
-                            let parsed = reader.number(number, key: "climate.wh_per_1k_tokens.\(bound)", range: 0...1000)
-                            if bound == "low" { config.whPer1kTokensLow = parsed ?? config.whPer1kTokensLow }
-                            if bound == "high" { config.whPer1kTokensHigh = parsed ?? config.whPer1kTokensHigh }
-                        }
-                        if config.whPer1kTokensHigh < config.whPer1kTokensLow {
-                            reader.error(node, "\"climate.wh_per_1k_tokens\": high is below low")
-                        }
+                let keys = ["wh_per_1k_input", "wh_per_1k_output", "wh_per_1k_cached", "wh_per_1k_tokens", "grid_g_co2e_per_kwh"]
+                for (sub, node) in reader.mapping(value, key: key, allowed: keys) {
+                    let limit: ClosedRange<Double> = sub == "grid_g_co2e_per_kwh" ? 0...5000 : 0...1000
+                    guard let bounds = reader.bounds(node, key: "climate.\(sub)", range: limit) else { continue }
+                    config.climateSet.insert(sub)
+                    switch sub {
+                    case "wh_per_1k_input": config.whPer1kInput = bounds
+                    case "wh_per_1k_output": config.whPer1kOutput = bounds
+                    case "wh_per_1k_cached": config.whPer1kCached = bounds
+                    case "grid_g_co2e_per_kwh": config.gridGramsCO2ePerKWh = bounds
+                    default:  // one factor for every kind of token, as earlier reports gave it
+                        config.whPer1kInput = bounds; config.whPer1kOutput = bounds; config.whPer1kCached = bounds
                     }
                 }
             case "redact":

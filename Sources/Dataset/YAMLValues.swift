@@ -118,6 +118,27 @@ struct YAMLReader {
         return value
     }
 
+    /// A number, or `{low, high}` with low ≤ high.
+    mutating func bounds(_ node: Node, key: String, range: ClosedRange<Double>) -> ReportConfig.Bounds? {
+        if case .scalar = node {
+            return number(node, key: key, range: range).map { ReportConfig.Bounds(low: $0, high: $0) }
+        }
+        var low: Double?, high: Double?
+        for (bound, value) in mapping(node, key: key, allowed: ["low", "high"]) {
+            if bound == "low" { low = number(value, key: "\(key).low", range: range) }
+            if bound == "high" { high = number(value, key: "\(key).high", range: range) }
+        }
+        guard let low, let high else {
+            error(node, "\"\(key)\" needs a number or both low and high")
+            return nil
+        }
+        guard high >= low else {
+            error(node, "\"\(key)\": high (\(trim(high))) is below low (\(trim(low)))")
+            return nil
+        }
+        return ReportConfig.Bounds(low: low, high: high)
+    }
+
     mutating func integer(_ node: Node, key: String, range: ClosedRange<Int>) -> Int? {
         guard spend(node) else { return nil }
         guard case .scalar = node, let value = node.int else {

@@ -92,6 +92,8 @@ public struct RetentionEntry: Sendable {
         public var tried: Int
         public var returned: Int
         public var sustained: Int
+        public var eligibleReturned: Int
+        public var eligibleSustained: Int
         public var medianDaysToSecondUse: Double?
     }
     public var tool: String
@@ -191,7 +193,8 @@ public struct PublishedReport: Sendable {
         tools.map { entry in
             RetentionEntry(tool: entry.name, funnel: entry.published.map { tool in
                 let r = tool.figures.retention
-                return .shown(.init(tried: r.tried, returned: r.returned, sustained: r.sustained, medianDaysToSecondUse: r.medianDaysToSecondUse))
+                return .shown(.init(tried: r.tried, returned: r.returned, sustained: r.sustained, eligibleReturned: r.eligibleReturned,
+                                    eligibleSustained: r.eligibleSustained, medianDaysToSecondUse: r.medianDaysToSecondUse))
             } ?? .withheld)
         }
     }

@@ -202,7 +202,8 @@ extension SiteBuilder {
             ["label": "Acceptance by count", "value": rate(tool.acceptanceRate), "detail": tool.suggestionsShown > 0 ? "of \(whole.format(Double(tool.suggestionsShown))) suggestions shown" : "this source reports no suggestions"],
             ["label": "Acceptance by lines", "value": rate(tool.acceptanceRateLines), "detail": tool.linesSuggested > 0 ? "of \(whole.format(Double(tool.linesSuggested))) lines suggested" : "this source reports no suggested lines"],
             ["label": "Cost", "value": usd.format(tool.costUSD), "detail": tool.priced ? "from cost_usd or the price table" : "no price: a lower bound"],
-            ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)", "detail": "tried → returned → sustained; median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use"],
+            ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)",
+             "detail": "tried → returned (of \(tool.retention.eligibleReturned) observed 14 days or more) → sustained (of \(tool.retention.eligibleSustained) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]
         try page(path: path, title: tool.tool, template: "tool", context: [
             "tool": tool.tool, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,

@@ -184,7 +184,8 @@ enum ReportJSON {
             return .object([("tool", .string(entry.tool)), ("suppressed", .bool(true))])
         }
         return .object([("tool", .string(entry.tool)), ("tried", .int(funnel.tried)), ("returned", .int(funnel.returned)),
-                         ("sustained", .int(funnel.sustained)), ("median_days_to_second_use", .num(funnel.medianDaysToSecondUse))])
+                         ("observed_to_return", .int(funnel.eligibleReturned)), ("sustained", .int(funnel.sustained)),
+                         ("observed_to_sustain", .int(funnel.eligibleSustained)), ("median_days_to_second_use", .num(funnel.medianDaysToSecondUse))])
     }
 
     static func tool(_ entry: ToolEntry, row: [(String, JSONValue)]?) -> JSONValue {
@@ -204,7 +205,8 @@ enum ReportJSON {
             ("acceptance_rate_lines", .num(tool.acceptanceRateLines)), ("lines_suggested", .int(tool.linesSuggested)),
             ("lines_accepted", .int(tool.linesAccepted)), ("seats", .int(tool.seats)), ("teams_using", .int(tool.teamsUsing)),
             ("retention", .object([
-                ("tried", .int(tool.retention.tried)), ("returned", .int(tool.retention.returned)), ("sustained", .int(tool.retention.sustained)),
+                ("tried", .int(tool.retention.tried)), ("returned", .int(tool.retention.returned)), ("observed_to_return", .int(tool.retention.eligibleReturned)),
+                ("sustained", .int(tool.retention.sustained)), ("observed_to_sustain", .int(tool.retention.eligibleSustained)),
                 ("median_days_to_second_use", .num(tool.retention.medianDaysToSecondUse)),
             ])),
             ("weekly", .array(published.weekly.map(week))),

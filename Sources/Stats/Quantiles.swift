@@ -45,3 +45,32 @@ public struct Spread: Equatable, Sendable {
         p99 = quantile(sorted: sorted, 0.99)!
     }
 }
+
+/// The Kaplan–Meier estimate of the median time to an event when some subjects are censored
+/// (observed for `times[i]` without the event when `events[i]` is false): S(t) = Π over event
+/// times tⱼ ≤ t of (1 − dⱼ ÷ nⱼ), with dⱼ events at tⱼ and nⱼ subjects still at risk (a subject
+/// censored at tⱼ counts as at risk there, as is conventional); the median is the first event
+/// time where S falls to ½ or below, as R's survival::survfit reports it. Nil when S never
+/// falls that far.
+public func kaplanMeierMedian(times: [Double], events: [Bool]) -> Double? {
+    guard times.count == events.count, !times.isEmpty else { return nil }
+    let order = times.indices.sorted { times[$0] < times[$1] }
+    var atRisk = times.count
+    var survival = 1.0
+    var index = 0
+    while index < order.count {
+        let time = times[order[index]]
+        var deaths = 0, leaving = 0
+        while index < order.count && times[order[index]] == time {
+            if events[order[index]] { deaths += 1 }
+            leaving += 1
+            index += 1
+        }
+        if deaths > 0 {
+            survival *= 1 - Double(deaths) / Double(atRisk)
+            if survival <= 0.5 + 1e-12 { return time }
+        }
+        atRisk -= leaving
+    }
+    return nil
+}

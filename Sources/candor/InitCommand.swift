@@ -83,8 +83,9 @@ enum InitTemplate {
           # weights: {review_spike: 1, low_value_share: 1, decoupling: 1, low_acceptance: 1,
           #           repetition: 1, automation_share: 1, concentration: 1}
 
-        # Energy per 1k tokens (a range, Wh) and the grid's intensity, for the CO₂e range.
-        climate: {wh_per_1k_tokens: {low: 0.3, high: 3.0}, grid_g_co2e_per_kwh: 400}
+        # Energy per 1k tokens by type and the grid's g CO₂e per kWh, each a number or {low, high};
+        # the defaults and their sources are on the methodology page.
+        # climate: {wh_per_1k_output: {low: 0.6, high: 6}, grid_g_co2e_per_kwh: {low: 100, high: 700}}
 
         # Extra patterns (regular expressions) removed from quotes; e-mails and @handles always are.
         redact: ["EMP-\\\\d{6}"]

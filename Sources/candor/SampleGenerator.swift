@@ -401,7 +401,6 @@ struct SampleGenerator {
           review_window_days: 7
           low_value_categories: [status-report, auto-summary]
           flag_threshold: 0.5
-        climate: {wh_per_1k_tokens: {low: 0.3, high: 3.0}, grid_g_co2e_per_kwh: 400}
         redact: ["EMP-\\\\d{6}"]
         themes:
           mandate_pressure: [mandate, quota, forced, pressure, dashboard, review]

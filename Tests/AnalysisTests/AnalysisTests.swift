@@ -172,7 +172,26 @@ final class AdoptionTests: XCTestCase {
         }
         let funnel = result.tools[0].retention
         XCTAssertEqual([funnel.tried, funnel.returned, funnel.sustained], [5, 4, 3])
-        XCTAssertEqual(funnel.medianDaysToSecondUse, 7)  // gaps: 8, 7, 7, 7
+        XCTAssertEqual([funnel.eligibleReturned, funnel.eligibleSustained], [5, 5])
+        XCTAssertEqual(funnel.medianDaysToSecondUse, 7)  // gaps: 8, 7, 7, 7; u0 censored at 41
+    }
+
+    /// People who start late cannot have returned or been sustained yet: they are censored, not lost.
+    func testRetentionCensorsLateStarters() throws {
+        var rows = [row("2026-01-05", "u0", "A")]
+        for person in 1..<5 {
+            for week in 0..<6 { rows.append(row((Day(parsing: "2026-01-06")! + week * 7).description, "u\(person)", "A")) }
+        }
+        rows += [row("2026-01-26", "late", "A"), row("2026-02-03", "late", "A")]  // 21 days observed: may return, too short to sustain
+        rows += [row("2026-02-10", "new", "A")]                                      // 6 days observed: neither
+        let result = try model(rows: rows, headcount: ["A": 8]) { config in
+            config.periodFrom = Day(parsing: "2026-01-05")
+            config.periodTo = Day(parsing: "2026-02-15")
+        }
+        let funnel = result.tools[0].retention
+        XCTAssertEqual(funnel.tried, 7)
+        XCTAssertEqual([funnel.returned, funnel.eligibleReturned], [5, 6])   // "new" is not counted as lost
+        XCTAssertEqual([funnel.sustained, funnel.eligibleSustained], [4, 5]) // nor is "late"
     }
 }
 
@@ -190,5 +209,26 @@ final class OverflowTests: XCTestCase {
         }
         XCTAssertEqual(UsageAggregate.micros(.infinity), 0)
         XCTAssertEqual(UsageAggregate.micros(1e300), 4_000_000_000_000_000_000)
+    }
+}
+
+final class ClimateTests: XCTestCase {
+    /// Fresh input, output and cached input at their own factors; CO₂e low with low, high with high.
+    func testEnergyIsPricedPerTokenTypeAsARange() throws {
+        var record = row("2026-01-05", "u0", "A", tokens: 10_000)   // 10k input tokens …
+        record.cachedTokens = 4_000                                  // … of which 4k cached
+        record.outputTokens = 2_000
+        let rows = [record] + (1..<5).map { row("2026-01-05", "u\($0)", "A", tokens: 0) }
+        let result = try model(rows: rows, headcount: ["A": 5]) { config in
+            config.whPer1kInput = .init(low: 0.2, high: 0.4)
+            config.whPer1kOutput = .init(low: 0.6, high: 6)
+            config.whPer1kCached = .init(low: 0.02, high: 0.04)
+            config.gridGramsCO2ePerKWh = .init(low: 100, high: 700)
+        }
+        // low: 6 × 0.2 + 2 × 0.6 + 4 × 0.02 = 2.48 Wh; high: 6 × 0.4 + 2 × 6 + 4 × 0.04 = 14.56 Wh.
+        XCTAssertEqual(result.org.energyKWh.low, 2.48e-3, accuracy: 1e-12)
+        XCTAssertEqual(result.org.energyKWh.high, 14.56e-3, accuracy: 1e-12)
+        XCTAssertEqual(result.org.co2eKg.low, 2.48e-3 * 100 / 1000, accuracy: 1e-12)
+        XCTAssertEqual(result.org.co2eKg.high, 14.56e-3 * 700 / 1000, accuracy: 1e-12)
     }
 }

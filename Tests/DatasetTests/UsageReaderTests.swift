@@ -141,6 +141,18 @@ final class ReportConfigTests: XCTestCase {
         }
     }
 
+    func testClimateFactorsTakeANumberOrARangeAndTheOldSingleFactor() throws {
+        let set = try ReportConfig.parse("title: T\nclimate: {wh_per_1k_output: {low: 1, high: 2}, grid_g_co2e_per_kwh: 300}\n")
+        XCTAssertEqual(set.whPer1kOutput, .init(low: 1, high: 2))
+        XCTAssertEqual(set.gridGramsCO2ePerKWh, .init(low: 300, high: 300))
+        XCTAssertEqual(set.whPer1kInput, ReportConfig().whPer1kInput)  // the sourced default stays
+        let old = try ReportConfig.parse("title: T\nclimate: {wh_per_1k_tokens: {low: 0.3, high: 3}}\n")
+        XCTAssertEqual([old.whPer1kInput, old.whPer1kOutput, old.whPer1kCached], Array(repeating: .init(low: 0.3, high: 3), count: 3))
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nclimate: {grid_g_co2e_per_kwh: {low: 500, high: 100}}\n")) { error in
+            XCTAssertTrue("\(error)".contains("high (100) is below low (500)"), "\(error)")
+        }
+    }
+
     func testWrongTypesAndImpossibleValuesAreErrors() {
         XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {min_group_size: 1}\nsignals: {flag_threshold: 2}\nperiod: {from: 2026-02-01, to: 2026-01-01}\n")) { error in
             let text = "\(error)"

@@ -130,6 +130,18 @@ final class StatsPropertyTests: XCTestCase {
     }
 }
 
+final class KaplanMeierTests: XCTestCase {
+    /// Worked by hand: S(2) = 6/7, S(3) = 6/7 · 5/6, S(5) = · 3/4 = 0.536, S(8) = · 2/3 = 0.357:
+    /// the median is 8 (R's survfit agrees); the median of the event times alone would say 4.
+    func testMedianWithCensoring() {
+        let times: [Double] = [2, 3, 3, 5, 8, 8, 10]
+        let events = [true, false, true, true, false, true, false]
+        XCTAssertEqual(kaplanMeierMedian(times: times, events: events), 8)
+        XCTAssertEqual(median([2, 3, 5, 8]), 4)
+        XCTAssertNil(kaplanMeierMedian(times: [1, 2, 3], events: [true, false, false]))  // never below ½
+    }
+}
+
 final class BootstrapSpearmanTests: XCTestCase {
     /// The O(n) resampling of ranks gives the generic bootstrap's result to the bit, with ties
     /// in the data and the copies that resampling makes.
