@@ -63,6 +63,20 @@ struct Context {
 
     func headcount(_ team: String) -> Int? { headcounts.at(team, to) }
 
+    /// Usage cost from cache-read prices (low) to list prices (high), plus `seats` dollars.
+    func costRange(_ totals: Totals, seats: Double) -> Range {
+        Range(low: totals.costUSD - Double(totals.cachedSavingMicros) / 1_000_000 + seats, high: totals.costUSD + seats)
+    }
+
+    func per(_ range: Range, _ value: Double) -> Range { Range(low: range.low / value, high: range.high / value) }
+
+    /// Seat licences of a tool over the period: seats × price per seat-month × months in the
+    /// period (days ÷ 30.44).
+    func seatCost(_ tool: String) -> Double {
+        guard let seats = usage.seats[tool], let price = aggregate.prices[tool]?.perSeatMonth else { return 0 }
+        return Double(seats) * price * Double(to - from + 1) / (365.25 / 12)
+    }
+
     /// kWh: fresh input, output and cached input tokens, each at its own Wh per 1k (a range).
     func energy(_ totals: Totals) -> Range {
         let cached = Double(max(0, min(totals.cachedTokens, totals.inputTokens)))
@@ -204,8 +218,9 @@ struct Context {
                 valuePerHead: teamValue.flatMap { value in count.flatMap { $0 > 0 ? value / Double($0) : nil } },
                 value: teamValue,
                 valuePer1kTokens: teamValue.flatMap { totals.tokens > 0 ? $0 / (Double(totals.tokens) / 1000) : nil },
-                costUSD: totals.costUSD,
+                costUSD: totals.costUSD, costRange: costRange(totals, seats: 0),
                 costPerValue: teamValue.flatMap { $0 > 0 && totals.pricedTokens > 0 ? totals.costUSD / $0 : nil },
+                costPerValueRange: teamValue.flatMap { $0 > 0 && totals.pricedTokens > 0 ? per(costRange(totals, seats: 0), $0) : nil },
                 quadrant: nil, usagePercentile: nil, valuePercentile: nil, usagePerHeadWeekly: nil, valuePerHeadWeekly: nil,
                 inflation: Inflation(index: nil, flagged: false, signals: []),
                 acceptanceRate: ratio(totals.accepted, totals.shown),
@@ -257,7 +272,8 @@ struct Context {
             adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)" : "headcount",
             requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
             outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
-            costUSD: orgTotals.costUSD, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
+            costUSD: orgTotals.costUSD, costRange: costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }),
+            seatCostUSD: tools.reduce(0) { $0 + $1.seatCostUSD }, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
             energyKWh: energy(orgTotals), co2eKg: co2e(energy(orgTotals)),
             correlation: correlation,
             intensity: Intensity(userDays: orgTokensPerDay.count, tokens: Spread(orgTokensPerDay), requests: Spread(orgRequestsPerDay)),
@@ -265,7 +281,10 @@ struct Context {
             acceptanceRate: orgAcceptance, acceptanceRateLines: orgLines,
             suggestionsShown: orgTotals.shown, linesSuggested: orgTotals.linesSuggested,
             value: orgValue, valuePer1kTokens: orgValue.flatMap { tokensK > 0 ? $0 / tokensK : nil },
-            costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil })
+            costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil },
+            costPerValueRange: orgValue.flatMap { value in
+                value > 0 ? per(costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }), value) : nil
+            })
         if let rate = org.adoptionRate, rate > 1 {
             throw ImpossibleFigure(diagnostics: [.error("data/headcount.csv",
                 "the organisation has \(orgActive) active people but a headcount of \(orgHeadcount ?? 0): teams in data/usage are missing from data/headcount.csv")])

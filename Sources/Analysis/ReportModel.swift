@@ -46,7 +46,12 @@ public struct OrgFigures: Sendable {
     public var inputTokens: Int64
     public var outputTokens: Int64
     public var cachedTokens: Int64
+    /// Usage cost at list prices (every input token at the input price), without seats.
     public var costUSD: Double
+    /// The cost range: cached input at its cache-read price (low) to list prices (high), plus
+    /// seat licences at both ends.
+    public var costRange: Range
+    public var seatCostUSD: Double
     /// Share of tokens whose cost is known (from `cost_usd` or a price).
     public var costCoverage: Double?
     public var energyKWh: Range
@@ -62,6 +67,8 @@ public struct OrgFigures: Sendable {
     public var value: Double?
     public var valuePer1kTokens: Double?
     public var costPerValue: Double?
+    /// The cost range ÷ value.
+    public var costPerValueRange: Range?
 }
 
 public struct Range: Sendable, Equatable {
@@ -134,7 +141,9 @@ public struct TeamFigures: Sendable {
     public var value: Double?
     public var valuePer1kTokens: Double?
     public var costUSD: Double
+    public var costRange: Range
     public var costPerValue: Double?
+    public var costPerValueRange: Range?
     public var quadrant: Quadrant?
     public var usagePercentile: Double?
     public var valuePercentile: Double?
@@ -194,13 +203,16 @@ public struct ToolFigures: Sendable {
     public var tokens: Int64
     public var requests: Int64
     public var costUSD: Double
+    /// Usage cost range plus the tool's seat licences.
+    public var costRange: Range
+    public var seats: Int?
+    public var seatCostUSD: Double
     public var priced: Bool
     public var acceptanceRate: Double?
     public var suggestionsShown: Int64
     public var acceptanceRateLines: Double?
     public var linesSuggested: Int64
     public var linesAccepted: Int64
-    public var seats: Int?
     public var retention: RetentionFigures
     public var teamsUsing: Int
 }

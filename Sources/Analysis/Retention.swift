@@ -85,10 +85,12 @@ extension Context {
             tools.append(ToolFigures(
                 tool: name, slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
                 contributors: Contributors(toolShares, anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
-                requests: totals.requests, costUSD: totals.costUSD, priced: totals.fullyPriced,
+                requests: totals.requests, costUSD: totals.costUSD,
+                costRange: costRange(totals, seats: seatCost(name)), seats: usage.seats[name], seatCostUSD: seatCost(name),
+                priced: totals.fullyPriced,
                 acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
-                linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted, seats: usage.seats[name],
+                linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted,
                 retention: funnel(traces, tool: name), teamsUsing: toolTeams[id]?.count ?? 0))
             toolWeekly[name] = weekly
         }

@@ -36,7 +36,9 @@ public struct UsageAggregate {
     var groupActive: [UInt64: Int] = [:]
     var toolGroupActive: [UInt64: Int] = [:]
     let lowValue: Set<String>
-    let prices: [String: ReportConfig.Price]
+    public let prices: [String: ReportConfig.Price]
+    /// Tools priced by the seat only: their tokens carry no per-token price.
+    var seatOnly = Set<String>()
     var minDay = Day(index: .max), maxDay = Day(index: .min)
 
     public init(config: ReportConfig, tools: [ToolInfo]) {
@@ -47,9 +49,14 @@ public struct UsageAggregate {
         var prices = config.prices
         for tool in tools {
             if let input = tool.priceInPer1k, let output = tool.priceOutPer1k {
-                prices[tool.tool] = ReportConfig.Price(inputPer1k: input, outputPer1k: output)
+                prices[tool.tool] = ReportConfig.Price(inputPer1k: input, outputPer1k: output, cachedPer1k: tool.priceCachedPer1k,
+                                                       perSeatMonth: tool.pricePerSeatMonth ?? prices[tool.tool]?.perSeatMonth)
+            } else if let seat = tool.pricePerSeatMonth {
+                prices[tool.tool, default: ReportConfig.Price(inputPer1k: 0, outputPer1k: 0)].perSeatMonth = seat
+                if prices[tool.tool]?.inputPer1k == 0 && prices[tool.tool]?.outputPer1k == 0 { seatOnly.insert(tool.tool) }
             }
         }
+        for (tool, price) in config.prices where price.inputPer1k == 0 && price.outputPer1k == 0 && price.perSeatMonth != nil { seatOnly.insert(tool) }
         self.prices = prices
     }
 
@@ -103,10 +110,18 @@ public struct UsageAggregate {
             totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
             if row.tokens == 0 && row.requests == 0 { totals.costOnlyRows = 1 }
+        } else if seatOnly.contains(row.tool) {
+            totals.pricedTokens = row.tokens  // licensed by the seat: its cost is the seats'
         } else if let price = prices[row.tool] {
+            // List price: all input at the input price. The cache-read price, where the tool has
+            // one, lowers the cost of the cached part: the low end of the cost range.
             let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
             totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
+            if let cached = price.cachedPer1k, cached < price.inputPer1k {
+                let cachedTokens = Double(max(0, min(row.cachedTokens, row.inputTokens)))
+                totals.cachedSavingMicros = Self.micros(cachedTokens / 1000 * (price.inputPer1k - cached))
+            }
         }
         // Exact sums in Double beside the 64-bit counters: every count is capped per row
         // (Dataset's maxCount), and the counters wrap rather than trap; if a total could have
@@ -219,6 +234,8 @@ struct Totals {
     /// Rows that carry only a cost (a vendor's project or workspace cost report): the tool's
     /// tokens are then priced as a whole, not row by row.
     var costOnlyRows = 0
+    /// What the cache-read price saves against the list price (micro-dollars).
+    var cachedSavingMicros: Int64 = 0
 
     /// Tokens the cost covers: those of priced rows, or all of them when a cost export reports
     /// the cost on its own rows.
@@ -243,6 +260,7 @@ struct Totals {
         costMicros &+= other.costMicros
         pricedTokens &+= other.pricedTokens
         costOnlyRows += other.costOnlyRows
+        cachedSavingMicros &+= other.cachedSavingMicros
     }
 
     var costUSD: Double { Double(costMicros) / 1_000_000 }

@@ -61,7 +61,12 @@ public struct ReportConfig: Equatable, Sendable {
     public struct Price: Equatable, Sendable {
         public var inputPer1k: Double
         public var outputPer1k: Double
-        public init(inputPer1k: Double, outputPer1k: Double) { self.inputPer1k = inputPer1k; self.outputPer1k = outputPer1k }
+        /// The cache-read price of cached input; nil prices it as fresh input.
+        public var cachedPer1k: Double?
+        public var perSeatMonth: Double?
+        public init(inputPer1k: Double, outputPer1k: Double, cachedPer1k: Double? = nil, perSeatMonth: Double? = nil) {
+            self.inputPer1k = inputPer1k; self.outputPer1k = outputPer1k; self.cachedPer1k = cachedPer1k; self.perSeatMonth = perSeatMonth
+        }
     }
 
     public struct SourceSpec: Equatable, Sendable {
@@ -190,9 +195,15 @@ public struct ReportConfig: Equatable, Sendable {
             case "prices":
                 for (tool, node) in reader.mapping(value, key: key, allowed: nil) {
                     var price = Price(inputPer1k: 0, outputPer1k: 0)
-                    for (side, number) in reader.mapping(node, key: "prices.\(tool)", allowed: ["price_in_per_1k", "price_out_per_1k"]) {
+                    let sides = ["price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month"]
+                    for (side, number) in reader.mapping(node, key: "prices.\(tool)", allowed: sides) {
                         let parsed = reader.number(number, key: "prices.\(tool).\(side)", range: 0...1_000_000) ?? 0
-                        if side == "price_in_per_1k" { price.inputPer1k = parsed } else { price.outputPer1k = parsed }
+                        switch side {
+                        case "price_in_per_1k": price.inputPer1k = parsed
+                        case "price_out_per_1k": price.outputPer1k = parsed
+                        case "price_cached_per_1k": price.cachedPer1k = parsed
+                        default: price.perSeatMonth = parsed
+                        }
                     }
                     config.prices[tool] = price
                 }

@@ -18,13 +18,18 @@ public struct OutcomeRecord: Equatable, Sendable {
     public var line: Int
 }
 
-/// `data/tools.csv`: tool,capability[,vendor,price_in_per_1k,price_out_per_1k].
+/// `data/tools.csv`: tool,capability[,vendor,price_in_per_1k,price_out_per_1k,
+/// price_cached_per_1k,price_per_seat_month].
 public struct ToolInfo: Equatable, Sendable {
     public var tool: String
     public var capability: String
     public var vendor: String?
     public var priceInPer1k: Double?
     public var priceOutPer1k: Double?
+    /// Dollars per 1k cached input tokens read from a prompt cache (the vendor's cache-read price).
+    public var priceCachedPer1k: Double?
+    /// Dollars per licensed seat and month, for seat exports.
+    public var pricePerSeatMonth: Double?
 }
 
 /// One person of `data/people.csv`.
@@ -110,7 +115,7 @@ enum TableReaders {
     }
 
     static func tools(path: String, file: String, diagnostics: inout [Diagnostic], rejected: inout Int) throws -> [ToolInfo] {
-        let known = ["tool", "capability", "vendor", "price_in_per_1k", "price_out_per_1k"]
+        let known = ["tool", "capability", "vendor", "price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month"]
         let table = try Table.read(path: path, file: file, required: ["tool", "capability"], known: known,
                                    diagnostics: &diagnostics, rejected: &rejected)
         var tools: [ToolInfo] = []
@@ -119,7 +124,9 @@ enum TableReaders {
             var info = ToolInfo(tool: tool, capability: row["capability"] ?? "other", vendor: row["vendor"])
             var bad = false
             for (column, assign) in [("price_in_per_1k", { (v: Double) in info.priceInPer1k = v }),
-                                     ("price_out_per_1k", { (v: Double) in info.priceOutPer1k = v })] {
+                                     ("price_out_per_1k", { (v: Double) in info.priceOutPer1k = v }),
+                                     ("price_cached_per_1k", { (v: Double) in info.priceCachedPer1k = v }),
+                                     ("price_per_seat_month", { (v: Double) in info.pricePerSeatMonth = v })] {
                 guard let text = row[column] else { continue }
                 guard let value = Double(text), value.isFinite, value >= 0 else {
                     reject(&diagnostics, &rejected, file, row.line, "\(column) \"\(text)\" is not a non-negative number"); bad = true; break

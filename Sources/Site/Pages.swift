@@ -12,6 +12,11 @@ let usd = NumberFormat.currency
 let whole = NumberFormat.integer
 
 func rate(_ value: Double?) -> String { value.map(pct.format) ?? "n/a" }
+/// "$30.1k–$37.2k", or one figure when both ends agree.
+func dollarRange(_ range: Analysis.Range) -> String {
+    let low = usd.format(range.low), high = usd.format(range.high)
+    return low == high ? high : "\(low)–\(high)"
+}
 func interval(_ estimate: Estimate?) -> String {
     estimate.map { String(format: "%.2f (95 %% interval %.2f to %.2f, n = %d)", $0.value, $0.low, $0.high, $0.n) } ?? "not enough data"
 }
@@ -32,8 +37,9 @@ extension SiteBuilder {
              "detail": "\(whole.format(Double(org.activeUsers))) active of \(org.headcount.map { whole.format(Double($0)) } ?? "n/a") (\(org.adoptionDenominator))"],
             ["label": "Active people", "value": whole.format(Double(org.activeUsers)), "detail": "used an AI tool at least once in the period"],
             ["label": "Tokens", "value": si.format(Double(org.tokens)), "detail": "\(si.format(Double(org.requests))) requests; \(si.format(Double(org.cachedTokens))) cached input tokens"],
-            ["label": "Cost", "value": usd.format(org.costUSD),
-             "detail": org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens"],
+            ["label": "Cost", "value": dollarRange(org.costRange),
+             "detail": (org.seatCostUSD > 0 ? "\(usd.format(org.seatCostUSD)) of it seat licences; " : "")
+                + (org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens")],
             ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
              "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
@@ -201,7 +207,9 @@ extension SiteBuilder {
             ["label": "Tokens", "value": si.format(Double(tool.tokens)), "detail": "\(si.format(Double(tool.requests))) requests"],
             ["label": "Acceptance by count", "value": rate(tool.acceptanceRate), "detail": tool.suggestionsShown > 0 ? "of \(whole.format(Double(tool.suggestionsShown))) suggestions shown" : "this source reports no suggestions"],
             ["label": "Acceptance by lines", "value": rate(tool.acceptanceRateLines), "detail": tool.linesSuggested > 0 ? "of \(whole.format(Double(tool.linesSuggested))) lines suggested" : "this source reports no suggested lines"],
-            ["label": "Cost", "value": usd.format(tool.costUSD), "detail": tool.priced ? "from cost_usd or the price table" : "no price: a lower bound"],
+            ["label": "Cost", "value": dollarRange(tool.costRange),
+             "detail": (tool.seatCostUSD > 0 ? "\(usd.format(tool.seatCostUSD)) for \(whole.format(Double(tool.seats ?? 0))) seats; " : "")
+                + (tool.priced ? "usage from cost_usd or the price table" : "usage has no price: a lower bound")],
             ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)",
              "detail": "tried → returned (of \(tool.retention.eligibleReturned) observed 14 days or more) → sustained (of \(tool.retention.eligibleSustained) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]

@@ -114,7 +114,8 @@ enum ReportJSON {
             ("adoption_denominator", .string(org.adoptionDenominator)),
             ("requests", .int(org.requests)), ("tokens", .int(org.tokens)), ("input_tokens", .int(org.inputTokens)),
             ("output_tokens", .int(org.outputTokens)), ("cached_tokens", .int(org.cachedTokens)),
-            ("cost_usd", .number(org.costUSD)), ("cost_coverage", .num(org.costCoverage)),
+            ("cost_usd", .number(org.costUSD)), ("cost_usd_range", range(org.costRange)), ("seat_cost_usd", .number(org.seatCostUSD)),
+            ("cost_coverage", .num(org.costCoverage)),
             ("energy_kwh", range(org.energyKWh)), ("co2e_kg", range(org.co2eKg)),
             ("correlation", .object([
                 ("spearman", spearman), ("spearman_ci95", spearmanCI), ("pearson", pearson), ("pearson_ci95", pearsonCI),
@@ -130,6 +131,7 @@ enum ReportJSON {
             ("acceptance_rate", .num(org.acceptanceRate)), ("suggestions_shown", .int(org.suggestionsShown)),
             ("acceptance_rate_lines", .num(org.acceptanceRateLines)), ("lines_suggested", .int(org.linesSuggested)),
             ("value", .num(org.value)), ("value_per_1k_tokens", .num(org.valuePer1kTokens)), ("cost_per_value", .num(org.costPerValue)),
+            ("cost_per_value_range", org.costPerValueRange.map(range) ?? .null),
             ("teams_flagged", .int(report.teamsFlagged)), ("teams_suppressed", .int(report.suppression.teamsWithheld)),
         ])
     }
@@ -163,7 +165,8 @@ enum ReportJSON {
             ("requests", .int(team.requests)), ("tokens", .int(team.tokens)),
             ("tokens_per_active_user", .num(team.tokensPerActiveUser)), ("tokens_per_head", .num(team.tokensPerHead)),
             ("value", .num(team.value)), ("value_per_head", .num(team.valuePerHead)), ("value_per_1k_tokens", .num(team.valuePer1kTokens)),
-            ("cost_usd", .number(team.costUSD)), ("cost_per_value", .num(team.costPerValue)),
+            ("cost_usd", .number(team.costUSD)), ("cost_usd_range", range(team.costRange)), ("cost_per_value", .num(team.costPerValue)),
+            ("cost_per_value_range", team.costPerValueRange.map(range) ?? .null),
             ("quadrant", .str(team.quadrant?.rawValue)), ("usage_percentile", .num(team.usagePercentile)), ("value_percentile", .num(team.valuePercentile)),
             ("tokens_per_head_weekly", estimateObject(team.usagePerHeadWeekly)), ("value_per_head_weekly", estimateObject(team.valuePerHeadWeekly)),
             ("acceptance_rate", .num(team.acceptanceRate)), ("acceptance_rate_lines", .num(team.acceptanceRateLines)),
@@ -200,7 +203,8 @@ enum ReportJSON {
         return merged(row, [
             ("tool", .string(tool.tool)), ("slug", .string(tool.slug)), ("capability", .string(tool.capability)), ("vendor", .str(tool.vendor)),
             ("suppressed", .bool(false)), ("active_users", .int(tool.activeUsers)), ("tokens", .int(tool.tokens)), ("requests", .int(tool.requests)),
-            ("cost_usd", .number(tool.costUSD)), ("priced", .bool(tool.priced)),
+            ("cost_usd", .number(tool.costUSD)), ("cost_usd_range", range(tool.costRange)), ("seat_cost_usd", .number(tool.seatCostUSD)),
+            ("priced", .bool(tool.priced)),
             ("acceptance_rate", .num(tool.acceptanceRate)), ("suggestions_shown", .int(tool.suggestionsShown)),
             ("acceptance_rate_lines", .num(tool.acceptanceRateLines)), ("lines_suggested", .int(tool.linesSuggested)),
             ("lines_accepted", .int(tool.linesAccepted)), ("seats", .int(tool.seats)), ("teams_using", .int(tool.teamsUsing)),

@@ -101,7 +101,7 @@ enum InitTemplate {
         seed: 2026                              # seed of the bootstrap and the quote sampling
         # theme: my-theme                       # another theme folder, relative to this one
         # base_url: https://reports.example.com/ai/   # for feed.xml and sitemap.xml
-        # prices: {my-tool: {price_in_per_1k: 0.001, price_out_per_1k: 0.002}}
+        # prices: {my-tool: {price_in_per_1k: 0.001, price_out_per_1k: 0.002, price_cached_per_1k: 0.0001}, my-seats: {price_per_seat_month: 19}}
         # sources:                              # vendor exports read as they are
         #   - {format: copilot-users, path: data/vendor/copilot/*.ndjson}
         #   - {format: openai-costs, path: data/vendor/openai-costs.json, teams: {proj_abc: Payments}}

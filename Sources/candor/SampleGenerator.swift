@@ -21,10 +21,12 @@ struct SampleGenerator {
         var name: String
         var capability: String
         var vendor: String
-        var priceIn: Double
-        var priceOut: Double
+        var priceIn: Double?
+        var priceOut: Double?
         var completions: Bool
         var tokensPerRequest: Double
+        var priceCached: Double? = nil
+        var seatMonth: Double? = nil
     }
 
     var users: Int
@@ -56,10 +58,12 @@ struct SampleGenerator {
     ]
 
     static let tools = [
-        Tool(name: "github-copilot", capability: "code completion", vendor: "GitHub", priceIn: 0.0015, priceOut: 0.006, completions: true, tokensPerRequest: 900),
-        Tool(name: "cursor", capability: "code completion", vendor: "Anysphere", priceIn: 0.003, priceOut: 0.015, completions: true, tokensPerRequest: 2400),
-        Tool(name: "claude-code", capability: "coding agent", vendor: "Anthropic", priceIn: 0.003, priceOut: 0.015, completions: false, tokensPerRequest: 9000),
-        Tool(name: "chatgpt-enterprise", capability: "chat assistant", vendor: "OpenAI", priceIn: 0.0025, priceOut: 0.01, completions: false, tokensPerRequest: 1800),
+        // GitHub Copilot is licensed by the seat (Copilot Business lists $19 a month); the others are
+        // priced by the token, with cache reads at the vendors' cache-read price where they have one.
+        Tool(name: "github-copilot", capability: "code completion", vendor: "GitHub", priceIn: nil, priceOut: nil, completions: true, tokensPerRequest: 900, seatMonth: 19),
+        Tool(name: "cursor", capability: "code completion", vendor: "Anysphere", priceIn: 0.003, priceOut: 0.015, completions: true, tokensPerRequest: 2400, priceCached: 0.0003),
+        Tool(name: "claude-code", capability: "coding agent", vendor: "Anthropic", priceIn: 0.003, priceOut: 0.015, completions: false, tokensPerRequest: 9000, priceCached: 0.0003),
+        Tool(name: "chatgpt-enterprise", capability: "chat assistant", vendor: "OpenAI", priceIn: 0.0025, priceOut: 0.01, completions: false, tokensPerRequest: 1800, priceCached: 0.00125),
         Tool(name: "internal-gpt", capability: "chat assistant", vendor: "in-house", priceIn: 0.0008, priceOut: 0.0024, completions: false, tokensPerRequest: 1500),
         Tool(name: "notebook-ai", capability: "data notebooks", vendor: "Example Notebooks", priceIn: 0.002, priceOut: 0.008, completions: false, tokensPerRequest: 1200),
         Tool(name: "slides-ai", capability: "presentations", vendor: "Example Slides", priceIn: 0.001, priceOut: 0.004, completions: false, tokensPerRequest: 800),
@@ -106,9 +110,10 @@ struct SampleGenerator {
         }
         try save("report.yml", teamLimit == nil ? reportYML() : InitTemplate.reportYML(start: start, days: days, reviewDates: reviewDates))
         try save("data/headcount.csv", "team,headcount\n" + teams.map { "\(csv($0.name)),\($0.headcount)" }.joined(separator: "\n") + "\n")
-        try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k\n" + Self.tools.map {
-            "\($0.name),\($0.capability),\($0.vendor),\($0.priceIn),\($0.priceOut)"
-        }.joined(separator: "\n") + "\n" + (vendorSources ? "amazon-q-developer,code completion,AWS,,\nopenai-api,chat assistant,OpenAI,,\n" : ""))
+        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        try save("data/tools.csv", "tool,capability,vendor,price_in_per_1k,price_out_per_1k,price_cached_per_1k,price_per_seat_month\n" + Self.tools.map {
+            "\($0.name),\($0.capability),\($0.vendor),\(cell($0.priceIn)),\(cell($0.priceOut)),\(cell($0.priceCached)),\(cell($0.seatMonth))"
+        }.joined(separator: "\n") + "\n" + (vendorSources ? "amazon-q-developer,code completion,AWS,,,,\nopenai-api,chat assistant,OpenAI,,,,\n" : ""))
 
         // Usage, streamed to the file in blocks.
         let usagePath = folder + "/data/usage/usage.csv"

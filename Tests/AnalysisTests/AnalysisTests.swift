@@ -232,3 +232,41 @@ final class ClimateTests: XCTestCase {
         XCTAssertEqual(result.org.co2eKg.high, 14.56e-3 * 700 / 1000, accuracy: 1e-12)
     }
 }
+
+final class CostRangeTests: XCTestCase {
+    /// List prices at the high end; cached input at its cache-read price at the low end; seat
+    /// licences at both ends, for the months of the period.
+    func testCachedInputAndSeatsMakeTheCostARange() throws {
+        var config = ReportConfig()
+        config.valueMetric = "prs"
+        config.periodFrom = Day(parsing: "2026-01-05")
+        config.periodTo = Day(parsing: "2026-02-03")   // 30 days
+        config.prices = ["chat": .init(inputPer1k: 0.003, outputPer1k: 0.015, cachedPer1k: 0.0003),
+                         "copilot": .init(inputPer1k: 0, outputPer1k: 0, perSeatMonth: 19)]
+        var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+        inputs.headcount = [HeadcountEntry(team: "A", headcount: 6, from: nil, line: 2)]
+        inputs.outcomes = [OutcomeRecord(week: Week(parsing: "2026-W02")!, team: "A", metric: "prs", value: 10, line: 2)]
+        var aggregate = UsageAggregate(config: config, tools: [])
+        for person in 0..<5 {
+            var record = row("2026-01-05", "u\(person)", "A", tool: "chat", tokens: 100_000)  // 100k input …
+            record.cachedTokens = 60_000                                                     // … 60k of it cached
+            record.outputTokens = 10_000
+            aggregate.add(record)
+            aggregate.add(row("2026-01-06", "u\(person)", "A", tool: "copilot", tokens: 5_000))
+        }
+        var usage = UsageSummary()
+        usage.seats = ["copilot": 8]
+        let result = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+        // Per person: 100 × 0.003 + 10 × 0.015 = $0.45 at list; the 60k cached save 60 × 0.0027 = $0.162.
+        let seats = 8 * 19 * 30 / (365.25 / 12)
+        XCTAssertEqual(result.org.costUSD, 5 * 0.45, accuracy: 1e-6)
+        XCTAssertEqual(result.org.seatCostUSD, seats, accuracy: 1e-9)
+        XCTAssertEqual(result.org.costRange.high, 5 * 0.45 + seats, accuracy: 1e-6)
+        XCTAssertEqual(result.org.costRange.low, 5 * (0.45 - 0.162) + seats, accuracy: 1e-6)
+        let copilot = try XCTUnwrap(result.tools.first { $0.tool == "copilot" })
+        XCTAssertEqual(copilot.costUSD, 0)                          // priced by the seat, not the token
+        XCTAssertEqual(copilot.costRange.low, seats, accuracy: 1e-9)
+        XCTAssertEqual(result.org.costPerValueRange!.high, (5 * 0.45 + seats) / 10, accuracy: 1e-6)
+        XCTAssertEqual(result.teams[0].costRange.high, 5 * 0.45, accuracy: 1e-6)  // teams: usage only
+    }
+}
