@@ -119,9 +119,14 @@ public struct BarChart: Sendable {
 
     func describe(_ ordered: [Bar]) -> String {
         let shown = ordered.filter { $0.values != nil }
-        guard let top = shown.first else { return "\(title): nothing to show." }
+        // Highest and lowest by value, whatever order the bars are drawn in (first of equals).
+        guard let top = shown.enumerated().max(by: { (total($0.element), $1.offset) < (total($1.element), $0.offset) })?.element else {
+            return "\(title): nothing to show."
+        }
         var sentence = "\(shown.count) of \(ordered.count) shown; \(top.label) is highest at \(format.format(total(top)))"
-        if shown.count > 1, let bottom = shown.last { sentence += " and \(bottom.label) lowest at \(format.format(max(0, total(bottom))))" }
+        if shown.count > 1, let bottom = shown.enumerated().min(by: { (total($0.element), $0.offset) < (total($1.element), $1.offset) })?.element {
+            sentence += " and \(bottom.label) lowest at \(format.format(max(0, total(bottom))))"
+        }
         sentence += "."
         if let threshold {
             let above = shown.filter { total($0) >= threshold.value }.count

@@ -38,6 +38,15 @@ final class ScaleTests: XCTestCase {
         XCTAssertGreaterThan(LogScale(domain: (0, 500), range: (0, 1)).domain.0, 0)
     }
 
+    /// An unranked chart (drawn in its data's order) still names the true highest and lowest.
+    func testCaptionNamesHighestAndLowestWhateverTheOrder() {
+        var chart = BarChart(id: "order", title: "Unsorted", bars: [.init(label: "B", values: [84]), .init(label: "A", values: [91]),
+                                                                    .init(label: "C", values: [86]), .init(label: "D", values: [12])], unit: "x")
+        chart.ranked = false
+        chart.format = .integer
+        XCTAssertTrue(chart.draw().description.contains("A is highest at 91 and D lowest at 12"), chart.draw().description)
+    }
+
     func testNumberFormats() {
         XCTAssertEqual(NumberFormat.si.format(1234), "1.2k")
         XCTAssertEqual(NumberFormat.si.format(3_400_000), "3.4M")
