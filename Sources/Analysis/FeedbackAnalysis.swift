@@ -6,28 +6,8 @@ import Stats
 struct FeedbackAnalysis {
     let config: ReportConfig
 
-    /// A small sentiment lexicon: words that lean positive or negative in workplace feedback
-    /// about tools. A document's sentiment is the sign of (positive − negative) word matches.
-    static let positiveWords: Set<String> = [
-        "helpful", "useful", "saves", "saved", "faster", "easier", "great", "good", "love", "like", "better",
-        "productive", "valuable", "improved", "improves", "enjoy", "clear", "quick", "works", "excellent", "happy",
-        "confident", "accurate", "reliable",
-    ]
-    static let negativeWords: Set<String> = [
-        "useless", "waste", "wasted", "slow", "slower", "frustrating", "frustrated", "forced", "pressure", "pressured",
-        "mandate", "mandated", "quota", "worse", "bad", "broken", "wrong", "confusing", "annoying", "hate", "stress",
-        "stressful", "anxious", "pointless", "fake", "inflate", "inflated", "gaming", "surveillance", "unreliable",
-        "hallucinate", "hallucinates", "hallucinated", "hard", "difficult",
-    ]
-
-    func sentiment(_ text: String) -> Int {
-        var score = 0
-        for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) {
-            if Self.positiveWords.contains(String(word)) { score += 1 }
-            if Self.negativeWords.contains(String(word)) { score -= 1 }
-        }
-        return score
-    }
+    /// -1, 0 or 1: see `Sentiment` (negation, intensity and contrast).
+    func sentiment(_ text: String) -> Int { Sentiment.label(text) }
 
     func themes(of text: String) -> [String] {
         let lower = text.lowercased()

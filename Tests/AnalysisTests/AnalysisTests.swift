@@ -270,3 +270,33 @@ final class CostRangeTests: XCTestCase {
         XCTAssertEqual(result.teams[0].costRange.high, 5 * 0.45, accuracy: 1e-6)  // teams: usage only
     }
 }
+
+final class SentimentTests: XCTestCase {
+    /// 100 feedback sentences labelled by hand (Fixtures/sentiment_labelled.tsv, written for
+    /// this test, not tuned on the scorer's output). The lexicon-only scorer this replaced got
+    /// 62 of them right.
+    func testLabelledFeedbackSentences() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/sentiment_labelled.tsv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(lines.count, 100)
+        var right = 0
+        var wrong: [String] = []
+        for line in lines {
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            let expected = ["negative": -1, "neutral": 0, "positive": 1][parts[0]]!
+            if Sentiment.label(parts[1]) == expected { right += 1 } else { wrong.append("\(parts[0]): \(parts[1])") }
+        }
+        print("sentiment: \(right) of 100 labelled sentences right")
+        XCTAssertGreaterThanOrEqual(right, 85, "wrong:\n" + wrong.joined(separator: "\n"))
+    }
+
+    func testNegationIntensityAndContrast() {
+        XCTAssertEqual(Sentiment.label("the bot inflates our numbers… look busy, not productive"), -1)
+        XCTAssertEqual(Sentiment.label("nobody showed us how"), -1)
+        XCTAssertEqual(Sentiment.label("not bad at all"), 1)
+        XCTAssertEqual(Sentiment.label("helpful but slow"), -1)
+        XCTAssertEqual(Sentiment.label("slow but helpful"), 1)
+        XCTAssertGreaterThan(Sentiment.score("very helpful"), Sentiment.score("helpful"))
+        XCTAssertEqual(Sentiment.label("we use it for SQL"), 0)
+    }
+}
