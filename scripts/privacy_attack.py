@@ -119,56 +119,41 @@ def build(report, measure):
                 s.add([cell(s, k, v), (-total_term[0], total_term[1], total_term[2])], "<=", 0.0)
         lines.append((tk, tv, parts))
 
-    if measure in ("tokens", "requests", "people", "cost"):
-        org_value = org[json_name]
-        team_totals = []
-        week_parts = defaultdict(list)
-        for team in report["teams"]:
-            name = team["team"]
-            key = "t|" + name
-            value = None if team["suppressed"] else team.get(json_name)
-            team_totals.append((key, value))
+    def groups(entries, name_key, total_prefix, cell_prefix, week_parts):
+        """Totals of teams (or tools) and, but for cost, their weeks as lines; their totals."""
+        totals = []
+        for entry in entries:
+            name = entry[name_key]
+            key = total_prefix + name
+            value = None if entry["suppressed"] else entry.get(json_name)
+            totals.append((key, value))
             if measure == "cost":
                 continue
-            weekly = {w["week"]: w for w in team.get("weekly", [])}
+            weekly = {w["week"]: w for w in entry.get("weekly", [])}
             parts = []
             for week in weeks:
                 w = weekly.get(week)
                 v = None if (w is None or w.get("suppressed")) else w.get(json_name)
-                parts.append(("tw|%s|%s" % (name, week), v))
-                week_parts[week].append(("tw|%s|%s" % (name, week), v))
+                parts.append(("%s%s|%s" % (cell_prefix, name, week), v))
+                week_parts[week].append(parts[-1])
             add_line((key, value), parts, exact=measure != "people")
+        return totals
+
+    if measure in ("tokens", "requests", "people", "cost"):
+        org_value = org[json_name]
+        team_week_parts, tool_week_parts = defaultdict(list), defaultdict(list)
+        team_totals = groups(report["teams"], "team", "t|", "tw|", team_week_parts)
+        tool_totals = groups(report["tools"], "tool", "l|", "lw|", tool_week_parts)
         add_line(("o", org_value), team_totals, exact=True)
+        add_line(("o", org_value), tool_totals, exact=measure != "people")
         if measure != "cost":
             org_weeks = []
             for w in report["weekly"]:
                 v = None if w.get("suppressed") else w.get(json_name)
                 org_weeks.append(("w|" + w["week"], v))
-                add_line(("w|" + w["week"], v), week_parts[w["week"]], exact=True)
-            add_line(("o", org_value), org_weeks, exact=measure != "people")
-        # Tools: their weeks, and the organisation's.
-        tool_totals = []
-        tool_week_parts = defaultdict(list)
-        for tool in report["tools"]:
-            name = tool["tool"]
-            key = "l|" + name
-            value = None if tool["suppressed"] else tool.get(json_name)
-            tool_totals.append((key, value))
-            if measure == "cost":
-                continue
-            weekly = {w["week"]: w for w in tool.get("weekly", [])}
-            parts = []
-            for week in weeks:
-                w = weekly.get(week)
-                v = None if (w is None or w.get("suppressed")) else w.get(json_name)
-                parts.append(("lw|%s|%s" % (name, week), v))
-                tool_week_parts[week].append(("lw|%s|%s" % (name, week), v))
-            add_line((key, value), parts, exact=measure != "people")
-        add_line(("o", org_value), tool_totals, exact=measure != "people")
-        if measure != "cost":
-            for w in report["weekly"]:
-                v = None if w.get("suppressed") else w.get(json_name)
+                add_line(("w|" + w["week"], v), team_week_parts[w["week"]], exact=True)
                 add_line(("w|" + w["week"], v), tool_week_parts[w["week"]], exact=measure != "people")
+            add_line(("o", org_value), org_weeks, exact=measure != "people")
     elif measure == "tried":
         by_tool = defaultdict(list)
         for team in report["teams"]:

@@ -224,10 +224,7 @@ struct Grid {
         let teamEntries: [TeamEntry] = model.teams.map { figures in
             guard shown(teams[figures.team]) else { return .withheld(WithheldGroup(name: figures.team, slug: figures.slug, reason: Disclosure.reason)) }
             let funnels = (model.teamRetention[figures.team] ?? []).map { funnel in
-                RetentionEntry(tool: funnel.tool, funnel: shown(self.retention[figures.team]?[funnel.tool])
-                    ? .shown(.init(tried: funnel.tried, returned: funnel.returned, sustained: funnel.sustained, eligibleReturned: funnel.eligibleReturned,
-                                   eligibleSustained: funnel.eligibleSustained, medianDaysToSecondUse: funnel.medianDaysToSecondUse))
-                    : .withheld)
+                RetentionEntry(tool: funnel.tool, funnel: shown(self.retention[figures.team]?[funnel.tool]) ? .shown(funnel) : .withheld)
             }
             return .published(PublishedTeam(figures: coarsened(figures), weekly: rows(model.teamWeekly[figures.team] ?? [], teamWeeks[figures.team] ?? []),
                                              retention: funnels))

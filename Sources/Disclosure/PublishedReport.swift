@@ -88,16 +88,8 @@ public struct WeekRow: Sendable {
 
 /// A team's use of one tool: tried → returned → sustained, or nothing.
 public struct RetentionEntry: Sendable {
-    public struct Funnel: Sendable {
-        public var tried: Int
-        public var returned: Int
-        public var sustained: Int
-        public var eligibleReturned: Int
-        public var eligibleSustained: Int
-        public var medianDaysToSecondUse: Double?
-    }
     public var tool: String
-    public var funnel: Disclosed<Funnel>
+    public var funnel: Disclosed<RetentionFigures>
 }
 
 /// A published team: its team-level figures (all about at least the floor's number of people,
@@ -191,11 +183,7 @@ public struct PublishedReport: Sendable {
     /// Each tool's tried → returned → sustained, withheld with the tool.
     public var toolRetention: [RetentionEntry] {
         tools.map { entry in
-            RetentionEntry(tool: entry.name, funnel: entry.published.map { tool in
-                let r = tool.figures.retention
-                return .shown(.init(tried: r.tried, returned: r.returned, sustained: r.sustained, eligibleReturned: r.eligibleReturned,
-                                    eligibleSustained: r.eligibleSustained, medianDaysToSecondUse: r.medianDaysToSecondUse))
-            } ?? .withheld)
+            RetentionEntry(tool: entry.name, funnel: entry.published.map { .shown($0.figures.retention) } ?? .withheld)
         }
     }
     public var publishedTools: [PublishedTool] { tools.compactMap(\.published) }
