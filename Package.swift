@@ -57,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"], exclude: ["Fixtures"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset"], exclude: ["Fixtures"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset", "Stats"], exclude: ["Fixtures"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Analysis", "Dataset"]),
         .testTarget(name: "SVGTests", dependencies: ["SVG"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], exclude: ["Fixtures"]),

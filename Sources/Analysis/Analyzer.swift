@@ -195,6 +195,9 @@ struct Context {
         }
 
         // Teams.
+        var rawSignals: [String: RawSignals] = [:]
+        var orgToolAcceptance: [Int32: Double] = [:]
+        for (tool, totals) in agg.toolTotals where totals.shown > 0 { orgToolAcceptance[tool] = Double(totals.accepted) / Double(totals.shown) }
         var teams: [TeamFigures] = []
         var teamWeekly: [String: [WeekFigures]] = [:]
         for team in sortedTeams {
@@ -238,12 +241,15 @@ struct Context {
                                    value: values[team]?[week], headcount: headcounts.at(team, week.sunday),
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
-            figures.inflation = inflation(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
-                                          orgAcceptance: orgAcceptance, orgGini: orgGini,
-                                          userTokens: teamUserTokens[team] ?? [], regularUsers: regularUsers,
-                                          people: teamPeople[team] ?? [])
+            rawSignals[team] = self.rawSignals(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
+                                               orgToolAcceptance: orgToolAcceptance, userTokens: teamUserTokens[team] ?? [],
+                                               regularUsers: regularUsers, people: teamPeople[team] ?? [])
             teams.append(figures)
         }
+        // The inflation test, over the teams about enough people to be published.
+        let family = teams.filter { !$0.belowFloorHeadcount && $0.activeUsers >= floor }.map(\.team)
+        let tested = inflationTest(rawSignals, family: family)
+        for index in teams.indices { teams[index].inflation = tested[teams[index].team] ?? teams[index].inflation }
         assignQuadrants(&teams, weekly: teamWeekly)
 
         // Team-weeks for the correlation: with a headcount and a value, and about at least as
@@ -313,7 +319,7 @@ struct Context {
             tools: tools, toolWeekly: toolWeekly, weekly: weekly, teamWeeks: rows,
             feedback: feedback, sprawl: sprawl, cohorts: cohorts, coverage: coverage,
             methodology: Methodology.describe(config: config, valueMetric: valueMetric, floor: floor),
-            reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, flagThreshold: config.flagThreshold,
+            reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, falseDiscoveryRate: config.falseDiscoveryRate,
             quadrantCut: quadrantCut(teams))
     }
 

@@ -30,7 +30,7 @@ public struct ReportModel: Sendable {
     public var coverage: Coverage
     public var methodology: Methodology
     public var reviewDates: [Day]
-    public var flagThreshold: Double
+    public var falseDiscoveryRate: Double
     /// The median team's mean weekly tokens per head and value per head: the quadrants' cut.
     public var quadrantCut: (usage: Double, value: Double)?
 }

@@ -28,6 +28,8 @@ public struct UsageAggregate {
     var toolWeeks: [UInt64: TeamWeekCell] = [:]
     /// Per tool: totals.
     var toolTotals: [Int32: Totals] = [:]
+    /// (team, tool) → totals, for acceptance compared within each tool.
+    var teamTools: [UInt64: Totals] = [:]
     /// Per team: repeated-prompt counting.
     var teamPrompts: [Int32: PromptCounter] = [:]
     /// Days with at least one row.
@@ -132,6 +134,7 @@ public struct UsageAggregate {
         teamWeeks[Self.key(team, week), default: TeamWeekCell()].totals.add(totals)
         toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
         toolTotals[tool, default: Totals()].add(totals)
+        teamTools[Self.key(team, tool), default: Totals()].add(totals)
 
         guard let userName = row.user else {
             // An aggregate-only group row: people counted, not identified.
@@ -194,6 +197,7 @@ public struct UsageAggregate {
         for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] &+= count }
         for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] &+= count }
         for (tool, totals) in other.toolTotals { toolTotals[toolMap[Int(tool)], default: Totals()].add(totals) }
+        for (key, totals) in other.teamTools { teamTools[remap(key, teamMap, toolMap), default: Totals()].add(totals) }
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
         for (key, trace) in other.adoption {
             let target = AdoptionKey(user: userMap[Int(key.user)], team: teamMap[Int(key.team)], tool: toolMap[Int(key.tool)])
@@ -331,13 +335,14 @@ struct AdoptionTrace {
 }
 
 /// Repeated identical prompts in a team: requests carrying a prompt hash, and the number of
-/// distinct (person, prompt) pairs among them, counted in fixed memory.
+/// distinct (person, prompt) pairs among them, counted in fixed memory. A row of n requests
+/// with one prompt is n requests, n − 1 of them repeats.
 struct PromptCounter {
     var rows: Int64 = 0
     var distinct = DistinctCounter()
 
     mutating func add(user: String, hash: String, requests: Int64) {
-        rows += 1
+        rows += max(1, requests)
         distinct.insert(Stats.stableHash(user + "\u{1F}" + hash) &* 0x9E37_79B9_7F4A_7C15)
     }
 
@@ -346,7 +351,7 @@ struct PromptCounter {
         distinct.merge(other.distinct)
     }
 
-    /// Share of rows whose (person, prompt) pair was seen before: 1 − distinct ÷ rows.
+    /// Share of requests whose (person, prompt) pair was seen before: 1 − distinct ÷ requests.
     var repeatedShare: Double? {
         guard rows > 0 else { return nil }
         return max(0, min(1, 1 - distinct.estimate / Double(rows)))

@@ -19,7 +19,8 @@ public struct ReportConfig: Equatable, Sendable {
     public var reviewDates: [Day] = []
     public var reviewWindowDays: Int = 7
     public var lowValueCategories: [String] = []
-    public var flagThreshold: Double = 0.5
+    /// The inflation test's false-discovery rate across teams (Benjamini–Hochberg).
+    public var falseDiscoveryRate: Double = 0.1
     /// Signal name → weight; signals not named weigh 1.
     public var weights: [String: Double] = [:]
     /// Energy per 1,000 tokens by type, and the grid's carbon intensity: each a range whose
@@ -219,7 +220,7 @@ public struct ReportConfig: Equatable, Sendable {
     }
 
     private static func parseSignals(_ value: Node, into config: inout ReportConfig, reader: inout YAMLReader) {
-        let keys = ["review_dates", "review_window_days", "low_value_categories", "flag_threshold", "weights"]
+        let keys = ["review_dates", "review_window_days", "low_value_categories", "false_discovery_rate", "flag_threshold", "weights"]
         for (sub, node) in reader.mapping(value, key: "signals", allowed: keys) {
             switch sub {
             case "review_dates":
@@ -229,8 +230,10 @@ public struct ReportConfig: Equatable, Sendable {
                 config.reviewWindowDays = reader.integer(node, key: "signals.review_window_days", range: 1...90) ?? 7
             case "low_value_categories":
                 config.lowValueCategories = reader.strings(node, key: "signals.low_value_categories")
+            case "false_discovery_rate":
+                config.falseDiscoveryRate = reader.number(node, key: "signals.false_discovery_rate", range: 0.001...0.5) ?? 0.1
             case "flag_threshold":
-                config.flagThreshold = reader.number(node, key: "signals.flag_threshold", range: 0...1) ?? 0.5
+                reader.warning(node, "\"signals.flag_threshold\" is no longer used: teams are flagged by a test with a false-discovery rate across teams (signals.false_discovery_rate, default 0.1); remove the line")
             case "weights":
                 for (name, weight) in reader.mapping(node, key: "signals.weights", allowed: signalNames) {
                     config.weights[name] = reader.number(weight, key: "signals.weights.\(name)", range: 0...100)

@@ -290,6 +290,6 @@ struct Grid {
                 shown(cell) ? .shown(PublishedCohort(week: row.week, size: row.size, retained: row.retained)) : .withheld
             },
             coverage: model.coverage, methodology: model.methodology, reviewDates: model.reviewDates,
-            flagThreshold: model.flagThreshold, suppression: summary, quadrantCut: model.quadrantCut)
+            falseDiscoveryRate: model.falseDiscoveryRate, suppression: summary, quadrantCut: model.quadrantCut)
     }
 }

@@ -175,7 +175,7 @@ public struct PublishedReport: Sendable {
     public var coverage: Coverage
     public var methodology: Methodology
     public var reviewDates: [Day]
-    public var flagThreshold: Double
+    public var falseDiscoveryRate: Double
     public var suppression: SuppressionSummary
     public var quadrantCut: (usage: Double, value: Double)?
 

@@ -45,7 +45,7 @@ extension SiteBuilder {
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
              "detail": "within teams: \(withinSentence(org.correlation)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
-             "detail": "inflation index at or above \(NumberFormat.plain(decimals: 2).format(report.flagThreshold)) of \(report.publishedTeams.count) published teams"],
+             "detail": "by the inflation test, of \(report.publishedTeams.count) published teams; at most \(pct.format(report.falseDiscoveryRate)) of flags expected to be false alarms"],
         ]
         let published = report.publishedTeams.map(\.figures)
         let flagged = published.filter { $0.inflation.flagged }

@@ -80,7 +80,6 @@ struct ReportCharts {
                                  return BarChart.Bar(label: entry.name, values: team.map { [$0.inflation.index ?? 0] }, highlighted: team?.inflation.flagged ?? false)
                              }, unit: "index (0–1)")
         chart.format = .plain(decimals: 2)
-        chart.threshold = (report.flagThreshold, "flag at \(NumberFormat.plain(decimals: 2).format(report.flagThreshold))")
         chart.fixedMax = 1
         return chart.draw()
     }

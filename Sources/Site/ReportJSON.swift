@@ -40,7 +40,7 @@ enum ReportJSON {
                              ("message", .string(issue.message))])
                 })),
             ])),
-            ("signals", .object([("flag_threshold", .number(report.flagThreshold)),
+            ("signals", .object([("false_discovery_rate", .number(report.falseDiscoveryRate)),
                                  ("review_dates", .array(report.reviewDates.map { .string($0.description) }))])),
             ("disclosure", .object([
                 ("cells", .int(report.suppression.cells)), ("withheld_frequency", .int(report.suppression.frequency)),

@@ -79,7 +79,7 @@ enum InitTemplate {
           review_dates: [\(reviewDates.map { $0.description }.joined(separator: ", "))]   # when adoption metrics are snapshotted
           review_window_days: 7                 # days before a review compared with the 28 before them
           low_value_categories: [status-report, auto-summary]   # task_category values that add little
-          flag_threshold: 0.5                   # a team at or above this inflation index is flagged
+          false_discovery_rate: 0.1             # flagged teams: at most this share expected to be false alarms
           # weights: {review_spike: 1, low_value_share: 1, decoupling: 1, low_acceptance: 1,
           #           repetition: 1, automation_share: 1, concentration: 1}
 

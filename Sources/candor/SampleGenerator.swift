@@ -405,7 +405,7 @@ struct SampleGenerator {
           review_dates: [\(reviewDates.map(\.description).joined(separator: ", "))]
           review_window_days: 7
           low_value_categories: [status-report, auto-summary]
-          flag_threshold: 0.5
+          false_discovery_rate: 0.1
         redact: ["EMP-\\\\d{6}"]
         themes:
           mandate_pressure: [mandate, quota, forced, pressure, dashboard, review]

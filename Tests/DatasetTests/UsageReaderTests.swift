@@ -126,7 +126,7 @@ final class UsageReaderTests: XCTestCase {
 final class ReportConfigTests: XCTestCase {
     func testUnknownKeyNamesItsLineAndSuggests() {
         XCTAssertThrowsError(try ReportConfig.parse("title: T\nsignals:\n  review_date: [2026-03-31]\n")) { error in
-            XCTAssertEqual("\(error)", "report.yml:3:3: error: unknown key \"review_date\" in \"signals\"; did you mean \"review_dates\"?; known keys: review_dates, review_window_days, low_value_categories, flag_threshold, weights")
+            XCTAssertEqual("\(error)", "report.yml:3:3: error: unknown key \"review_date\" in \"signals\"; did you mean \"review_dates\"?; known keys: review_dates, review_window_days, low_value_categories, false_discovery_rate, flag_threshold, weights")
         }
     }
 
@@ -154,10 +154,10 @@ final class ReportConfigTests: XCTestCase {
     }
 
     func testWrongTypesAndImpossibleValuesAreErrors() {
-        XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {min_group_size: 1}\nsignals: {flag_threshold: 2}\nperiod: {from: 2026-02-01, to: 2026-01-01}\n")) { error in
+        XCTAssertThrowsError(try ReportConfig.parse("title: T\nprivacy: {min_group_size: 1}\nsignals: {false_discovery_rate: 2}\nperiod: {from: 2026-02-01, to: 2026-01-01}\n")) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("report.yml:2:27: error: \"privacy.min_group_size\" must be between 2 and 1000000, not 1"), text)
-            XCTAssertTrue(text.contains("\"signals.flag_threshold\" must be between 0 and 1, not 2"), text)
+            XCTAssertTrue(text.contains("\"signals.false_discovery_rate\" must be between 0.001 and 0.5, not 2"), text)
             XCTAssertTrue(text.contains("\"period.to\" (2026-01-01) is before \"period.from\" (2026-02-01)"), text)
         }
     }
