@@ -129,7 +129,11 @@ struct Context {
         let orgActive = allPeople.count + groupPeople
 
         // Headcount and impossible figures.
-        let orgHeadcount: Int? = headcounts.teams.isEmpty ? nil : headcounts.teams.compactMap { headcount($0) }.reduce(0, +)
+        // The organisation's headcount: the teams listed in data/headcount.csv, plus, for teams in
+        // the usage data that it does not list, the people seen (at least that many work there).
+        let unlisted = sortedTeams.filter { headcount($0) == nil }
+        let unlistedPeople = unlisted.reduce(0) { $0 + (teamPeople[$1]?.count ?? 0) + (teamGroupPeople[$1] ?? 0) }
+        let orgHeadcount: Int? = headcounts.teams.isEmpty ? nil : headcounts.teams.compactMap { headcount($0) }.reduce(0, +) + unlistedPeople
         for team in sortedTeams {
             let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
             if let count = headcount(team), active > count {
@@ -275,7 +279,8 @@ struct Context {
         let org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
-            adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)" : "headcount",
+            adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)"
+                : unlistedPeople > 0 ? "headcount, with the people seen in \(unlisted.count) team\(unlisted.count == 1 ? "" : "s") without one" : "headcount",
             requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
             outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
             costUSD: orgTotals.costUSD, costRange: costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }),

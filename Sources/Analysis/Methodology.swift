@@ -19,7 +19,7 @@ public struct Methodology: Sendable {
         return Methodology(sections: [
             Section(title: "Adoption and usage", entries: [
                 Entry(name: "Active person", formula: "someone with at least one request in the period (in a week: in that week); for sources that count no requests (Amazon Q completions, Claude Code, Anthropic usage), any suggestion shown, token or line; a row of zeros counts nobody", parameters: []),
-                Entry(name: "Adoption rate", formula: "active people ÷ headcount; where no headcount is given, ÷ people seen in the usage data (said beside the figure)", parameters: []),
+                Entry(name: "Adoption rate", formula: "active people ÷ headcount; where no headcount is given, ÷ people seen in the usage data (said beside the figure). The organisation's headcount is the teams of data/headcount.csv plus, for teams of the usage data it does not list, the people seen in them (the data-quality page names those teams)", parameters: []),
                 Entry(name: "Tokens", formula: "input_tokens + output_tokens; cached tokens are the cache-read part of input and are reported on their own", parameters: []),
                 Entry(name: "Intensity", formula: "tokens and requests per active person-day: median, 90th and 99th percentile (linear interpolation between order statistics, numpy's default)", parameters: []),
                 Entry(name: "Gini coefficient", formula: "G = Σᵢ Σⱼ |xᵢ − xⱼ| ÷ (2 n² μ) over people's tokens in the period", parameters: []),

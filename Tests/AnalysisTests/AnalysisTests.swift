@@ -92,6 +92,15 @@ final class AdoptionTests: XCTestCase {
         }
     }
 
+    /// A team missing from data/headcount.csv still counts: with the people seen in it.
+    func testTeamsWithoutHeadcountCountTheirPeopleInTheOrganisation() throws {
+        let rows = teamRows("A", people: 6, prefix: "a") + teamRows("B", people: 4, prefix: "b")
+        let result = try model(rows: rows, headcount: ["A": 10])
+        XCTAssertEqual(result.org.headcount, 14)
+        XCTAssertEqual(result.org.adoptionRate!, 10.0 / 14.0, accuracy: 1e-12)
+        XCTAssertTrue(result.org.adoptionDenominator.contains("1 team without one"), result.org.adoptionDenominator)
+    }
+
     func testNoHeadcountUsesPeopleSeenAndSaysSo() throws {
         let result = try model(rows: teamRows("A", people: 6, prefix: "a"))
         XCTAssertEqual(result.org.adoptionRate, 1)
