@@ -61,12 +61,72 @@ public enum OutputFolder {
         }
     }
 
-    public static func write(_ site: SiteFiles, to output: String) throws {
+    /// A path with its symbolic links resolved, also when its last parts do not exist yet.
+    static func canonical(_ path: String) -> String {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var missing: [String] = []
+        while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" {
+            missing.insert(url.lastPathComponent, at: 0)
+            url = url.deletingLastPathComponent()
+        }
+        var resolved = url.resolvingSymlinksInPath().path
+        for part in missing { resolved = (resolved as NSString).appendingPathComponent(part) }
+        return resolved
+    }
+
+    static func contains(_ folder: String, _ path: String) -> Bool {
+        folder == "/" || path == folder || path.hasPrefix(folder + "/")
+    }
+
+    /// Why `output` may not be replaced by a site, or nil when it may: Candor replaces only a
+    /// folder that is new, empty (dot files aside) or written by Candor (it holds Candor's
+    /// manifest), and never the report folder, a folder that contains it, or one that contains
+    /// the current folder.
+    public static func refusal(output: String, content: String? = nil) -> String? {
+        let target = canonical(output)
+        if let content, contains(target, canonical(content)) {
+            return "refusing to write the site to \(output): it \(target == canonical(content) ? "is" : "contains") the report folder \(content), which a build would replace; choose another --output"
+        }
+        if contains(target, canonical(FileManager.default.currentDirectoryPath)) {
+            return "refusing to write the site to \(output): it contains the current folder, which a build would replace; choose another --output"
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { return "refusing to write the site to \(output): it exists and is not a folder" }
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []).filter { !$0.hasPrefix(".") }
+        guard !entries.isEmpty else { return nil }
+        let manifest = FileManager.default.contents(atPath: target + "/data/manifest.json").map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if manifest.contains("\"candor.manifest/") { return nil }
+        return "refusing to write the site to \(output): the folder is not empty and was not written by Candor (it has no data/manifest.json), so a build would delete what is in it; choose a new or empty folder"
+    }
+
+    /// Folders left beside `target` by builds that were killed: a site that was moved aside but
+    /// not replaced comes back; half-written ones are removed.
+    static func recoverLeftovers(of target: URL) {
+        let fileManager = FileManager.default
+        let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
+        let prefix = ".\(name).candor-"
+        for entry in ((try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? []).sorted() where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            guard let dash = rest.lastIndex(of: "-"), let pid = Int32(rest[rest.index(after: dash)...]) else { continue }
+            guard pid != getpid(), kill(pid, 0) != 0 && errno == ESRCH else { continue }  // still running: not ours to touch
+            let url = parent.appendingPathComponent(entry)
+            if rest.hasPrefix("old-") && !fileManager.fileExists(atPath: target.path) {
+                try? fileManager.moveItem(at: url, to: target)
+            } else {
+                try? fileManager.removeItem(at: url)
+            }
+        }
+    }
+
+    public static func write(_ site: SiteFiles, to output: String, content: String? = nil) throws {
+        if let refusal = refusal(output: output, content: content) { throw Error.io(refusal) }
         let fileManager = FileManager.default
         let target = URL(fileURLWithPath: output).standardizedFileURL
         let parent = target.deletingLastPathComponent()
         let name = target.lastPathComponent
         try? fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        recoverLeftovers(of: target)
         let staging = parent.appendingPathComponent(".\(name).candor-new-\(getpid())")
         let previous = parent.appendingPathComponent(".\(name).candor-old-\(getpid())")
         try? fileManager.removeItem(at: staging)

@@ -49,6 +49,10 @@ struct Pipeline {
     static func run(_ options: Options, progress: Progress, cache: Cache? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        // Refuse a dangerous --output before any work, not after it.
+        if !options.checkOnly, let refusal = OutputFolder.refusal(output: options.output, content: options.content) {
+            throw Failure.inputs([.error(options.output, refusal)])
+        }
         let inputs: ReportInputs
         do {
             inputs = try ReportFolder.read(options.content)
@@ -155,7 +159,7 @@ struct Pipeline {
         }
         if !options.checkOnly {
             progress.update("writing \(site.files.paths.count) files")
-            try OutputFolder.write(site.files, to: options.output)
+            try OutputFolder.write(site.files, to: options.output, content: options.content)
             summary.bytes = site.files.byteCount
             progress.detail("candor: stage write \(String(format: "%.3f", Date().timeIntervalSince(rendered))) s")
         }

@@ -75,3 +75,60 @@ final class SafetyTests: XCTestCase {
         XCTAssertTrue(second.contains("organisation tokens"))
     }
 }
+
+final class OutputSafetyTests: XCTestCase {
+    func refused(_ content: String, _ output: String) -> String? {
+        do { _ = try build(content, output); return nil } catch let Pipeline.Failure.inputs(diagnostics) {
+            return diagnostics.map(\.message).joined(separator: "\n")
+        } catch { return "\(error)" }
+    }
+
+    /// `--output` naming the report folder, a folder above it, or a folder with someone
+    /// else's files is refused before any work, and nothing is deleted.
+    func testABuildNeverReplacesTheReportItsParentsOrAForeignFolder() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/project/report"
+        _ = try SampleGenerator(users: 60, days: 30, seed: 3).write(to: content)
+        try "keep me".write(toFile: scratch.path + "/project/notes.txt", atomically: true, encoding: .utf8)
+
+        XCTAssertTrue(refused(content, content)?.contains("is the report folder") ?? false)
+        XCTAssertTrue(refused(content, scratch.path + "/project")?.contains("contains the report folder") ?? false)
+        XCTAssertTrue(refused(content, content + "/..")?.contains("contains the report folder") ?? false)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: content + "/report.yml"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.path + "/project/notes.txt"))
+
+        let foreign = scratch.path + "/documents"
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try "thesis".write(toFile: foreign + "/thesis.tex", atomically: true, encoding: .utf8)
+        XCTAssertTrue(refused(content, foreign)?.contains("not written by Candor") ?? false)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: foreign + "/thesis.tex"))
+
+        // A folder Candor wrote is replaced; one with only dot files is fine too.
+        let site = scratch.path + "/site"
+        XCTAssertNil(refused(content, site))
+        XCTAssertNil(refused(content, site))
+        let dotted = scratch.path + "/dotted"
+        try FileManager.default.createDirectory(atPath: dotted, withIntermediateDirectories: true)
+        try "".write(toFile: dotted + "/.gitkeep", atomically: true, encoding: .utf8)
+        XCTAssertNil(refused(content, dotted))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dotted + "/.gitkeep"))
+    }
+
+    /// What a killed build left beside the output: its half-written site is removed, and a site
+    /// it had moved aside comes back when nothing replaced it.
+    func testLeftoversOfKilledBuildsAreCleanedOrRestored() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/report"
+        _ = try SampleGenerator(users: 60, days: 30, seed: 3).write(to: content)
+        let site = scratch.path + "/site"
+        _ = try build(content, site)
+        let dead: Int32 = 2_000_000_000  // above any pid_max: never a running process
+        // Killed between the two renames: the old site aside, no site in place.
+        try FileManager.default.moveItem(atPath: site, toPath: scratch.path + "/.site.candor-old-\(dead)")
+        try FileManager.default.createDirectory(atPath: scratch.path + "/.site.candor-new-\(dead)", withIntermediateDirectories: true)
+        _ = try build(content, site)
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.contains("candor-") }
+        XCTAssertEqual(left, [])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site + "/index.html"))
+    }
+}

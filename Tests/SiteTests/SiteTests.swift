@@ -33,6 +33,9 @@ final class SiteTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         try "keep".write(toFile: output + "/.gitkeep", atomically: true, encoding: .utf8)
         try "old".write(toFile: output + "/stale.html", atomically: true, encoding: .utf8)
+        // A previous site of Candor's: its manifest says so.
+        try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
+        try "{\"schema\": \"candor.manifest/1\"}".write(toFile: output + "/data/manifest.json", atomically: true, encoding: .utf8)
         var files = SiteFiles()
         try files.add("index.html", "new")
         try files.add("teams/a.html", "team")
