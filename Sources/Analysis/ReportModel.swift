@@ -1,3 +1,4 @@
+import Foundation
 import Dataset
 import Stats
 
@@ -88,6 +89,11 @@ public struct Correlation: Sendable {
     public var within: FixedEffectsFit?
     /// What the within-team interval says.
     public var finding: Finding
+
+    /// The within-team slope as value per head per doubling of usage (slope × ln 2), with its interval.
+    public var withinPerDoubling: Estimate? {
+        within.map { Estimate(value: $0.slope * log(2.0), low: $0.low * log(2.0), high: $0.high * log(2.0), n: $0.observations) }
+    }
 
     public enum Finding: String, Sendable {
         case more = "more value with more usage"

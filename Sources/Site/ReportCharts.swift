@@ -208,9 +208,8 @@ struct ReportCharts {
 /// The within-team association in words: the finding, then the slope per doubling of usage
 /// with its interval and how many teams and team-weeks stand behind it.
 func withinSentence(_ correlation: Correlation) -> String {
-    guard let fit = correlation.within else { return "not enough team-weeks to say" }
-    let perDoubling = fit.slope * log(2.0), low = fit.low * log(2.0), high = fit.high * log(2.0)
-    let figures = String(format: "%+.2f per head per doubling of usage (95 %% interval %+.2f to %+.2f; %d teams, %d team-weeks)", perDoubling, low, high, fit.clusters, fit.observations)
+    guard let fit = correlation.within, let doubling = correlation.withinPerDoubling else { return "not enough team-weeks to say" }
+    let figures = String(format: "%+.2f per head per doubling of usage (95 %% interval %+.2f to %+.2f; %d teams, %d team-weeks)", doubling.value, doubling.low, doubling.high, fit.clusters, fit.observations)
     switch correlation.finding {
     case .unclear: return "no clear association, " + figures
     case .more: return "weeks with more usage had more value, " + figures

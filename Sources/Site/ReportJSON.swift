@@ -122,7 +122,7 @@ enum ReportJSON {
                 ("n", .int(org.correlation.n)), ("n_unit", .string("teams")),
                 ("within", org.correlation.within.map { fit in
                     .object([("slope_value_per_head_on_log_tokens_per_head", .number(fit.slope)), ("se_team_clustered", .number(fit.standardError)),
-                             ("ci95", .array([.number(fit.low), .number(fit.high)])), ("per_doubling", .number(fit.slope * log(2.0))),
+                             ("ci95", .array([.number(fit.low), .number(fit.high)])), ("per_doubling", .num(org.correlation.withinPerDoubling?.value)),
                              ("team_weeks", .int(fit.observations)), ("teams", .int(fit.clusters))])
                 } ?? .null),
                 ("finding", .string(org.correlation.finding.rawValue)),
