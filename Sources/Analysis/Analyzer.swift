@@ -26,9 +26,13 @@ struct Context {
     let weeks: [Week]
     let headcounts: Headcounts
     let floor: Int
-    /// team → week → value of the configured metric.
-    var values: [String: [Week: Double]] = [:]
-    var valueMetric: String?
+    /// The metrics that stand for value, and for each (in that order) team → week → value.
+    let metrics: [OutcomeMetric]
+    var metricValues: [[String: [Week: Double]]] = []
+    /// The first primary metric: the quadrants, the scatter and the headline read it.
+    let primary: Int?
+    var values: [String: [Week: Double]] { primary.map { metricValues[$0] } ?? [:] }
+    var valueMetric: String? { primary.map { metrics[$0].metric } }
     var impossible: [Diagnostic] = []
 
     init(aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws {
@@ -50,14 +54,15 @@ struct Context {
         weeks = list
         headcounts = Headcounts(inputs.headcount)
         floor = config.minGroupSize
-        let metrics = Set(inputs.outcomes.map(\.metric))
-        valueMetric = config.valueMetric ?? (metrics.count == 1 ? metrics.first : nil)
-        if let metric = valueMetric {
-            // Sorted first, so that the sums do not depend on the order of the rows.
-            let sorted = inputs.outcomes.sorted { ($0.team, $0.week.monday.index, $0.value) < ($1.team, $1.week.monday.index, $1.value) }
-            for outcome in sorted where outcome.metric == metric && outcome.week.sunday >= from && outcome.week.monday <= to {
-                values[outcome.team, default: [:]][outcome.week, default: 0] += outcome.value
-            }
+        metrics = try Self.resolveMetrics(config: config, outcomes: inputs.outcomes)
+        primary = metrics.firstIndex { $0.role == .primary }
+        // Sorted first, so that the sums do not depend on the order of the rows.
+        let sorted = inputs.outcomes.sorted { ($0.team, $0.week.monday.index, $0.value) < ($1.team, $1.week.monday.index, $1.value) }
+        let position = Dictionary(uniqueKeysWithValues: metrics.enumerated().map { ($1.metric, $0) })
+        metricValues = metrics.map { _ in [:] }
+        for outcome in sorted where outcome.week.sunday >= from && outcome.week.monday <= to {
+            guard let k = position[outcome.metric] else { continue }
+            metricValues[k][outcome.team, default: [:]][outcome.week, default: 0] += outcome.value
         }
     }
 
@@ -157,9 +162,9 @@ struct Context {
                 }
                 groups += groupWeekPeople(team, week)
             }
-            let value = valueMetric == nil ? nil : sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+)
+            let outcomes = metricValues.map { values in sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+) }
             weekly.append(WeekFigures(week: week, activeUsers: shares.count + groups, tokens: totals.tokens, requests: totals.requests,
-                                      value: value, headcount: orgHeadcountAt(week), partial: isPartial(week),
+                                      outcomes: outcomes, primary: primary, headcount: orgHeadcountAt(week), partial: isPartial(week),
                                       contributors: Contributors(shares, anonymous: groups)))
         }
 
@@ -209,7 +214,8 @@ struct Context {
             let totals = teamTotals[team] ?? Totals()
             let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
             let count = headcount(team)
-            let teamValue = values[team].map { weeks in weeks.keys.sorted().reduce(0) { $0 + weeks[$1]! } }
+            let teamOutcomes = metricValues.map { values in values[team].map { weeks in weeks.keys.sorted().reduce(0) { $0 + weeks[$1]! } } }
+            let teamValue = primary.flatMap { teamOutcomes[$0] }
             var teamShares: [Int32: Share] = [:]
             for cell in (teamWeekCells[team] ?? [:]).values {
                 for (person, share) in cell.shares { teamShares[person, default: Share()].add(share) }
@@ -235,14 +241,14 @@ struct Context {
                 intensity: Intensity(userDays: teamTokensPerDay[team]?.count ?? 0,
                                      tokens: Spread(teamTokensPerDay[team] ?? []), requests: Spread(teamRequestsPerDay[team] ?? [])),
                 gini: gini(teamUserTokens[team] ?? []),
-                toolCount: 0)
+                toolCount: 0, outcomes: teamOutcomes)
             if figures.headcount == nil { figures.adoptionRate = nil }
             teamWeekly[team] = weeks.map { week in
                 let cell = teamWeekCells[team]?[week]
                 let groups = groupWeekPeople(team, week)
                 return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups,
                                    tokens: cell?.totals.tokens ?? 0, requests: cell?.totals.requests ?? 0,
-                                   value: values[team]?[week], headcount: headcounts.at(team, week.sunday),
+                                   outcomes: metricValues.map { $0[team]?[week] }, primary: primary, headcount: headcounts.at(team, week.sunday),
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
             rawSignals[team] = self.rawSignals(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
@@ -266,17 +272,17 @@ struct Context {
                                         requests: week.requests, tokens: week.tokens, value: value))
             }
         }
-        let correlation = correlate(rows, teams: teams)
 
         let (tools, toolWeekly, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
         for index in teams.indices {
             teams[index].toolCount = retentionByTeam[teams[index].team]?.count ?? 0
         }
 
-        let orgValue = valueMetric == nil ? nil : weekly.compactMap(\.value).reduceOrNil(+)
+        let orgOutcomes = metricValues.indices.map { k in weekly.compactMap { $0.outcomes[k] }.reduceOrNil(+) }
+        let orgValue = primary.flatMap { orgOutcomes[$0] }
         let tokensK = Double(orgTotals.tokens) / 1000
         let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 &+ $1.coveredTokens }
-        let org = OrgFigures(
+        var org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
             adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)"
@@ -286,7 +292,7 @@ struct Context {
             costUSD: orgTotals.costUSD, costRange: costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }),
             seatCostUSD: tools.reduce(0) { $0 + $1.seatCostUSD }, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
             energyKWh: energy(orgTotals), co2eKg: co2e(energy(orgTotals)),
-            correlation: correlation,
+            correlation: Correlation(spearman: nil, pearson: nil, n: 0, within: nil, finding: .notEnoughData),
             intensity: Intensity(userDays: orgTokensPerDay.count, tokens: Spread(orgTokensPerDay), requests: Spread(orgRequestsPerDay)),
             gini: orgGini, top10Share: topShare(orgUserTokens),
             acceptanceRate: orgAcceptance, acceptanceRateLines: orgLines,
@@ -295,12 +301,16 @@ struct Context {
             costPerValue: orgValue.flatMap { $0 > 0 && orgTotals.pricedTokens > 0 ? orgTotals.costUSD / $0 : nil },
             costPerValueRange: orgValue.flatMap { value in
                 value > 0 ? per(costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }), value) : nil
-            })
+            }, outcomes: orgOutcomes)
         if let rate = org.adoptionRate, rate > 1 {
             throw ImpossibleFigure(diagnostics: [.error("data/headcount.csv",
                 "the organisation has \(orgActive) active people but a headcount of \(orgHeadcount ?? 0): teams in data/usage are missing from data/headcount.csv")])
         }
 
+        let (usageCohorts, heavyShare) = self.usageCohorts(teams: teams, teamWeekCells: teamWeekCells, teamGroupPeople: teamGroupPeople)
+        let (outcomes, tradeoffs) = outcomeFigures(teams: teams, teamWeekly: teamWeekly, org: org, cohortShares: heavyShare)
+        if let primary { org.correlation = outcomes[primary].correlation }
+        let timeSaved = self.timeSaved(inputs.feedback, outcomes: outcomes)
         let feedback = FeedbackAnalysis(config: config).analyze(inputs.feedback)
         let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)
 
@@ -320,10 +330,11 @@ struct Context {
 
         return ReportModel(
             title: config.title, organisation: config.organisation, period: (from, to), minGroupSize: floor,
-            valueMetric: valueMetric, org: org, teams: teams, teamWeekly: teamWeekly, teamRetention: retentionByTeam,
+            valueMetric: valueMetric, metrics: metrics, outcomes: outcomes, tradeoffs: tradeoffs,
+            usageCohorts: usageCohorts, timeSaved: timeSaved, org: org, teams: teams, teamWeekly: teamWeekly, teamRetention: retentionByTeam,
             tools: tools, toolWeekly: toolWeekly, weekly: weekly, teamWeeks: rows,
             feedback: feedback, sprawl: sprawl, cohorts: cohorts, coverage: coverage,
-            methodology: Methodology.describe(config: config, valueMetric: valueMetric, floor: floor),
+            methodology: Methodology.describe(config: config, metrics: metrics, cohorts: usageCohorts, floor: floor),
             reviewDates: config.reviewDates.filter { $0 >= from && $0 <= to }, falseDiscoveryRate: config.falseDiscoveryRate,
             quadrantCut: quadrantCut(teams))
     }
@@ -348,24 +359,6 @@ struct Context {
         var perUser: [Int32: Int64] = [:]
         for (key, tokens) in aggregate.userTeamTokens { perUser[UsageAggregate.split(key).0, default: 0] += tokens }
         return perUser.values.map(Double.init)
-    }
-
-    /// Between teams: ranks across teams over the period (n = teams; resampling teams gives the
-    /// interval). Within teams: two-way fixed effects across team-weeks with team-clustered
-    /// errors. Only teams and team-weeks about at least the privacy floor's number of people.
-    func correlate(_ rows: [TeamWeekRow], teams: [TeamFigures]) -> Correlation {
-        let eligible = teams.filter { !$0.belowFloorHeadcount && $0.activeUsers >= floor && $0.tokensPerHead != nil && $0.valuePerHead != nil }
-        let x = eligible.map { $0.tokensPerHead! }, y = eligible.map { $0.valuePerHead! }
-        let seed = config.seed
-        let spearmanEstimate = bootstrapSpearman(x, y, seed: seed)
-        let pearsonEstimate = bootstrapPaired(x, y, seed: seed &+ 1, statistic: pearson)
-        let positive = rows.filter { $0.usagePerHead > 0 }
-        let teamIndex = Dictionary(uniqueKeysWithValues: Set(positive.map(\.team)).sorted().enumerated().map { ($1, $0) })
-        let weekIndex = Dictionary(uniqueKeysWithValues: Set(positive.map(\.week)).sorted().enumerated().map { ($1, $0) })
-        let within = FixedEffectsFit(y: positive.map(\.valuePerHead), x: positive.map { log($0.usagePerHead) },
-                                     group: positive.map { teamIndex[$0.team]! }, period: positive.map { weekIndex[$0.week]! })
-        let finding: Correlation.Finding = within.map { $0.low > 0 ? .more : $0.high < 0 ? .less : .unclear } ?? .notEnoughData
-        return Correlation(spearman: spearmanEstimate, pearson: pearsonEstimate, n: eligible.count, within: within, finding: finding)
     }
 
     func quadrantCut(_ teams: [TeamFigures]) -> (usage: Double, value: Double)? {

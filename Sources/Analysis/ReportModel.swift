@@ -12,6 +12,13 @@ public struct ReportModel: Sendable {
     public var period: (from: Day, to: Day)
     public var minGroupSize: Int
     public var valueMetric: String?
+    /// The metrics that stand for value, in report.yml's order; every `outcomes` array of the
+    /// model (team, week, organisation) follows it.
+    public var metrics: [OutcomeMetric]
+    public var outcomes: [OutcomeFigures]
+    public var tradeoffs: [Tradeoff]
+    public var usageCohorts: UsageCohorts
+    public var timeSaved: [TimeSaved]
     public var org: OrgFigures
     public var teams: [TeamFigures]
     /// Team name → its weeks, in the order of `weekly`.
@@ -70,6 +77,8 @@ public struct OrgFigures: Sendable {
     public var costPerValue: Double?
     /// The cost range ÷ value.
     public var costPerValueRange: Range?
+    /// Each metric's total over the period (nil without data).
+    public var outcomes: [Double?]
 }
 
 public struct Range: Sendable, Equatable {
@@ -162,6 +171,8 @@ public struct TeamFigures: Sendable {
     public var intensity: Intensity
     public var gini: Double?
     public var toolCount: Int
+    /// Each metric's total over the period.
+    public var outcomes: [Double?]
 }
 
 /// Where a team stands against the median team, described and never judged: assigned only
@@ -243,11 +254,21 @@ public struct WeekFigures: Sendable {
     public var activeUsers: Int
     public var tokens: Int64
     public var requests: Int64
+    /// Each metric's value in the week.
+    public var outcomes: [Double?]
+    /// The primary metric's value.
     public var value: Double?
     public var headcount: Int?
     /// The week is cut by the period's start or end.
     public var partial: Bool
     public var contributors: Contributors
+
+    public init(week: Week, activeUsers: Int, tokens: Int64, requests: Int64, outcomes: [Double?], primary: Int?,
+                headcount: Int?, partial: Bool, contributors: Contributors) {
+        self.week = week; self.activeUsers = activeUsers; self.tokens = tokens; self.requests = requests
+        self.outcomes = outcomes; value = primary.flatMap { outcomes[$0] }
+        self.headcount = headcount; self.partial = partial; self.contributors = contributors
+    }
 }
 
 public struct TeamWeekRow: Sendable {

@@ -79,7 +79,7 @@ extension Context {
                 for (person, share) in cell?.shares ?? [:] { toolShares[person, default: Share()].add(share) }
                 let groups = toolGroupWeekPeople(id, week)
                 return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
-                                   requests: cell?.totals.requests ?? 0, value: nil, headcount: nil,
+                                   requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
             tools.append(ToolFigures(

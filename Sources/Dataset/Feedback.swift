@@ -8,10 +8,14 @@ public struct FeedbackDocument: Equatable, Sendable {
     public var line: Int
     public var date: Day?
     public var team: String?
+    /// The tool the answers are about, when the survey says (a `tool` column or key).
+    public var tool: String?
     public var channel: Channel
     public var title: String?
     /// Question → score 1…5, in the order written.
     public var scores: [Score]
+    /// Question → hours saved per week, for the questions `value.hours_saved` declares.
+    public var hours: [Hours] = []
     /// The free text (Markdown for documents, plain for survey comments).
     public var text: String
     /// The line of the file where `text` starts.
@@ -21,10 +25,18 @@ public struct FeedbackDocument: Equatable, Sendable {
         public var question: String
         public var value: Int
     }
+
+    public struct Hours: Equatable, Sendable {
+        public var question: String
+        public var value: Double
+    }
+
+    /// Hours in a week: an answer above it cannot be hours saved per week.
+    public static let hoursRange: ClosedRange<Double> = 0...168
 }
 
 enum FeedbackReader {
-    static let frontMatterKeys = ["date", "team", "channel", "scores", "title"]
+    static let frontMatterKeys = ["date", "team", "tool", "channel", "scores", "hours", "title"]
 
     static func document(text: String, file: String, diagnostics: inout [Diagnostic]) -> FeedbackDocument? {
         let split: FrontMatterDocument
@@ -38,12 +50,19 @@ enum FeedbackReader {
             return nil
         }
         var reader = FrontMatterReader(file: file)
-        var document = FeedbackDocument(file: file, line: 1, date: nil, team: nil, channel: .other, title: nil,
+        var document = FeedbackDocument(file: file, line: 1, date: nil, team: nil, tool: nil, channel: .other, title: nil,
                                         scores: [], text: split.body, textLine: split.bodyLine)
         for (key, node) in reader.pairs(split.meta, allowed: frontMatterKeys) {
             switch key {
             case "date": document.date = reader.read { $0.day(node, key: "date") }
             case "team": document.team = reader.read { $0.string(node, key: "team") }
+            case "tool": document.tool = reader.read { $0.string(node, key: "tool") }
+            case "hours":
+                for (question, value) in reader.read({ $0.mapping(node, key: "hours", allowed: nil) }) {
+                    if let hours = reader.read({ $0.number(value, key: "hours.\(question)", range: FeedbackDocument.hoursRange) }) {
+                        document.hours.append(.init(question: question, value: hours))
+                    }
+                }
             case "title": document.title = reader.read { $0.string(node, key: "title") }
             case "channel":
                 let value = reader.read { $0.string(node, key: "channel") } ?? ""
@@ -68,11 +87,13 @@ enum FeedbackReader {
         return errors.contains { $0.severity == .error } ? nil : document
     }
 
-    /// A survey CSV: date,team,<score columns>,comment[,channel]; one document per row.
-    static func survey(path: String, file: String, diagnostics: inout [Diagnostic], rejected: inout Int) throws -> [FeedbackDocument] {
+    /// A survey CSV: date,team[,tool],<score columns>,<hours columns>,comment[,channel]; one
+    /// document per row. Columns named in `hours` hold hours saved per week; the others, scores 1…5.
+    static func survey(path: String, file: String, hours hoursQuestions: Set<String> = [], diagnostics: inout [Diagnostic], rejected: inout Int) throws -> [FeedbackDocument] {
         let table = try Table.read(path: path, file: file, required: ["date"], known: nil, diagnostics: &diagnostics, rejected: &rejected)
-        let fixed: Set<String> = ["date", "team", "comment", "channel"]
-        let questions = table.header.filter { !fixed.contains($0) && !$0.isEmpty }
+        let fixed: Set<String> = ["date", "team", "tool", "comment", "channel"]
+        let hourColumns = table.header.filter { hoursQuestions.contains($0) }
+        let questions = table.header.filter { !fixed.contains($0) && !$0.isEmpty && !hoursQuestions.contains($0) }
         var documents: [FeedbackDocument] = []
         rows: for row in table.rows {
             guard let dateText = row["date"], let date = Day(parsing: dateText) else {
@@ -88,9 +109,18 @@ enum FeedbackReader {
                 }
                 scores.append(.init(question: question, value: value))
             }
+            var hours: [FeedbackDocument.Hours] = []
+            for question in hourColumns {
+                guard let text = row[question], !text.isEmpty else { continue }
+                guard let value = Double(text), FeedbackDocument.hoursRange.contains(value) else {
+                    TableReaders.reject(&diagnostics, &rejected, file, row.line, "hours \(question) \"\(text)\" is not a number of hours from 0 to 168 (hours saved per week)")
+                    continue rows
+                }
+                hours.append(.init(question: question, value: value))
+            }
             let channel = row["channel"].flatMap { FeedbackDocument.Channel(rawValue: $0.lowercased()) } ?? .survey
-            documents.append(FeedbackDocument(file: file, line: row.line, date: date, team: row["team"], channel: channel,
-                                              title: nil, scores: scores, text: row["comment"] ?? "", textLine: row.line))
+            documents.append(FeedbackDocument(file: file, line: row.line, date: date, team: row["team"], tool: row["tool"], channel: channel,
+                                              title: nil, scores: scores, hours: hours, text: row["comment"] ?? "", textLine: row.line))
         }
         return documents
     }

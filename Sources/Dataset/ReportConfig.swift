@@ -13,7 +13,19 @@ public struct ReportConfig: Equatable, Sendable {
     /// How far, in per cent of its value, a suppressed figure must stay from what can be solved
     /// for from everything published, on each side.
     public var protectionPct: Double = 10
-    public var valueMetric: String?
+    /// The outcome metrics of `data/outcomes.csv` that stand for value, in the order written
+    /// (`value.metrics`, or the single `value.metric`); empty means "the only metric in the data".
+    public var outcomeMetrics: [OutcomeMetric] = []
+    /// Survey questions answered in hours saved per week (`value.hours_saved`).
+    public var hoursQuestions: [String] = []
+    /// The line of the `value` key, for errors about names the data does not have.
+    public var valueLine = 0
+    /// The first primary metric: the one the quadrants, the scatter and the headline use.
+    /// Setting it declares that one metric as the only (primary) one.
+    public var valueMetric: String? {
+        get { outcomeMetrics.first { $0.role == .primary }?.metric }
+        set { outcomeMetrics = newValue.map { [OutcomeMetric(metric: $0)] } ?? [] }
+    }
     /// Canonical column name → the header used in the files (`columns: {user: employee_id}`).
     public var columnAliases: [String: String] = [:]
     public var reviewDates: [Day] = []
@@ -124,9 +136,8 @@ public struct ReportConfig: Equatable, Sendable {
                     }
                 }
             case "value":
-                for (_, node) in reader.mapping(value, key: key, allowed: ["metric"]) {
-                    config.valueMetric = reader.string(node, key: "value.metric")
-                }
+                config.valueLine = reader.line(value)
+                parseValue(value, into: &config, reader: &reader)
             case "columns":
                 for (canonical, node) in reader.mapping(value, key: key, allowed: UsageColumn.allCases.map(\.rawValue)) {
                     if let header = reader.string(node, key: "columns.\(canonical)") {
@@ -217,6 +228,66 @@ public struct ReportConfig: Equatable, Sendable {
         let errors = reader.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw InputError(reader.diagnostics) }
         return config
+    }
+
+    /// `value: {metric: prs_merged}` (one primary metric), or `value: {metrics: [...], hours_saved: [...]}`
+    /// where each metric is a name or `{metric, name, unit, direction, role}`.
+    private static func parseValue(_ value: Node, into config: inout ReportConfig, reader: inout YAMLReader) {
+        let single = ["metric", "name", "unit", "direction", "role"]
+        let pairs = reader.mapping(value, key: "value", allowed: single + ["metrics", "hours_saved"])
+        if pairs.contains(where: { $0.0 == "metric" }) && pairs.contains(where: { $0.0 == "metrics" }) {
+            reader.error(value, "\"value\" takes either \"metric\" (one metric) or \"metrics\" (a list), not both")
+        }
+        var lone: [(String, Node)] = []
+        for (key, node) in pairs {
+            switch key {
+            case "metrics":
+                for item in reader.list(node, key: "value.metrics") {
+                    if case .scalar = item, let name = reader.string(item, key: "value.metrics") {
+                        config.outcomeMetrics.append(OutcomeMetric(metric: name, line: reader.line(item)))
+                    } else if let metric = outcomeMetric(reader.mapping(item, key: "value.metrics", allowed: single), node: item, key: "value.metrics", reader: &reader) {
+                        config.outcomeMetrics.append(metric)
+                    }
+                }
+            case "hours_saved": config.hoursQuestions = reader.strings(node, key: "value.hours_saved")
+            default: lone.append((key, node))
+            }
+        }
+        if !lone.isEmpty, let metric = outcomeMetric(lone, node: value, key: "value", reader: &reader) {
+            config.outcomeMetrics.insert(metric, at: 0)
+        }
+        var seen = Set<String>()
+        for metric in config.outcomeMetrics where !seen.insert(metric.metric).inserted {
+            reader.diagnostics.append(.error(reader.file, line: metric.line, "metric \"\(metric.metric)\" is listed twice in \"value\""))
+        }
+        if !config.outcomeMetrics.isEmpty && !config.outcomeMetrics.contains(where: { $0.role == .primary }) {
+            reader.error(value, "\"value\" lists only guardrail metrics; mark the outcome that stands for value as role: primary")
+        }
+    }
+
+    private static func outcomeMetric(_ pairs: [(String, Node)], node: Node, key: String, reader: inout YAMLReader) -> OutcomeMetric? {
+        var metric = OutcomeMetric(metric: "", line: reader.line(node))
+        for (sub, value) in pairs {
+            switch sub {
+            case "metric": metric.metric = reader.string(value, key: "\(key).metric") ?? ""
+            case "name": metric.displayName = reader.string(value, key: "\(key).name")
+            case "unit": metric.unitName = reader.string(value, key: "\(key).unit")
+            case "direction":
+                let text = reader.string(value, key: "\(key).direction") ?? ""
+                if let direction = OutcomeMetric.Direction(rawValue: text.lowercased()) { metric.direction = direction }
+                else { reader.error(value, "\"\(key).direction\" must be higher or lower (which is better), not \"\(text)\"") }
+            case "role":
+                let text = reader.string(value, key: "\(key).role") ?? ""
+                if let role = OutcomeMetric.Role(rawValue: text.lowercased()) { metric.role = role }
+                else { reader.error(value, "\"\(key).role\" must be primary or guardrail, not \"\(text)\"") }
+            default: break
+            }
+        }
+        guard !metric.metric.isEmpty else {
+            reader.error(node, "\"\(key)\" needs \"metric\": the metric's name as data/outcomes.csv writes it")
+            return nil
+        }
+        return metric
     }
 
     private static func parseSignals(_ value: Node, into config: inout ReportConfig, reader: inout YAMLReader) {

@@ -106,7 +106,7 @@ public enum ReportFolder {
             let path = root + "/" + relative
             if relative.hasSuffix(".csv") {
                 var diagnostics: [Diagnostic] = [], rejected = 0
-                let documents = try FeedbackReader.survey(path: path, file: relative, diagnostics: &diagnostics, rejected: &rejected)
+                let documents = try FeedbackReader.survey(path: path, file: relative, hours: Set(inputs.config.hoursQuestions), diagnostics: &diagnostics, rejected: &rejected)
                 inputs.diagnostics += diagnostics
                 inputs.rowsRejected += rejected
                 inputs.feedback += documents

@@ -18,10 +18,31 @@
 /// The result depends only on the cells, lines and their order, never on a clock or a random
 /// source: the same inputs give the same pattern.
 public struct CellSuppression {
-    public enum Measure: Int, CaseIterable, Sendable {
-        case people, tokens, requests, value, cost, documents, tried
+    /// What a cell counts. Each outcome metric is a measure of its own (`outcome(k)`), so that a
+    /// guardrail is protected as well as the primary metric.
+    public struct Measure: Hashable, Comparable, Sendable, CustomStringConvertible {
+        public let rawValue: Int
+        public static let people = Measure(rawValue: 0), tokens = Measure(rawValue: 1), requests = Measure(rawValue: 2)
+        public static let cost = Measure(rawValue: 4), documents = Measure(rawValue: 5), tried = Measure(rawValue: 6)
+        /// Hours saved per week, summed over a group's answers.
+        public static let hours = Measure(rawValue: 7)
+        /// The k-th outcome metric of the report.
+        public static func outcome(_ k: Int) -> Measure { Measure(rawValue: 100 + k) }
         /// Magnitudes carry per-person parts and so fall under the dominance rule.
         var isMagnitude: Bool { self == .tokens || self == .requests || self == .cost }
+        public static func < (a: Measure, b: Measure) -> Bool { a.rawValue < b.rawValue }
+        public var description: String {
+            switch rawValue {
+            case 0: "people"
+            case 1: "tokens"
+            case 2: "requests"
+            case 4: "cost"
+            case 5: "documents"
+            case 6: "tried"
+            case 7: "hours"
+            default: "outcome \(rawValue - 100)"
+            }
+        }
     }
 
     public enum Status: Sendable, Equatable {
@@ -141,7 +162,7 @@ public struct CellSuppression {
     func isSensitive(people: Int, parts: [Part], values: [Measure: Double]) -> Status? {
         if people > 0 && people < rules.minGroupSize { return .frequency }
         guard rules.dominanceP > 0 else { return nil }
-        for measure in Measure.allCases where measure.isMagnitude {
+        for measure in [Measure.tokens, .requests, .cost] {
             guard let total = values[measure], total > 0 else { continue }
             // p % rule: the second largest contributor can estimate the largest to within
             // p % when what the others add is less than p % of the largest.
@@ -293,7 +314,7 @@ public struct CellSuppression {
 
     /// What an attacker can say about a hidden cell: nil when it is protected on every measure.
     func exposure(of index: Int) -> Need? {
-        for measure in Measure.allCases {
+        for measure in cells[index].values.keys.sorted() {
             guard let value = cells[index].values[measure], value > 0 else { continue }
             let range = attackerRange(of: [index], measure: measure)
             let required = rules.protection * value

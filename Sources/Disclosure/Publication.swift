@@ -48,6 +48,10 @@ struct Grid {
     var feedbackTeams: [String: Int] = [:]
     var feedbackThemes: [String: [Int]] = [:]     // team → cell per theme
     var scoreCells: [String: [String: [Int]]] = [:]  // team → question → cell per score
+    var usageCohortTeams: [String: [Int]] = [:]   // team → light, moderate, heavy
+    var usageCohortWeeks: [[Int]] = []            // week → light, moderate, heavy
+    var hoursTeams: [[String: Int]] = []          // question → team → cell
+    var hoursTools: [[String: Int]] = []          // question → tool → cell
 
     init(model: ReportModel, rules: CellSuppression.Rules) {
         problem = CellSuppression(rules: rules)
@@ -56,12 +60,13 @@ struct Grid {
         }
         func cell(_ name: String, _ figures: WeekFigures) -> CellSuppression.Cell {
             var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens), .requests: Double(figures.requests)]
-            if let value = figures.value { values[.value] = value }
+            for (k, value) in figures.outcomes.enumerated() { if let value { values[.outcome(k)] = value } }
             return .init(name: name, values: values, parts: parts(figures.contributors), anonymousPeople: figures.contributors.anonymous)
         }
         let o = model.org
         var orgValues: [Measure: Double] = [.people: Double(o.activeUsers), .tokens: Double(o.tokens), .requests: Double(o.requests), .cost: o.costUSD]
-        if let value = o.value { orgValues[.value] = value }
+        for (k, value) in o.outcomes.enumerated() { if let value { orgValues[.outcome(k)] = value } }
+        let outcomeMeasures = model.metrics.indices.map { Measure.outcome($0) }
         var orgCell = CellSuppression.Cell(name: "o", values: orgValues)
         orgCell.fixed = true
         org = problem.add(orgCell)
@@ -71,7 +76,7 @@ struct Grid {
         for figures in model.teams {
             var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
                                              .requests: Double(figures.requests), .cost: figures.costUSD]
-            if let value = figures.value { values[.value] = value }
+            for (k, value) in figures.outcomes.enumerated() { if let value { values[.outcome(k)] = value } }
             var teamCell = CellSuppression.Cell(name: "t|\(figures.team)", values: values, parts: parts(figures.contributors),
                                                 anonymousPeople: figures.contributors.anonymous)
             if figures.belowFloorHeadcount { teamCell.forced = true }
@@ -80,17 +85,17 @@ struct Grid {
             let cells = (model.teamWeekly[figures.team] ?? []).map { problem.add(cell("tw|\(figures.team)|\($0.week)", $0)) }
             teamWeeks[figures.team] = cells
             problem.implies(team, cells)
-            for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: team, parts: cells) }
+            for measure in [Measure.tokens, .requests, .people] + outcomeMeasures { problem.addLine(measure, total: team, parts: cells) }
         }
         let teamOrder = model.teams.map(\.team)
         for (position, week) in weeks.enumerated() {
             let parts = teamOrder.compactMap { teamWeeks[$0]?[position] }
-            for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: week, parts: parts) }
+            for measure in [Measure.tokens, .requests, .people] + outcomeMeasures { problem.addLine(measure, total: week, parts: parts) }
         }
-        for measure in [Measure.tokens, .requests, .value, .cost, .people] {
+        for measure in [Measure.tokens, .requests, .cost, .people] + outcomeMeasures {
             problem.addLine(measure, total: org, parts: teamOrder.compactMap { teams[$0] })
         }
-        for measure in [Measure.tokens, .requests, .value, .people] { problem.addLine(measure, total: org, parts: weeks) }
+        for measure in [Measure.tokens, .requests, .people] + outcomeMeasures { problem.addLine(measure, total: org, parts: weeks) }
 
         // Tool × week, with the tools and the same weeks as margins; each tool's use by team.
         for figures in model.tools {
@@ -126,6 +131,79 @@ struct Grid {
         for tool in toolOrder {
             guard let total = tools[tool] else { continue }
             problem.addLine(.tried, total: total, parts: teamOrder.compactMap { retention[$0]?[tool] })
+        }
+
+        // Usage cohorts: a team's light, moderate and heavy users add up to its identified
+        // active people (those of group rows are an unknown part); the same by week.
+        let levels = UsageCohorts.Level.allCases.indices
+        var cohortOrg: [Int] = []
+        for level in levels {
+            var total = CellSuppression.Cell(name: "uo|\(level)", values: [.people: Double(model.usageCohorts.teams.reduce(0) { $0 + $1.counts[level] })])
+            total.fixed = true
+            cohortOrg.append(problem.add(total))
+        }
+        var cohortParts: [[Int]] = levels.map { _ in [] }
+        for row in model.usageCohorts.teams {
+            guard let team = teams[row.team] else { continue }
+            let cells = levels.map { level in
+                problem.add(.init(name: "u|\(row.team)|\(level)", values: [.people: Double(row.counts[level])],
+                                  parts: parts(row.contributors[level])))
+            }
+            usageCohortTeams[row.team] = cells
+            problem.implies(team, cells)
+            var line = cells
+            if row.unclassified > 0 {
+                line.append(problem.add(.init(name: "un|\(row.team)", values: [.people: Double(row.unclassified)],
+                                              anonymousPeople: row.unclassified, structural: true)))
+            }
+            problem.addLine(.people, total: team, parts: line)
+            for level in levels { cohortParts[level].append(cells[level]) }
+        }
+        for level in levels { problem.addLine(.people, total: cohortOrg[level], parts: cohortParts[level]) }
+        for (position, row) in model.usageCohorts.weekly.enumerated() where position < weeks.count {
+            let cells = levels.map { level in
+                problem.add(.init(name: "uw|\(row.week)|\(level)", values: [.people: Double(row.counts[level])],
+                                  parts: parts(row.contributors[level])))
+            }
+            usageCohortWeeks.append(cells)
+            problem.implies(weeks[position], cells)
+            var line = cells
+            if row.unclassified > 0 {
+                line.append(problem.add(.init(name: "uwn|\(row.week)", values: [.people: Double(row.unclassified)],
+                                              anonymousPeople: row.unclassified, structural: true)))
+            }
+            problem.addLine(.people, total: weeks[position], parts: line)
+        }
+
+        // Hours saved: answers and their sum by team and by tool, with the organisation's total;
+        // answers without a team (or tool) are an unknown part.
+        for (q, question) in model.timeSaved.enumerated() {
+            var total = CellSuppression.Cell(name: "ho|\(q)", values: [.documents: Double(question.n), .hours: question.hours])
+            total.fixed = true
+            let totalCell = problem.add(total)
+            func group(_ name: String, _ group: TimeSaved.Group, structural: Bool = false) -> Int {
+                problem.add(.init(name: name, values: [.documents: Double(group.n), .hours: group.hours],
+                                  anonymousPeople: group.n, structural: structural))
+            }
+            var byTeam: [String: Int] = [:], byTool: [String: Int] = [:]
+            for row in question.byTeam {
+                let cell = group("h|\(q)|\(row.name)", row)
+                byTeam[row.name] = cell
+                if let team = teams[row.name] { problem.implies(team, [cell]) }
+            }
+            for row in question.byTool {
+                let cell = group("hl|\(q)|\(row.name)", row)
+                byTool[row.name] = cell
+                if let tool = tools[row.name] { problem.implies(tool, [cell]) }
+            }
+            let noTeam = group("hn|\(q)", question.withoutTeam, structural: true)
+            let noTool = group("hln|\(q)", question.withoutTool, structural: true)
+            for measure in [Measure.documents, .hours] {
+                problem.addLine(measure, total: totalCell, parts: question.byTeam.map { byTeam[$0.name]! } + [noTeam])
+                problem.addLine(measure, total: totalCell, parts: question.byTool.map { byTool[$0.name]! } + [noTool])
+            }
+            hoursTeams.append(byTeam)
+            hoursTools.append(byTool)
         }
 
         // Weekly cohorts: their sizes add up to the people identified one by one.
@@ -269,6 +347,32 @@ struct Grid {
             },
             byTeam: byTeam, teamsWithheld: withheldFeedbackTeams)
 
+        var outcomes = model.outcomes
+        for index in outcomes.indices { outcomes[index].teams = outcomes[index].teams.filter { publishedTeamNames.contains($0.key) } }
+        let tradeoffs = model.tradeoffs.filter { $0.team.map(publishedTeamNames.contains) ?? true }
+        let usage = model.usageCohorts
+        let slugs = Dictionary(uniqueKeysWithValues: model.teams.map { ($0.team, $0.slug) })
+        let usageCohorts = PublishedUsageCohorts(
+            lightBelow: usage.lightBelow, heavyFrom: usage.heavyFrom,
+            org: UsageCohorts.Level.allCases.indices.map { level in usage.teams.reduce(0) { $0 + $1.counts[level] } },
+            teams: usage.teams.filter { publishedTeamNames.contains($0.team) }.map { row in
+                let cells = usageCohortTeams[row.team] ?? []
+                return PublishedUsageCohorts.TeamRow(team: row.team, slug: slugs[row.team] ?? slugify(row.team), headcount: row.headcount,
+                                                     counts: !cells.isEmpty && cells.allSatisfy(shown) ? .shown(row.counts) : .withheld,
+                                                     unclassified: row.unclassified, none: row.none)
+            },
+            weekly: zip(usage.weekly, usageCohortWeeks).map { row, cells in
+                PublishedUsageCohorts.WeekRow(week: row.week, counts: cells.allSatisfy(shown) ? .shown(row.counts) : .withheld,
+                                              unclassified: row.unclassified, partial: row.week.monday < model.period.from || row.week.sunday > model.period.to)
+            })
+        let timeSaved = model.timeSaved.enumerated().map { q, question in
+            let teams = question.byTeam.filter { shown(hoursTeams[q][$0.name]) && (self.teams[$0.name] == nil || publishedTeamNames.contains($0.name)) }
+            let tools = question.byTool.filter { shown(hoursTools[q][$0.name]) }
+            return PublishedTimeSaved(question: question.question, org: question.org, n: question.n, comparison: question.comparison,
+                                      byTeam: teams, byTool: tools,
+                                      teamsWithheld: question.byTeam.count - teams.count, toolsWithheld: question.byTool.count - tools.count)
+        }
+
         let statuses = problem.cells.map(\.status)
         let summary = SuppressionSummary(
             cells: statuses.count(where: { $0 != .structural }),
@@ -281,7 +385,8 @@ struct Grid {
 
         return PublishedReport(
             title: model.title, organisation: model.organisation, period: model.period, minGroupSize: model.minGroupSize,
-            valueMetric: model.valueMetric, org: model.org,
+            valueMetric: model.valueMetric, outcomes: outcomes, tradeoffs: tradeoffs, usageCohorts: usageCohorts, timeSaved: timeSaved,
+            org: model.org,
             teamsFlagged: teamEntries.compactMap(\.published).count(where: { $0.figures.inflation.flagged }),
             teams: teamEntries, tools: toolEntries, weekly: rows(model.weekly, weeks),
             teamWeeks: model.teamWeeks.filter { shownWeeks.contains("\($0.team)|\($0.week)") },

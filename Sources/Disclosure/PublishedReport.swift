@@ -141,6 +141,46 @@ public struct PublishedFeedback: Sendable {
     public var teamsWithheld: Int
 }
 
+/// Usage cohorts as published: the organisation's counts, and each published team's and each
+/// week's counts where the disclosure rules allow.
+public struct PublishedUsageCohorts: Sendable {
+    public struct TeamRow: Sendable {
+        public var team: String
+        public var slug: String
+        public var headcount: Int?
+        /// Light, moderate, heavy.
+        public var counts: Disclosed<[Int]>
+        public var unclassified: Int
+        /// Headcount − active people.
+        public var none: Int?
+    }
+    public struct WeekRow: Sendable {
+        public var week: Week
+        public var counts: Disclosed<[Int]>
+        public var unclassified: Int
+        public var partial: Bool
+    }
+    public var lightBelow: Double
+    public var heavyFrom: Double
+    /// Light, moderate, heavy across all teams (a person in two teams counts in each).
+    public var org: [Int]
+    public var teams: [TeamRow]
+    public var weekly: [WeekRow]
+}
+
+/// Reported hours saved for one question: groups below the floor, or that would let a reader
+/// solve for one, are absent.
+public struct PublishedTimeSaved: Sendable {
+    public var question: String
+    public var org: Estimate?
+    public var n: Int
+    public var comparison: TimeSaved.Comparison
+    public var byTeam: [TimeSaved.Group]
+    public var byTool: [TimeSaved.Group]
+    public var teamsWithheld: Int
+    public var toolsWithheld: Int
+}
+
 /// How many cells each rule family withheld (never which cell).
 public struct SuppressionSummary: Sendable, Equatable {
     public var cells: Int
@@ -162,6 +202,12 @@ public struct PublishedReport: Sendable {
     public var period: (from: Day, to: Day)
     public var minGroupSize: Int
     public var valueMetric: String?
+    /// Every metric, with team figures for published teams only.
+    public var outcomes: [OutcomeFigures]
+    /// Trade-offs of the organisation and of published teams.
+    public var tradeoffs: [Tradeoff]
+    public var usageCohorts: PublishedUsageCohorts
+    public var timeSaved: [PublishedTimeSaved]
     public var org: OrgFigures
     public var teamsFlagged: Int
     public var teams: [TeamEntry]
@@ -180,6 +226,8 @@ public struct PublishedReport: Sendable {
     public var quadrantCut: (usage: Double, value: Double)?
 
     public var publishedTeams: [PublishedTeam] { teams.compactMap(\.published) }
+    /// The first primary metric's figures, when there is one.
+    public var primaryOutcome: OutcomeFigures? { outcomes.first { $0.metric.role == .primary } }
     /// Each tool's tried → returned → sustained, withheld with the tool.
     public var toolRetention: [RetentionEntry] {
         tools.map { entry in

@@ -28,6 +28,20 @@ enum ReportJSON {
                 .object([("week", .string(row.week.description)), ("size", .int(row.size)),
                          ("retained", .array(row.retained.map { .num($0) }))])
             })),
+            ("outcomes", tableRows(report, "outcomes")),
+            ("team_outcomes", tableRows(report, "team_outcomes")),
+            ("tradeoffs", .array(report.tradeoffs.map { tradeoff in
+                .object([("team", .str(tradeoff.team)), ("primary", .string(tradeoff.primary.metric)), ("guardrail", .string(tradeoff.guardrail.metric))])
+            })),
+            ("usage_cohorts", .object([
+                ("light_below_tokens_per_week", .number(report.usageCohorts.lightBelow)),
+                ("heavy_from_tokens_per_week", .number(report.usageCohorts.heavyFrom)),
+                ("org", .object(zip(UsageCohorts.Level.allCases, report.usageCohorts.org).map { ($0.rawValue, .int($1)) })),
+                ("teams", tableRows(report, "usage_cohorts")),
+                ("weekly", tableRows(report, "weekly_usage_cohorts")),
+            ])),
+            ("time_saved", tableRows(report, "time_saved")),
+            ("time_saved_by_group", tableRows(report, "time_saved_by_group")),
             ("feedback", feedback(report.feedback)),
             ("sprawl", sprawl(report.sprawl)),
             ("coverage", coverage(report.coverage)),
@@ -137,6 +151,12 @@ enum ReportJSON {
     }
 
     /// Each published row of a table with a figure prefix, as an object, by slug.
+    /// Every row of a published table, as objects keyed by column name.
+    static func tableRows(_ report: PublishedReport, _ name: String) -> JSONValue {
+        guard let table = report.tables.first(where: { $0.descriptor.name == name }) else { return .array([]) }
+        return .array(table.rows.indices.map { .object(rowObject(table, $0)) })
+    }
+
     static func rows(_ report: PublishedReport, _ name: String) -> [String: [(String, JSONValue)]] {
         guard let table = report.tables.first(where: { $0.descriptor.name == name }) else { return [:] }
         var result: [String: [(String, JSONValue)]] = [:]

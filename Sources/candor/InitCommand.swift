@@ -69,8 +69,15 @@ enum InitTemplate {
         # the rest to within protection_pct % (see the methodology page).
         privacy: {min_group_size: 5, dominance_p: 10, protection_pct: 10}
 
-        # The outcome metric in data/outcomes.csv that stands for value.
-        value: {metric: prs_merged}
+        # The outcome metrics of data/outcomes.csv that stand for value. A primary metric is what
+        # the tools should improve; a guardrail must not get worse while it does ("faster, with
+        # more failed changes" is reported as such). direction says which way is better.
+        # hours_saved names survey columns answered in hours saved per week.
+        value:
+          metrics:
+            - {metric: prs_merged, name: Pull requests merged, unit: PRs, direction: higher, role: primary}
+            - {metric: change_failures, name: Failed changes, unit: failed changes, direction: lower, role: guardrail}
+          hours_saved: [hours_saved_per_week]
 
         # Header aliases for usage files: canonical column → your header.
         # columns: {user: employee_id}

@@ -32,6 +32,9 @@ struct Sample: ParsableCommand {
     @Flag(help: "Also write vendor exports (Amazon Q, Copilot seats) and the people directory that joins them.")
     var vendorSources = false
 
+    @Option(help: "How outcomes relate to usage: planted (productive teams gain with usage, two of them with more failed changes) or null (no relation, for checking false findings).")
+    var outcomes = "planted"
+
     @Flag(help: "Write into a folder that is not empty (files of the same name are replaced).")
     var force = false
 
@@ -47,7 +50,12 @@ struct Sample: ParsableCommand {
             throw ValidationError("\(folder) is not empty; choose a new folder or pass --force")
         }
         let started = Date()
-        let written = try SampleGenerator(users: users, days: days, seed: seed, split: split, vendorSources: vendorSources).write(to: folder)
+        guard let model = SampleGenerator.Outcomes(rawValue: outcomes) else {
+            throw ValidationError("--outcomes must be planted or null, not \"\(outcomes)\"")
+        }
+        var generator = SampleGenerator(users: users, days: days, seed: seed, split: split, vendorSources: vendorSources)
+        generator.outcomeModel = model
+        let written = try generator.write(to: folder)
         FileHandle.standardError.write(Data("candor: wrote \(folder)/ with \(written.usageRows.formatted()) usage rows in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; build it with: candor build --content \(folder)\n".utf8))
     }
 }

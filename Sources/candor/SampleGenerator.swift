@@ -40,6 +40,13 @@ struct SampleGenerator {
     /// Also write vendor exports (an Amazon Q user-activity report for three teams, Copilot
     /// seats) and the people directory that joins them, as the example report has.
     var vendorSources = false
+    /// `planted`: productive teams' outcomes rise with their usage, and two of them ship more
+    /// failed changes as they do (a guardrail trade-off). `null`: outcomes have nothing to do with
+    /// usage — each team's own level with weekly noise — for tests of false findings.
+    enum Outcomes: String { case planted, null }
+    var outcomeModel = Outcomes.planted
+    /// Productive teams whose change failures rise with their usage.
+    static let fragileTeams: Set<String> = ["Web Frontend", "Data Engineering"]
     static let amazonQTeams: Set<String> = ["Platform", "Storage", "Networking"]
     /// Teams that also call the OpenAI API directly, each under its own OpenAI project.
     static let openAIProjects: [String: String] = ["Data Engineering": "proj_dataeng", "ML Platform": "proj_mlplatform", "Analytics": "proj_analytics"]
@@ -131,6 +138,7 @@ struct SampleGenerator {
         var seatsJSON: [String] = []
         var amazonQ: [String: String] = [:]  // month → CSV rows
         var openAIGenerator = SplitMix64(seed: seed ^ 0x0BE7A1)
+        var failureGenerator = SplitMix64(seed: seed ^ 0xFA11ED)
         var openAIResults: [Int: [String]] = [:]  // day offset → results of that day's bucket
         var openAICost: [Int: [String: (input: Double, output: Double)]] = [:]  // day offset → project → dollars
         for team in teams {
@@ -238,24 +246,42 @@ struct SampleGenerator {
                     }
                 }
             }
-            // Value: merged pull requests per week.
+            // Value: merged pull requests per week, and the guardrail, changes that failed in
+            // production (drawn from a generator of their own, so the other files stay the same).
             let weeks = (days + 6) / 7
+            var nullLevel = 1.0 + 2.0 * failureGenerator.unit()
+            if outcomeModel == .null { nullLevel = max(0.3, nullLevel) }
+            // A team's usage in a week relative to its own mean week (per day, so a cut-short
+            // last week compares fairly): productive teams' outcomes follow it.
+            let perDay = (0..<weeks).map { week in teamTokensByWeek[week] / Double(max(1, min(7, days - week * 7))) }
+            let typicalDay = max(perDay.reduce(0, +) / Double(max(weeks, 1)), 1)
             for week in 0..<weeks {
                 let monday = start + week * 7
                 let heads = Double(team.headcount)
-                let progress = Double(week * 7) / Double(max(days, 1))
+                let relative = max(perDay[week] / typicalDay, 0.05)
                 var perHead: Double
                 switch team.story {
-                case .productive: perHead = 2.4 * (0.7 + 0.6 * progress)  // grows with usage
+                case .productive:  // rises with the team's usage; the fragile teams ship faster still
+                    perHead = 2.4 * pow(relative, Self.fragileTeams.contains(team.name) && outcomeModel == .planted ? 1.2 : 0.6)
                 case .inflated: perHead = 1.1
                 case .untapped: perHead = 2.6
                 case .ordinary: perHead = 1.5
                 case .small: perHead = 1.5
                 }
-                _ = teamTokensByWeek
                 perHead *= 0.85 + generator.unit() * 0.3
-                let value = (perHead * heads).rounded()
-                outcomes += "\(monday.week),\(csv(team.name)),prs_merged,\(Int(max(0, value)))\n"
+                if outcomeModel == .null { perHead = nullLevel * (0.8 + failureGenerator.unit() * 0.4) }
+                let value = max(0, (perHead * heads).rounded())
+                outcomes += "\(monday.week),\(csv(team.name)),prs_merged,\(Int(value))\n"
+                // Failed changes: about 0.15 per head a week; in two productive teams they rise
+                // with usage faster than the pull requests do.
+                var failuresPerHead = 0.15
+                var noise = 0.7 + failureGenerator.unit() * 0.6
+                if outcomeModel == .planted && Self.fragileTeams.contains(team.name) {
+                    failuresPerHead = 0.15 * pow(relative, 4)
+                    noise = 0.9 + (noise - 0.7) / 3
+                }
+                let failures = (failuresPerHead * heads * noise).rounded()
+                outcomes += "\(monday.week),\(csv(team.name)),change_failures,\(Int(failures))\n"
             }
         }
         handle.write(Data(block.utf8))
@@ -336,7 +362,8 @@ struct SampleGenerator {
             ],
             .small: ["We are a small team and use it for contract templates."],
         ]
-        var survey = "date,team,usefulness,pressure_to_use,onboarding_ease,comment\n"
+        var survey = "date,team,tool,usefulness,pressure_to_use,onboarding_ease,hours_saved_per_week,comment\n"
+        var hoursGenerator = SplitMix64(seed: seed ^ 0x40B5)
         var count = 0
         for team in teams {
             let answers = max(3, team.size / 3)
@@ -352,7 +379,18 @@ struct SampleGenerator {
                 case .untapped: (useful, pressure, ease) = (3 + generator.below(2), 1 + generator.below(2), 1 + generator.below(2))
                 default: (useful, pressure, ease) = (2 + generator.below(3), 2 + generator.below(3), 2 + generator.below(3))
                 }
-                survey += "\(day),\(csv(team.name)),\(useful),\(pressure),\(ease),\(csv(comment))\n"
+                // Hours saved a week as people report them: inflating teams report time saved that
+                // their outcomes do not show.
+                let typical: Double
+                switch team.story {
+                case .productive: typical = 3
+                case .inflated: typical = 2.5
+                case .untapped: typical = 0.5
+                default: typical = 1.2
+                }
+                let hours = (max(0, typical * (0.2 + hoursGenerator.unit() * 1.6)) * 2).rounded() / 2
+                let tool = ["github-copilot", "cursor", "claude-code", "chatgpt-enterprise"][hoursGenerator.below(4)]
+                survey += "\(day),\(csv(team.name)),\(tool),\(useful),\(pressure),\(ease),\(hours),\(csv(comment))\n"
                 count += 1
             }
         }
@@ -400,7 +438,11 @@ struct SampleGenerator {
         organisation: "Example Corp"
         period: {from: \(start), to: \(last)}
         privacy: {min_group_size: 5}
-        value: {metric: prs_merged}
+        value:
+          metrics:
+            - {metric: prs_merged, name: Pull requests merged, unit: PRs, direction: higher, role: primary}
+            - {metric: change_failures, name: Failed changes, unit: failed changes, direction: lower, role: guardrail}
+          hours_saved: [hours_saved_per_week]
         signals:
           review_dates: [\(reviewDates.map(\.description).joined(separator: ", "))]
           review_window_days: 7

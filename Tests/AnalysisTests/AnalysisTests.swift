@@ -7,7 +7,7 @@ import Stats
 func model(rows: [UsageRecord], headcount: [String: Int] = [:], outcomes: [(String, String, Double)] = [],
            configure: (inout ReportConfig) -> Void = { _ in }) throws -> ReportModel {
     var config = ReportConfig()
-    config.valueMetric = "prs"
+    if !outcomes.isEmpty { config.valueMetric = "prs" }
     configure(&config)
     var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
     inputs.headcount = headcount.sorted { $0.key < $1.key }.map { HeadcountEntry(team: $0.key, headcount: $0.value, from: nil, line: 2) }

@@ -18,10 +18,65 @@ final class StatsReferenceTests: XCTestCase {
         var pairs: [String: Pair]
         var t_quantiles: [String: Double]
         var panel: Panel
+        var series: Series
+        var bh: BH
+        var normal_quantiles: [String: Double]
     }
+    struct Series: Decodable {
+        var x: [Double], y: [Double]
+        var sen_slope: Double, sen_low: Double, sen_high: Double, kendall_p: Double
+        var ols_slope: Double, hac_se: Double, ols_se: Double, lags: Int
+    }
+    struct BH: Decodable { var p: [Double], q: Double, rejected: [Bool] }
     struct Panel: Decodable {
         var group: [Int], period: [Int], x: [Double], y: [Double]
         var slope: Double, se: Double, low: Double, high: Double
+    }
+
+    /// One far-out week turns least squares negative; Theil–Sen keeps the slope of the rest, and
+    /// its interval and Kendall's p (ties in y) are scipy's to the digit.
+    func testTheilSenAndKendallMatchScipy() throws {
+        let series = try reference().series
+        let fit = try XCTUnwrap(TheilSenFit(y: series.y, x: series.x))
+        XCTAssertEqual(fit.slope, series.sen_slope, accuracy: 1e-12)
+        XCTAssertEqual(fit.low, series.sen_low, accuracy: 1e-12)
+        XCTAssertEqual(fit.high, series.sen_high, accuracy: 1e-12)
+        XCTAssertEqual(fit.pValue, series.kendall_p, accuracy: 1e-9)
+        XCTAssertGreaterThan(fit.slope, 0)
+        XCTAssertLessThan(series.ols_slope, 0)
+    }
+
+    /// Newey–West as statsmodels' HAC with the small-sample correction; the interval uses the
+    /// larger of it and the classical variance.
+    func testNeweyWestMatchesStatsmodels() throws {
+        let series = try reference().series
+        let fit = try XCTUnwrap(TimeSeriesFit(y: series.y, x: series.x))
+        XCTAssertEqual(fit.lags, series.lags)
+        XCTAssertEqual(fit.slope, series.ols_slope, accuracy: 1e-12)
+        XCTAssertEqual(fit.neweyWestStandardError, series.hac_se, accuracy: 1e-10)
+        XCTAssertEqual(fit.standardError, max(series.hac_se, series.ols_se), accuracy: 1e-10)
+    }
+
+    func testBenjaminiHochbergMatchesStatsmodels() throws {
+        let bh = try reference().bh
+        XCTAssertEqual(benjaminiHochberg(bh.p, q: bh.q), bh.rejected)
+    }
+
+    func testNormalQuantilesMatchScipy() throws {
+        for (p, value) in try reference().normal_quantiles {
+            XCTAssertEqual(normalQuantile(Double(p)!), value, accuracy: 1e-9, "p \(p)")
+        }
+    }
+
+    /// Answers of one team move together: resampling whole teams gives a wider interval than
+    /// resampling answers, and the point is the plain mean.
+    func testClusterBootstrapResamplesWholeClusters() throws {
+        var values: [Double] = [], clusters: [Int] = []
+        for team in 0..<12 { for _ in 0..<10 { values.append(Double(team % 4)); clusters.append(team) } }
+        let clustered = try XCTUnwrap(clusterBootstrapMean(values, clusters: clusters, seed: 1))
+        let naive = try XCTUnwrap(blockBootstrapMean(values, block: 1, resamples: 2000, seed: 1))
+        XCTAssertEqual(clustered.value, 1.5, accuracy: 1e-12)
+        XCTAssertGreaterThan(clustered.high - clustered.low, 2 * (naive.high - naive.low))
     }
 
     func testStudentTQuantilesMatchScipy() throws {

@@ -101,4 +101,23 @@ for g in range(9):
         group.append(g); period.append(t); x.append(float(xv))
         y.append(float(3 + 0.4 * xv + 1.5 * level + 0.2 * t + rng.normal(0, 1)))
 out["panel"] = {"group": group, "period": period, "x": x, "y": y, **panel_fit(y, x, group, period)}
+
+# A team's week-to-week series: Theil–Sen with Sen's interval and Kendall's tau (scipy), with
+# ties in y (weeks of zero failures) and one far-out point; Newey–West least squares
+# (statsmodels, HAC with the small-sample correction); Benjamini–Hochberg (statsmodels).
+import statsmodels.api as sm
+from statsmodels.stats.multitest import multipletests
+ts_x = [float(v) for v in rng.normal(0, 0.1, 34)] + [1.3]
+ts_y = [float(max(0.0, round(0.1 + 0.4 * a + rng.normal(0, 0.05), 2))) for a in ts_x[:-1]] + [0.0]
+sen = stats.theilslopes(ts_y, ts_x, 0.95)
+tau = stats.kendalltau(ts_x, ts_y, method="asymptotic")
+lags = int(4 * (len(ts_x) / 100) ** (2 / 9))
+hac = sm.OLS(ts_y, sm.add_constant(ts_x)).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+ols = sm.OLS(ts_y, sm.add_constant(ts_x)).fit()
+out["series"] = {"x": ts_x, "y": ts_y, "sen_slope": float(sen.slope), "sen_low": float(sen.low_slope), "sen_high": float(sen.high_slope),
+                 "kendall_p": float(tau.pvalue), "ols_slope": float(hac.params[1]), "hac_se": float(hac.bse[1]), "ols_se": float(ols.bse[1]),
+                 "lags": lags}
+bh_p = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251, 0.269, 0.275, 0.34]
+out["bh"] = {"p": bh_p, "q": 0.1, "rejected": [bool(v) for v in multipletests(bh_p, alpha=0.1, method="fdr_bh")[0]]}
+out["normal_quantiles"] = {str(p): float(stats.norm.ppf(p)) for p in (0.5, 0.9, 0.975, 0.9875, 0.999)}
 print(json.dumps(out, indent=1, sort_keys=True))
