@@ -54,7 +54,7 @@ struct Context {
         weeks = list
         headcounts = Headcounts(inputs.headcount)
         floor = config.minGroupSize
-        metrics = try Self.resolveMetrics(config: config, outcomes: inputs.outcomes)
+        metrics = try Self.resolveMetrics(config: config, outcomes: inputs.outcomes, feedback: inputs.feedback)
         primary = metrics.firstIndex { $0.role == .primary }
         // Sorted first, so that the sums do not depend on the order of the rows.
         let sorted = inputs.outcomes.sorted { ($0.team, $0.week.monday.index, $0.value) < ($1.team, $1.week.monday.index, $1.value) }

@@ -147,7 +147,19 @@ public struct TimeSaved: Sendable {
 extension Context {
     /// The metrics that stand for value: those `value:` names (each must be in the data), or the
     /// data's only metric when report.yml names none.
-    static func resolveMetrics(config: ReportConfig, outcomes: [OutcomeRecord]) throws -> [OutcomeMetric] {
+    static func resolveMetrics(config: ReportConfig, outcomes: [OutcomeRecord], feedback: [FeedbackDocument]) throws -> [OutcomeMetric] {
+        // Hours questions must be answered somewhere: a misspelt column would otherwise be read
+        // as a 1–5 score and the hours silently missing.
+        var questions = Set<String>()
+        for document in feedback { for score in document.scores { questions.insert(score.question) } }
+        var answered = Set<String>()
+        for document in feedback { for hours in document.hours { answered.insert(hours.question) } }
+        var hourProblems: [Diagnostic] = []
+        for question in config.hoursQuestions where !answered.contains(question) {
+            let columns = questions.sorted()
+            hourProblems.append(.error("report.yml", line: config.valueLine, "value.hours_saved names \"\(question)\", which no feedback survey answers\(suggestion(question, in: columns))\(columns.isEmpty ? "" : "; the survey questions are: " + columns.joined(separator: ", "))"))
+        }
+        if !hourProblems.isEmpty { throw InputError(hourProblems) }
         let present = Set(outcomes.map(\.metric)).sorted()
         guard !config.outcomeMetrics.isEmpty else {
             return present.count == 1 ? [OutcomeMetric(metric: present[0])] : []

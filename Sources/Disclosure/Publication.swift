@@ -48,8 +48,6 @@ struct Grid {
     var feedbackTeams: [String: Int] = [:]
     var feedbackThemes: [String: [Int]] = [:]     // team → cell per theme
     var scoreCells: [String: [String: [Int]]] = [:]  // team → question → cell per score
-    var usageCohortTeams: [String: [Int]] = [:]   // team → light, moderate, heavy
-    var usageCohortWeeks: [[Int]] = []            // week → light, moderate, heavy
     var hoursTeams: [[String: Int]] = []          // question → team → cell
     var hoursTools: [[String: Int]] = []          // question → tool → cell
 
@@ -131,48 +129,6 @@ struct Grid {
         for tool in toolOrder {
             guard let total = tools[tool] else { continue }
             problem.addLine(.tried, total: total, parts: teamOrder.compactMap { retention[$0]?[tool] })
-        }
-
-        // Usage cohorts: a team's light, moderate and heavy users add up to its identified
-        // active people (those of group rows are an unknown part); the same by week.
-        let levels = UsageCohorts.Level.allCases.indices
-        var cohortOrg: [Int] = []
-        for level in levels {
-            var total = CellSuppression.Cell(name: "uo|\(level)", values: [.people: Double(model.usageCohorts.teams.reduce(0) { $0 + $1.counts[level] })])
-            total.fixed = true
-            cohortOrg.append(problem.add(total))
-        }
-        var cohortParts: [[Int]] = levels.map { _ in [] }
-        for row in model.usageCohorts.teams {
-            guard let team = teams[row.team] else { continue }
-            let cells = levels.map { level in
-                problem.add(.init(name: "u|\(row.team)|\(level)", values: [.people: Double(row.counts[level])],
-                                  parts: parts(row.contributors[level])))
-            }
-            usageCohortTeams[row.team] = cells
-            problem.implies(team, cells)
-            var line = cells
-            if row.unclassified > 0 {
-                line.append(problem.add(.init(name: "un|\(row.team)", values: [.people: Double(row.unclassified)],
-                                              anonymousPeople: row.unclassified, structural: true)))
-            }
-            problem.addLine(.people, total: team, parts: line)
-            for level in levels { cohortParts[level].append(cells[level]) }
-        }
-        for level in levels { problem.addLine(.people, total: cohortOrg[level], parts: cohortParts[level]) }
-        for (position, row) in model.usageCohorts.weekly.enumerated() where position < weeks.count {
-            let cells = levels.map { level in
-                problem.add(.init(name: "uw|\(row.week)|\(level)", values: [.people: Double(row.counts[level])],
-                                  parts: parts(row.contributors[level])))
-            }
-            usageCohortWeeks.append(cells)
-            problem.implies(weeks[position], cells)
-            var line = cells
-            if row.unclassified > 0 {
-                line.append(problem.add(.init(name: "uwn|\(row.week)", values: [.people: Double(row.unclassified)],
-                                              anonymousPeople: row.unclassified, structural: true)))
-            }
-            problem.addLine(.people, total: weeks[position], parts: line)
         }
 
         // Hours saved: answers and their sum by team and by tool, with the organisation's total;
@@ -350,19 +306,28 @@ struct Grid {
         var outcomes = model.outcomes
         for index in outcomes.indices { outcomes[index].teams = outcomes[index].teams.filter { publishedTeamNames.contains($0.key) } }
         let tradeoffs = model.tradeoffs.filter { $0.team.map(publishedTeamNames.contains) ?? true }
+        // Usage cohorts, row by row: a team's (or a week's) light, moderate and heavy users are
+        // shown only when each group that has anyone in it is about at least the floor's number
+        // of people; otherwise the whole row is withheld. A row's only published total is its
+        // active people, so a withheld row's counts can each lie anywhere from zero to that
+        // total; no total across rows is published (the organisation's mix is summed over the
+        // rows shown), so nothing links one row to another.
+        let floor = model.minGroupSize
+        func rowShown(_ counts: [Int]) -> Bool { counts.allSatisfy { $0 == 0 || $0 >= floor } }
         let usage = model.usageCohorts
         let slugs = Dictionary(uniqueKeysWithValues: model.teams.map { ($0.team, $0.slug) })
+        let cohortTeams = usage.teams.filter { publishedTeamNames.contains($0.team) }.map { row in
+            PublishedUsageCohorts.TeamRow(team: row.team, slug: slugs[row.team] ?? slugify(row.team), headcount: row.headcount,
+                                          counts: rowShown(row.counts) ? .shown(row.counts) : .withheld,
+                                          unclassified: row.unclassified, none: row.none)
+        }
+        let weekShown = Dictionary(uniqueKeysWithValues: zip(model.weekly.map(\.week), weeks.map(shown)))
         let usageCohorts = PublishedUsageCohorts(
             lightBelow: usage.lightBelow, heavyFrom: usage.heavyFrom,
-            org: UsageCohorts.Level.allCases.indices.map { level in usage.teams.reduce(0) { $0 + $1.counts[level] } },
-            teams: usage.teams.filter { publishedTeamNames.contains($0.team) }.map { row in
-                let cells = usageCohortTeams[row.team] ?? []
-                return PublishedUsageCohorts.TeamRow(team: row.team, slug: slugs[row.team] ?? slugify(row.team), headcount: row.headcount,
-                                                     counts: !cells.isEmpty && cells.allSatisfy(shown) ? .shown(row.counts) : .withheld,
-                                                     unclassified: row.unclassified, none: row.none)
-            },
-            weekly: zip(usage.weekly, usageCohortWeeks).map { row, cells in
-                PublishedUsageCohorts.WeekRow(week: row.week, counts: cells.allSatisfy(shown) ? .shown(row.counts) : .withheld,
+            org: UsageCohorts.Level.allCases.indices.map { level in cohortTeams.reduce(0) { $0 + ($1.counts.shown?[level] ?? 0) } },
+            teams: cohortTeams,
+            weekly: usage.weekly.map { row in
+                PublishedUsageCohorts.WeekRow(week: row.week, counts: rowShown(row.counts) && weekShown[row.week] == true ? .shown(row.counts) : .withheld,
                                               unclassified: row.unclassified, partial: row.week.monday < model.period.from || row.week.sunday > model.period.to)
             })
         let timeSaved = model.timeSaved.enumerated().map { q, question in

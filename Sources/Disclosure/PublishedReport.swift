@@ -162,7 +162,7 @@ public struct PublishedUsageCohorts: Sendable {
     }
     public var lightBelow: Double
     public var heavyFrom: Double
-    /// Light, moderate, heavy across all teams (a person in two teams counts in each).
+    /// Light, moderate, heavy summed over the team rows shown (a person in two teams counts in each).
     public var org: [Int]
     public var teams: [TeamRow]
     public var weekly: [WeekRow]

@@ -89,6 +89,12 @@ struct TableSpec<Row> {
     }
 }
 
+/// A name as written when it is already a plain identifier (`prs_merged`), otherwise its slug:
+/// the key of a metric or a survey question in figure references.
+public func figureKey(_ name: String) -> String {
+    name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }) && !name.isEmpty ? name : slugify(name)
+}
+
 func int(_ value: Int?) -> TableValue { value.map { .integer(Int64($0)) } ?? .missing }
 func int(_ value: Int64) -> TableValue { .integer(value) }
 func num(_ value: Double?) -> TableValue { value.map { .number($0) } ?? .missing }
@@ -183,7 +189,7 @@ nonisolated(unsafe) let tableSpecs: [(descriptor: TableDescriptor, table: (Publi
         .measure("share", "share of the team's documents", .percent) { cell($0.theme.share) { .number($0) } },
     ])),
     erase(TableSpec<OutcomeFigures>(name: "outcomes", title: "Outcome metrics: adoption versus value for each", figurePrefix: "outcomes",
-                                    slug: { slugify($0.metric.metric) }, rows: \.outcomes, columns: [
+                                    slug: { figureKey($0.metric.metric) }, rows: \.outcomes, columns: [
         .dimension("metric", "metric as data/outcomes.csv names it") { $0.metric.metric },
         .measure("name", "display name", .text) { .text($0.metric.name) },
         .measure("unit", "unit", .text) { .text($0.metric.unit) },
@@ -245,7 +251,7 @@ nonisolated(unsafe) let tableSpecs: [(descriptor: TableDescriptor, table: (Publi
         .measure("partial", "the week is cut by the period", .bool) { .bool($0.partial) },
     ])),
     erase(TableSpec<PublishedTimeSaved>(name: "time_saved", title: "Hours saved per week, as people report them", figurePrefix: "time_saved",
-                                        slug: { slugify($0.question) }, rows: \.timeSaved, columns: [
+                                        slug: { figureKey($0.question) }, rows: \.timeSaved, columns: [
         .dimension("question", "survey question") { $0.question },
         .measure("n", "answers", .integer) { int($0.n) },
         .measure("mean", "mean hours saved per week", .decimals(1)) { num($0.org?.value) },

@@ -37,8 +37,9 @@ struct FigureIndex {
         set("org.correlation.pearson", org.correlation.pearson.map { String(format: "%.2f", $0.value) })
         set("org.correlation.pearson_ci95", org.correlation.pearson.map { String(format: "%.2f to %.2f", $0.low, $0.high) })
         set("org.correlation.n", String(org.correlation.n))
+        set("org.correlation.level", OutcomeWords.levelText(report.primaryOutcome?.level ?? 0.95))
         set("org.correlation.finding", org.correlation.finding.rawValue)
-        set("org.correlation.within", withinSentence(org.correlation))
+        set("org.correlation.within", withinSentence(org.correlation, level: report.primaryOutcome?.level ?? 0.95))
         set("org.correlation.within_per_doubling", org.correlation.withinPerDoubling.map { String(format: "%+.2f", $0.value) })
         set("org.correlation.within_ci95", org.correlation.withinPerDoubling.map { String(format: "%+.2f to %+.2f", $0.low, $0.high) })
         set("org.gini", org.gini.map { String(format: "%.2f", $0) })
@@ -49,7 +50,12 @@ struct FigureIndex {
         set("org.value_per_1k_tokens", org.valuePer1kTokens.map { NumberFormat.plain(decimals: 3).format($0) })
         set("org.cost_per_value", org.costPerValue.map(usd.format))
         set("org.teams_flagged", String(report.teamsFlagged))
+        for outcome in report.outcomes {
+            set("outcomes.\(figureKey(outcome.metric.metric)).within", OutcomeWords.within(outcome))
+        }
+        set("org.tradeoffs", String(report.tradeoffs.count))
         set("org.teams_suppressed", String(report.suppression.teamsWithheld))
+        set("org.tools_withheld", String(report.suppression.toolsWithheld))
         set("coverage.days_with_data", String(report.coverage.daysWithData))
         set("coverage.days_in_period", String(report.coverage.daysInPeriod))
         set("data_quality.rows_rejected", NumberFormat.integer.format(Double(report.coverage.rowsRejected)))

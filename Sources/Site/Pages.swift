@@ -43,7 +43,7 @@ extension SiteBuilder {
             ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
              "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
-             "detail": "within teams: \(withinSentence(org.correlation)); an association, not a cause"],
+             "detail": "within teams: \(withinSentence(org.correlation, level: report.primaryOutcome?.level ?? 0.95)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
              "detail": "by the inflation test, of \(report.publishedTeams.count) published teams; at most \(pct.format(report.falseDiscoveryRate)) of flags expected to be false alarms"],
         ]
@@ -66,6 +66,13 @@ extension SiteBuilder {
 
         let teamsTable = teamsTableHTML()
         let context: [String: Any] = [
+            "lead": leadParagraph,
+            "outcomesTable": outcomesTableHTML(), "hasOutcomes": !report.outcomes.isEmpty,
+            "guardrail": guardrailNotice,
+            "timeSaved": report.timeSaved.compactMap { saved -> String? in
+                guard let estimate = saved.org else { return nil }
+                return "People report saving \(OutcomeWords.hours(estimate)) (\(saved.n) answers). " + (OutcomeWords.comparison(saved.comparison, primary: report.primaryOutcome?.metric) ?? "")
+            },
             "coverage": coverageParts.joined(separator: "; "),
             "headline": headline,
             "scatter": chart(charts.adoptionVersusValue()),
@@ -178,7 +185,7 @@ extension SiteBuilder {
             "flagged": team.inflation.flagged,
             "active": chart(charts.weeklyActive(id: "team-active", weekly: published.weekly, title: "\(team.team): active people per week")),
             "tokens": chart(charts.weeklyTokens(id: "team-tokens", weekly: published.weekly, title: "\(team.team): tokens per week")),
-            "signals": signals, "retention": retention,
+            "signals": signals, "retention": retention, "outcomes": teamOutcomesHTML(team.team),
             "funnel": chart(charts.funnel(published.retention, id: "team-funnel")),
         ])
     }

@@ -29,7 +29,7 @@ struct ReportCharts {
                                  points: teams.map { ScatterChart.Point(label: $0.team, x: $0.usagePerHeadWeekly!.value, y: $0.valuePerHeadWeekly!.value,
                                                                          labelled: $0.inflation.flagged,
                                                                          className: $0.inflation.flagged ? "flagged" : ($0.quadrant.map { "q-\($0.slug)" })) },
-                                 xLabel: "tokens per head per week", yLabel: "\(report.valueMetric ?? "value") per head per week")
+                                 xLabel: "tokens per head per week", yLabel: "\(report.primaryOutcome?.metric.name ?? "value") per head per week")
         chart.cut = report.quadrantCut.map { ($0.usage, $0.value) }
         chart.quadrantNames = ("high usage, high value", "high usage, low value", "low usage, high value", "low usage, low value")
         chart.yFormat = .plain(decimals: 1)
@@ -41,11 +41,12 @@ struct ReportCharts {
     /// The between- and within-team figures in words, as the headline states them.
     var adoptionValueNote: String {
         let correlation = report.org.correlation
+        let level = report.primaryOutcome?.level ?? 0.95
         var parts: [String] = []
         if let rho = correlation.spearman {
-            parts.append(String(format: "Between teams: rank correlation %.2f (95 %% interval %.2f to %.2f, %d teams).", rho.value, rho.low, rho.high, correlation.n))
+            parts.append(String(format: "Between teams: rank correlation %.2f (%@ interval %.2f to %.2f, %d teams).", rho.value, OutcomeWords.levelText(level), rho.low, rho.high, correlation.n))
         }
-        parts.append("Within teams: " + withinSentence(correlation) + ".")
+        parts.append("Within teams: " + withinSentence(correlation, level: level) + ".")
         let shown = teams.filter { $0.usagePerHeadWeekly != nil && $0.valuePerHeadWeekly != nil }.count
         if correlation.n > shown {
             parts.append("\(correlation.n - shown) of the \(correlation.n) teams behind these figures \(correlation.n - shown == 1 ? "is" : "are") not drawn: withheld to protect smaller groups.")
@@ -207,9 +208,10 @@ struct ReportCharts {
 
 /// The within-team association in words: the finding, then the slope per doubling of usage
 /// with its interval and how many teams and team-weeks stand behind it.
-func withinSentence(_ correlation: Correlation) -> String {
+/// The within-team figure in words; `level` is the interval's (simultaneous across metrics).
+func withinSentence(_ correlation: Correlation, level: Double) -> String {
     guard let fit = correlation.within, let doubling = correlation.withinPerDoubling else { return "not enough team-weeks to say" }
-    let figures = String(format: "%+.2f per head per doubling of usage (95 %% interval %+.2f to %+.2f; %d teams, %d team-weeks)", doubling.value, doubling.low, doubling.high, fit.clusters, fit.observations)
+    let figures = "\(OutcomeWords.signed(doubling.value)) per head a week per doubling of usage (\(OutcomeWords.levelText(level)) interval \(OutcomeWords.signed(doubling.low)) to \(OutcomeWords.signed(doubling.high)); \(fit.clusters) teams, \(whole.format(Double(fit.observations))) team-weeks)"
     switch correlation.finding {
     case .unclear: return "no clear association, " + figures
     case .more: return "weeks with more usage had more value, " + figures

@@ -137,11 +137,14 @@ public struct TheilSenFit: Equatable, Sendable {
         let tx = ties(x), ty = ties(y)
         let nd = Double(n)
         let base = nd * (nd - 1) * (2 * nd + 5)
-        let sigmaSen = ((base - tx.reduce(0) { $0 + $1 * ($1 - 1) * (2 * $1 + 5) } - ty.reduce(0) { $0 + $1 * ($1 - 1) * (2 * $1 + 5) }) / 18).squareRoot()
+        let sigmaSquared = (base - tx.reduce(0) { $0 + $1 * ($1 - 1) * (2 * $1 + 5) } - ty.reduce(0) { $0 + $1 * ($1 - 1) * (2 * $1 + 5) }) / 18
+        // Nearly every value tied (a metric that is zero almost every week): no interval.
+        guard sigmaSquared > 0 else { return nil }
+        let sigmaSen = sigmaSquared.squareRoot()
         let z = normalQuantile(0.5 + level / 2)
         let count = Double(slopes.count)
-        let upper = min(Int(((count + z * sigmaSen) / 2).rounded(.toNearestOrEven)), slopes.count - 1)
-        let lower = max(Int(((count - z * sigmaSen) / 2).rounded(.toNearestOrEven)) - 1, 0)
+        let upper = max(0, min(Int(((count + z * sigmaSen) / 2).rounded(.toNearestOrEven)), slopes.count - 1))
+        let lower = min(slopes.count - 1, max(Int(((count - z * sigmaSen) / 2).rounded(.toNearestOrEven)) - 1, 0))
         low = slopes[lower]
         high = slopes[upper]
         // Kendall's S with the tie-corrected variance (Kendall 1970; scipy's asymptotic method).

@@ -4,11 +4,12 @@
 import XCTest
 
 /// Publishes rows given in code, as the pipeline would.
-func publish(_ rows: [UsageRecord], headcount: [String: Int] = [:], configure: (inout ReportConfig) -> Void = { _ in }) throws
-    -> (PublishedReport, CellSuppression) {
+func publish(_ rows: [UsageRecord], headcount: [String: Int] = [:], feedback: [FeedbackDocument] = [],
+             configure: (inout ReportConfig) -> Void = { _ in }) throws -> (PublishedReport, CellSuppression) {
     var config = ReportConfig()
     configure(&config)
     var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+    inputs.feedback = feedback
     inputs.headcount = headcount.sorted { $0.key < $1.key }.map { HeadcountEntry(team: $0.key, headcount: $0.value, from: nil, line: 2) }
     var aggregate = UsageAggregate(config: config, tools: [])
     for row in rows { aggregate.add(row) }
@@ -31,6 +32,40 @@ func team(_ team: String, people: Int, days: [String], tokens: Int64 = 1000) -> 
 let twoWeeks = ["2026-01-05", "2026-01-06", "2026-01-12", "2026-01-13"]
 
 final class PublicationTests: XCTestCase {
+    /// A team's usage-cohort row is shown only when every level with anyone in it has at least
+    /// the floor's number of people; otherwise the whole row is withheld, never one cell.
+    func testUsageCohortRowsAreShownWholeOrWithheldWhole() throws {
+        // Tokens per person spread so that the terciles split A evenly and put two of B apart.
+        var rows: [UsageRecord] = []
+        for i in 0..<15 { rows.append(usage("2026-01-05", "a\(i)", "A", tokens: Int64(1000 * (i + 1)))) }
+        for i in 0..<12 { rows.append(usage("2026-01-05", "b\(i)", "B", tokens: i < 2 ? 100_000 : Int64(1000 * (i + 1)))) }
+        let (report, _) = try publish(rows, headcount: ["A": 15, "B": 12])
+        let a = try XCTUnwrap(report.usageCohorts.teams.first { $0.team == "A" })
+        let b = try XCTUnwrap(report.usageCohorts.teams.first { $0.team == "B" })
+        let counts = try XCTUnwrap(a.counts.shown)
+        XCTAssertEqual(counts.reduce(0, +), 15)
+        XCTAssertTrue(counts.allSatisfy { $0 == 0 || $0 >= 5 }, "\(counts)")
+        XCTAssertNil(b.counts.shown, "B's two heaviest users would be a group of two")
+        XCTAssertEqual(report.usageCohorts.org, counts, "the organisation's mix sums the rows shown only")
+    }
+
+    /// Hours saved: a team with fewer answers than the floor is absent, and so is a second group,
+    /// so that the organisation's total minus the published teams does not give it.
+    func testHoursOfASmallGroupCannotBeSolvedFor() throws {
+        let rows = team("A", people: 8, days: twoWeeks) + team("B", people: 9, days: twoWeeks) + team("C", people: 10, days: twoWeeks)
+        func answer(_ team: String, _ hours: Double, _ line: Int) -> FeedbackDocument {
+            FeedbackDocument(file: "feedback/s.csv", line: line, date: Day(parsing: "2026-01-06"), team: team, tool: nil, channel: .survey,
+                             title: nil, scores: [], hours: [.init(question: "hours_saved", value: hours)], text: "", textLine: line)
+        }
+        let feedback = (0..<6).map { answer("A", 2, $0) } + (0..<7).map { answer("B", 3, 10 + $0) } + (0..<2).map { answer("C", 9, 20 + $0) }
+        let (report, problem) = try publish(rows, feedback: feedback) { $0.hoursQuestions = ["hours_saved"] }
+        let saved = try XCTUnwrap(report.timeSaved.first)
+        XCTAssertEqual(saved.n, 15)
+        XCTAssertFalse(saved.byTeam.contains { $0.name == "C" })
+        XCTAssertEqual(saved.byTeam.count, 1, "a second team is withheld with C: \(saved.byTeam.map(\.name))")
+        XCTAssertEqual(problem.cells.first { $0.name == "h|0|C" }?.status, .frequency)
+    }
+
     func status(_ problem: CellSuppression, _ name: String) -> CellSuppression.Status? {
         problem.cells.first { $0.name == name }?.status
     }
