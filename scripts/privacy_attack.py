@@ -183,6 +183,20 @@ def build(report, measure):
                     v = None if entry is None or entry.get("suppressed") else entry["count"]
                 theme_parts.append(("ft|%s|%s" % (t, theme["theme"]), v))
             add_line(("ftt|" + theme["theme"], theme["count"]), theme_parts, exact=False, at_most=True)
+    if measure in ("documents", "hours"):
+        # Reported hours saved: answers (documents) and their sum (hours) by team and by tool,
+        # against the organisation's total; answers without a team or tool are an unknown part.
+        def amount(row):
+            if measure == "documents":
+                return row["n"]
+            return None if row["mean"] is None else row["mean"] * row["n"]
+        for q, question in enumerate(report.get("time_saved", [])):
+            shown = {(g["kind"], g["group"]): g for g in report.get("time_saved_by_group", []) if g["question"] == question["question"]}
+            for kind, prefix, names in (("team", "h|%d|" % q, [t["team"] for t in report["teams"]]),
+                                        ("tool", "hl|%d|" % q, [t["tool"] for t in report["tools"]])):
+                names = sorted(set(names) | {name for k, name in shown if k == kind})
+                parts = [(prefix + name, amount(shown[(kind, name)]) if (kind, name) in shown else None) for name in names]
+                add_line(("ho|%d" % q, amount(question)), parts, exact=False, at_most=True)
     return s, lines
 
 
@@ -201,7 +215,7 @@ def main():
 
     passed = failed = 0
     problems = []
-    for measure in ("tokens", "requests", "people", "cost", "tried", "documents"):
+    for measure in ("tokens", "requests", "people", "cost", "tried", "documents", "hours"):
         system, lines = build(report, measure)
         checks = []
         # Every withheld cell whose group is below the floor or was hit by a primary rule.

@@ -60,6 +60,9 @@ public struct CSVReader {
     /// False for a chunk that starts after the file's byte-order mark.
     public var skipsByteOrderMark = true
 
+    /// The field separator: `,`, or `;` for a file a European spreadsheet saved.
+    public var delimiter: UInt8 = 0x2C
+
     public init(source: ByteSource, maxFieldBytes: Int = 1 << 20) {
         self.source = source
         self.maxFieldBytes = maxFieldBytes
@@ -133,7 +136,7 @@ public struct CSVReader {
                         var runEnd = index
                         while runEnd < end {
                             let b = buffer[runEnd]
-                            if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                            if b == delimiter || b == 0x0A || b == 0x0D { break }
                             runEnd += 1
                         }
                         if runEnd > index {
@@ -147,7 +150,7 @@ public struct CSVReader {
                         if index < end {
                             let b = buffer[index]
                             index += 1
-                            if b == 0x2C {
+                            if b == delimiter {
                                 finishField()
                                 state = .fieldStart
                             } else {
@@ -182,7 +185,7 @@ public struct CSVReader {
                             record.bytes.append(0x22)
                             index += 1
                             state = .quoted
-                        } else if byte == 0x2C {
+                        } else if byte == delimiter {
                             index += 1
                             finishField()
                             state = .fieldStart

@@ -152,7 +152,8 @@ public enum ReportFolder {
         let vendorPaths = Set(inputs.vendorFiles.map(\.path))
         inputs.usageFiles = listUsageFiles(root: root).filter { !vendorPaths.contains($0) }
         if inputs.usageFiles.isEmpty && !inputs.vendorFiles.contains(where: { $0.format.hasUsage }) {
-            throw InputError(.error("data/usage", "no usage data: put *.csv, *.csv.gz or *.jsonl files in \(root)/data/usage/"))
+            // Say why a vendor file did not count, not only that nothing did.
+            throw InputError(vendorDiagnostics + [.error("data/usage", "no usage data: put *.csv, *.csv.gz or *.jsonl files in \(root)/data/usage/, or vendor exports in data/vendor/\(vendorDiagnostics.isEmpty ? "" : " (the files there were not read: see above)")")])
         }
         return inputs
     }

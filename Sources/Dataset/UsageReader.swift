@@ -99,7 +99,7 @@ public struct UsageReader {
                 return
             }
             do {
-                let row = try makeRecord(CSVFields(record: record, mapping: columns), result: &result)
+                let row = try makeRecord(CSVFields(record: record, mapping: columns), file: displayPath, line: record.line, result: &result)
                 try sink(row)
             } catch let FieldError.message(message) {
                 result.reject(displayPath, record.line, message)
@@ -151,7 +151,7 @@ public struct UsageReader {
                 return
             }
             do {
-                try sink(try makeRecord(JSONFields(fields: fields), result: &result))
+                try sink(try makeRecord(JSONFields(fields: fields), file: displayPath, line: number, result: &result))
             } catch let FieldError.message(message) {
                 result.reject(displayPath, number, message)
             }
@@ -161,7 +161,7 @@ public struct UsageReader {
 
     // MARK: Rows
 
-    private func makeRecord<F: FieldAccess>(_ fields: F, result: inout FileResult) throws -> UsageRecord {
+    private func makeRecord<F: FieldAccess>(_ fields: F, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
         guard let day = fields.with(.date, { Day(bytes: ArraySlice($0)) }) ?? nil else {
             let shown = fields.with(.date) { text($0) } ?? ""
             throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
@@ -192,33 +192,25 @@ public struct UsageReader {
         record.inputTokens = try fields.count(.inputTokens) ?? 0
         record.outputTokens = try fields.count(.outputTokens) ?? 0
         record.cachedTokens = try fields.count(.cachedTokens) ?? 0
-        if record.cachedTokens > record.inputTokens {
-            throw FieldError.message("cached_tokens (\(record.cachedTokens)) is more than input_tokens (\(record.inputTokens)), which includes them")
-        }
         record.suggestionsShown = try fields.count(.suggestionsShown)
         record.suggestionsAccepted = try fields.count(.suggestionsAccepted)
-        if let accepted = record.suggestionsAccepted {
-            guard let shown = record.suggestionsShown else {
-                throw FieldError.message("suggestions_accepted is given without suggestions_shown")
-            }
-            if accepted > shown {
-                throw FieldError.message("suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown))")
-            }
-        }
         record.linesSuggested = try fields.count(.linesSuggested)
         record.linesAccepted = try fields.count(.linesAccepted)
-        if let accepted = record.linesAccepted, let suggested = record.linesSuggested, accepted > suggested {
-            throw FieldError.message("lines_accepted (\(accepted)) is more than lines_suggested (\(suggested))")
-        }
         record.taskCategory = try fields.string(.taskCategory)
         record.promptHash = try fields.string(.promptHash)
         record.automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
         record.costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
+        for problem in record.dropImpossibleFigures() { result.dropped(displayPath, line, problem) }
         return record
     }
 }
 
 extension UsageReader.FileResult {
+    /// A figure dropped from a row whose other figures are kept.
+    mutating func dropped(_ file: String, _ line: Int, _ message: String) {
+        diagnostics.append(.warning(file, line: line, message + "; the row's other figures are kept"))
+    }
+
     mutating func reject(_ file: String, _ line: Int, _ message: String) {
         rowsRejected += 1
         diagnostics.append(.error(file, line: line, message))

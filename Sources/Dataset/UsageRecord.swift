@@ -43,3 +43,48 @@ public enum UsageColumn: String, CaseIterable, Sendable {
 
     public static let required: [UsageColumn] = [.date, .team, .tool, .requests]
 }
+
+extension UsageRecord {
+    /// The honesty rules (DESIGN §4), one place for `build` and `import`, CSV and vendor rows
+    /// alike, and per measure: an impossible figure is dropped with its partner (more accepted
+    /// than shown drops both suggestion counts), never the row's valid figures. Returns what was
+    /// dropped, in words, for the data-quality page.
+    public mutating func dropImpossibleFigures() -> [String] {
+        var dropped: [String] = []
+        func plausible(_ value: Int64) -> Bool { value >= 0 && value <= maxCount }
+        if !plausible(requests) { dropped.append("requests (\(requests)) \(requests < 0 ? "is negative" : "is implausibly large")"); requests = 0 }
+        if !plausible(inputTokens) || !plausible(outputTokens) || !plausible(cachedTokens) {
+            dropped.append("tokens (input \(inputTokens), output \(outputTokens), cached \(cachedTokens)) are negative or implausibly large")
+            inputTokens = 0; outputTokens = 0; cachedTokens = 0
+        } else if cachedTokens > inputTokens {
+            dropped.append("cached_tokens (\(cachedTokens)) is more than input_tokens (\(inputTokens)), which includes them: cached tokens dropped")
+            cachedTokens = 0
+        }
+        if let accepted = suggestionsAccepted {
+            if let shown = suggestionsShown {
+                if accepted > shown || !plausible(accepted) || !plausible(shown) {
+                    dropped.append("suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown)) or out of range: both dropped")
+                    suggestionsShown = nil; suggestionsAccepted = nil
+                }
+            } else {
+                dropped.append("suggestions_accepted is given without suggestions_shown: dropped")
+                suggestionsAccepted = nil
+            }
+        } else if let shown = suggestionsShown, !plausible(shown) {
+            dropped.append("suggestions_shown (\(shown)) is out of range: dropped"); suggestionsShown = nil
+        }
+        if let accepted = linesAccepted, let suggested = linesSuggested, accepted > suggested || !plausible(accepted) || !plausible(suggested) {
+            dropped.append("lines_accepted (\(accepted)) is more than lines_suggested (\(suggested)) or out of range: both dropped")
+            linesAccepted = nil; linesSuggested = nil
+        } else {
+            if let accepted = linesAccepted, !plausible(accepted) { dropped.append("lines_accepted (\(accepted)) is out of range: dropped"); linesAccepted = nil }
+            if let suggested = linesSuggested, !plausible(suggested) { dropped.append("lines_suggested (\(suggested)) is out of range: dropped"); linesSuggested = nil }
+        }
+        if let people = activeUsers, people < 0 || Int64(people) > maxCount { dropped.append("active_users (\(people)) is out of range: dropped"); activeUsers = 0 }
+        if let cost = costUSD, !(cost >= 0) || cost > Double(maxCount) {
+            dropped.append("cost \(cost) is negative (a credit?), not a number or implausibly large: dropped; credits are not read")
+            costUSD = nil
+        }
+        return dropped
+    }
+}

@@ -76,6 +76,7 @@ struct Import: ParsableCommand {
             guard let handle = FileHandle(forWritingAtPath: temporary) else { throw ValidationError("cannot write \(temporary)") }
             var block = Self.header.joined(separator: ",") + "\n"
             var rows = 0
+            var failed = false
             do {
                 problems += try convertVendorFile(path: file, displayPath: file, format: vendor, tool: tool, people: directory) { record in
                     block += line(record)
@@ -84,11 +85,19 @@ struct Import: ParsableCommand {
                 }
             } catch let error as InputError {
                 problems += error.diagnostics
+                failed = true
             } catch let error as ReadError {
                 problems.append(.error(file, error.message))
+                failed = true
             }
             handle.write(Data(block.utf8))
             try handle.close()
+            // A file that could not be read leaves nothing behind: no header-only or partial CSV.
+            if failed {
+                try? FileManager.default.removeItem(atPath: temporary)
+                FileHandle.standardError.write(Data("candor: \(file): not converted (see below); nothing written\n".utf8))
+                continue
+            }
             _ = try? FileManager.default.removeItem(atPath: target)
             try FileManager.default.moveItem(atPath: temporary, toPath: target)
             written += rows

@@ -237,3 +237,116 @@ final class HostileNumberTests: XCTestCase {
         XCTAssertEqual(kept.map(\.requests).reduce(0, +), 3)
     }
 }
+
+/// The defects of real vendor files (the vendors issue), each on a fixture shaped as the
+/// vendor's field notes describe, with totals from the independent Python readers
+/// (Fixtures/field-notes/field_notes.py).
+final class VendorFieldNoteTests: XCTestCase {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/field-notes").path
+
+    struct Expected: Decodable {
+        var requests: Int64, shown: Int64, accepted: Int64, lines_suggested: Int64, lines_accepted: Int64, tokens: Int64, cost_micros: Int64
+        var days: [String]
+    }
+
+    func convert(_ name: String, _ format: VendorFormat) throws -> (Expected, [Diagnostic]) {
+        var totals = Expected(requests: 0, shown: 0, accepted: 0, lines_suggested: 0, lines_accepted: 0, tokens: 0, cost_micros: 0, days: [])
+        var days = Set<String>()
+        let diagnostics = try convertVendorFile(path: folder + "/" + name, displayPath: name, format: format, tool: nil, people: nil) { row in
+            totals.requests += row.requests; totals.shown += row.suggestionsShown ?? 0; totals.accepted += row.suggestionsAccepted ?? 0
+            totals.lines_suggested += row.linesSuggested ?? 0; totals.lines_accepted += row.linesAccepted ?? 0; totals.tokens += row.tokens
+            totals.cost_micros += Int64(((row.costUSD ?? 0) * 1_000_000).rounded())
+            days.insert(row.day.description)
+        }
+        totals.days = days.sorted()
+        return (totals, diagnostics)
+    }
+
+    func expected(_ name: String) throws -> Expected {
+        let all = try JSONDecoder().decode([String: Expected].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/field_notes.json")))
+        return try XCTUnwrap(all[name])
+    }
+
+    func assertTotals(_ name: String, _ format: VendorFormat, file: StaticString = #filePath, line: UInt = #line) throws -> [Diagnostic] {
+        let (got, diagnostics) = try convert(name, format)
+        let want = try expected(name)
+        XCTAssertEqual("\(got.requests) \(got.shown) \(got.accepted) \(got.lines_suggested) \(got.lines_accepted) \(got.tokens) \(got.cost_micros) \(got.days)",
+                       "\(want.requests) \(want.shown) \(want.accepted) \(want.lines_suggested) \(want.lines_accepted) \(want.tokens) \(want.cost_micros) \(want.days)",
+                       name, file: file, line: line)
+        return diagnostics
+    }
+
+    /// 1. Agent edits add lines nobody suggested: the rows are kept and their lines counted as
+    /// AI-written, outside the acceptance rate by lines; nothing is rejected.
+    func testCopilotAgentEditRowsAreKept() throws {
+        let diagnostics = try assertTotals("copilot-agent-edit.ndjson", .copilotUsers)
+        XCTAssertEqual(diagnostics, [])
+    }
+
+    /// 3. The August 2025 shape's generated_loc_sum / accepted_loc_sum are read, not zeros.
+    func testCopilotAugust2025LineFieldsAreRead() throws {
+        XCTAssertEqual(try assertTotals("copilot-aug-2025.ndjson", .copilotUsers), [])
+    }
+
+    /// 4. One odd figure (JetBrains: acceptances with no suggestions) drops that figure, not the
+    /// editor-day: its chat requests stay.
+    func testCopilotMetricsKeepsValidFiguresOfAnOddEditorDay() throws {
+        let diagnostics = try assertTotals("copilot-metrics-jetbrains.json", .copilotMetrics)
+        XCTAssertTrue(diagnostics.allSatisfy { $0.severity == .warning }, "\(diagnostics)")
+        XCTAssertTrue(diagnostics.contains { $0.message.contains("suggestions_accepted (4)") }, "\(diagnostics)")
+    }
+
+    /// 2. A costs file whose first buckets are empty is recognised as costs, and read.
+    func testCostFileStartingWithEmptyBucketsIsRecognisedAndRead() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/openai-costs-empty-first.json"), .openAICosts)
+        XCTAssertEqual(try assertTotals("openai-costs-empty-first.json", .openAICosts), [])
+    }
+
+    /// 2. Reading a costs file as usage is an error naming the file, never a row of zeros.
+    func testAUsageReaderOnACostsFileFailsInsteadOfWritingZeros() throws {
+        var rows = 0
+        XCTAssertThrowsError(try convertVendorFile(path: folder + "/openai-costs-empty-first.json", displayPath: "costs.json",
+                                                   format: .openAIUsage, tool: nil, people: nil) { _ in rows += 1 }) { error in
+            let messages = (error as? InputError)?.diagnostics.map(\.message) ?? []
+            XCTAssertTrue(messages.contains { $0.contains("no record of this file could be read as openai-usage") }, "\(messages)")
+        }
+        XCTAssertEqual(rows, 0)
+    }
+
+    /// Every bucket empty: detection does not guess, and says which formats it considered.
+    func testAllEmptyBucketsAreNotGuessed() throws {
+        let scratch = TemporaryFolder()
+        scratch.write("empty.json", #"{"object":"page","data":[{"object":"bucket","start_time":1772409600,"end_time":1772496000,"results":[]}]}"#)
+        XCTAssertNil(VendorFormat.detect(path: scratch.path + "/empty.json"))
+        XCTAssertEqual(VendorFormat.ambiguity(path: scratch.path + "/empty.json"), VendorFormat.bucketFormats)
+    }
+
+    /// 5. Amazon Q's March 2025 header (InlineChat_EventCount) is read.
+    func testAmazonQMarch2025HeaderIsRead() throws {
+        let diagnostics = try assertTotals("amazon-q-2025-03.csv", .amazonQ)
+        XCTAssertTrue(diagnostics.allSatisfy { !$0.message.contains("InlineChat_EventCount") }, "\(diagnostics)")
+    }
+
+    /// 8. A European spreadsheet's re-save: ";" between fields, a BOM, CRLF and M/D/YYYY dates.
+    func testAmazonQSavedBySpreadsheetIsRead() throws {
+        XCTAssertEqual(try assertTotals("amazon-q-excel.csv", .amazonQ), [])
+    }
+
+    /// 7. Cursor cost is what the team is charged (chargedCents), and a per-request-billed event
+    /// without token usage still has its cost.
+    func testCursorCostIsChargedCents() throws {
+        XCTAssertEqual(try assertTotals("cursor-charged.json", .cursorEvents), [])
+    }
+
+    /// 9. A report whose only vendor file is not recognised names that file.
+    func testASoleUnrecognisedVendorFileIsNamed() throws {
+        let scratch = TemporaryFolder()
+        scratch.write("report.yml", "title: t\n")
+        try FileManager.default.createDirectory(atPath: scratch.path + "/data/vendor", withIntermediateDirectories: true)
+        scratch.write("data/vendor/mystery.json", #"{"hello":"world"}"#)
+        XCTAssertThrowsError(try ReportFolder.read(scratch.path, environment: [:])) { error in
+            let diagnostics = (error as? InputError)?.diagnostics ?? []
+            XCTAssertTrue(diagnostics.contains { $0.file == "data/vendor/mystery.json" }, "\(diagnostics)")
+        }
+    }
+}

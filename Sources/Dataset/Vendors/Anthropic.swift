@@ -45,6 +45,8 @@ extension VendorParser {
             diagnostics.append(.error(file, line: line, "a bucket without a \"starting_at\" date")); return
         }
         for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            guard carriesAny(result, of: ["uncached_input_tokens", "cache_read_input_tokens", "cache_creation", "output_tokens"],
+                             what: "a usage result", line: line, diagnostics: &diagnostics) else { continue }
             let account = string(result["account_id"])
             var row = UsageRecord(day: date, user: account, team: "", tool: tool)
             if account == nil { row.activeUsers = 0 }  // tokens without people

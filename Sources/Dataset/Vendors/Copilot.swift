@@ -12,12 +12,20 @@ extension VendorParser {
         for feature in (record["totals_by_feature"] as? [[String: Any]]) ?? [] {
             let name = string(feature["feature"]) ?? "unknown"
             if name == "copilot_cli" && cli != nil { continue }  // counted from totals_by_cli
+            guard carriesAny(feature, of: ["user_initiated_interaction_count", "code_generation_activity_count", "code_acceptance_activity_count",
+                                           "loc_suggested_to_add_sum", "loc_added_sum", "generated_loc_sum", "accepted_loc_sum"],
+                             what: "feature \(name)", line: line, diagnostics: &diagnostics) else { continue }
             var row = UsageRecord(day: date, user: login, team: "", tool: tool)
             row.requests = int(feature["user_initiated_interaction_count"]) ?? 0
             row.suggestionsShown = int(feature["code_generation_activity_count"])
             row.suggestionsAccepted = int(feature["code_acceptance_activity_count"])
-            row.linesSuggested = int(feature["loc_suggested_to_add_sum"])
-            row.linesAccepted = int(feature["loc_added_sum"])
+            // The August 2025 shape named the line sums generated_loc_sum and accepted_loc_sum.
+            row.linesSuggested = int(feature["loc_suggested_to_add_sum"]) ?? int(feature["generated_loc_sum"])
+            row.linesAccepted = int(feature["loc_added_sum"]) ?? int(feature["accepted_loc_sum"])
+            // Agent edits are lines the agent wrote, not suggestions a person accepted
+            // (loc_suggested_to_add_sum is 0 for them): their lines count as AI-written lines,
+            // outside the acceptance rate by lines.
+            if name == "agent_edit" || (row.linesSuggested ?? 0) == 0 && (row.linesAccepted ?? 0) > 0 { row.linesSuggested = nil }
             row.taskCategory = name
             row.automated = name == "agent_edit"
             try send(row, identity: login, line: line, diagnostics: &diagnostics, emit: emit)

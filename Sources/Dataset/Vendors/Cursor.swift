@@ -8,6 +8,8 @@ extension VendorParser {
         var date = string(record["day"]).flatMap { Day(parsing: $0, prefix: true) }
         if date == nil, let millis = double(record["date"]) { date = unixDay(seconds: millis / 1000) }
         guard let date else { diagnostics.append(.error(file, line: line, "a record without \"day\" or \"date\"")); return }
+        guard carriesAny(record, of: ["composerRequests", "chatRequests", "agentRequests", "cmdkUsages", "totalTabsShown", "totalTabsAccepted", "acceptedLinesAdded"],
+                         what: "a daily record", line: line, diagnostics: &diagnostics) else { return }
         let email = string(record["email"])
         var row = UsageRecord(day: date, user: email, team: "", tool: tool)
         row.requests = ["composerRequests", "chatRequests", "agentRequests", "cmdkUsages"].reduce(0) { $0 + (int(record[$1]) ?? 0) }
@@ -32,7 +34,10 @@ extension VendorParser {
         row.inputTokens = (int(usage["inputTokens"]) ?? 0) + (int(usage["cacheWriteTokens"]) ?? 0) + cacheRead
         row.cachedTokens = cacheRead
         row.outputTokens = int(usage["outputTokens"]) ?? 0
-        if let cents = double(usage["totalCents"]) { row.costUSD = cents / 100 }
+        // What the team is charged: `chargedCents` (it matches Cursor's spend endpoint; a
+        // per-request-billed event may carry no token usage at all); older events only have
+        // the token cost before plan effects, `tokenUsage.totalCents`.
+        if let cents = double(event["chargedCents"]) ?? double(usage["totalCents"]) { row.costUSD = cents / 100 }
         row.automated = (event["isHeadless"] as? Bool) == true || (event["isHeadless"] as? NSNumber)?.boolValue == true
         try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
     }

@@ -8,6 +8,8 @@ extension VendorParser {
             diagnostics.append(.error(file, line: line, "a bucket without a start_time in Unix seconds")); return
         }
         for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            guard carriesAny(result, of: ["num_model_requests", "input_tokens", "output_tokens"],
+                             what: "a usage result", line: line, diagnostics: &diagnostics) else { continue }
             let user = string(result["user_id"])
             var row = UsageRecord(day: date, user: user, team: "", tool: tool)
             if user == nil { row.activeUsers = 0 }  // not grouped by user: tokens without people

@@ -47,9 +47,22 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// The formats a file of time buckets could be when none of its buckets has a result yet.
+    static let bucketFormats: [VendorFormat] = [.openAIUsage, .openAICosts, .anthropicUsage, .anthropicCost]
+
+    /// Formats that a file could be but its contents cannot tell apart (every bucket empty), for
+    /// the message; empty when the file is simply not a vendor export.
+    public static func ambiguity(path: String) -> [VendorFormat] {
+        guard let head = try? readHead(path: path, bytes: 4 << 20) else { return [] }
+        let text = String(decoding: head, as: UTF8.self)
+        return text.contains("\"results\"") && (text.contains("\"start_time\"") || text.contains("\"starting_at\"")) ? bucketFormats : []
+    }
+
     /// Recognises a file's format from its CSV header or JSON shape; nil when none matches.
+    /// JSON is looked at over its first 4 MiB, every line of it, so that a file starting with
+    /// empty buckets is still told by the first bucket with a result.
     public static func detect(path: String) -> VendorFormat? {
-        guard let head = try? readHead(path: path, bytes: 64 * 1024) else { return nil }
+        guard let head = try? readHead(path: path, bytes: 4 << 20) else { return nil }
         let text = String(decoding: head, as: UTF8.self)
         let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         if firstLine.contains("UserId") && firstLine.contains("Date") && (firstLine.contains("Inline_") || firstLine.contains("Chat_")) {
@@ -57,8 +70,8 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         }
         let trimmed = text.drop { $0.isWhitespace }
         guard trimmed.first == "{" || trimmed.first == "[" else { return nil }
-        // Look at the first record we can parse: the first line (NDJSON) or the whole head.
-        let candidates = [firstLine, text]
+        // Look at each line (NDJSON) and then at the whole head.
+        let candidates = text.split(separator: "\n").prefix(10_000).map(String.init) + [text]
         for candidate in candidates {
             guard let object = try? JSONSerialization.jsonObject(with: Data(candidate.utf8), options: [.fragmentsAllowed]) else { continue }
             if let format = shape(of: object) { return format }
@@ -66,8 +79,8 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         // A head cut inside a large JSON document: fall back to telling keys.
         if text.contains("\"totals_by_feature\"") && text.contains("\"user_login\"") { return .copilotUsers }
         if text.contains("\"core_metrics\"") && text.contains("\"actor\"") { return .claudeCode }
-        if text.contains("\"num_model_requests\"") { return .openAIUsage }
         if text.contains("\"organization.costs.result\"") { return .openAICosts }
+        if text.contains("\"num_model_requests\"") { return .openAIUsage }
         if text.contains("\"uncached_input_tokens\"") { return .anthropicUsage }
         if text.contains("\"cost_type\"") && text.contains("\"starting_at\"") { return .anthropicCost }
         if text.contains("\"usageEvents\"") { return .cursorEvents }
@@ -98,17 +111,22 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         if record["tokenUsage"] != nil && record["userEmail"] != nil { return .cursorEvents }
         if let data = record["data"] as? [Any], let first = data.first as? [String: Any] {
             if first["core_metrics"] != nil || first["actor"] != nil { return .claudeCode }
-            if let results = first["results"] as? [Any], let result = results.first as? [String: Any] {
+            // Usage and cost APIs return a bucket per day, empty on days without activity: the
+            // first result of any bucket tells the format, never the first bucket alone.
+            for case let bucket as [String: Any] in data {
+                guard let results = bucket["results"] as? [Any], let result = results.first as? [String: Any] else { continue }
                 if result["uncached_input_tokens"] != nil || result["cache_read_input_tokens"] != nil { return .anthropicUsage }
                 if result["object"] as? String == "organization.costs.result" || result["amount"] is [String: Any] { return .openAICosts }
-                if result["cost_type"] != nil || (result["amount"] is String && first["starting_at"] != nil) { return .anthropicCost }
+                if result["cost_type"] != nil || (result["amount"] is String && bucket["starting_at"] != nil) { return .anthropicCost }
+                if result["num_model_requests"] != nil || result["object"] as? String == "organization.usage.completions.result" { return .openAIUsage }
+                return nil
             }
-            if let results = first["results"] as? [Any], let result = results.first as? [String: Any], result["num_model_requests"] != nil { return .openAIUsage }
-            if first["results"] != nil && first["start_time"] != nil { return .openAIUsage }
             if first["isActive"] != nil || first["totalTabsShown"] != nil || first["composerRequests"] != nil { return .cursorDaily }
         }
         if record["core_metrics"] != nil && record["actor"] != nil { return .claudeCode }
-        if record["object"] as? String == "bucket" { return .openAIUsage }
+        if record["object"] as? String == "bucket", let results = record["results"] as? [[String: Any]], let result = results.first {
+            return shape(of: ["data": [["results": [result], "start_time": record["start_time"] ?? 0]]])
+        }
         if record["isActive"] != nil && record["email"] != nil { return .cursorDaily }
         return nil
     }

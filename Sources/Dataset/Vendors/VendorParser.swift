@@ -16,11 +16,36 @@ struct VendorParser {
         }
         var found: [Diagnostic] = []
         var collected = extras
-        try forEachJSON(path: path, diagnostics: &diagnostics) { object, line in
-            try parseJSON(object, line: line, extras: &collected, diagnostics: &found, emit: emit)
+        var rows = 0
+        var documentIssues: [Diagnostic] = []
+        try withoutActuallyEscaping(emit) { emit in
+            let counting: Emit = { row in rows += 1; try emit(row) }
+            try forEachJSON(path: path, diagnostics: &documentIssues) { object, line in
+                try parseJSON(object, line: line, extras: &collected, diagnostics: &found, emit: counting)
+            }
         }
+        found = documentIssues + found
         extras = collected
-        diagnostics += found
+        diagnostics += collapsed(found)
+        // No silent loss: a usage file none of whose records could be read is an error of its own.
+        if format.hasUsage && rows == 0 && found.contains(where: { $0.severity == .error }) {
+            throw InputError([.error(file, line: 1, "no record of this file could be read as \(format.rawValue) (\(found.count) issue\(found.count == 1 ? "" : "s")); is it another format? name it under sources: in report.yml")])
+        }
+    }
+
+    /// The same message for many records (a file of another format) said once, with a count.
+    func collapsed(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var counts: [String: Int] = [:]
+        for diagnostic in diagnostics { counts[diagnostic.message, default: 0] += 1 }
+        var seen = Set<String>()
+        return diagnostics.compactMap { diagnostic in
+            let count = counts[diagnostic.message] ?? 1
+            guard count > 3 else { return diagnostic }
+            guard seen.insert(diagnostic.message).inserted else { return nil }
+            var first = diagnostic
+            first.message += " (and \(count - 1) more records like it)"
+            return first
+        }
     }
 
     // MARK: JSON documents
@@ -152,32 +177,22 @@ struct VendorParser {
         return (response[key] as? [[String: Any]]) ?? (response[marker] != nil ? [response] : nil)
     }
 
-    /// Checks a row against the honesty rules, then hands it on.
+    /// Drops the row's impossible figures (the shared honesty rules), then hands it on.
     func send(_ row: UsageRecord, identity: String?, groupID: String? = nil, line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        if let problem = usageProblem(row) {
-            diagnostics.append(.error(file, line: line, "\(row.taskCategory.map { "\($0): " } ?? "")\(problem)"))
-            return
+        var row = row
+        for problem in row.dropImpossibleFigures() {
+            diagnostics.append(.warning(file, line: line, "\(row.taskCategory.map { "\($0): " } ?? "")\(problem); the row's other figures are kept"))
         }
         try emit(VendorRow(record: row, line: line, identity: identity, groupID: groupID))
     }
-}
 
-/// Why a row cannot be published (DESIGN §4, honesty rules), or nil.
-func usageProblem(_ row: UsageRecord) -> String? {
-    if let accepted = row.suggestionsAccepted, let shown = row.suggestionsShown, accepted > shown {
-        return "suggestions_accepted (\(accepted)) is more than suggestions_shown (\(shown))"
+    /// A record that carries none of its format's measures is not a row of zeros: it is an
+    /// issue (a file of another format, a field renamed by the vendor).
+    func carriesAny(_ record: [String: Any], of keys: [String], what: String, line: Int, diagnostics: inout [Diagnostic]) -> Bool {
+        if keys.contains(where: { record[$0] != nil && !(record[$0] is NSNull) }) { return true }
+        diagnostics.append(.error(file, line: line, "\(what) carries none of \(keys.joined(separator: ", ")): not read (a file of another format, or fields the vendor renamed?)"))
+        return false
     }
-    if let accepted = row.linesAccepted, let suggested = row.linesSuggested, accepted > suggested {
-        return "lines_accepted (\(accepted)) is more than lines_suggested (\(suggested))"
-    }
-    if row.cachedTokens > row.inputTokens { return "cached tokens (\(row.cachedTokens)) are more than input tokens (\(row.inputTokens))" }
-    if row.requests < 0 || row.inputTokens < 0 || row.outputTokens < 0 { return "a negative count" }
-    let counts = [row.requests, row.inputTokens, row.outputTokens, row.cachedTokens, row.suggestionsShown ?? 0,
-                  row.suggestionsAccepted ?? 0, row.linesSuggested ?? 0, row.linesAccepted ?? 0, Int64(row.activeUsers ?? 0)]
-    if counts.contains(where: { $0 > maxCount }) { return "a count is implausibly large (more than 10^12 in one row)" }
-    if let cost = row.costUSD, cost > Double(maxCount) { return "cost \(cost) is implausibly large" }
-    if let cost = row.costUSD, !(cost >= 0) { return "cost \(cost) is negative (a credit?) or not a number; credits are not read" }
-    return nil
 }
 
 func string(_ value: Any?) -> String? {

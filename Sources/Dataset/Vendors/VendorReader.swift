@@ -108,7 +108,10 @@ extension ReportFolder {
             + listFiles(root: root, under: "data/usage", suffixes: [".json", ".ndjson", ".jsonl", ".csv", ".json.gz", ".ndjson.gz", ".csv.gz"])
             where !seen.contains(path) {
             guard let format = VendorFormat.detect(path: root + "/" + path) else {
-                if path.hasPrefix("data/vendor/") {
+                let considered = VendorFormat.ambiguity(path: root + "/" + path)
+                if !considered.isEmpty {
+                    diagnostics.append(.error(path, line: 1, "every time bucket in the file is empty, so its format cannot be told: it could be \(considered.map(\.rawValue).joined(separator: ", ")); name its format under sources: in report.yml"))
+                } else if path.hasPrefix("data/vendor/") {
                     let unparsable = VendorFormat.looksLikeBrokenJSON(path: root + "/" + path)
                     diagnostics.append(.error(path, line: 1, "\(unparsable ? "not valid JSON (truncated?), so its format cannot be recognised" : "not a known vendor export") (formats: \(formats.joined(separator: ", "))); name its format under sources: in report.yml"))
                 }

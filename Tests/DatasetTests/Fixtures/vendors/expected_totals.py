@@ -50,18 +50,38 @@ def documents(path):
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def honest(r):
+    """The honesty rules per measure: an impossible figure goes with its partner, not the row."""
+    if r["accepted"] is not None and (r["shown"] is None or r["accepted"] > r["shown"]):
+        r["shown"] = r["accepted"] = None
+    if r["la"] is not None and r["ls"] is not None and r["la"] > r["ls"]:
+        r["ls"] = r["la"] = None
+    if r["cost"] is not None and r["cost"] < 0:
+        r["cost"] = None
+    return r
+
+
 def row(day, user, tool, requests=0, shown=None, accepted=None, ls=None, la=None, inp=0, out=0, cost=None, group=None):
     return dict(day=day, user=user, tool=tool, requests=requests, shown=shown, accepted=accepted, ls=ls, la=la,
                 tokens=inp + out, cost=cost, group=group)
 
 
 def amazon_q(path, tool):
-    for r in csv.DictReader(open(path, newline="")):
-        m, d, y = map(int, r["Date"].split("-"))
+    text = open(path, newline="", encoding="utf-8-sig").read()
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in header and "," not in header else ","  # a European spreadsheet's save
+    for r in csv.DictReader(text.splitlines(), delimiter=delimiter):
+        stamp = r["Date"].strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp):
+            y, m, d = map(int, stamp.split("-"))
+        else:
+            m, d, y = map(int, re.split(r"[-/]", stamp))
         n = lambda k: int(r.get(k) or 0)
+        inline_chat = n("InlineChat_TotalEventCount") if "InlineChat_TotalEventCount" in r else n("InlineChat_EventCount")
+        has_acceptance = "InlineChat_AcceptanceEventCount" in r
         fams = [(0, n("Inline_SuggestionsCount"), n("Inline_AcceptanceCount"), None, n("Inline_AICodeLines")),
                 (n("Chat_MessagesSent"), None, None, None, n("Chat_AICodeLines")),
-                (n("InlineChat_TotalEventCount"), n("InlineChat_TotalEventCount"), n("InlineChat_AcceptanceEventCount"), None, None),
+                (inline_chat, inline_chat if has_acceptance else None, n("InlineChat_AcceptanceEventCount") if has_acceptance else None, None, None),
                 (n("Dev_GenerationEventCount"), n("Dev_GenerationEventCount"), n("Dev_AcceptanceEventCount"), n("Dev_GeneratedLines"), n("Dev_AcceptedLines")),
                 (n("TestGeneration_EventCount"), n("TestGeneration_GeneratedTests"), n("TestGeneration_AcceptedTests"), n("TestGeneration_GeneratedLines"), n("TestGeneration_AcceptedLines")),
                 (n("DocGeneration_EventCount"), None, None, None, n("DocGeneration_AcceptedLineAdditions")),
@@ -80,8 +100,14 @@ def copilot_users(path, tool):
         for f in rec.get("totals_by_feature") or []:
             if f["feature"] == "copilot_cli" and cli:
                 continue
+            # The August 2025 shape: generated_loc_sum / accepted_loc_sum. Agent edits (and any
+            # feature adding lines nobody suggested) are AI-written lines outside the acceptance rate.
+            ls = f.get("loc_suggested_to_add_sum", f.get("generated_loc_sum"))
+            la = f.get("loc_added_sum", f.get("accepted_loc_sum"))
+            if f["feature"] == "agent_edit" or (not ls and (la or 0) > 0):
+                ls = None
             yield row(day, rec["user_login"], tool, f.get("user_initiated_interaction_count", 0), f.get("code_generation_activity_count"),
-                      f.get("code_acceptance_activity_count"), f.get("loc_suggested_to_add_sum"), f.get("loc_added_sum"))
+                      f.get("code_acceptance_activity_count"), ls, la)
         if cli and "token_usage" in cli:
             u = cli["token_usage"]
             yield row(day, rec["user_login"], tool, cli.get("request_count", 0), inp=u.get("prompt_tokens_sum", 0), out=u.get("output_tokens_sum", 0))
@@ -177,7 +203,8 @@ def cursor_events(path, tool):
         for e in page["usageEvents"]:
             u = e.get("tokenUsage") or {}
             inp = u.get("inputTokens", 0) + u.get("cacheWriteTokens", 0) + u.get("cacheReadTokens", 0)
-            cost = u["totalCents"] / 100 if "totalCents" in u else None
+            # chargedCents is what the team pays; older events carry only the token cost.
+            cost = e["chargedCents"] / 100 if "chargedCents" in e else (u["totalCents"] / 100 if "totalCents" in u else None)
             yield row(utc_day(int(e["timestamp"]) // 1000), e.get("userEmail"), tool, 1, inp=inp, out=u.get("outputTokens", 0), cost=cost)
 
 
@@ -204,7 +231,7 @@ def main():
     totals = defaultdict(lambda: dict(requests=0, shown=0, accepted=0, lines_suggested=0, lines_accepted=0, tokens=0, cost_micros=0, rows=0))
     owners, overlaps, unmatched = {}, 0, set()
     for index, (path, fmt, tool, groups) in enumerate(files):
-        for r in READERS[fmt](os.path.join(HERE, path), tool):
+        for r in map(honest, READERS[fmt](os.path.join(HERE, path), tool)):
             if r["user"] is not None:
                 login = r["user"].lower()
                 slug = user_teams.get((login, r["day"].isoformat())) or user_teams.get((login, None))
