@@ -77,6 +77,9 @@ public enum ReportFolder {
         func optionalTable<T>(_ relative: String, _ read: (String, String, inout [Diagnostic], inout Int) throws -> T) throws -> T? {
             let path = root + "/" + relative
             guard FileManager.default.fileExists(atPath: path) else { return nil }
+            guard ReportFolder.isInside(path, root: root) else {
+                throw InputError(.error(relative, line: 1, "is a link to a file outside the report folder; inputs are read only from inside it (copy the file in)"))
+            }
             var diagnostics: [Diagnostic] = [], rejected = 0
             let value = try read(path, relative, &diagnostics, &rejected)
             inputs.diagnostics += diagnostics
@@ -368,6 +371,14 @@ public enum ReportFolder {
         return data.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
     }
 
+    /// The one rule for every input and theme file: what `path` resolves to (links followed, `..`
+    /// removed) lies inside `root`. Installed themes are read from Candor's own folder instead.
+    public static func isInside(_ path: String, root: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        return resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+    }
+
     /// Regular files below `root/under` with one of the suffixes, relative to root, sorted.
     /// Links that lead outside the report folder are not followed.
     static func listFiles(root: String, under: String, suffixes: [String]) -> [String] {
@@ -380,9 +391,7 @@ public enum ReportFolder {
             let lower = name.lowercased()
             guard suffixes.contains(where: { lower.hasSuffix($0) }) else { continue }
             let full = base + "/" + item
-            let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
-            let rootResolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-            guard resolved.hasPrefix(rootResolved + "/") else { continue }
+            guard isInside(full, root: root) else { continue }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             found.append(under + "/" + item)

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Mustache
 
@@ -21,7 +22,8 @@ public struct Theme: Sendable {
                                     "data-quality", "changes", "downloads", "404"]
 
     /// Loads the theme in `folder`, with `overrides` (a report's `theme/` folder) taking
-    /// precedence file by file.
+    /// precedence file by file. Every template and asset must lie inside its theme folder (a
+    /// link to /etc/passwd in `theme/assets/` is an error, not a published file).
     public init(folder: String, overrides: String? = nil) throws {
         let fileManager = FileManager.default
         var folders = [folder]
@@ -33,6 +35,9 @@ public struct Theme: Sendable {
             let templateFolder = base + "/templates"
             for name in (try? fileManager.contentsOfDirectory(atPath: templateFolder))?.sorted() ?? [] where name.hasSuffix(".mustache") {
                 let path = templateFolder + "/" + name
+                guard ReportFolder.isInside(path, root: base) else {
+                    throw Error(file: path, line: 0, message: "the template links to a file outside its theme folder; themes are read only from inside it")
+                }
                 guard let data = fileManager.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                     throw Error(file: path, line: 0, message: "cannot read the template")
                 }
@@ -43,6 +48,10 @@ public struct Theme: Sendable {
                 while let item = enumerator.nextObject() as? String {
                     var isDirectory: ObjCBool = false
                     let path = assetFolder + "/" + item
+                    guard !(item as NSString).lastPathComponent.hasPrefix(".") else { continue }
+                    guard ReportFolder.isInside(path, root: base) else {
+                        throw Error(file: path, line: 0, message: "the asset links to a file outside its theme folder; it would be published. Themes are read only from inside their folder")
+                    }
                     guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                           !(item as NSString).lastPathComponent.hasPrefix("."), let data = fileManager.contents(atPath: path) else { continue }
                     assets[item] = Array(data)

@@ -127,6 +127,11 @@ struct Pipeline {
         progress.detail("candor: stage analysis \(String(format: "%.3f", analysed.timeIntervalSince(ingested))) s")
 
         // Theme and pages (commentary errors are found here, so check runs this too).
+        // A theme named in report.yml lies inside the report folder (the report is content, and
+        // may come from anyone); --theme on the command line and the installed themes may not.
+        if let named = inputs.config.theme, !ReportFolder.isInside(inputs.folder + "/" + named, root: inputs.folder) {
+            throw Failure.inputs(summary.diagnostics + [.error("report.yml", "theme \"\(named)\" is outside the report folder; put the theme in the report folder, or name it with --theme")])
+        }
         let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
         let theme: Theme
         do {

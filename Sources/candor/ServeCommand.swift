@@ -88,12 +88,13 @@ final class PreviewServer: @unchecked Sendable {
         await rebuild()
         let root = URL(fileURLWithPath: output).standardizedFileURL.path
         let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
-        await server.appendRoute("GET /__candor/live", to: .webSocket(LiveReload(state: state)))
-        await server.appendRoute("GET /__candor/status") { [state] _ in
+        let names = HostGuard.names(for: host)
+        await server.appendRoute("GET /__candor/live", to: HostGuard(names: names, inner: .webSocket(LiveReload(state: state))))
+        await server.appendRoute("GET /__candor/status", to: HostGuard(names: names, inner: ClosureHTTPHandler { [state] _ in
             let status = await state.status()
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data(status.utf8))
-        }
-        await server.appendRoute("GET,HEAD *", to: SiteFileHandler(root: root, state: state))
+        }))
+        await server.appendRoute("GET,HEAD *", to: HostGuard(names: names, inner: SiteFileHandler(root: root, state: state)))
         self.server = server
         serverTask = Task { try await server.run() }
         try await server.waitUntilListening()
@@ -211,7 +212,37 @@ struct LiveReload: WSMessageHandler {
     }
 }
 
-/// Serves files of the output folder only: no `..`, no encoded dots, no link that leads out.
+/// Answers only requests addressed to the name the server was bound to (or, on loopback, to
+/// localhost), so a web page the author visits cannot read the preview by pointing its own
+/// domain at 127.0.0.1 (DNS rebinding).
+struct HostGuard: HTTPHandler {
+    let names: Set<String>
+    let inner: any HTTPHandler
+
+    static func names(for host: String) -> Set<String> {
+        var names: Set<String> = [host.lowercased()]
+        if ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].contains(host) { names.formUnion(["127.0.0.1", "localhost", "[::1]"]) }
+        return names
+    }
+
+    /// The Host header without its port ("[::1]:8080" → "[::1]").
+    static func name(of header: String) -> String {
+        let value = header.trimmingCharacters(in: .whitespaces).lowercased()
+        if value.hasPrefix("["), let end = value.firstIndex(of: "]") { return String(value[...end]) }
+        return value.split(separator: ":", maxSplits: 1).first.map(String.init) ?? value
+    }
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let host = request.headers[.host], names.contains(Self.name(of: host)) else {
+            return HTTPResponse(statusCode: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: Data("This preview answers only to \(names.sorted().joined(separator: ", ")).\n".utf8))
+        }
+        return try await inner.handleRequest(request)
+    }
+}
+
+/// Serves files of the output folder only: no `..`, no encoded dots, no dotfiles (`.git`, `.env`),
+/// no link that leads out.
 /// HTML pages get the live-reload snippet and, after a failed build, the error overlay; the
 /// files on disk never do.
 struct SiteFileHandler: HTTPHandler {
@@ -226,7 +257,7 @@ struct SiteFileHandler: HTTPHandler {
     static func resolve(_ requestPath: String, root: String) -> String? {
         guard let decoded = requestPath.removingPercentEncoding, !decoded.contains("\0"), !decoded.contains("\\") else { return nil }
         let parts = decoded.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.contains(where: { $0 == ".." || $0 == "." }) { return nil }
+        if parts.contains(where: { $0.hasPrefix(".") }) { return nil }
         var relative = parts.joined(separator: "/")
         var isDirectory: ObjCBool = false
         if relative.isEmpty || decoded.hasSuffix("/") { relative += relative.isEmpty ? "index.html" : "/index.html" }

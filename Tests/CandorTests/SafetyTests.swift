@@ -3,6 +3,48 @@ import XCTest
 @testable import candor
 
 final class SafetyTests: XCTestCase {
+    /// Inputs stay inside the report folder: a theme asset or template linked to a system file,
+    /// a theme named outside the folder and a headcount file linked outside are each refused,
+    /// and nothing of them is published.
+    func testLinksAndThemesOutsideTheReportFolderAreRefused() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content"
+        _ = try SampleGenerator(users: 60, days: 14, seed: 3).write(to: content)
+        let secret = scratch.path + "/secret.txt"
+        try "TOP-SECRET-43\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        func fails(_ edit: () throws -> Void, undo: () throws -> Void, mentioning needle: String) throws {
+            try edit()
+            defer { try? undo() }
+            let output = scratch.path + "/out-\(UUID().uuidString)"
+            XCTAssertThrowsError(try build(content, output)) { error in
+                guard case let Pipeline.Failure.inputs(diagnostics) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(diagnostics.contains { $0.description.contains(needle) }, "\(diagnostics)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/index.html"))
+        }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: content + "/theme/assets", withIntermediateDirectories: true)
+        try fails({ try fm.createSymbolicLink(atPath: content + "/theme/assets/passwd.txt", withDestinationPath: secret) },
+                  undo: { try fm.removeItem(atPath: content + "/theme/assets/passwd.txt") }, mentioning: "outside its theme folder")
+        try fm.createDirectory(atPath: content + "/theme/templates", withIntermediateDirectories: true)
+        try fails({ try fm.createSymbolicLink(atPath: content + "/theme/templates/404.mustache", withDestinationPath: secret) },
+                  undo: { try fm.removeItem(atPath: content + "/theme/templates/404.mustache") }, mentioning: "outside its theme folder")
+        let yml = try String(contentsOfFile: content + "/report.yml", encoding: .utf8)
+        try fails({ try (yml + "theme: ../../\n").write(toFile: content + "/report.yml", atomically: true, encoding: .utf8) },
+                  undo: { try yml.write(toFile: content + "/report.yml", atomically: true, encoding: .utf8) }, mentioning: "outside the report folder")
+        let headcount = try String(contentsOfFile: content + "/data/headcount.csv", encoding: .utf8)
+        try headcount.write(toFile: scratch.path + "/headcount.csv", atomically: true, encoding: .utf8)
+        try fails({
+            try fm.removeItem(atPath: content + "/data/headcount.csv")
+            try fm.createSymbolicLink(atPath: content + "/data/headcount.csv", withDestinationPath: scratch.path + "/headcount.csv")
+        }, undo: {
+            try fm.removeItem(atPath: content + "/data/headcount.csv")
+            try headcount.write(toFile: content + "/data/headcount.csv", atomically: true, encoding: .utf8)
+        }, mentioning: "outside the report folder")
+        // With every link gone, the report builds.
+        _ = try build(content, scratch.path + "/out-ok")
+    }
+
     /// Hostile names and text reach every output escaped or dropped.
     func testHostileTeamNamesCommentaryAndFeedbackAreEscapedEverywhere() throws {
         let scratch = Scratch()

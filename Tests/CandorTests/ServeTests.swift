@@ -40,9 +40,9 @@ final class RawClient {
     }
 
     /// GET a path; returns the status code and body (Connection: close).
-    static func get(_ path: String, port: Int) throws -> (Int, String) {
+    static func get(_ path: String, port: Int, host: String = "127.0.0.1") throws -> (Int, String) {
         let client = try RawClient(port: port)
-        client.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        client.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
         var all: [UInt8] = []
         while true {
             let chunk = client.receive()
@@ -57,6 +57,29 @@ final class RawClient {
 }
 
 final class ServeTests: XCTestCase {
+    /// The preview answers only to its own names (a page on another domain resolving to
+    /// 127.0.0.1 cannot read it) and never serves dotfiles from the output folder.
+    func testServeRefusesForeignHostsAndDotfiles() async throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/report", output = scratch.path + "/site"
+        try Init.parse([content]).run()
+        let server = PreviewServer(content: content, output: output, theme: repository + "/Themes/default",
+                                   progress: Progress(quiet: true, verbose: false))
+        try await server.start(host: "127.0.0.1", port: 0)
+        defer { Task { await server.stop() } }
+        let port = await server.address
+        try FileManager.default.createDirectory(atPath: output + "/.git", withIntermediateDirectories: true)
+        try "[core]\n".write(toFile: output + "/.git/config", atomically: true, encoding: .utf8)
+        try "SECRET=1\n".write(toFile: output + "/.env", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RawClient.get("/.git/config", port: port).0, 404)
+        XCTAssertEqual(try RawClient.get("/.env", port: port).0, 404)
+        XCTAssertEqual(try RawClient.get("/%2Eenv", port: port).0, 404)
+        XCTAssertEqual(try RawClient.get("/index.html", port: port, host: "rebind.attacker.example:\(port)").0, 403)
+        XCTAssertEqual(try RawClient.get("/__candor/status", port: port, host: "rebind.attacker.example").0, 403)
+        XCTAssertEqual(try RawClient.get("/index.html", port: port, host: "localhost:\(port)").0, 200)
+        XCTAssertEqual(try RawClient.get("/index.html", port: port, host: "127.0.0.1:\(port)").0, 200)
+    }
+
     func testServeRebuildsReloadsShowsErrorsAndRefusesTraversal() async throws {
         let scratch = Scratch()
         let content = scratch.path + "/report", output = scratch.path + "/site"
