@@ -71,6 +71,14 @@ public final class GzipByteSource: ByteSource {
     private var fileEnded = false
     /// True between the first byte of a gzip member and its end: the file must not end there.
     private var insideMember = false
+    private var inflated = 0
+    private var compressed = 0
+    /// Caps against decompression bombs: no file inflates past `maxInflated` bytes, and past
+    /// the first `ratioGrace` bytes none inflates more than `maxRatio` times its compressed size
+    /// (real usage exports compress 5–30 times; a run of zeros or newlines, a thousand times).
+    public static let maxInflated = 64 << 30
+    public static let maxRatio = 200
+    public static let ratioGrace = 256 << 20
 
     public init(path: String) throws {
         self.path = path
@@ -114,6 +122,14 @@ public final class GzipByteSource: ByteSource {
                     remaining = Int(stream.avail_in)
                     return result
                 }
+            }
+            compressed += (available - remaining)
+            inflated += produced
+            if inflated > Self.maxInflated {
+                throw ReadError(path: path, message: "inflates to more than \(Self.maxInflated >> 30) GiB; split the export, or check the file is what it claims")
+            }
+            if inflated > Self.ratioGrace && inflated / max(compressed, 1) > Self.maxRatio {
+                throw ReadError(path: path, message: "inflates more than \(Self.maxRatio) times its compressed size (\(inflated >> 20) MiB from \(compressed >> 10) KiB so far), as no usage export does: not read (a decompression bomb?)")
             }
             inputOffset = input.count - remaining
             switch status {

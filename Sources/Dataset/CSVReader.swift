@@ -63,6 +63,11 @@ public struct CSVReader {
     /// The field separator: `,`, or `;` for a file a European spreadsheet saved.
     public var delimiter: UInt8 = 0x2C
 
+    /// Bounds on one record, so that a hostile line (500 MB of commas, a million columns) costs
+    /// a bounded amount of memory and becomes an issue at its line.
+    public var maxFields = 10_000
+    public var maxRecordBytes = 16 << 20
+
     public init(source: ByteSource, maxFieldBytes: Int = 1 << 20) {
         self.source = source
         self.maxFieldBytes = maxFieldBytes
@@ -82,10 +87,23 @@ public struct CSVReader {
         var firstChunk = skipsByteOrderMark
         var fieldStartOffset = 0
         var fieldTooLong = false
+        var recordTooLarge: String?
         var recordOpen = false
         record.reset(line: line)
+        let maxFields = self.maxFields, maxRecordBytes = self.maxRecordBytes
 
         @inline(__always) func finishField() {
+            if recordTooLarge != nil { record.bytes.removeAll(keepingCapacity: true); return }
+            if record.ends.count >= maxFields {
+                recordTooLarge = "the record has more than \(maxFields.formatted()) fields"
+            } else if record.bytes.count > maxRecordBytes {
+                recordTooLarge = "the record is longer than \(maxRecordBytes >> 20) MiB"
+            }
+            if recordTooLarge != nil {
+                record.bytes.removeAll(keepingCapacity: true)
+                record.ends.removeAll(keepingCapacity: true)
+                return
+            }
             let end = record.bytes.count
             record.ends.append(end)
         }
@@ -95,8 +113,13 @@ public struct CSVReader {
             if fieldTooLong {
                 record.problem = "a field is longer than \(maxFieldBytes) bytes"
             }
-            if !record.isBlank { try body(record) }
+            if let recordTooLarge {
+                record.problem = recordTooLarge
+                record.ends = [0]
+            }
+            if !record.isBlank || recordTooLarge != nil { try body(record) }
             fieldTooLong = false
+            recordTooLarge = nil
             recordOpen = false
         }
 

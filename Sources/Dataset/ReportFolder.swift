@@ -200,6 +200,8 @@ public enum ReportFolder {
                                           makePartial: @escaping () -> Partial,
                                           add: @escaping (inout Partial, UsageRecord) throws -> Void,
                                           progress: ((Int) -> Void)? = nil) throws -> (UsageSummary, [Partial]) {
+        var stamps: [String: String] = [:]
+        for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
         var reader = UsageReader(config: inputs.config, people: inputs.people)
         if let key = inputs.pseudonymKey {
             reader.pseudonymise = { identity in pseudonym(identity, key: key) }
@@ -318,6 +320,12 @@ public enum ReportFolder {
                                            rows: entry.rows - entry.rejected, format: format))
         }
         summary.unmatchedIdentities = unmatched.count
+        // A file written to while it was read (a copy still running, a sync client) gave rows of
+        // two versions: that is an error, not half a file with "1 rejected".
+        let changed = stamps.filter { fileStamp(inputs.folder + "/" + $0.key) != $0.value }.map(\.key).sorted()
+        if !changed.isEmpty {
+            throw InputError(changed.map { .error($0, line: 1, "changed while it was read (its size or modification time moved); build again once it is complete") })
+        }
         return (summary, [vendorPartial] + state.partials)
     }
 
@@ -369,6 +377,13 @@ public enum ReportFolder {
             return nil
         }
         return data.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    }
+
+    /// Size and modification time (to the nanosecond) of a file, to notice it changing under us.
+    static func fileStamp(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "missing" }
+        return "\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 
     /// The one rule for every input and theme file: what `path` resolves to (links followed, `..`

@@ -55,6 +55,13 @@ struct Table {
                         rejectedHere += 1
                         return
                     }
+                    // NUL, ESC and the other control characters (tabs and line breaks aside)
+                    // would reach pages and terminals: the row is rejected, naming the column.
+                    if value.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F }) {
+                        local.append(.error(file, line: record.line, "\(current.header[index]) contains a control character (such as NUL or ESC)"))
+                        rejectedHere += 1
+                        return
+                    }
                     values[current.header[index]] = value
                 }
                 current.rows.append(Row(line: record.line, values: values))

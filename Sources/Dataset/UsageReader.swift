@@ -240,6 +240,10 @@ extension FieldAccess {
             guard let value = String(validating: bytes, as: UTF8.self) else {
                 throw FieldError.message("\(column.rawValue) is not valid UTF-8")
             }
+            // A NUL or control character in a name would reach every page and terminal.
+            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                throw FieldError.message("\(column.rawValue) contains a control character (such as NUL or ESC)")
+            }
             return value
         }
     }

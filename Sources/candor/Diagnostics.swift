@@ -26,7 +26,28 @@ struct DiagnosticPrinter {
         return (folder.hasSuffix("/") ? folder : folder + "/") + diagnostic.file
     }
 
-    func line(_ diagnostic: Diagnostic) -> String {
+    /// Text from the inputs, made safe for a terminal: control characters (ESC, NUL, …) shown as
+    /// \u{…} escapes, never sent raw, and anything over 400 characters cut with a note.
+    static func terminalSafe(_ text: String, limit: Int = 400) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { out += "… (\(text.unicodeScalars.count - limit) more characters)"; break }
+            let value = scalar.value
+            if value < 0x20 && value != 0x0A && value != 0x09 || value == 0x7F || (0x80...0x9F).contains(value) {
+                out += "\\u{\(String(value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
+    }
+
+    func line(_ original: Diagnostic) -> String {
+        var diagnostic = original
+        diagnostic.message = Self.terminalSafe(original.message)
+        diagnostic.file = Self.terminalSafe(original.file)
         let file = path(diagnostic)
         switch format {
         case .text:

@@ -45,6 +45,18 @@ final class DiagnosticFormatTests: XCTestCase {
         XCTAssertEqual(printer.line(diagnostic), "Content/data/usage/a,b.csv:7:2: error: requests is negative (-1)\nsecond: 100%")
     }
 
+    /// Input text in a diagnostic never reaches the terminal raw: ESC and NUL are shown escaped,
+    /// and a megabyte of it is cut.
+    func testDiagnosticsEscapeControlCharactersAndTruncate() {
+        let printer = DiagnosticPrinter(format: .text, folder: "", environment: ["NO_COLOR": "1"])
+        let hostile = Diagnostic.error("data/x.csv", line: 3, "team \"\u{1B}]0;owned\u{7}\u{0}\" is unknown " + String(repeating: "\u{0}", count: 1 << 20))
+        let line = printer.line(hostile)
+        XCTAssertFalse(line.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "raw control characters reach the terminal")
+        XCTAssertTrue(line.contains("\\u{1b}]0;owned\\u{7}\\u{0}"), line)
+        XCTAssertLessThan(line.utf8.count, 3000)
+        XCTAssertTrue(line.contains("more characters)"))
+    }
+
     func testGitHubAnnotationsEscapeProperties() {
         let printer = DiagnosticPrinter(format: .github, folder: "Content")
         XCTAssertEqual(printer.line(diagnostic), "::error file=Content/data/usage/a%2Cb.csv,line=7,col=2::requests is negative (-1)%0Asecond: 100%25")

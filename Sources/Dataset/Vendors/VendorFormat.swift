@@ -92,7 +92,7 @@ public enum VendorFormat: String, CaseIterable, Sendable {
 
     /// True for a file that starts like JSON but, read whole, does not parse (a cut-off download).
     static func looksLikeBrokenJSON(path: String) -> Bool {
-        guard let head = try? readHead(path: path, bytes: 64 << 20) else { return false }
+        guard let head = try? readHead(path: path, bytes: 8 << 20) else { return false }
         guard let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return false }
         if (try? JSONSerialization.jsonObject(with: Data(head), options: [])) != nil { return false }
         // Line-delimited JSON parses line by line.

@@ -97,7 +97,9 @@ struct VendorParser {
         repeat {
             try source.read(into: &chunk)
             data.append(contentsOf: chunk)
-            if data.count > 1 << 30 { throw InputError(.error(file, line: 1, "is a JSON document over 1 GiB; export it as NDJSON (one response per line)")) }
+            // A whole document becomes an object graph many times its size: past 256 MiB it must
+            // come as NDJSON (one response per line), which is read a line at a time.
+            if data.count > 256 << 20 { throw InputError(.error(file, line: 1, "is a single JSON document over 256 MiB; export it as NDJSON (one response or record per line), which Candor reads a line at a time")) }
         } while !chunk.isEmpty
         return data
     }
