@@ -195,9 +195,9 @@ private struct Walker {
         }
         var output = ""
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        while let open = find("{{", in: rest) {
             output += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = find("}}", in: rest[open.upperBound...]) else {
                 output += rest[open.lowerBound...]
                 rest = ""
                 break
@@ -271,27 +271,55 @@ private struct Walker {
         headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, anchor: anchor))
     }
 
-    /// Gives headings their ids and drops the other source positions.
+    /// Gives headings their ids and drops the other source positions, in one pass over the
+    /// bytes (Foundation's `range(of:)` on a substring copies it each time: quadratic on a page
+    /// of many blocks).
     func finish(_ html: String) -> String {
-        var output = ""
-        output.reserveCapacity(html.utf8.count)
-        var rest = Substring(html)
-        let marker = " data-sourcepos=\""
-        while let found = rest.range(of: marker) {
-            output += rest[..<found.lowerBound]
-            guard let end = rest[found.upperBound...].firstIndex(of: "\"") else { rest = rest[found.upperBound...]; break }
-            let position = rest[found.upperBound..<end]
-            let start = position.split(separator: "-").first.map(String.init) ?? ""
-            let isHeading = output.hasSuffix("<h1") || output.hasSuffix("<h2") || output.hasSuffix("<h3")
-                || output.hasSuffix("<h4") || output.hasSuffix("<h5") || output.hasSuffix("<h6")
-            if isHeading, let anchor = anchors[start] {
-                output += " id=\"\(anchor)\""
+        let bytes = Array(html.utf8)
+        let marker = Array(" data-sourcepos=\"".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x20, index + marker.count <= bytes.count, bytes[index..<(index + marker.count)].elementsEqual(marker) {
+                let start = index + marker.count
+                var end = start
+                while end < bytes.count && bytes[end] != 0x22 { end += 1 }
+                guard end < bytes.count else { out += bytes[index...]; break }
+                let position = String(decoding: bytes[start..<end], as: UTF8.self)
+                let first = position.split(separator: "-").first.map(String.init) ?? ""
+                let n = out.count
+                // Right after "<h1" … "<h6": a heading, which gets its anchor.
+                if n >= 3, out[n - 3] == 0x3C, out[n - 2] == 0x68, (0x31...0x36).contains(out[n - 1]), let anchor = anchors[first] {
+                    out += Array(" id=\"\(anchor)\"".utf8)
+                }
+                index = end + 1
+            } else {
+                out.append(bytes[index])
+                index += 1
             }
-            rest = rest[rest.index(after: end)...]
         }
-        output += rest
-        return output
+        return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// The first occurrence of an ASCII `needle` in `text`, found over its UTF-8 bytes (linear).
+func find(_ needle: String, in text: Substring) -> Range<Substring.Index>? {
+    let pattern = Array(needle.utf8)
+    let view = text.utf8
+    var index = view.startIndex
+    while index != view.endIndex {
+        if view[index] == pattern[0] {
+            var probe = index, matched = 0
+            while matched < pattern.count, probe != view.endIndex, view[probe] == pattern[matched] {
+                matched += 1
+                probe = view.index(after: probe)
+            }
+            if matched == pattern.count { return index..<probe }
+        }
+        index = view.index(after: index)
+    }
+    return nil
 }
 
 /// A stable anchor for a heading: lower-case letters and digits joined by "-".

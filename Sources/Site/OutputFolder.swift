@@ -46,18 +46,70 @@ public enum OutputFolder {
     }
 
     /// Creates a new file with these bytes; false on any failure.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    /// Writes a new file; nil when written, else errno.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Int32? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return errno }
         defer { close(descriptor) }
-        return bytes.withUnsafeBytes { buffer in
+        return bytes.withUnsafeBytes { buffer -> Int32? in
             var offset = 0
             while offset < buffer.count {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
+                if written < 0 { if errno == EINTR { continue }; return errno }
                 offset += written
             }
-            return true
+            return nil
+        }
+    }
+
+    /// What went wrong, in words a user can act on, never a raw Foundation error text.
+    static func explain(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC: return "no space left on the device"
+        case EDQUOT: return "the disk quota is exhausted"
+        case EACCES, EPERM: return "permission denied"
+        case EROFS: return "the file system is read-only"
+        case ENAMETOOLONG: return "a file name is too long for this file system"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// The POSIX error behind a Foundation error, when there is one.
+    static func posixCode(_ error: Swift.Error) -> Int32? {
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return Int32(ns.code) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return posixCode(underlying) }
+        if ns.domain == NSCocoaErrorDomain && ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return ENOSPC }
+        return nil
+    }
+
+    /// renameat2(2) with RENAME_EXCHANGE: swaps two paths in one step (Linux 3.15+, most local
+    /// file systems), looked up at run time since Swift's Glibc module does not export it.
+    /// False when the system or the file system cannot.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let renameExchange: UInt32 = 2
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+    }
+
+    /// True when `path` is the root of a mounted file system (its device differs from its parent's).
+    static func isMountPoint(_ path: String) -> Bool {
+        var own = stat(), parent = stat()
+        guard stat(path, &own) == 0, stat((path as NSString).deletingLastPathComponent.isEmpty ? "/" : (path as NSString).deletingLastPathComponent, &parent) == 0 else { return false }
+        return own.st_dev != parent.st_dev
+    }
+
+    /// For a mount point: removes what the old site left in `target` (dot files aside) and moves
+    /// the new site's entries in. Not atomic, which a mount point cannot be; said in the docs.
+    static func replaceContents(of target: URL, with staging: URL) throws {
+        let fileManager = FileManager.default
+        for entry in try fileManager.contentsOfDirectory(atPath: target.path) where !entry.hasPrefix(".") {
+            try fileManager.removeItem(at: target.appendingPathComponent(entry))
+        }
+        for entry in try fileManager.contentsOfDirectory(atPath: staging.path) where !entry.hasPrefix(".") || !fileManager.fileExists(atPath: target.appendingPathComponent(entry).path) {
+            try fileManager.moveItem(at: staging.appendingPathComponent(entry), to: target.appendingPathComponent(entry))
         }
     }
 
@@ -145,10 +197,12 @@ public enum OutputFolder {
             // Plain writes on all cores: the staging folder is renamed into place only when
             // complete, so a per-file atomic write (and its fsync) would buy nothing; it was a
             // fifth of a 10,000-page build (perf, `make bench`).
-            let failures = parallelMap(paths) { path -> String? in
-                writeFile(staging.path + "/" + path, site.files[path]!) ? nil : path
+            let failures = parallelMap(paths) { path -> (String, Int32)? in
+                writeFile(staging.path + "/" + path, site.files[path]!).map { (path, $0) }
             }
-            if let failed = failures.compactMap({ $0 }).first { throw Error.io("cannot write \(staging.path)/\(failed)") }
+            if let (failed, code) = failures.compactMap({ $0 }).first {
+                throw Error.io("cannot write \(failed) into \(staging.path): \(explain(code)); \(output) was left as it was")
+            }
             // Carry over dot files the site does not contain.
             if let existing = try? fileManager.contentsOfDirectory(atPath: target.path) {
                 for entry in existing where entry.hasPrefix(".") && site.files[entry] == nil {
@@ -158,6 +212,17 @@ public enum OutputFolder {
             var isDirectory: ObjCBool = false
             let exists = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
             if exists && !isDirectory.boolValue { throw Error.io("\(target.path) exists and is not a folder") }
+            if exists && exchange(staging.path, target.path) {
+                // One atomic step: the new site is in place, the old one in the staging folder.
+                try? fileManager.removeItem(at: staging)
+                return
+            }
+            if exists && isMountPoint(target.path) {
+                // A mount point cannot be renamed: replace what is inside it instead.
+                try replaceContents(of: target, with: staging)
+                try? fileManager.removeItem(at: staging)
+                return
+            }
             if exists { try fileManager.moveItem(at: target, to: previous) }
             do {
                 try fileManager.moveItem(at: staging, to: target)
@@ -169,7 +234,8 @@ public enum OutputFolder {
         } catch {
             try? fileManager.removeItem(at: staging)
             if let error = error as? Error { throw error }
-            throw Error.io("cannot write the site to \(target.path): \(error.localizedDescription)")
+            let reason = posixCode(error).map(explain) ?? "the system refused (\((error as NSError).domain) \((error as NSError).code))"
+            throw Error.io("cannot write the site to \(target.path): \(reason); \(output) was left as it was")
         }
     }
 }

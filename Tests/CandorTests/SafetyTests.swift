@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import candor
+@testable import Site
 
 final class SafetyTests: XCTestCase {
     /// Inputs stay inside the report folder: a theme asset or template linked to a system file,
@@ -119,6 +120,26 @@ final class SafetyTests: XCTestCase {
 }
 
 final class OutputSafetyTests: XCTestCase {
+    /// Write failures say what the user can act on ("no space left on the device"), never a raw
+    /// Foundation error text; a rebuild swaps the sites in one step and leaves nothing behind.
+    func testWriteFailuresAreExplainedAndRebuildsLeaveNoLeftovers() throws {
+        XCTAssertEqual(OutputFolder.explain(ENOSPC), "no space left on the device")
+        XCTAssertEqual(OutputFolder.posixCode(NSError(domain: NSCocoaErrorDomain, code: 512, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))])), ENOSPC)
+        let folder = NSTemporaryDirectory() + "candor-swap-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/site"
+        var first = SiteFiles()
+        try first.add("index.html", Array("one".utf8))
+        try first.add("data/manifest.json", Array(#"{"schema":"candor.manifest/1"}"#.utf8))
+        try OutputFolder.write(first, to: output)
+        var second = SiteFiles()
+        try second.add("index.html", Array("two".utf8))
+        try second.add("data/manifest.json", Array(#"{"schema":"candor.manifest/1"}"#.utf8))
+        try OutputFolder.write(second, to: output)
+        XCTAssertEqual(try String(contentsOfFile: output + "/index.html", encoding: .utf8), "two")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["site"], "no staging or old folder is left")
+    }
+
     func refused(_ content: String, _ output: String) -> String? {
         do { _ = try build(content, output); return nil } catch let Pipeline.Failure.inputs(diagnostics) {
             return diagnostics.map(\.message).joined(separator: "\n")

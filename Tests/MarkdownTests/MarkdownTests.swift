@@ -11,6 +11,21 @@ struct FakeResolver: MarkdownResolver {
 }
 
 final class MarkdownTests: XCTestCase {
+    /// The attack that took 88 s: 200 KB of nested lists (thousands of blocks, each with a
+    /// source position to strip). Post-processing is one pass now; the page keeps every item
+    /// and every heading's anchor, and no source position leaks.
+    func testALargePageOfNestedListsKeepsEveryItem() {
+        var source = "# Start\n\n"
+        for item in 0..<4000 { source += String(repeating: "  ", count: item % 8) + "- item \(item) {{x}}\n" }
+        source += "\n## End\n"
+        XCTAssertGreaterThan(source.utf8.count, 60_000)
+        let html = Markdown.render(source).html
+        XCTAssertEqual(html.components(separatedBy: "<li>").count - 1, 4000)
+        XCTAssertTrue(html.contains("<h1 id=\"start\">") && html.contains("<h2 id=\"end\">"), String(html.prefix(200)))
+        XCTAssertFalse(html.contains("data-sourcepos"))
+        XCTAssertTrue(html.contains("item 3999 {{x}}"))
+    }
+
     func testRawHTMLIsDroppedUnlessAllowed() {
         let source = "Hello <script>alert(1)</script> world\n\n<div onclick=\"x()\">block</div>\n"
         let safe = Markdown.render(source).html
