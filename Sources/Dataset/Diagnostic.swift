@@ -70,9 +70,12 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The closest of `candidates` to `name`, when it is close enough to be a likely typo.
 public func nearest(_ name: String, in candidates: [String]) -> String? {
-    // A known name that the unknown one starts with (or that starts with it) is the likeliest.
-    if let prefixed = candidates.filter({ name.count >= 3 && ($0.hasPrefix(name) || name.hasPrefix($0)) }).max(by: { $0.count < $1.count }) {
-        return prefixed
+    // A known name that the unknown one starts with (or that starts with it) is the likeliest;
+    // among those, the closest by edit distance on the whole name ("token" → "tokens", not
+    // "tokens_per_active_user"; "team" → "teams", not "team_weeks").
+    let prefixed = candidates.filter { name.count >= 3 && ($0.hasPrefix(name) || name.hasPrefix($0)) }
+    if let best = prefixed.min(by: { (editDistance(name, $0), $0) < (editDistance(name, $1), $1) }) {
+        return best
     }
     let scored = candidates.map { ($0, editDistance(name, $0)) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
     guard let best = scored.first else { return nil }

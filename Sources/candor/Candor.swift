@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Candor: AsyncParsableCommand {
@@ -22,6 +23,46 @@ struct Candor: AsyncParsableCommand {
         version: version,
         subcommands: [Build.self, Check.self, Init.self, Serve.self, Sample.self, Import.self, Rollup.self, GalleryCommand.self, ScatterBench.self],
         defaultSubcommand: nil)
+
+    /// As documented (README, DESIGN §6): 0 built, 1 the inputs are wrong, 2 a usage error.
+    /// ArgumentParser's own code for a usage error is 64 (EX_USAGE); it is mapped to 2.
+    static func main() async {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            fail(error, Candor.self)
+        }
+        do {
+            var command = command
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            fail(error, type(of: command))
+        }
+    }
+
+    /// Exits with the documented status; a usage error's message names the subcommand's usage.
+    static func fail(_ error: Error, _ command: ParsableCommand.Type) -> Never {
+        if exitCode(for: error) == .validationFailure {
+            var message: String
+            if let validation = error as? ValidationError {
+                // Thrown by a command's run(): its own usage, not the top-level one.
+                message = "Error: \(validation.message)\n"
+                let name = command.configuration.commandName ?? String(describing: command).lowercased()
+                message += "Usage: candor \(command.usageString())\n"
+                message += "  See 'candor \(name) --help' for more information.\n"
+            } else {
+                message = fullMessage(for: error) + "\n"
+            }
+            FileHandle.standardError.write(Data(message.utf8))
+            Foundation.exit(2)
+        }
+        exit(withError: error)
+    }
 }
 
 /// Help text as ArgumentParser should wrap it: the lines of a paragraph joined into one (the

@@ -138,3 +138,35 @@ final class HelpTextTests: XCTestCase {
         }
     }
 }
+
+/// The documented exit statuses, from the binary itself: 2 for a usage error (not
+/// ArgumentParser's 64), with the subcommand's own usage line.
+final class ExitStatusTests: XCTestCase {
+    func run(_ arguments: [String]) throws -> (Int32, String) {
+        let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("candor").path
+        let fallback = repository + "/.build/debug/candor"
+        let path = FileManager.default.isExecutableFile(atPath: binary) ? binary : fallback
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw XCTSkip("the candor binary is not built beside the tests") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    func testUsageErrorsExitTwoWithTheSubcommandsUsage() throws {
+        let (unknown, message) = try run(["build", "--bogus"])
+        XCTAssertEqual(unknown, 2)
+        XCTAssertTrue(message.contains("Usage: candor build"), message)
+        let scratch = Scratch()
+        try "x".write(toFile: scratch.path + "/file", atomically: true, encoding: .utf8)
+        let (notEmpty, text) = try run(["sample", scratch.path])
+        XCTAssertEqual(notEmpty, 2)
+        XCTAssertTrue(text.contains("is not empty") && text.contains("Usage: candor sample"), text)
+    }
+}

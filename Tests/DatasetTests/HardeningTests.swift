@@ -84,3 +84,14 @@ final class HardeningTests: XCTestCase {
         }
     }
 }
+
+final class SuggestionTests: XCTestCase {
+    /// "Did you mean" prefers the closest whole name among prefix matches.
+    func testSuggestionsPreferTheClosestWholeName() {
+        XCTAssertEqual(nearest("token", in: ["tokens_per_active_user", "tokens", "requests"]), "tokens")
+        XCTAssertEqual(nearest("team", in: ["team_weeks", "teams", "tools"]), "teams")
+        XCTAssertEqual(nearest("prs_merge", in: ["change_failures", "prs_merged"]), "prs_merged")
+        XCTAssertEqual(nearest("privcy", in: ["privacy", "period"]), "privacy")
+        XCTAssertNil(nearest("zzzzzz", in: ["privacy", "period"]))
+    }
+}
