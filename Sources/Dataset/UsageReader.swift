@@ -240,8 +240,9 @@ extension FieldAccess {
             guard let value = String(validating: bytes, as: UTF8.self) else {
                 throw FieldError.message("\(column.rawValue) is not valid UTF-8")
             }
-            // A NUL or control character in a name would reach every page and terminal.
-            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            // A NUL, ESC or other control character in a name would reach every page and
+            // terminal (tabs and quoted line breaks are text, and kept).
+            if bytes.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
                 throw FieldError.message("\(column.rawValue) contains a control character (such as NUL or ESC)")
             }
             return value

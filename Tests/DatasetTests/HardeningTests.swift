@@ -95,3 +95,51 @@ final class SuggestionTests: XCTestCase {
         XCTAssertNil(nearest("zzzzzz", in: ["privacy", "period"]))
     }
 }
+
+/// A JSON document is read a record at a time: memory is bounded by one record, and each
+/// record's issue names the line that record starts on.
+final class JSONRecordStreamTests: XCTestCase {
+    func records(_ text: String, max: Int = 64 << 20) throws -> [(String, Int, String?, [String: Any])] {
+        let folder = TemporaryFolder()
+        let path = folder.write("d.json", text)
+        var stream = JSONRecordStream()
+        stream.maxRecordBytes = max
+        var out: [(String, Int, String?, [String: Any])] = []
+        try stream.forEach(source: try FileByteSource(path: path)) { bytes, line, key, envelope in
+            out.append((String(decoding: bytes, as: UTF8.self), line, key, envelope))
+        }
+        return out
+    }
+
+    func testElementsOfTheRecordArrayComeWithTheirLinesAndTheEnvelope() throws {
+        let found = try records("""
+        {"object": "page",
+         "data": [
+          {"a": 1, "s": "x,]}\\"y"},
+          {"b": [1, 2, {"c": null}]}
+         ],
+         "has_more": false, "n": 3}
+        """)
+        XCTAssertEqual(found.map(\.0), [#"{"a": 1, "s": "x,]}\"y"}"#, #"{"b": [1, 2, {"c": null}]}"#])
+        XCTAssertEqual(found.map(\.1), [3, 4])
+        XCTAssertEqual(found.map(\.2), ["data", "data"])
+        XCTAssertEqual(found[0].3["object"] as? String, "page")
+    }
+
+    func testTopLevelArraysScalarsAndSingleObjects() throws {
+        XCTAssertEqual(try records("[1, \"two\", {\"x\": [3]}, 4]").map(\.0), ["1", "\"two\"", "{\"x\": [3]}", "4"])
+        let single = try records("\u{FEFF}{\"assignee\": {\"login\": \"a\"}, \"n\": 2}")
+        XCTAssertEqual(single.count, 1)
+        XCTAssertNil(single[0].2)
+    }
+
+    func testATruncatedDocumentNamesItsLastRecordsLine() throws {
+        XCTAssertThrowsError(try records("{\"data\": [\n{\"a\": 1},\n{\"b\": 2")) { error in
+            guard case let JSONRecordStream.Issue.invalid(line)? = error as? JSONRecordStream.Issue else { return XCTFail("\(error)") }
+            XCTAssertEqual(line, 3)
+        }
+        XCTAssertThrowsError(try records("[{\"a\": \"" + String(repeating: "x", count: 5000) + "\"}]", max: 1000)) { error in
+            guard case JSONRecordStream.Issue.tooLarge? = error as? JSONRecordStream.Issue else { return XCTFail("\(error)") }
+        }
+    }
+}

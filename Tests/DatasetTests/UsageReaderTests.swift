@@ -23,18 +23,22 @@ final class UsageReaderTests: XCTestCase {
         2026-01-06,u3,Search,cursor,5,10,2,,
         """
         let (rows, result) = try read(text + "\n")
-        XCTAssertEqual(rows.map(\.user), ["u1", "u3"])
+        // Per measure: more accepted than shown drops the suggestion counts, not the row.
+        XCTAssertEqual(rows.map(\.user), ["u1", "u2", "u3"])
         XCTAssertEqual(result.rowsRead, 7)
-        XCTAssertEqual(result.rowsRejected, 5)
+        XCTAssertEqual(result.rowsRejected, 4)
         XCTAssertEqual(result.diagnostics.map(\.description), [
             "data/usage/u.csv:3: error: date \"2026-02-30\" is not a date as YYYY-MM-DD",
             "data/usage/u.csv:4: error: requests is negative (-1)",
             "data/usage/u.csv:5: error: requests \"many\" is not a number",
-            "data/usage/u.csv:6: error: suggestions_accepted (11) is more than suggestions_shown (10)",
+            "data/usage/u.csv:6: warning: suggestions_accepted (11) is more than suggestions_shown (10) or out of range: both dropped; the row's other figures are kept",
             "data/usage/u.csv:7: error: expected 9 fields as in the header, found 5",
         ])
-        XCTAssertEqual(rows[1].tokens, 12)
+        XCTAssertEqual(rows[1].tokens, 120)
         XCTAssertNil(rows[1].suggestionsShown)
+        XCTAssertNil(rows[1].suggestionsAccepted)
+        XCTAssertEqual(rows[2].tokens, 12)
+        XCTAssertNil(rows[2].suggestionsShown)
     }
 
     func testInvalidUTF8AndUnterminatedQuoteAreRejectedAtTheirLines() throws {

@@ -154,7 +154,8 @@ final class VendorGroupingTests: XCTestCase {
         XCTAssertEqual([ann.team, ann.tool], ["Payments", "anthropic-api"])
         XCTAssertEqual([ann.inputTokens, ann.cachedTokens, ann.outputTokens, ann.requests], [15, 5, 7, 0])
         XCTAssertEqual(rows.first { $0.user != "ann@example.com" }?.team, "unassigned")
-        XCTAssertEqual(summary.diagnostics.map(\.description), ["data/vendor/cost.json:1: error: a cost in EUR: only USD is read"])
+        XCTAssertEqual(summary.diagnostics.map(\.description), ["data/vendor/cost.json:1: error: a cost in EUR: only USD is read",
+            "data/vendor/cost.json:1: error: no record of this file could be read as anthropic-cost (1 issue); is it another format? name it under sources: in report.yml"])
     }
 
     /// A gzipped API response is read through zlib like a plain one, and a file of saved
@@ -232,9 +233,14 @@ final class HostileNumberTests: XCTestCase {
         XCTAssertTrue(messages.contains("data/usage/u.csv:2: error: input_tokens 9223372036854775807 is implausibly large (more than 10^12 in one row)"), messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains { $0.hasPrefix("data/usage/u.csv:3: error: cost_usd 1e300 is implausibly large") }, messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains("data/vendor/o.json:1: error: a bucket without a start_time in Unix seconds"))
-        XCTAssertEqual(messages.filter { $0.contains("a count is implausibly large") }.count, 3)
-        XCTAssertEqual(Set(kept.compactMap(\.user)), ["c"])
+        // Vendor rows, per measure: each huge figure is dropped (a warning at its line), never
+        // trapped and never summed; the rows' other figures are kept.
+        XCTAssertGreaterThanOrEqual(messages.filter { $0.contains("warning:") && ($0.contains("implausibly large") || $0.contains("out of range")) }.count, 4,
+                                    messages.joined(separator: "\n"))
+        XCTAssertEqual(Set(kept.compactMap(\.user)), ["a", "b", "c", "x@y"])
         XCTAssertEqual(kept.map(\.requests).reduce(0, +), 3)
+        XCTAssertEqual(kept.map(\.tokens).reduce(0, +), 30, "a and the first claude-code breakdown lose their tokens; b and c keep theirs")
+        XCTAssertNil(kept.first { $0.user == "x@y" && $0.costUSD != nil })
     }
 }
 

@@ -78,35 +78,30 @@ struct VendorParser {
             diagnostics += localDiagnostics
             return
         }
-        let data = try readWhole(path: path)
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
-            diagnostics.append(.error(file, line: lineOfJSONError(data), "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
-            return
+        // One document: its records one at a time, each with the line it starts on.
+        var stream = JSONRecordStream()
+        do {
+            try stream.forEach(source: try openByteSource(path: path)) { bytes, line, key, envelope in
+                guard let element = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
+                    diagnostics.append(.error(file, line: line, "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+                    return
+                }
+                if let key {
+                    var response = envelope
+                    response[key] = [element]
+                    try body(response, line)
+                } else {
+                    try body(element, line)
+                }
+            }
+        } catch let issue as JSONRecordStream.Issue {
+            switch issue {
+            case let .invalid(line):
+                diagnostics.append(.error(file, line: line, "not valid JSON (a truncated or damaged \(format.rawValue) export?)"))
+            case let .tooLarge(line):
+                diagnostics.append(.error(file, line: line, "a record over \(stream.maxRecordBytes >> 20) MiB: not read (export smaller pages, or NDJSON)"))
+            }
         }
-        if let array = object as? [Any] {  // an array of responses (or of legacy metrics days)
-            for element in array { try body(element, 1) }
-        } else {
-            try body(object, 1)
-        }
-    }
-
-    /// A whole (possibly gzipped) file; API responses are small, and larger exports are NDJSON.
-    func readWhole(path: String) throws -> Data {
-        var source = try openByteSource(path: path)
-        var data = Data(), chunk: [UInt8] = []
-        repeat {
-            try source.read(into: &chunk)
-            data.append(contentsOf: chunk)
-            // A whole document becomes an object graph many times its size: past 256 MiB it must
-            // come as NDJSON (one response per line), which is read a line at a time.
-            if data.count > 256 << 20 { throw InputError(.error(file, line: 1, "is a single JSON document over 256 MiB; export it as NDJSON (one response or record per line), which Candor reads a line at a time")) }
-        } while !chunk.isEmpty
-        return data
-    }
-
-    /// The line where a JSON document stops being valid (its last line when cut short).
-    func lineOfJSONError(_ data: Data) -> Int {
-        data.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
     func parseJSON(_ object: Any, line: Int, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
