@@ -63,7 +63,9 @@ import duckdb, sys
 con = duckdb.connect()
 con.execute("SET threads TO %d")
 src = "read_csv('%s', header=true, auto_detect=true)"
-con.execute(f"CREATE TEMP VIEW usage AS SELECT *, input_tokens + output_tokens AS tokens FROM {src}")
+# As DuckDB users write it: load the CSV once into a table, then run the aggregations on it
+# (a view would re-read and re-parse the CSV for every query, which flattered Candor 2.3×).
+con.execute(f"CREATE TABLE usage AS SELECT *, input_tokens + output_tokens AS tokens FROM {src}")
 con.execute("SELECT count(DISTINCT user), sum(tokens), sum(requests), sum(suggestions_accepted)/sum(suggestions_shown) FROM usage").fetchall()
 con.execute("SELECT team, count(DISTINCT user), sum(tokens), sum(requests) FROM usage GROUP BY team").fetchall()
 con.execute("SELECT team, date_trunc('week', date) AS week, count(DISTINCT user), sum(tokens), sum(requests) FROM usage GROUP BY ALL").fetchall()
