@@ -143,3 +143,72 @@ final class OutcomeValidationTests: XCTestCase {
         XCTAssertTrue(page.contains("Usage cohorts") && page.contains("Time saved"))
     }
 }
+
+/// The summary's lead paragraph is written from the model, and is right for any organisation:
+/// one with no flagged team, one with no outcome data, one with every team withheld but one.
+final class LeadParagraphTests: XCTestCase {
+    func lead(_ files: [String: String]) throws -> String {
+        let scratch = Scratch()
+        let folder = scratch.path + "/report"
+        for (path, text) in files {
+            let full = folder + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        _ = try build(folder, scratch.path + "/out")
+        let page = try String(contentsOfFile: scratch.path + "/out/index.html", encoding: .utf8)
+        let start = try XCTUnwrap(page.range(of: "<p class=\"lead\">"))
+        let end = try XCTUnwrap(page[start.upperBound...].range(of: "</p>"))
+        return String(page[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// Teams of `people` each active every weekday of eight weeks with even usage.
+    func usage(_ teams: [(String, Int)]) -> String {
+        var rows = "date,user,team,tool,requests,input_tokens,output_tokens\n"
+        for (team, people) in teams {
+            for person in 0..<people {
+                for day in 0..<56 where day % 7 < 5 {
+                    let date = Day(year: 2026, month: 1, day: 5)! + day
+                    rows += "\(date),\(team.prefix(3))\(person),\(team),cursor,\(3 + (person + day) % 4),\(900 + 37 * ((person * 7 + day) % 11)),200\n"
+                }
+            }
+        }
+        return rows
+    }
+
+    func testAnOrganisationWithNoFlaggedTeam() throws {
+        let teams = [("Alpha", 8), ("Beta", 9), ("Gamma", 10), ("Delta", 8), ("Epsilon", 9), ("Zeta", 8)]
+        var outcomes = "period,team,metric,value\n"
+        for (team, people) in teams { for week in 2...9 { outcomes += "2026-W0\(week),\(team),prs,\(people * 2 + week % 3)\n".replacingOccurrences(of: "W010", with: "W10") } }
+        let text = try lead([
+            "report.yml": "title: Calm\nvalue: {metric: prs}\n",
+            "data/usage/u.csv": usage(teams),
+            "data/headcount.csv": "team,headcount\n" + teams.map { "\($0.0),\($0.1 + 2)" }.joined(separator: "\n") + "\n",
+            "data/outcomes.csv": outcomes,
+        ])
+        XCTAssertTrue(text.contains("52 of 64 people (81 %) used an AI tool"), text)
+        XCTAssertTrue(text.contains("The inflation test flags no team."), text)
+        XCTAssertTrue(text.contains("Within teams,"), text)
+        XCTAssertFalse(text.contains("withheld"), text)
+    }
+
+    func testAnOrganisationWithNoOutcomeData() throws {
+        let text = try lead([
+            "report.yml": "title: No value yet\n",
+            "data/usage/u.csv": usage([("Alpha", 8), ("Beta", 9), ("Gamma", 7)]),
+        ])
+        XCTAssertTrue(text.contains("24 people used an AI tool"), text)
+        XCTAssertTrue(text.contains("no outcome data"), text)
+        XCTAssertFalse(text.contains("Within teams"), text)
+    }
+
+    func testAnOrganisationWithEveryTeamWithheldButOne() throws {
+        let text = try lead([
+            "report.yml": "title: Small teams\n",
+            "data/usage/u.csv": usage([("Big", 30), ("Tiny", 3), ("Wee", 2), ("Small", 4)]),
+            "data/headcount.csv": "team,headcount\nBig,30\nTiny,3\nWee,2\nSmall,4\n",
+        ])
+        XCTAssertTrue(text.contains("All but 1 of 4 teams are withheld"), text)
+        XCTAssertFalse(text.contains("Tiny") || text.contains("Wee") || text.contains("Small,"), text)
+    }
+}
