@@ -57,17 +57,22 @@ final class RawClient {
 }
 
 final class ServeTests: XCTestCase {
-    /// The preview answers only to its own names (a page on another domain resolving to
-    /// 127.0.0.1 cannot read it) and never serves dotfiles from the output folder.
-    func testServeRefusesForeignHostsAndDotfiles() async throws {
-        let scratch = Scratch()
+    /// A new report folder (`candor init`) served on a free loopback port.
+    func startPreview(in scratch: Scratch) async throws -> (PreviewServer, content: String, output: String, port: Int) {
         let content = scratch.path + "/report", output = scratch.path + "/site"
         try Init.parse([content]).run()
         let server = PreviewServer(content: content, output: output, theme: repository + "/Themes/default",
                                    progress: Progress(quiet: true, verbose: false))
         try await server.start(host: "127.0.0.1", port: 0)
+        return (server, content, output, await server.address)
+    }
+
+    /// The preview answers only to its own names (a page on another domain resolving to
+    /// 127.0.0.1 cannot read it) and never serves dotfiles from the output folder.
+    func testServeRefusesForeignHostsAndDotfiles() async throws {
+        let scratch = Scratch()
+        let (server, _, output, port) = try await startPreview(in: scratch)
         defer { Task { await server.stop() } }
-        let port = await server.address
         try FileManager.default.createDirectory(atPath: output + "/.git", withIntermediateDirectories: true)
         try "[core]\n".write(toFile: output + "/.git/config", atomically: true, encoding: .utf8)
         try "SECRET=1\n".write(toFile: output + "/.env", atomically: true, encoding: .utf8)
@@ -82,13 +87,8 @@ final class ServeTests: XCTestCase {
 
     func testServeRebuildsReloadsShowsErrorsAndRefusesTraversal() async throws {
         let scratch = Scratch()
-        let content = scratch.path + "/report", output = scratch.path + "/site"
-        try Init.parse([content]).run()
-        let server = PreviewServer(content: content, output: output, theme: repository + "/Themes/default",
-                                   progress: Progress(quiet: true, verbose: false))
-        try await server.start(host: "127.0.0.1", port: 0)
+        let (server, content, output, port) = try await startPreview(in: scratch)
         defer { Task { await server.stop() } }
-        let port = await server.address
         XCTAssertGreaterThan(port, 0)
 
         let (status, page) = try RawClient.get("/reading-this-report.html", port: port)
