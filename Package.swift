@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "candor", targets: ["candor"]),
         // For the fuzz targets in Fuzz/ (a package of its own, built with -sanitize=fuzzer).
         .library(name: "Dataset", targets: ["Dataset"]),
+        .library(name: "Markdown", targets: ["Markdown"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

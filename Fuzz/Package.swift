@@ -13,5 +13,6 @@ let package = Package(
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
         .executableTarget(name: "FuzzFrontMatter", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
         .executableTarget(name: "FuzzVendor", dependencies: ["FuzzSupport", .product(name: "Dataset", package: "main")]),
+        .executableTarget(name: "FuzzMarkdown", dependencies: ["FuzzSupport", .product(name: "Markdown", package: "main")]),
     ]
 )

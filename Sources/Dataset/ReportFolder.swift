@@ -213,7 +213,14 @@ public enum ReportFolder {
         // Vendor exports first: team and seat files, then usage, in source order.
         var attribution = VendorAttribution(people: inputs.people, pseudonymise: reader.pseudonymise)
         for team in inputs.headcount.map(\.team) + (inputs.people?.people.map(\.team) ?? []) { attribution.teamNames[slugify(team)] = team }
-        let ordered = inputs.vendorFiles.filter { !$0.format.hasUsage } + inputs.vendorFiles.filter(\.format.hasUsage)
+        // Teams and seats first; then usage, per-person sources before aggregate-only ones, so
+        // that a day of a tool already told person by person is not counted again by an
+        // aggregate export's active-user count (the legacy Copilot metrics beside the users
+        // report: 34 active against 9 seats).
+        let ordered = inputs.vendorFiles.filter { !$0.format.hasUsage }
+            + inputs.vendorFiles.filter { $0.format.hasUsage && $0.format != .copilotMetrics }
+            + inputs.vendorFiles.filter { $0.format == .copilotMetrics }
+        var personDays = Set<String>()
         for (index, file) in ordered.enumerated() {
             let path = inputs.folder + "/" + file.path
             var diagnostics: [Diagnostic] = []
@@ -228,8 +235,13 @@ public enum ReportFolder {
             do {
                 try VendorParser(format: file.format, tool: file.tool, file: file.path).parse(path: path, extras: &extras, diagnostics: &diagnostics) { row in
                     rows += 1
+                    if row.identity == nil, (row.record.activeUsers ?? 0) > 0, personDays.contains("\(row.record.tool)|\(row.record.day)") {
+                        summary.overlaps += 1  // the same people, already counted one by one
+                        return
+                    }
                     if let record = attribution.attribute(row, source: Int32(index), measures: file.format.measures, groupTeams: file.teams) {
                         kept += 1
+                        if record.user != nil { personDays.insert("\(record.tool)|\(record.day)") }
                         try sink(record)
                     }
                 }
@@ -247,7 +259,7 @@ public enum ReportFolder {
             progress?(summary.rowsRead)
         }
         for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
-        summary.overlaps = attribution.overlaps
+        summary.overlaps += attribution.overlaps
         unmatched.formUnion(attribution.unmatched)
         // The usage files, in parallel.
         let workers = max(1, requested)

@@ -63,7 +63,7 @@ def honest(r):
 
 def row(day, user, tool, requests=0, shown=None, accepted=None, ls=None, la=None, inp=0, out=0, cost=None, group=None):
     return dict(day=day, user=user, tool=tool, requests=requests, shown=shown, accepted=accepted, ls=ls, la=la,
-                tokens=inp + out, cost=cost, group=group)
+                tokens=inp + out, cost=cost, group=group, active=None)
 
 
 def amazon_q(path, tool):
@@ -132,8 +132,11 @@ def copilot_metrics(path, tool):
         chats = sum(m.get("total_chats", 0) for m in dotcom.get("models", []))
         if chats or dotcom.get("total_engaged_users", 0):
             eds["github.com"]["chats"] += chats
+            eds["github.com"]["active"] = max(eds["github.com"]["active"], dotcom.get("total_engaged_users", 0))
         for name, x in eds.items():
-            yield row(day, None, tool, x["chats"], x["shown"], x["acc"], x["ls"], x["la"])
+            r = row(day, None, tool, x["chats"], x["shown"], x["acc"], x["ls"], x["la"])
+            r["active"] = x["active"]
+            yield r
 
 
 def claude_code(path, tool):
@@ -228,11 +231,19 @@ def main():
     seat_teams = {s["assignee"]["login"].lower(): s["assigning_team"]["slug"] for s in seats["seats"] if s.get("assigning_team")}
 
     files = [(p, f, t, m) for p, f, t, m in REPORT_SOURCES] + [(p, f, t, {}) for p, (f, t) in sorted(DETECTED.items())]
+    # Aggregate-only exports (the legacy Copilot metrics) come last, and their active-user
+    # rows are left out on a day the same tool was already told person by person.
+    files = [x for x in files if x[1] != "copilot-metrics"] + [x for x in files if x[1] == "copilot-metrics"]
+    person_days = set()
     totals = defaultdict(lambda: dict(requests=0, shown=0, accepted=0, lines_suggested=0, lines_accepted=0, tokens=0, cost_micros=0, rows=0))
     owners, overlaps, unmatched = {}, 0, set()
     for index, (path, fmt, tool, groups) in enumerate(files):
         for r in map(honest, READERS[fmt](os.path.join(HERE, path), tool)):
+            if r["user"] is None and (r.get("active") or 0) > 0 and (tool, r["day"]) in person_days:
+                overlaps += 1
+                continue
             if r["user"] is not None:
+                person_days.add((tool, r["day"]))
                 login = r["user"].lower()
                 slug = user_teams.get((login, r["day"].isoformat())) or user_teams.get((login, None))
                 if slug:
