@@ -195,9 +195,9 @@ private struct Walker {
         }
         var output = ""
         var rest = Substring(text)
-        while let open = find("{{", in: rest) {
+        while let open = findASCII("{{", in: rest) {
             output += rest[..<open.lowerBound]
-            guard let close = find("}}", in: rest[open.upperBound...]) else {
+            guard let close = findASCII("}}", in: rest[open.upperBound...]) else {
                 output += rest[open.lowerBound...]
                 rest = ""
                 break
@@ -304,7 +304,7 @@ private struct Walker {
 }
 
 /// The first occurrence of an ASCII `needle` in `text`, found over its UTF-8 bytes (linear).
-func find(_ needle: String, in text: Substring) -> Range<Substring.Index>? {
+public func findASCII(_ needle: String, in text: Substring) -> Range<Substring.Index>? {
     let pattern = Array(needle.utf8)
     let view = text.utf8
     var index = view.startIndex

@@ -232,24 +232,80 @@ public struct SiteBuilder {
     // MARK: Single file
 
     /// The summary, team pages and methodology in one HTML file with the stylesheet inlined.
+    /// `--single-file`: every page of the site as a section of one HTML file, its links
+    /// rewritten to in-file anchors and its stylesheet inlined, so that it works opened alone
+    /// from a folder with nothing else in it; nothing is fetched.
     mutating func singleFilePage() throws {
         guard let index = files.text("index.html") else { return }
-        let css = theme.assets["style.css"].map { String(decoding: $0, as: UTF8.self) } ?? ""
-        var html = index.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"assets/style.css\">", with: "<style>\n\(css)\n</style>")
-        var extra = ""
-        for (part, path) in (["methodology.html", "data-quality.html"] + report.teams.map({ "teams/\($0.slug).html" })).enumerated() {
-            guard let text = files.text(path), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
-            var inner = text[start.lowerBound..<end.upperBound].replacingOccurrences(of: "<main", with: "<section class=\"single-file-part\"").replacingOccurrences(of: "</main>", with: "</section>")
-            // Every id must stay unique in one document: prefix this part's ids and references.
-            let prefix = "p\(part + 1)-"
-            inner = inner.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)").replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
-            inner = inner.replacingOccurrences(of: #"aria-labelledby="([^" ]+)""#, with: "aria-labelledby=\"\(prefix)$1\"", options: .regularExpression)
-            inner = inner.replacingOccurrences(of: #"aria-labelledby="([^" ]+) ([^" ]+)""#, with: "aria-labelledby=\"\(prefix)$1 \(prefix)$2\"", options: .regularExpression)
-            extra += "\n<hr>\n" + inner.replacingOccurrences(of: "href=\"../", with: "href=\"")
+        let order = ["index.html", "outcomes.html", "feedback/index.html"]
+        let others = files.paths.filter { $0.hasSuffix(".html") && !order.contains($0) && $0 != "404.html" && $0 != "report.html" }
+        let pages = order.filter { files.text($0) != nil } + others.sorted { (rank($0), $0) < (rank($1), $1) }
+        let position = Dictionary(uniqueKeysWithValues: pages.enumerated().map { ($1, $0) })
+        func anchor(_ page: String) -> String { "page-" + page.replacingOccurrences(of: ".html", with: "").replacingOccurrences(of: "/", with: "-") }
+        /// A link of page `from`, as a link inside the one file.
+        func rewrite(_ href: String, from page: String) -> String {
+            if href.hasPrefix("#") { return "#p\(position[page] ?? 0)-" + href.dropFirst() }
+            if href.contains(":") { return href }  // https:, mailto: — outside the report
+            let parts = href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            let directory = (page as NSString).deletingLastPathComponent
+            var target = URL(fileURLWithPath: "/" + (directory.isEmpty ? "" : directory + "/") + String(parts[0])).standardizedFileURL.path
+            target.removeFirst()
+            if target.isEmpty || target.hasSuffix("/") { target += "index.html" }
+            guard let number = position[target] else { return "#" + anchor("downloads.html") }  // a data file: where downloads are listed
+            return parts.count > 1 && !parts[1].isEmpty ? "#p\(number)-\(parts[1])" : "#" + anchor(target)
         }
-        html = html.replacingOccurrences(of: "</main>", with: "</main>\n" + extra)
-        try files.add("report.html", html)
+        var sections = ""
+        for page in pages {
+            guard let text = files.text(page), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
+            let number = position[page]!
+            var inner = String(text[start.lowerBound..<end.upperBound])
+            inner = "<section id=\"\(anchor(page))\" class=\"single-file-part\"" + inner.dropFirst("<main".count).dropLast("</main>".count) + "</section>"
+            inner = replaceAttribute("href", in: inner) { rewrite($0, from: page) }
+            inner = replaceAttribute("id", in: inner) { "p\(number)-\($0)" }
+            inner = replaceAttribute("aria-labelledby", in: inner) { $0.split(separator: " ").map { "p\(number)-\($0)" }.joined(separator: " ") }
+            inner = replaceAttribute("aria-describedby", in: inner) { $0.split(separator: " ").map { "p\(number)-\($0)" }.joined(separator: " ") }
+            // The section's own id was prefixed with the rest: restore it.
+            inner = inner.replacingOccurrences(of: "id=\"p\(number)-\(anchor(page))\"", with: "id=\"\(anchor(page))\"")
+            sections += (sections.isEmpty ? "" : "\n<hr>\n") + inner
+        }
+        let css = theme.assets["style.css"].map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard let mainStart = index.range(of: "<main"), let mainEnd = index.range(of: "</main>") else { return }
+        var shell = String(index[..<mainStart.lowerBound]) + "<main id=\"main\">\n" + sections + "\n</main>" + String(index[mainEnd.upperBound...])
+        shell = shell.replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"assets/style.css\">", with: "<style>\n\(css)\n</style>")
+        shell = shell.replacingOccurrences(of: #"<link rel="alternate"[^>]*>\n?"#, with: "", options: .regularExpression)
+        // The header and footer links (outside <main>) belong to the summary.
+        let head = shell.range(of: "<main id=\"main\">")!, tail = shell.range(of: "\n</main>", options: .backwards)!
+        shell = replaceAttribute("href", in: String(shell[..<head.lowerBound])) { $0.hasPrefix("#") ? $0 : rewrite($0, from: "index.html") }
+            + String(shell[head.lowerBound..<tail.upperBound])
+            + replaceAttribute("href", in: String(shell[tail.upperBound...])) { $0.hasPrefix("#") ? $0 : rewrite($0, from: "index.html") }
+        try files.add("report.html", shell)
     }
+
+    /// The order of pages after the summary, outcomes and feedback: commentary, letters, teams,
+    /// tools, then the reference pages.
+    func rank(_ page: String) -> Int {
+        if page.hasPrefix("feedback/") { return 1 }
+        if page.hasPrefix("teams/") { return 2 }
+        if page.hasPrefix("tools/") { return 3 }
+        if ["methodology.html", "data-quality.html", "changes.html", "downloads.html"].contains(page) { return 4 }
+        return 0
+    }
+}
+
+/// Every `name="value"` attribute of `html` with its value replaced by `transform(value)` (values
+/// are Candor's own, already escaped; they hold no quote).
+func replaceAttribute(_ name: String, in html: String, _ transform: (String) -> String) -> String {
+    let marker = " \(name)=\""
+    var out = ""
+    out.reserveCapacity(html.utf8.count)
+    var rest = Substring(html)
+    while let found = findASCII(marker, in: rest) {
+        out += rest[..<found.upperBound]
+        guard let close = rest[found.upperBound...].firstIndex(of: "\"") else { rest = rest[found.upperBound...]; break }
+        out += transform(String(rest[found.upperBound..<close]))
+        rest = rest[close...]
+    }
+    return out + rest
 }
 
 /// Resolves `{{ figure }}` and ```chart blocks in commentary.

@@ -217,3 +217,44 @@ final class PlantedStoryTests: XCTestCase {
         XCTAssertThrowsError(try build(content, output, strict: true))
     }
 }
+
+/// `--single-file` writes a true single file: opened alone from a folder with nothing else,
+/// every link leads to an anchor inside it, every page of the site is a section of it, and
+/// nothing is fetched.
+final class SingleFileTests: XCTestCase {
+    func testTheSingleFileHoldsEveryPageAndEveryLinkLeadsInsideIt() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/report", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 35, seed: 4).write(to: content)
+        var options = Pipeline.Options(content: content, output: output, theme: repository + "/Themes/default")
+        options.singleFile = true
+        _ = try Pipeline.run(options, progress: Progress(quiet: true, verbose: false))
+        // Alone, in a folder with nothing else.
+        let alone = scratch.path + "/alone"
+        try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: output + "/report.html", toPath: alone + "/report.html")
+        let html = try String(contentsOfFile: alone + "/report.html", encoding: .utf8)
+        func values(_ attribute: String) -> [String] {
+            html.components(separatedBy: " \(attribute)=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        }
+        let ids = Set(values("id"))
+        XCTAssertEqual(ids.count, values("id").count, "ids are unique")
+        var checked = 0
+        for href in values("href") {
+            if href.hasPrefix("http") || href.hasPrefix("mailto:") { continue }
+            XCTAssertTrue(href.hasPrefix("#"), "a link to a file next to it: \(href)")
+            XCTAssertTrue(ids.contains(String(href.dropFirst())), "a link to a missing anchor: \(href)")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 100)
+        XCTAssertFalse(html.contains("<link "), "nothing is fetched: no stylesheet or feed link")
+        XCTAssertFalse(html.contains(" src=\""), "nothing is fetched: no image or script source")
+        // Every page of the site is a section: teams, tools, feedback, commentary, outcomes.
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: output).filter { $0.hasSuffix(".html") && $0 != "report.html" && $0 != "404.html" }
+        for page in pages {
+            let anchor = "page-" + page.replacingOccurrences(of: ".html", with: "").replacingOccurrences(of: "/", with: "-")
+            XCTAssertTrue(ids.contains(anchor), "the single file lacks \(page)")
+        }
+        XCTAssertTrue(ids.contains("page-outcomes") && ids.contains("page-feedback-index") && ids.contains("page-reading-this-report"))
+    }
+}
