@@ -178,7 +178,7 @@ public enum ReportFolder {
     }
 
     /// Page names Candor writes itself; a commentary page may not take them.
-    public static let reservedSlugs: Set<String> = ["index", "outcomes", "methodology", "data-quality", "changes", "404", "feed",
+    public static let reservedSlugs: Set<String> = ["index", "outcomes", "teams", "tools", "methodology", "data-quality", "changes", "404", "feed",
                                                     "sitemap", "teams", "tools", "feedback", "data", "assets", "downloads"]
 
     /// Streams every usage row to `sink`, one file after another (vendor exports first).

@@ -131,10 +131,11 @@ extension SiteBuilder {
         return parts.joined(separator: "; ") + "."
     }
 
-    func teamsTableHTML() -> String {
+    func teamsTableHTML(order: [String]? = nil, root: String = "") -> String {
+        let entries = order.map { names in names.compactMap { name in report.teams.first { $0.name == name } } } ?? report.teams
         var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person</th><th scope=\"col\">Value per head</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
-        for entry in report.teams {
-            html += "<tr><th scope=\"row\"><a href=\"teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
+        for entry in entries {
+            html += "<tr><th scope=\"row\"><a href=\"\(root)teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
             guard let published = entry.published else {
                 html += "<td colspan=\"6\" class=\"suppressed\">withheld to protect small groups</td></tr>\n"
                 continue
@@ -150,6 +151,34 @@ extension SiteBuilder {
     }
 
     // MARK: Teams and tools
+
+    /// Teams ranked by adoption and tools by people, each with its weekly sparkline; withheld
+    /// ones listed by name only.
+    mutating func groupIndexPages() throws {
+        let published = report.publishedTeams.sorted { ($0.figures.adoptionRate ?? -1, $1.figures.team) > ($1.figures.adoptionRate ?? -1, $0.figures.team) }
+        let order = published.map(\.figures.team) + report.teams.filter { $0.published == nil }.map(\.name)
+        try page(path: "teams.html", title: "Teams", template: "group-index", context: [
+            "heading": "Teams", "table": teamsTableHTML(order: order, root: ""),
+            "intro": "\(report.teams.count) teams, ranked by adoption; \(report.suppression.teamsWithheld) withheld to protect small groups. Each row links to the team's page.",
+        ])
+        var html = "<div class=\"table-wrap\"><table class=\"figures tools\"><caption>Tools, by active people</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Capability</th><th scope=\"col\">Active people</th><th scope=\"col\">Tokens</th><th scope=\"col\">Cost</th><th scope=\"col\">Tried → returned → sustained</th><th scope=\"col\">People per week</th></tr></thead><tbody>\n"
+        let tools = report.publishedTools.sorted { ($0.figures.activeUsers, $1.figures.tool) > ($1.figures.activeUsers, $0.figures.tool) }
+        for published in tools {
+            let tool = published.figures
+            let spark = Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.tool): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw()
+            html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(tool.slug)).html\">\(esc(tool.tool))</a></th><td>\(esc(tool.capability))</td><td>\(whole.format(Double(tool.activeUsers)))</td>"
+            html += "<td>\(si.format(Double(tool.tokens)))</td><td>\(dollarRange(tool.costRange))</td><td>\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)</td>"
+            html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
+        }
+        for entry in report.tools where entry.published == nil {
+            html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th><td>\(esc(entry.capability))</td><td colspan=\"5\" class=\"suppressed\">withheld to protect small groups</td></tr>\n"
+        }
+        html += "</tbody></table></div>\n"
+        try page(path: "tools.html", title: "Tools", template: "group-index", context: [
+            "heading": "Tools", "table": html,
+            "intro": "\(report.tools.count) tools in \(report.sprawl.capabilities.count) capabilities, by active people; \(report.suppression.toolsWithheld) withheld to protect small groups.",
+        ])
+    }
 
     mutating func teamPage(_ entry: TeamEntry) throws {
         let path = "teams/\(entry.slug).html"

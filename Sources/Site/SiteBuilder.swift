@@ -65,6 +65,7 @@ public struct SiteBuilder {
         let commentary = renderCommentary()
         try summaryPage(commentary: commentary)
         try outcomesPage()
+        try groupIndexPages()
         for team in report.teams { try teamPage(team) }
         for tool in report.tools { try toolPage(tool) }
         try feedbackPages()
@@ -87,7 +88,7 @@ public struct SiteBuilder {
 
     func navigation(current path: String) -> [[String: Any]] {
         let root = root(of: path)
-        var items: [(String, String)] = [("index.html", "Summary"), ("outcomes.html", "Outcomes"), ("feedback/index.html", "Feedback")]
+        var items: [(String, String)] = [("index.html", "Summary"), ("outcomes.html", "Outcomes"), ("teams.html", "Teams"), ("tools.html", "Tools"), ("feedback/index.html", "Feedback")]
         // At most eight commentary pages in the navigation (in `order`); all are linked from the summary.
         items += inputs.commentary.prefix(8).map { ("\($0.slug).html", $0.title) }
         items += [("methodology.html", "Methodology"), ("data-quality.html", "Data quality"), ("changes.html", "Changes"), ("downloads.html", "Downloads")]

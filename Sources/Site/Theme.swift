@@ -19,7 +19,7 @@ public struct Theme: Sendable {
     public let folders: [String]
 
     static let requiredTemplates = ["layout", "index", "team", "tool", "feedback", "letter", "commentary", "methodology",
-                                    "data-quality", "changes", "downloads", "404"]
+                                    "data-quality", "changes", "downloads", "404", "outcomes", "group-index"]
 
     /// Loads the theme in `folder`, with `overrides` (a report's `theme/` folder) taking
     /// precedence file by file. Every template and asset must lie inside its theme folder (a
