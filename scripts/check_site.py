@@ -41,13 +41,16 @@ def first(pattern):
 templates = {
     "summary": "index.html", "methodology": "methodology.html", "data quality": "data-quality.html",
     "changes": "changes.html", "downloads": "downloads.html", "404": "404.html", "feedback": "feedback/index.html",
+    "outcomes": "outcomes.html", "teams index": "teams.html", "tools index": "tools.html", "single file": "report.html",
 }
+templates = {name: path for name, path in templates.items() if os.path.exists(os.path.join(site, path))}
 for name, pattern in {"team": "teams/*.html", "tool": "tools/*.html", "letter": "feedback/*-*.html"}.items():
     path = first(pattern)
     if path:
         templates[name] = os.path.relpath(path, site)
 commentary = [p for p in glob.glob(os.path.join(site, "*.html"))
-              if os.path.basename(p) not in {"index.html", "methodology.html", "data-quality.html", "changes.html", "downloads.html", "404.html"}]
+              if os.path.basename(p) not in {"index.html", "methodology.html", "data-quality.html", "changes.html", "downloads.html", "404.html",
+                                             "outcomes.html", "teams.html", "tools.html", "report.html"}]
 if commentary:
     templates["commentary"] = os.path.relpath(sorted(commentary)[0], site)
 # A suppressed team's page, when there is one.

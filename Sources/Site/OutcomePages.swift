@@ -199,7 +199,7 @@ extension SiteBuilder {
             }
         }
         cohortTable += "</tbody></table></div>\n"
-        var weekly = LineChart(id: "usage-cohorts-weekly", title: "People by usage level, per week", xLabels: report.weekly.map(\.week.short),
+        let weekly = LineChart(id: "usage-cohorts-weekly", title: "People by usage level, per week", xLabels: report.weekly.map(\.week.short),
                                series: levelNames.indices.map { level in
                                    .init(name: levelNames[level], values: cohorts.weekly.map { $0.counts.shown.map { Double($0[level]) } })
                                }, unit: "people")

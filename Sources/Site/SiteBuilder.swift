@@ -259,8 +259,9 @@ public struct SiteBuilder {
         for page in pages {
             guard let text = files.text(page), let start = text.range(of: "<main"), let end = text.range(of: "</main>") else { continue }
             let number = position[page]!
-            var inner = String(text[start.lowerBound..<end.upperBound])
-            inner = "<section id=\"\(anchor(page))\" class=\"single-file-part\"" + inner.dropFirst("<main".count).dropLast("</main>".count) + "</section>"
+            // The page's <main …> tag (and its id) gives way to the section.
+            guard let tagEnd = text[start.upperBound...].firstIndex(of: ">") else { continue }
+            var inner = "<section id=\"\(anchor(page))\" class=\"single-file-part\">" + String(text[text.index(after: tagEnd)..<end.lowerBound]) + "</section>"
             inner = replaceAttribute("href", in: inner) { rewrite($0, from: page) }
             inner = replaceAttribute("id", in: inner) { "p\(number)-\($0)" }
             inner = replaceAttribute("aria-labelledby", in: inner) { $0.split(separator: " ").map { "p\(number)-\($0)" }.joined(separator: " ") }
