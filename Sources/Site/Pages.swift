@@ -277,7 +277,16 @@ extension SiteBuilder {
             ])
             letters.append(["title": letter.title, "href": "\(letter.slug).html", "date": letter.date?.readable ?? ""])
         }
+        // Themes by team as a heatmap: share of each published team's documents that mention the
+        // theme; a withheld cell is drawn as withheld, never as zero.
+        var heatmap = Heatmap(id: "themes-by-team", title: "Themes by team: share of the team's documents",
+                              rowLabels: feedback.byTeam.map(\.team),
+                              columnLabels: report.feedback.themes.map { $0.theme.replacingOccurrences(of: "_", with: " ") },
+                              values: feedback.byTeam.map { row in row.themes.map { $0.share.shown.map { $0 * 100 } } }, unit: "% of documents")
+        heatmap.format = .plain(decimals: 0)
+        let themesByTeam = feedback.byTeam.isEmpty || report.feedback.themes.isEmpty ? "" : chart(heatmap.draw())
         try page(path: "feedback/index.html", title: "What employees say", template: "feedback", context: [
+            "heatmap": themesByTeam,
             "documents": feedback.documents, "netSentiment": feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
             "positive": feedback.positive, "neutral": feedback.neutral, "negative": feedback.negative,
             "themes": chart(charts.themes()), "scores": chart(charts.scores()),
