@@ -23,7 +23,11 @@ public struct Heatmap: Sendable {
 
     public func draw() -> Chart {
         let left = min(180, Double(rowLabels.map(\.count).max() ?? 4) * 6.8 + 12)
-        let cell = max(6, min(22, (640 - left - 16) / Double(max(columnLabels.count, 1))))
+        // A few long categorical columns (themes) get cells as wide as their labels, so that
+        // every column is named; many short ones (weeks) stay narrow.
+        let widest = Double(columnLabels.map(\.count).max() ?? 1) * 6.5 + 8
+        let cell = columnLabels.count <= 8 && widest > 40 ? min(120, widest)
+            : max(6, min(22, (640 - left - 16) / Double(max(columnLabels.count, 1))))
         let frame = Frame(width: left + cell * Double(columnLabels.count) + 16, height: Double(rowLabels.count) * 18 + 48, top: 8, right: 16, bottom: 40, left: left)
         let all = values.flatMap { $0.compactMap { $0 } }
         let high = all.max() ?? 1
