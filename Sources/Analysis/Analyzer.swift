@@ -282,7 +282,7 @@ struct Context {
         let orgValue = primary.flatMap { orgOutcomes[$0] }
         let tokensK = Double(orgTotals.tokens) / 1000
         let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 &+ $1.coveredTokens }
-        var org = OrgFigures(
+        let org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
             adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)"
@@ -292,7 +292,6 @@ struct Context {
             costUSD: orgTotals.costUSD, costRange: costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }),
             seatCostUSD: tools.reduce(0) { $0 + $1.seatCostUSD }, costCoverage: orgTotals.tokens > 0 ? Double(pricedTokens) / Double(orgTotals.tokens) : nil,
             energyKWh: energy(orgTotals), co2eKg: co2e(energy(orgTotals)),
-            correlation: Correlation(spearman: nil, pearson: nil, n: 0, within: nil, finding: .notEnoughData),
             intensity: Intensity(userDays: orgTokensPerDay.count, tokens: Spread(orgTokensPerDay), requests: Spread(orgRequestsPerDay)),
             gini: orgGini, top10Share: topShare(orgUserTokens),
             acceptanceRate: orgAcceptance, acceptanceRateLines: orgLines,
@@ -309,7 +308,6 @@ struct Context {
 
         let (usageCohorts, heavyShare) = self.usageCohorts(teams: teams, teamWeekCells: teamWeekCells, teamGroupPeople: teamGroupPeople)
         let (outcomes, tradeoffs) = outcomeFigures(teams: teams, teamWeekly: teamWeekly, org: org, cohortShares: heavyShare)
-        if let primary { org.correlation = outcomes[primary].correlation }
         let timeSaved = self.timeSaved(inputs.feedback, outcomes: outcomes)
         let feedback = FeedbackAnalysis(config: config).analyze(inputs.feedback)
         let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)

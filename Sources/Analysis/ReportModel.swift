@@ -41,6 +41,10 @@ public struct ReportModel: Sendable {
     public var falseDiscoveryRate: Double
     /// The median team's mean weekly tokens per head and value per head: the quadrants' cut.
     public var quadrantCut: (usage: Double, value: Double)?
+
+    public var primaryOutcome: OutcomeFigures? { outcomes.first { $0.metric.role == .primary } }
+    /// Adoption versus value for the first primary metric (the headline's).
+    public var correlation: Correlation { primaryOutcome?.correlation ?? .none }
 }
 
 public struct OrgFigures: Sendable {
@@ -64,7 +68,6 @@ public struct OrgFigures: Sendable {
     public var costCoverage: Double?
     public var energyKWh: Range
     public var co2eKg: Range
-    public var correlation: Correlation
     public var intensity: Intensity
     public var gini: Double?
     public var top10Share: Double?
@@ -103,6 +106,9 @@ public struct Correlation: Sendable {
     public var withinPerDoubling: Estimate? {
         within.map { Estimate(value: $0.slope * log(2.0), low: $0.low * log(2.0), high: $0.high * log(2.0), n: $0.observations) }
     }
+
+    /// No metric to read: nothing computed.
+    public static let none = Correlation(spearman: nil, pearson: nil, n: 0, within: nil, finding: .notEnoughData)
 
     public enum Finding: String, Sendable {
         case more = "more value with more usage"

@@ -228,6 +228,9 @@ public struct PublishedReport: Sendable {
     public var publishedTeams: [PublishedTeam] { teams.compactMap(\.published) }
     /// The first primary metric's figures, when there is one.
     public var primaryOutcome: OutcomeFigures? { outcomes.first { $0.metric.role == .primary } }
+    /// Adoption versus value for the first primary metric, and the level of its intervals.
+    public var correlation: Correlation { primaryOutcome?.correlation ?? .none }
+    public var correlationLevel: Double { primaryOutcome?.level ?? 0.95 }
     /// Each tool's tried → returned → sustained, withheld with the tool.
     public var toolRetention: [RetentionEntry] {
         tools.map { entry in

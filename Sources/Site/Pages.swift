@@ -43,7 +43,7 @@ extension SiteBuilder {
             ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
              "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
-             "detail": "within teams: \(withinSentence(org.correlation, level: report.primaryOutcome?.level ?? 0.95)); an association, not a cause"],
+             "detail": "within teams: \(withinSentence(report.correlation, level: report.correlationLevel)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
              "detail": "by the inflation test, of \(report.publishedTeams.count) published teams; at most \(pct.format(report.falseDiscoveryRate)) of flags expected to be false alarms"],
         ]
@@ -101,7 +101,7 @@ extension SiteBuilder {
 
     /// The within-team finding as a tile's value: a few words.
     var adoptionValueHeadline: String {
-        switch report.org.correlation.finding {
+        switch report.correlation.finding {
         case .more: return "more value with more usage"
         case .less: return "less value with more usage"
         case .unclear: return "no clear association"

@@ -40,8 +40,8 @@ struct ReportCharts {
 
     /// The between- and within-team figures in words, as the headline states them.
     var adoptionValueNote: String {
-        let correlation = report.org.correlation
-        let level = report.primaryOutcome?.level ?? 0.95
+        let correlation = report.correlation
+        let level = report.correlationLevel
         var parts: [String] = []
         if let rho = correlation.spearman {
             parts.append(String(format: "Between teams: rank correlation %.2f (%@ interval %.2f to %.2f, %d teams).", rho.value, OutcomeWords.levelText(level), rho.low, rho.high, correlation.n))

@@ -121,8 +121,8 @@ enum ReportJSON {
 
     static func org(_ report: PublishedReport) -> JSONValue {
         let org = report.org
-        let (spearman, spearmanCI) = estimate(org.correlation.spearman)
-        let (pearson, pearsonCI) = estimate(org.correlation.pearson)
+        let (spearman, spearmanCI) = estimate(report.correlation.spearman)
+        let (pearson, pearsonCI) = estimate(report.correlation.pearson)
         return .object([
             ("headcount", .int(org.headcount)), ("active_users", .int(org.activeUsers)), ("adoption_rate", .num(org.adoptionRate)),
             ("adoption_denominator", .string(org.adoptionDenominator)),
@@ -133,13 +133,13 @@ enum ReportJSON {
             ("energy_kwh", range(org.energyKWh)), ("co2e_kg", range(org.co2eKg)),
             ("correlation", .object([
                 ("spearman", spearman), ("spearman_ci95", spearmanCI), ("pearson", pearson), ("pearson_ci95", pearsonCI),
-                ("n", .int(org.correlation.n)), ("n_unit", .string("teams")),
-                ("within", org.correlation.within.map { fit in
+                ("n", .int(report.correlation.n)), ("n_unit", .string("teams")),
+                ("within", report.correlation.within.map { fit in
                     .object([("slope_value_per_head_on_log_tokens_per_head", .number(fit.slope)), ("se_team_clustered", .number(fit.standardError)),
-                             ("ci95", .array([.number(fit.low), .number(fit.high)])), ("per_doubling", .num(org.correlation.withinPerDoubling?.value)),
+                             ("ci95", .array([.number(fit.low), .number(fit.high)])), ("per_doubling", .num(report.correlation.withinPerDoubling?.value)),
                              ("team_weeks", .int(fit.observations)), ("teams", .int(fit.clusters))])
                 } ?? .null),
-                ("finding", .string(org.correlation.finding.rawValue)),
+                ("finding", .string(report.correlation.finding.rawValue)),
             ])),
             ("intensity", intensity(org.intensity)), ("gini", .num(org.gini)), ("top10_share", .num(org.top10Share)),
             ("acceptance_rate", .num(org.acceptanceRate)), ("suggestions_shown", .int(org.suggestionsShown)),

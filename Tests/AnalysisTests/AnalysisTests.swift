@@ -165,7 +165,7 @@ final class AdoptionTests: XCTestCase {
         let second = try model(rows: rows.reversed(), headcount: ["A": 6, "B": 6], outcomes: outcomes.reversed())
         XCTAssertEqual(first.org.costUSD, second.org.costUSD)
         XCTAssertEqual(first.org.value, second.org.value)
-        XCTAssertEqual(first.org.correlation.spearman, second.org.correlation.spearman)
+        XCTAssertEqual(first.correlation.spearman, second.correlation.spearman)
         XCTAssertEqual(first.org.intensity.tokens, second.org.intensity.tokens)
         XCTAssertEqual(first.teams.map(\.inflation.index), second.teams.map(\.inflation.index))
         XCTAssertEqual(first.tools.map(\.retention.sustained), second.tools.map(\.retention.sustained))
