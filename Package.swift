@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian, found through pkg-config.
@@ -53,7 +52,6 @@ let package = Package(
         .executableTarget(name: "candor", dependencies: [
             "Dataset", "Stats", "Analysis", "Disclosure", "Site",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
 
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"], exclude: ["Fixtures"]),

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dataset
-import FlyingFox
 import Foundation
 
 struct Serve: AsyncParsableCommand {
@@ -52,7 +51,7 @@ struct Serve: AsyncParsableCommand {
             interrupt.resume()
         }
         for await _ in stopped { break }
-        await server.stop()
+        server.stop()
         server.progress.note("\ncandor: stopped")
     }
 }
@@ -64,47 +63,54 @@ final class PreviewServer: @unchecked Sendable {
     let output: String
     let theme: String?
     let progress: Progress
+    let limits: PreviewHTTPServer.Limits
     let cache = Pipeline.Cache()
     let state = PreviewState()
-    private var server: HTTPServer?
+    private var server: PreviewHTTPServer?
     private var watcher: Task<Void, Never>?
-    private var serverTask: Task<Void, Error>?
 
-    init(content: String, output: String, theme: String?, progress: Progress) {
+    init(content: String, output: String, theme: String?, progress: Progress, limits: PreviewHTTPServer.Limits = .init()) {
         self.content = content
         self.output = output
         self.theme = theme
         self.progress = progress
+        self.limits = limits
     }
 
     var address: Int {
-        get async {
-            guard let server, case let .ip4(_, port)? = await server.listeningAddress else { return 0 }
-            return Int(port)
-        }
+        get async { server?.port ?? 0 }
     }
 
     func start(host: String, port: UInt16) async throws {
         await rebuild()
         let root = URL(fileURLWithPath: output).standardizedFileURL.path
-        let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
-        let names = HostGuard.names(for: host)
-        await server.appendRoute("GET /__candor/live", to: HostGuard(names: names, inner: .webSocket(LiveReload(state: state))))
-        await server.appendRoute("GET /__candor/status", to: HostGuard(names: names, inner: ClosureHTTPHandler { [state] _ in
-            let status = await state.status()
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data(status.utf8))
-        }))
-        await server.appendRoute("GET,HEAD *", to: HostGuard(names: names, inner: SiteFileHandler(root: root, state: state)))
+        let guardHost = HostGuard(names: HostGuard.names(for: host))
+        let files = SiteFileHandler(root: root, state: state)
+        let state = state
+        let server = try PreviewHTTPServer(host: host, port: port, limits: limits) { request in
+            if let refusal = guardHost.refusal(request) { return refusal }
+            switch request.path {
+            case "/__candor/live":
+                // The build the server has now, at once: a page that missed a reload while it
+                // reconnected reloads.
+                return Reply(status: 200, headers: [("Content-Type", "text/event-stream")],
+                             body: Array("retry: 1000\ndata: reload \(state.generation)\n\n".utf8), isEventStream: true)
+            case "/__candor/status":
+                return Reply(status: 200, headers: [("Content-Type", "application/json")], body: Array(state.status().utf8))
+            default:
+                return files.reply(to: request)
+            }
+        }
+        state.onChange = { [weak server] generation in server?.broadcast("reload \(generation)") }
+        server.start()
         self.server = server
-        serverTask = Task { try await server.run() }
-        try await server.waitUntilListening()
         watcher = Task { [weak self] in await self?.watch() }
     }
 
-    func stop() async {
+    func stop() {
         watcher?.cancel()
-        await server?.stop(timeout: 1)
-        serverTask?.cancel()
+        server?.stop()
+        server = nil
     }
 
     /// Builds once; on failure keeps the last good site and records the errors.
@@ -115,24 +121,24 @@ final class PreviewServer: @unchecked Sendable {
             let summary = try Pipeline.run(options, progress: progress, cache: cache)
             DiagnosticPrinter(format: .text, folder: content).print(summary.diagnostics.filter { $0.severity == .error })
             progress.note("candor: rebuilt in \(String(format: "%.2f", summary.seconds)) s (\(summary.pages) pages)")
-            await state.succeeded()
+            state.succeeded()
         } catch let Pipeline.Failure.inputs(diagnostics) {
             let errors = diagnostics.filter { $0.severity == .error }
             DiagnosticPrinter(format: .text, folder: content).print(errors)
             progress.note("candor: the build failed; still serving the last good site")
-            await state.failed(errors.map { DiagnosticPrinter(format: .text, folder: content, environment: ["NO_COLOR": "1"]).line($0) })
+            state.failed(errors.map { DiagnosticPrinter(format: .text, folder: content, environment: ["NO_COLOR": "1"]).line($0) })
         } catch {
             progress.note("candor: the build failed: \(error)")
-            await state.failed(["\(error)"])
+            state.failed(["\(error)"])
         }
     }
 
     /// Polls the report folder and the theme for changes (portable, and cheap at this size).
     func watch() async {
         var last = fingerprint()
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 300_000_000)
+        while (try? await Task.sleep(nanoseconds: 300_000_000)) != nil {
             let now = fingerprint()
+            if Task.isCancelled { return }
             if now != last {
                 last = now
                 await rebuild()
@@ -159,65 +165,44 @@ final class PreviewServer: @unchecked Sendable {
     }
 }
 
-/// The state pages see: which build they show, and the errors of the last one.
-actor PreviewState {
-    private(set) var generation = 0
-    private(set) var errors: [String] = []
-    private var listeners: [UUID: AsyncStream<WSMessage>.Continuation] = [:]
+/// The state pages see: which build they show, and the errors of the last one. Read by the
+/// server's thread, written by the build loop.
+final class PreviewState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _generation = 0
+    private var _errors: [String] = []
+    /// Told the new generation after every build (the server sends it to open pages).
+    var onChange: (@Sendable (Int) -> Void)?
 
-    func succeeded() {
-        errors = []
-        generation += 1
-        broadcast()
-    }
+    var generation: Int { lock.withLock { _generation } }
+    var errors: [String] { lock.withLock { _errors } }
 
-    func failed(_ messages: [String]) {
-        errors = messages
-        generation += 1
-        broadcast()
-    }
+    func succeeded() { finish(with: []) }
 
-    func listen(_ continuation: AsyncStream<WSMessage>.Continuation) -> UUID {
-        let id = UUID()
-        listeners[id] = continuation
-        return id
-    }
+    func failed(_ messages: [String]) { finish(with: messages) }
 
-    func remove(_ id: UUID) { listeners[id] = nil }
-
-    private func broadcast() {
-        for continuation in listeners.values { continuation.yield(.text("reload \(generation)")) }
+    private func finish(with messages: [String]) {
+        let generation = lock.withLock { () -> Int in
+            _errors = messages
+            _generation += 1
+            return _generation
+        }
+        onChange?(generation)
     }
 
     func status() -> String {
+        let (generation, errors) = lock.withLock { (_generation, _errors) }
         let object: [String: Any] = ["generation": generation, "errors": errors]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }
 
-/// Sends "reload N" to every open page after each build.
-struct LiveReload: WSMessageHandler {
-    let state: PreviewState
-
-    func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
-        let (stream, continuation) = AsyncStream<WSMessage>.makeStream()
-        let id = await state.listen(continuation)
-        Task {
-            for await _ in client {}
-            await state.remove(id)
-            continuation.finish()
-        }
-        return stream
-    }
-}
-
 /// Answers only requests addressed to the name the server was bound to (or, on loopback, to
 /// localhost), so a web page the author visits cannot read the preview by pointing its own
 /// domain at 127.0.0.1 (DNS rebinding).
-struct HostGuard: HTTPHandler {
+struct HostGuard {
     let names: Set<String>
-    let inner: any HTTPHandler
 
     static func names(for host: String) -> Set<String> {
         var names: Set<String> = [host.lowercased()]
@@ -232,12 +217,12 @@ struct HostGuard: HTTPHandler {
         return value.split(separator: ":", maxSplits: 1).first.map(String.init) ?? value
     }
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let host = request.headers[.host], names.contains(Self.name(of: host)) else {
-            return HTTPResponse(statusCode: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: Data("This preview answers only to \(names.sorted().joined(separator: ", ")).\n".utf8))
+    /// A 403 for a request addressed to another name (or to none), nil for one it may answer.
+    func refusal(_ request: RequestHead) -> Reply? {
+        guard let host = request.header("host"), names.contains(Self.name(of: host)) else {
+            return .text(403, "This preview answers only to \(names.sorted().joined(separator: ", ")).\n")
         }
-        return try await inner.handleRequest(request)
+        return nil
     }
 }
 
@@ -245,7 +230,7 @@ struct HostGuard: HTTPHandler {
 /// no link that leads out.
 /// HTML pages get the live-reload snippet and, after a failed build, the error overlay; the
 /// files on disk never do.
-struct SiteFileHandler: HTTPHandler {
+struct SiteFileHandler {
     let root: String
     let state: PreviewState
 
@@ -272,20 +257,22 @@ struct SiteFileHandler: HTTPHandler {
         return resolved
     }
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let path = Self.resolve(request.path, root: root), var data = FileManager.default.contents(atPath: path) else {
+    func reply(to request: RequestHead) -> Reply {
+        guard let path = Self.resolve(request.path, root: root), let data = FileManager.default.contents(atPath: path) else {
             let page = FileManager.default.contents(atPath: root + "/404.html") ?? Data("Not found".utf8)
-            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: await inject(page))
+            return Reply(status: 404, headers: [("Content-Type", "text/html; charset=utf-8")], body: inject(page))
         }
         let type = Self.types[(path as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
-        if type.hasPrefix("text/html") { data = await inject(data) }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, HTTPHeader("Cache-Control"): "no-store"], body: data)
+        return Reply(status: 200, headers: [("Content-Type", type), ("Cache-Control", "no-store")],
+                     body: type.hasPrefix("text/html") ? inject(data) : Array(data))
     }
 
-    func inject(_ page: Data) async -> Data {
-        let errors = await state.errors
-        let generation = await state.generation
-        var snippet = "<script>(function(){var g=\(generation);function c(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/__candor/live');s.onmessage=function(){location.reload()};s.onclose=function(){setTimeout(c,1000)}}c()})();</script>"
+    /// The page with the live-reload script (an event stream; the page reloads when the server
+    /// reports a build other than the one it shows) and, after a failed build, the errors.
+    func inject(_ page: Data) -> [UInt8] {
+        let errors = state.errors
+        let generation = state.generation
+        var snippet = "<script>(function(){var g=\(generation);new EventSource('/__candor/live').onmessage=function(e){if(e.data!=='reload '+g)location.reload()}})();</script>"
         if !errors.isEmpty {
             let items = errors.prefix(50).map { "<li><code>\(escapeHTML($0))</code></li>" }.joined()
             snippet += "<div id=\"candor-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#3a0d0d;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.5rem;z-index:2147483647;border-top:4px solid #ff6b6b\"><strong>The last build failed — showing the previous site.</strong> Fix the file and save; this page reloads.<ul style=\"margin:.5rem 0 0;padding-left:1.2rem\">\(items)</ul></div>"
@@ -296,6 +283,6 @@ struct SiteFileHandler: HTTPHandler {
         } else {
             text += snippet
         }
-        return Data(text.utf8)
+        return Array(text.utf8)
     }
 }
