@@ -218,8 +218,8 @@ public enum ReportFolder {
         // aggregate export's active-user count (the legacy Copilot metrics beside the users
         // report: 34 active against 9 seats).
         let ordered = inputs.vendorFiles.filter { !$0.format.hasUsage }
-            + inputs.vendorFiles.filter { $0.format.hasUsage && $0.format != .copilotMetrics }
-            + inputs.vendorFiles.filter { $0.format == .copilotMetrics }
+            + inputs.vendorFiles.filter { $0.format.hasUsage && !$0.format.aggregatesPeople }
+            + inputs.vendorFiles.filter { $0.format.aggregatesPeople }
         var personDays = Set<String>()
         for (index, file) in ordered.enumerated() {
             let path = inputs.folder + "/" + file.path
@@ -235,7 +235,8 @@ public enum ReportFolder {
             do {
                 try VendorParser(format: file.format, tool: file.tool, file: file.path).parse(path: path, extras: &extras, diagnostics: &diagnostics) { row in
                     rows += 1
-                    if row.identity == nil, (row.record.activeUsers ?? 0) > 0, personDays.contains("\(row.record.tool)|\(row.record.day)") {
+                    if row.identity == nil, file.format.aggregatesPeople || (row.record.activeUsers ?? 0) > 0,
+                       personDays.contains("\(row.record.tool)|\(row.record.day)") {
                         summary.overlaps += 1  // the same people, already counted one by one
                         return
                     }

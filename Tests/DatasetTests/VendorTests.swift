@@ -27,6 +27,9 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
     return folder
 }
 
+/// Formats read from single field-note fixtures rather than the integrated vendor folder.
+let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers]
+
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
     var tokens: Int64 = 0, costMicros: Int64 = 0, rows = 0
@@ -55,7 +58,8 @@ final class VendorImportTests: XCTestCase {
         let folder = vendorReport()
         let inputs = try ReportFolder.read(folder.path, environment: [:])
         XCTAssertEqual(inputs.diagnostics, [])
-        XCTAssertEqual(Set(inputs.vendorFiles.map(\.format)), Set(VendorFormat.allCases))
+        // Every format but those whose fixtures are field notes of their own (FieldNoteTests).
+        XCTAssertEqual(Set(inputs.vendorFiles.map(\.format)), Set(VendorFormat.allCases).subtracting(fieldNoteOnlyFormats))
         var totals: [String: Totals] = [:]
         var users = Set<String>()
         let expected = try ExpectedVendorTotals.load()
@@ -86,7 +90,9 @@ final class VendorImportTests: XCTestCase {
         // Ann appears as an Amazon Q UUID, a GitHub login, an OpenAI id and her e-mail: one person.
         XCTAssertTrue(users.contains("ann@example.com"))
         XCTAssertFalse(users.contains("octo-ann") || users.contains("user-ann"))
-        XCTAssertEqual(Set(summary.recognised.map(\.1)), Set(VendorFormat.allCases.map(\.rawValue)).subtracting(["openai-usage", "anthropic-usage", "anthropic-cost", "openai-costs"]))  // all but those named in sources
+        XCTAssertEqual(Set(summary.recognised.map(\.1)), Set(VendorFormat.allCases.map(\.rawValue))
+            .subtracting(["openai-usage", "anthropic-usage", "anthropic-cost", "openai-costs"])  // named in sources
+            .subtracting(fieldNoteOnlyFormats.map(\.rawValue)))
     }
 
     func testIdentitiesArePseudonymisedWhenAKeyIsSet() throws {
@@ -343,6 +349,86 @@ final class VendorFieldNoteTests: XCTestCase {
     /// without token usage still has its cost.
     func testCursorCostIsChargedCents() throws {
         XCTAssertEqual(try assertTotals("cursor-charged.json", .cursorEvents), [])
+    }
+
+    /// Copilot's organisation report: group rows per feature and the CLI, with the day's active
+    /// users on one of them (a day's rows add up to daily_active_users), the organisation as group.
+    func testCopilotOrganisationReportIsReadAsTheDaysTotals() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/copilot-org-report.json"), .copilotOrgReport)
+        XCTAssertEqual(try assertTotals("copilot-org-report.json", .copilotOrgReport), [])
+        var active: [String: Int] = [:], groups = Set<String>(), categories = Set<String>()
+        var extras = VendorExtras(), diagnostics: [Diagnostic] = []
+        try VendorParser(format: .copilotOrgReport, tool: "github-copilot", file: "x").parse(path: folder + "/copilot-org-report.json", extras: &extras, diagnostics: &diagnostics) { row in
+            XCTAssertNil(row.record.user)
+            active[row.record.day.description, default: 0] += row.record.activeUsers ?? 0
+            groups.insert(row.groupID ?? "-")
+            categories.insert(row.record.taskCategory ?? "-")
+        }
+        XCTAssertEqual(active, ["2026-04-24": 12, "2026-04-25": 3])
+        XCTAssertEqual(groups, ["100000001"])
+        XCTAssertEqual(categories, ["code_completion", "chat_panel_ask_mode", "agent_edit", "cli", "-"])
+    }
+
+    /// The organisation report beside the users report: a day already told person by person is
+    /// not counted again; a day only the organisation report covers is.
+    func testCopilotOrganisationReportGivesWayToPeopleOnTheSameDay() throws {
+        let report = TemporaryFolder()
+        report.write("report.yml", "title: T\n")
+        try FileManager.default.createDirectory(atPath: report.path + "/data/vendor", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: vendorFixtures + "/copilot/users-1-day-2026-03-02.ndjson", toPath: report.path + "/data/vendor/users.ndjson")
+        let org = try String(contentsOfFile: folder + "/copilot-org-report.json", encoding: .utf8)
+            .replacingOccurrences(of: "2026-04-24", with: "2026-03-02").replacingOccurrences(of: "2026-04-25", with: "2026-03-04")
+        report.write("data/vendor/org.json", org)
+        let inputs = try ReportFolder.read(report.path, environment: [:])
+        var groupDays = Set<String>()
+        let summary = try ReportFolder.readUsage(inputs) { record in
+            if record.user == nil { groupDays.insert(record.day.description) }
+        }
+        XCTAssertEqual(groupDays, ["2026-03-04"])
+        XCTAssertEqual(summary.overlaps, 4, "the four group rows of 2 March")
+    }
+
+    /// GitHub's billing usage CSV: the Copilot rows' net cost per person and day; the other
+    /// products' rows are said, not read.
+    func testCopilotBillingReadsCopilotCostOnly() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/copilot-billing.csv"), .copilotBilling)
+        let diagnostics = try assertTotals("copilot-billing.csv", .copilotBilling)
+        XCTAssertEqual(diagnostics.map(\.description), ["copilot-billing.csv:1: warning: rows of other products are not AI usage and were not read: 1 actions, 1 packages"])
+    }
+
+    /// Kiro's per-client user report: messages as requests, per client; credits said to be no
+    /// dollars; a cell that is not a count drops that figure; not mistaken for Amazon Q's report.
+    func testKiroUserReportIsRead() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/kiro-user-report.csv"), .kiroUsers)
+        let diagnostics = try assertTotals("kiro-user-report.csv", .kiroUsers)
+        XCTAssertEqual(diagnostics.map(\.description), [
+            "kiro-user-report.csv:2: warning: Credits_Used and Overage_Credits_Used are Kiro plan credits, not dollars: not read as cost (give Kiro a price_per_seat_month in data/tools.csv)",
+            "kiro-user-report.csv:6: warning: Total_Messages \"x\" is not a non-negative whole number: dropped; the row's other figures are kept",
+        ])
+    }
+
+    /// OpenAI's usage endpoints besides completions are told apart by their result objects;
+    /// storage and sessions are said, not read as requests.
+    func testOpenAIUsageEndpointsAreToldApart() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/openai-usage-endpoints.json"), .openAIUsage)
+        let diagnostics = try assertTotals("openai-usage-endpoints.json", .openAIUsage)
+        XCTAssertEqual(diagnostics.map(\.message).sorted(), [
+            "1 code_interpreter_sessions result not read: storage and sessions are not model requests",
+            "1 vector_stores result not read: storage and sessions are not model requests",
+        ])
+        var categories: [String] = []
+        var extras = VendorExtras(), issues: [Diagnostic] = []
+        try VendorParser(format: .openAIUsage, tool: "openai-api", file: "x").parse(path: folder + "/openai-usage-endpoints.json", extras: &extras, diagnostics: &issues) {
+            categories.append($0.record.taskCategory ?? "-")
+        }
+        XCTAssertEqual(categories, ["gpt-4o", "embeddings", "images", "audio_speeches", "moderations", "audio_transcriptions"])
+    }
+
+    /// Every registered format has a distinct name, and each is recognised by no other format's test.
+    func testTheRegistryNamesEachFormatOnce() {
+        XCTAssertEqual(Set(VendorFormat.registry.map(\.rawValue)).count, VendorFormat.registry.count)
+        for format in VendorFormat.registry { XCTAssertEqual(VendorFormat(rawValue: format.rawValue), format) }
+        XCTAssertNil(VendorFormat(rawValue: "copilot"))
     }
 
     /// 9. A report whose only vendor file is not recognised names that file.

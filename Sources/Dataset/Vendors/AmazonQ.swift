@@ -1,6 +1,6 @@
 import Foundation
 
-/// Amazon Q Developer (and Kiro) user-activity CSV.
+/// Amazon Q Developer's user-activity CSV, and Kiro's (legacy and per-client).
 extension VendorParser {
     /// The columns this importer maps (the others are reported once as not read).
     static let amazonQColumns: Set<String> = [
@@ -17,98 +17,101 @@ extension VendorParser {
         "CodeReview_SucceededEventCount", "CodeReview_FailedEventCount", "CodeReview_FindingsCount",
     ]
 
-    /// MM-DD-YYYY as Amazon Q writes it, YYYY-MM-DD as Kiro does, or M/D/YYYY as a spreadsheet
-    /// re-saves it.
-    func amazonQDate(_ text: String) -> Day? {
-        if let iso = Day(parsing: text) { return iso }
-        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
-        guard parts.count == 3, parts[2] >= 1000 else { return nil }
-        return Day(year: parts[2], month: parts[0], day: parts[1])
-    }
-
     /// Amazon Q Developer user-activity CSV: one row per user, day and feature family.
     func parseAmazonQ(path: String, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        var reader = CSVReader(source: try openByteSource(path: path))
-        // A re-saved file from a European spreadsheet separates fields with ";".
-        if let head = try? readHead(path: path, bytes: 4096), let header = head.split(separator: 0x0A).first,
-           header.contains(0x3B), !header.contains(0x2C) {
-            reader.delimiter = 0x3B
-        }
-        var header: [String: Int]?
-        var local: [Diagnostic] = []
-        var headerCount = 0
-        try reader.forEach { record in
-            guard let columns = header else {
-                var map: [String: Int] = [:]
-                for index in 0..<record.count { map[(record.string(index) ?? "").trimmingCharacters(in: .whitespaces)] = index }
-                guard map["UserId"] != nil, map["Date"] != nil else {
-                    throw InputError(.error(file, line: record.line, "not an amazon-q export: the header lacks UserId and Date"))
-                }
-                header = map
-                headerCount = record.count
-                let unread = map.keys.filter { !Self.amazonQColumns.contains($0) && !$0.isEmpty }.sorted()
-                if !unread.isEmpty {
-                    local.append(.warning(file, line: record.line, "column\(unread.count == 1 ? "" : "s") \(unread.joined(separator: ", ")) \(unread.count == 1 ? "is" : "are") not read (docs/importers.md lists the columns Candor maps)"))
-                }
-                return
-            }
-            if let problem = record.problem { local.append(.error(file, line: record.line, problem)); return }
-            guard record.count == headerCount else {
-                local.append(.error(file, line: record.line, "expected \(headerCount) fields as in the header, found \(record.count)")); return
-            }
-            var bad = Set<String>()
-            func value(_ name: String) -> Int64? {
-                guard !bad.contains(name), let index = columns[name], index < record.count, let text = record.string(index)?.trimmingCharacters(in: .whitespaces) else { return nil }
-                return text.isEmpty ? 0 : Int64(text).map { min($0, Int64(1.1e12)) }  // an empty cell means 0
-            }
-            func count(_ name: String) -> Int64 { value(name) ?? 0 }
-            guard let user = columns["UserId"].flatMap({ record.string($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }), !user.isEmpty else {
-                local.append(.error(file, line: record.line, "UserId is empty")); return
-            }
-            let dateText = (columns["Date"].flatMap { record.string($0) } ?? "").trimmingCharacters(in: .whitespaces)
-            guard let date = amazonQDate(dateText) else {
-                local.append(.error(file, line: record.line, "Date \"\(dateText)\" is not a date as MM-DD-YYYY (Amazon Q), YYYY-MM-DD (Kiro) or M/D/YYYY (a spreadsheet's)")); return
-            }
-            // Per measure: a figure that is not a count is dropped (and said), not the row.
-            for name in columns.keys.sorted() where Self.amazonQColumns.contains(name) && name != "UserId" && name != "Date" {
-                if let text = record.string(columns[name]!)?.trimmingCharacters(in: .whitespaces), !text.isEmpty, Int64(text) == nil || Int64(text)! < 0 {
-                    local.append(.warning(file, line: record.line, "\(name) \"\(text)\" is not a non-negative whole number: dropped; the row's other figures are kept"))
-                    bad.insert(name)
-                }
+        let numeric = Self.amazonQColumns.subtracting(["UserId", "Date"])
+        try forEachCSVRow(path: path, required: ["UserId", "Date"], known: Self.amazonQColumns, numeric: numeric,
+                          diagnostics: &diagnostics) { row, local in
+            guard let user = row.text("UserId") else { local.append(.error(file, line: row.line, "UserId is empty")); return }
+            let dateText = row.text("Date") ?? ""
+            guard let date = vendorDate(dateText) else {
+                local.append(.error(file, line: row.line, "Date \"\(dateText)\" is not a date as MM-DD-YYYY (Amazon Q), YYYY-MM-DD (Kiro) or M/D/YYYY (a spreadsheet's)")); return
             }
             func family(_ name: String, requests: Int64, shown: Int64? = nil, accepted: Int64? = nil,
                         linesSuggested: Int64? = nil, linesAccepted: Int64? = nil) throws {
                 let total = requests + (shown ?? 0) + (accepted ?? 0) + (linesSuggested ?? 0) + (linesAccepted ?? 0)
                 guard total > 0 else { return }
-                var row = UsageRecord(day: date, user: user, team: "", tool: tool)
-                row.requests = requests
-                row.suggestionsShown = shown
-                row.suggestionsAccepted = accepted
-                row.linesSuggested = linesSuggested
-                row.linesAccepted = linesAccepted
-                row.taskCategory = name
-                try send(row, identity: user, line: record.line, diagnostics: &local, emit: emit)
+                var record = UsageRecord(day: date, user: user, team: "", tool: tool)
+                record.requests = requests
+                record.suggestionsShown = shown
+                record.suggestionsAccepted = accepted
+                record.linesSuggested = linesSuggested
+                record.linesAccepted = linesAccepted
+                record.taskCategory = name
+                try send(record, identity: user, line: row.line, diagnostics: &local, emit: emit)
             }
-            try family("completions", requests: 0, shown: count("Inline_SuggestionsCount"), accepted: count("Inline_AcceptanceCount"),
-                       linesAccepted: count("Inline_AICodeLines"))
-            try family("chat", requests: count("Chat_MessagesSent"), linesAccepted: count("Chat_AICodeLines"))
+            try family("completions", requests: 0, shown: row.count("Inline_SuggestionsCount"), accepted: row.count("Inline_AcceptanceCount"),
+                       linesAccepted: row.count("Inline_AICodeLines"))
+            try family("chat", requests: row.count("Chat_MessagesSent"), linesAccepted: row.count("Chat_AICodeLines"))
             // March 2025 files count inline-chat events as InlineChat_EventCount, without acceptances.
-            let inlineChat = value("InlineChat_TotalEventCount") ?? count("InlineChat_EventCount")
-            try family("inline_chat", requests: inlineChat, shown: columns["InlineChat_AcceptanceEventCount"] == nil ? nil : inlineChat,
-                       accepted: value("InlineChat_AcceptanceEventCount"))
-            try family("dev", requests: count("Dev_GenerationEventCount"), shown: count("Dev_GenerationEventCount"),
-                       accepted: count("Dev_AcceptanceEventCount"), linesSuggested: count("Dev_GeneratedLines"), linesAccepted: count("Dev_AcceptedLines"))
-            try family("test", requests: count("TestGeneration_EventCount"), shown: count("TestGeneration_GeneratedTests"),
-                       accepted: count("TestGeneration_AcceptedTests"), linesSuggested: count("TestGeneration_GeneratedLines"),
-                       linesAccepted: count("TestGeneration_AcceptedLines"))
-            try family("doc", requests: count("DocGeneration_EventCount"), linesAccepted: count("DocGeneration_AcceptedLineAdditions"))
-            try family("transform", requests: count("Transformation_EventCount"), linesSuggested: count("Transformation_LinesGenerated"))
-            try family("code_fix", requests: count("CodeFix_GenerationEventCount"), shown: count("CodeFix_GenerationEventCount"),
-                       accepted: count("CodeFix_AcceptanceEventCount"), linesSuggested: count("CodeFix_GeneratedLines"),
-                       linesAccepted: count("CodeFix_AcceptedLines"))
-            try family("review", requests: count("CodeReview_SucceededEventCount") + count("CodeReview_FailedEventCount"))
+            let inlineChat = row.value("InlineChat_TotalEventCount") ?? row.count("InlineChat_EventCount")
+            try family("inline_chat", requests: inlineChat, shown: row.has("InlineChat_AcceptanceEventCount") ? inlineChat : nil,
+                       accepted: row.value("InlineChat_AcceptanceEventCount"))
+            try family("dev", requests: row.count("Dev_GenerationEventCount"), shown: row.count("Dev_GenerationEventCount"),
+                       accepted: row.count("Dev_AcceptanceEventCount"), linesSuggested: row.count("Dev_GeneratedLines"), linesAccepted: row.count("Dev_AcceptedLines"))
+            try family("test", requests: row.count("TestGeneration_EventCount"), shown: row.count("TestGeneration_GeneratedTests"),
+                       accepted: row.count("TestGeneration_AcceptedTests"), linesSuggested: row.count("TestGeneration_GeneratedLines"),
+                       linesAccepted: row.count("TestGeneration_AcceptedLines"))
+            try family("doc", requests: row.count("DocGeneration_EventCount"), linesAccepted: row.count("DocGeneration_AcceptedLineAdditions"))
+            try family("transform", requests: row.count("Transformation_EventCount"), linesSuggested: row.count("Transformation_LinesGenerated"))
+            try family("code_fix", requests: row.count("CodeFix_GenerationEventCount"), shown: row.count("CodeFix_GenerationEventCount"),
+                       accepted: row.count("CodeFix_AcceptanceEventCount"), linesSuggested: row.count("CodeFix_GeneratedLines"),
+                       linesAccepted: row.count("CodeFix_AcceptedLines"))
+            try family("review", requests: row.count("CodeReview_SucceededEventCount") + row.count("CodeReview_FailedEventCount"))
         }
-        diagnostics += collapsed(local)
-        if header == nil { throw InputError(.error(file, line: 1, "is empty: an amazon-q export needs its header row")) }
     }
+
+    /// The columns of Kiro's per-client user report this importer reads or knowingly leaves.
+    static let kiroColumns: Set<String> = [
+        "Date", "UserId", "Client_Type", "Chat_Conversations", "Total_Messages", "Credits_Used", "Overage_Cap",
+        "Overage_Credits_Used", "Overage_Enabled", "Profile_Id", "ProfileId", "Subscription_Tier",
+    ]
+
+    /// Kiro's user report: one row per user, day and client (IDE, CLI, plugin). Messages (to
+    /// and from Kiro, as Amazon Q's Chat_MessagesSent) are its requests; credits are plan units,
+    /// not dollars, and are not read as cost (price Kiro per seat in data/tools.csv).
+    func parseKiroUsers(path: String, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        var creditsSeen = false
+        try forEachCSVRow(path: path, required: ["Date", "UserId", "Client_Type"], known: Self.kiroColumns,
+                          numeric: ["Chat_Conversations", "Total_Messages"], diagnostics: &diagnostics) { row, local in
+            guard let user = row.text("UserId") else { local.append(.error(file, line: row.line, "UserId is empty")); return }
+            let dateText = row.text("Date") ?? ""
+            guard let date = vendorDate(dateText) else {
+                local.append(.error(file, line: row.line, "Date \"\(dateText)\" is not a date as YYYY-MM-DD (or M/D/YYYY, a spreadsheet's)")); return
+            }
+            guard row.has("Total_Messages") || row.has("Chat_Conversations") else {
+                local.append(.error(file, line: row.line, "a row carries none of Total_Messages, Chat_Conversations: not read (a file of another format, or columns Kiro renamed?)")); return
+            }
+            if !creditsSeen, row.has("Credits_Used") {
+                creditsSeen = true
+                local.append(.warning(file, line: row.line, "Credits_Used and Overage_Credits_Used are Kiro plan credits, not dollars: not read as cost (give Kiro a price_per_seat_month in data/tools.csv)"))
+            }
+            var record = UsageRecord(day: date, user: user, team: "", tool: tool)
+            // Conversations only when the file has no message count (a dropped cell counts nothing).
+            record.requests = row.has("Total_Messages") ? row.count("Total_Messages") : row.count("Chat_Conversations")
+            record.taskCategory = (row.text("Client_Type") ?? "kiro").lowercased()
+            guard record.requests > 0 else { return }  // a subscriber's idle day
+            try send(record, identity: user, line: row.line, diagnostics: &local, emit: emit)
+        }
+    }
+}
+
+extension VendorFormat {
+    /// Amazon Q Developer's user-activity report (and Kiro's legacy report of the same shape).
+    public static let amazonQ = VendorFormat(
+        "amazon-q", tool: "amazon-q-developer", measures: [.requests, .suggestions, .lines],
+        header: { names in
+            names.contains("UserId") && names.contains("Date") && !names.contains("Client_Type")
+                && !names.isDisjoint(with: VendorParser.amazonQColumns.subtracting(["UserId", "Date"]))
+        },
+        reading: .csv { parser, path, diagnostics, emit in try parser.parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit) })
+
+    /// Kiro's per-client user report (`KiroLogs/user_report/…`).
+    public static let kiroUsers = VendorFormat(
+        "kiro-users", tool: "kiro", measures: [.requests],
+        header: { names in
+            names.contains("UserId") && names.contains("Date") && names.contains("Client_Type")
+                && (names.contains("Total_Messages") || names.contains("Credits_Used") || names.contains("Chat_Conversations"))
+        },
+        reading: .csv { parser, path, diagnostics, emit in try parser.parseKiroUsers(path: path, diagnostics: &diagnostics, emit: emit) })
 }

@@ -81,3 +81,48 @@ extension VendorParser {
         }
     }
 }
+
+extension VendorFormat {
+    /// Claude Code analytics (`/v1/organizations/usage_report/claude_code`): a person's day.
+    public static let claudeCode = VendorFormat(
+        "claude-code", tool: "claude-code", measures: [.suggestions, .lines, .tokens, .cost],
+        json: { record in
+            if let first = firstData(record) { return first["core_metrics"] != nil || first["actor"] != nil }
+            return record["core_metrics"] != nil && record["actor"] != nil
+        },
+        telltales: [["core_metrics", "actor"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let records = parser.records(in: object, key: "data", orRecordWith: "actor") else {
+                return parser.wrong("a response with \"data\"", line: line, diagnostics: &diagnostics)
+            }
+            for record in records { try parser.claudeCode(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        })
+
+    /// Anthropic's messages usage report: tokens per bucket, by account, workspace or key.
+    public static let anthropicUsage = VendorFormat(
+        "anthropic-usage", tool: "anthropic-api", measures: [.tokens],
+        json: { record in
+            guard let result = firstBucketResult(record)?.result else { return false }
+            return result["uncached_input_tokens"] != nil || result["cache_read_input_tokens"] != nil
+        },
+        telltales: [["uncached_input_tokens"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            try parser.forEachBucket(object, line: line, diagnostics: &diagnostics) { bucket, diagnostics in
+                try parser.anthropicUsageBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+            }
+        })
+
+    /// Anthropic's cost report: a workspace's cost per day (cents as decimal strings).
+    public static let anthropicCost = VendorFormat(
+        "anthropic-cost", tool: "anthropic-api", measures: [],
+        json: { record in
+            guard let (bucket, result) = firstBucketResult(record) else { return false }
+            return result["cost_type"] != nil || (result["amount"] is String && bucket["starting_at"] != nil)
+        },
+        telltales: [["cost_type", "starting_at"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            try parser.forEachBucket(object, line: line, diagnostics: &diagnostics) { bucket, diagnostics in
+                try parser.anthropicCostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+            }
+        })
+}

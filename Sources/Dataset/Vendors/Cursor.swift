@@ -42,3 +42,34 @@ extension VendorParser {
         try send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
     }
 }
+
+extension VendorFormat {
+    /// Cursor admin API `/teams/daily-usage-data`: one record per user and day.
+    public static let cursorDaily = VendorFormat(
+        "cursor-daily", tool: "cursor", measures: [.requests, .suggestions, .lines],
+        json: { record in
+            if let first = firstData(record) {
+                return first["isActive"] != nil || first["totalTabsShown"] != nil || first["composerRequests"] != nil
+            }
+            return record["isActive"] != nil && record["email"] != nil
+        },
+        telltales: [["totalTabsShown"], ["composerRequests"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let records = parser.records(in: object, key: "data", orRecordWith: "email") else {
+                return parser.wrong("a response with \"data\"", line: line, diagnostics: &diagnostics)
+            }
+            for record in records { try parser.cursorDay(record, line: line, diagnostics: &diagnostics, emit: emit) }
+        })
+
+    /// Cursor admin API `/teams/filtered-usage-events`: one record per request, with tokens and cost.
+    public static let cursorEvents = VendorFormat(
+        "cursor-events", tool: "cursor", measures: [.requests, .tokens, .cost],
+        json: { $0["usageEvents"] != nil || ($0["tokenUsage"] != nil && $0["userEmail"] != nil) },
+        telltales: [["usageEvents"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let events = parser.records(in: object, key: "usageEvents", orRecordWith: "timestamp") else {
+                return parser.wrong("a response with \"usageEvents\"", line: line, diagnostics: &diagnostics)
+            }
+            for event in events { try parser.cursorEvent(event, line: line, diagnostics: &diagnostics, emit: emit) }
+        })
+}

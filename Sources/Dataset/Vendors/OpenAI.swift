@@ -1,13 +1,24 @@
 import Foundation
 
-/// OpenAI: the organisation usage (completions) and costs APIs.
+/// OpenAI: the organisation usage APIs (completions, embeddings, moderations, images, audio)
+/// and the costs API.
 extension VendorParser {
-    /// OpenAI organisation usage (completions): one row per bucket and user.
-    func openAIBucket(_ bucket: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+    /// Usage endpoints whose results are not model requests (storage, sessions): left, and said.
+    static let openAINonModelUsage: Set<String> = ["vector_stores", "code_interpreter_sessions"]
+
+    /// OpenAI organisation usage: one row per bucket and result. Each endpoint's results name
+    /// it in `object` (`organization.usage.<endpoint>.result`); completions keep their model as
+    /// the task category, the other endpoints are told apart by theirs ("embeddings", "images",
+    /// "audio_speeches" …), with their requests and (embeddings, moderations) input tokens.
+    func openAIBucket(_ bucket: [String: Any], line: Int, skipped: inout [String: Int], diagnostics: inout [Diagnostic], emit: Emit) throws {
         guard let date = double(bucket["start_time"]).flatMap({ unixDay(seconds: $0) }) else {
             diagnostics.append(.error(file, line: line, "a bucket without a start_time in Unix seconds")); return
         }
         for result in (bucket["results"] as? [[String: Any]]) ?? [] {
+            let object = string(result["object"]) ?? "organization.usage.completions.result"
+            let endpoint = object.hasPrefix("organization.usage.") && object.hasSuffix(".result")
+                ? String(object.dropFirst("organization.usage.".count).dropLast(".result".count)) : "completions"
+            if Self.openAINonModelUsage.contains(endpoint) { skipped[endpoint, default: 0] += 1; continue }
             guard carriesAny(result, of: ["num_model_requests", "input_tokens", "output_tokens"],
                              what: "a usage result", line: line, diagnostics: &diagnostics) else { continue }
             let user = string(result["user_id"])
@@ -18,7 +29,7 @@ extension VendorParser {
             row.cachedTokens = int(result["input_cached_tokens"]) ?? 0
             row.outputTokens = int(result["output_tokens"]) ?? 0
             row.automated = (result["batch"] as? Bool) == true || (result["batch"] as? NSNumber)?.boolValue == true
-            row.taskCategory = string(result["model"])
+            row.taskCategory = endpoint == "completions" ? string(result["model"]) : endpoint
             try send(row, identity: user, groupID: string(result["project_id"]) ?? string(result["api_key_id"]),
                      line: line, diagnostics: &diagnostics, emit: emit)
         }
@@ -43,4 +54,39 @@ extension VendorParser {
             try send(row, identity: nil, groupID: string(result["project_id"]), line: line, diagnostics: &diagnostics, emit: emit)
         }
     }
+}
+
+extension VendorFormat {
+    /// OpenAI organisation usage (`/v1/organization/usage/<endpoint>`): per bucket, by user,
+    /// project, key or model.
+    public static let openAIUsage = VendorFormat(
+        "openai-usage", tool: "openai-api", measures: [.requests, .tokens],
+        json: { record in
+            guard let result = firstBucketResult(record)?.result else { return false }
+            return result["num_model_requests"] != nil || (string(result["object"]) ?? "").hasPrefix("organization.usage.")
+        },
+        telltales: [["num_model_requests"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            var skipped: [String: Int] = [:]
+            try parser.forEachBucket(object, line: line, diagnostics: &diagnostics) { bucket, diagnostics in
+                try parser.openAIBucket(bucket, line: line, skipped: &skipped, diagnostics: &diagnostics, emit: emit)
+            }
+            for (endpoint, count) in skipped.sorted(by: { $0.key < $1.key }) {
+                diagnostics.append(.warning(parser.file, line: line, "\(count) \(endpoint) result\(count == 1 ? "" : "s") not read: storage and sessions are not model requests"))
+            }
+        })
+
+    /// OpenAI organisation costs (`/v1/organization/costs`): a project's cost per day, in dollars.
+    public static let openAICosts = VendorFormat(
+        "openai-costs", tool: "openai-api", measures: [],
+        json: { record in
+            guard let result = firstBucketResult(record)?.result else { return false }
+            return string(result["object"]) == "organization.costs.result" || result["amount"] is [String: Any]
+        },
+        telltales: [["organization.costs.result"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            try parser.forEachBucket(object, line: line, diagnostics: &diagnostics) { bucket, diagnostics in
+                try parser.openAICostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
+            }
+        })
 }

@@ -1,51 +1,77 @@
 import Foundation
 
-/// Vendors' usage exports, read as the vendors write them (docs/importers.md has every
-/// field's mapping and what is lost). Each format turns a file into usage rows with the
-/// vendor's raw identities; team attribution and pseudonymisation happen in `VendorReader`.
-public enum VendorFormat: String, CaseIterable, Sendable {
-    case amazonQ = "amazon-q"
-    case copilotUsers = "copilot-users"
-    case claudeCode = "claude-code"
-    case openAIUsage = "openai-usage"
-    case cursorDaily = "cursor-daily"
-    case copilotUserTeams = "copilot-user-teams"
-    case copilotMetrics = "copilot-metrics"
-    case copilotSeats = "copilot-seats"
-    case anthropicUsage = "anthropic-usage"
-    case anthropicCost = "anthropic-cost"
-    case openAICosts = "openai-costs"
-    case cursorEvents = "cursor-events"
+/// A vendor's usage export, read as the vendor writes it (docs/importers.md has every field's
+/// mapping and what is lost). A format is declared once, in its vendor's file beside the code
+/// that reads it — its name, its tool, what its rows report, how a file of it is recognised and
+/// how a record becomes usage rows — and listed in `VendorFormat.registry`, the one list
+/// `detect`, `sources:` and `candor import` go through. Team attribution, pseudonymisation and
+/// the overlap rule happen after, in `VendorAttribution`, the same for every format.
+public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
+    typealias ReadJSON = @Sendable (VendorParser, Any, Int, inout VendorExtras, inout [Diagnostic], VendorParser.Emit) throws -> Void
+    typealias ReadCSV = @Sendable (VendorParser, String, inout [Diagnostic], VendorParser.Emit) throws -> Void
 
-    /// The tool name rows of this format get (openai-usage takes `sources[].tool`).
-    public var defaultTool: String {
-        switch self {
-        case .amazonQ: return "amazon-q-developer"
-        case .copilotUsers, .copilotUserTeams, .copilotMetrics, .copilotSeats: return "github-copilot"
-        case .claudeCode: return "claude-code"
-        case .openAIUsage, .openAICosts: return "openai-api"
-        case .anthropicUsage, .anthropicCost: return "anthropic-api"
-        case .cursorDaily, .cursorEvents: return "cursor"
-        }
+    /// How a file of the format is read: JSON values (a document, an array or one per line)
+    /// handed over one at a time, or a whole CSV file.
+    enum Reading: Sendable {
+        case json(ReadJSON)
+        case csv(ReadCSV)
     }
 
-    /// Formats that carry usage rows (the others carry teams or seats).
-    public var hasUsage: Bool { ![.copilotUserTeams, .copilotSeats].contains(self) }
-
+    /// The name in `sources:` and `candor import`.
+    public let rawValue: String
+    /// The tool name rows of this format get (`sources[].tool` overrides it).
+    public let defaultTool: String
     /// What this format's per-person rows report, for the overlap rule: two sources that
     /// report the same person, day and tool count each measure once (the first source read
     /// keeps it), so complementary exports (Cursor's daily counts and its token events) add up.
-    var measures: UsageMeasures {
-        switch self {
-        case .amazonQ, .cursorDaily: return [.requests, .suggestions, .lines]
-        case .copilotUsers: return [.requests, .suggestions, .lines, .tokens]
-        case .claudeCode: return [.suggestions, .lines, .tokens, .cost]
-        case .openAIUsage: return [.requests, .tokens]
-        case .anthropicUsage: return [.tokens]
-        case .cursorEvents: return [.requests, .tokens, .cost]
-        case .copilotUserTeams, .copilotSeats, .copilotMetrics, .anthropicCost, .openAICosts: return []
-        }
+    let measures: UsageMeasures
+    /// False for formats that carry teams or seats, not usage.
+    public let hasUsage: Bool
+    /// True for organisation-wide totals of the same people a per-person export reports: read
+    /// after the others, and left out on a tool-day already told person by person.
+    let aggregatesPeople: Bool
+    /// Whether one JSON value (a response, a record, a line) is of this format.
+    let recognisesJSON: @Sendable ([String: Any]) -> Bool
+    /// Whether a CSV header (its column names) is of this format.
+    let recognisesHeader: @Sendable (Set<String>) -> Bool
+    /// Keys that give the format away in the head of a document too large to parse whole.
+    let telltales: [[String]]
+    let reading: Reading
+
+    init(_ name: String, tool: String, measures: UsageMeasures, hasUsage: Bool = true, aggregatesPeople: Bool = false,
+         json: @escaping @Sendable ([String: Any]) -> Bool = { _ in false },
+         header: @escaping @Sendable (Set<String>) -> Bool = { _ in false },
+         telltales: [[String]] = [], reading: Reading) {
+        rawValue = name
+        defaultTool = tool
+        self.measures = measures
+        self.hasUsage = hasUsage
+        self.aggregatesPeople = aggregatesPeople
+        recognisesJSON = json
+        recognisesHeader = header
+        self.telltales = telltales
+        self.reading = reading
     }
+
+    /// Every format, in the order detection tries them (the more specific first).
+    public static let registry: [VendorFormat] = [
+        .kiroUsers, .amazonQ, .copilotBilling,
+        .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
+        .cursorEvents, .cursorDaily, .claudeCode,
+        .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
+    ]
+    public static var allCases: [VendorFormat] { registry }
+
+    public init?(rawValue: String) {
+        guard let format = Self.registry.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = format
+    }
+
+    public var description: String { rawValue }
+    /// "an amazon-q export", "a copilot-users export".
+    var article: String { "aeiou".contains(rawValue.first ?? "x") ? "an" : "a" }
+    public static func == (a: VendorFormat, b: VendorFormat) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// The formats a file of time buckets could be when none of its buckets has a result yet.
     static let bucketFormats: [VendorFormat] = [.openAIUsage, .openAICosts, .anthropicUsage, .anthropicCost]
@@ -64,12 +90,11 @@ public enum VendorFormat: String, CaseIterable, Sendable {
     public static func detect(path: String) -> VendorFormat? {
         guard let head = try? readHead(path: path, bytes: 4 << 20) else { return nil }
         let text = String(decoding: head, as: UTF8.self)
-        let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-        if firstLine.contains("UserId") && firstLine.contains("Date") && (firstLine.contains("Inline_") || firstLine.contains("Chat_")) {
-            return .amazonQ
+        let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        guard trimmed.first == "{" || trimmed.first == "[" else {
+            let names = csvHeaderNames(text)
+            return registry.first { $0.recognisesHeader(names) }
         }
-        let trimmed = text.drop { $0.isWhitespace }
-        guard trimmed.first == "{" || trimmed.first == "[" else { return nil }
         // Look at each line (NDJSON) and then at the whole head.
         let candidates = text.split(separator: "\n").prefix(10_000).map(String.init) + [text]
         for candidate in candidates {
@@ -77,17 +102,20 @@ public enum VendorFormat: String, CaseIterable, Sendable {
             if let format = shape(of: object) { return format }
         }
         // A head cut inside a large JSON document: fall back to telling keys.
-        if text.contains("\"totals_by_feature\"") && text.contains("\"user_login\"") { return .copilotUsers }
-        if text.contains("\"core_metrics\"") && text.contains("\"actor\"") { return .claudeCode }
-        if text.contains("\"organization.costs.result\"") { return .openAICosts }
-        if text.contains("\"num_model_requests\"") { return .openAIUsage }
-        if text.contains("\"uncached_input_tokens\"") { return .anthropicUsage }
-        if text.contains("\"cost_type\"") && text.contains("\"starting_at\"") { return .anthropicCost }
-        if text.contains("\"usageEvents\"") { return .cursorEvents }
-        if text.contains("\"totalTabsShown\"") || text.contains("\"composerRequests\"") { return .cursorDaily }
-        if text.contains("\"copilot_ide_code_completions\"") { return .copilotMetrics }
-        if text.contains("\"assigning_team\"") || (text.contains("\"seats\"") && text.contains("\"assignee\"")) { return .copilotSeats }
-        return nil
+        return registry.first { format in
+            format.telltales.contains { keys in keys.allSatisfy { text.contains("\"\($0)\"") } }
+        }
+    }
+
+    /// The column names of a CSV file's first line (a BOM, quotes and spaces removed; `;` as the
+    /// delimiter when a European spreadsheet saved it so).
+    static func csvHeaderNames(_ text: String) -> Set<String> {
+        let first = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        let line = first.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let delimiter: Character = line.contains(";") && !line.contains(",") ? ";" : ","
+        return Set(line.split(separator: delimiter, omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \t"))
+        })
     }
 
     /// True for a file that starts like JSON but, read whole, does not parse (a cut-off download).
@@ -100,36 +128,29 @@ public enum VendorFormat: String, CaseIterable, Sendable {
         return !lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0), options: [])) != nil }
     }
 
+    /// The format of one parsed JSON value (an array is told by its first element).
     static func shape(of object: Any) -> VendorFormat? {
         if let array = object as? [Any], let first = array.first { return shape(of: first) }
         guard let record = object as? [String: Any] else { return nil }
-        if record["totals_by_feature"] != nil || (record["user_login"] != nil && record["day"] != nil && record["slug"] == nil) { return .copilotUsers }
-        if record["slug"] != nil && record["user_login"] != nil { return .copilotUserTeams }
-        if record["seats"] != nil || record["assignee"] != nil { return .copilotSeats }
-        if record["copilot_ide_code_completions"] != nil || record["total_engaged_users"] != nil { return .copilotMetrics }
-        if record["usageEvents"] != nil { return .cursorEvents }
-        if record["tokenUsage"] != nil && record["userEmail"] != nil { return .cursorEvents }
-        if let data = record["data"] as? [Any], let first = data.first as? [String: Any] {
-            if first["core_metrics"] != nil || first["actor"] != nil { return .claudeCode }
-            // Usage and cost APIs return a bucket per day, empty on days without activity: the
-            // first result of any bucket tells the format, never the first bucket alone.
-            for case let bucket as [String: Any] in data {
-                guard let results = bucket["results"] as? [Any], let result = results.first as? [String: Any] else { continue }
-                if result["uncached_input_tokens"] != nil || result["cache_read_input_tokens"] != nil { return .anthropicUsage }
-                if result["object"] as? String == "organization.costs.result" || result["amount"] is [String: Any] { return .openAICosts }
-                if result["cost_type"] != nil || (result["amount"] is String && bucket["starting_at"] != nil) { return .anthropicCost }
-                if result["num_model_requests"] != nil || result["object"] as? String == "organization.usage.completions.result" { return .openAIUsage }
-                return nil
-            }
-            if first["isActive"] != nil || first["totalTabsShown"] != nil || first["composerRequests"] != nil { return .cursorDaily }
+        return registry.first { $0.recognisesJSON(record) }
+    }
+
+    /// The first result of any time bucket in a usage or cost API response (or in one bucket
+    /// saved alone). These APIs return a bucket per day, empty on days without activity: the
+    /// first result tells the format, never the first bucket alone.
+    static func firstBucketResult(_ record: [String: Any]) -> (bucket: [String: Any], result: [String: Any])? {
+        let buckets: [[String: Any]]
+        if let data = record["data"] as? [[String: Any]] { buckets = data }
+        else if record["results"] != nil && (record["start_time"] != nil || record["starting_at"] != nil) { buckets = [record] }
+        else { return nil }
+        for bucket in buckets {
+            if let results = bucket["results"] as? [[String: Any]], let result = results.first { return (bucket, result) }
         }
-        if record["core_metrics"] != nil && record["actor"] != nil { return .claudeCode }
-        if record["object"] as? String == "bucket", let results = record["results"] as? [[String: Any]], let result = results.first {
-            return shape(of: ["data": [["results": [result], "start_time": record["start_time"] ?? 0]]])
-        }
-        if record["isActive"] != nil && record["email"] != nil { return .cursorDaily }
         return nil
     }
+
+    /// The first element of a response's `data` array.
+    static func firstData(_ record: [String: Any]) -> [String: Any]? { (record["data"] as? [[String: Any]])?.first }
 }
 
 func readHead(path: String, bytes: Int) throws -> [UInt8] {

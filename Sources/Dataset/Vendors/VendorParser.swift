@@ -10,9 +10,13 @@ struct VendorParser {
     typealias Emit = (VendorRow) throws -> Void
 
     func parse(path: String, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        if format == .amazonQ {
-            try parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit)
+        let read: VendorFormat.ReadJSON
+        switch format.reading {
+        case let .csv(readCSV):
+            try readCSV(self, path, &diagnostics, emit)
             return
+        case let .json(readJSON):
+            read = readJSON
         }
         var found: [Diagnostic] = []
         var collected = extras
@@ -21,7 +25,7 @@ struct VendorParser {
         try withoutActuallyEscaping(emit) { emit in
             let counting: Emit = { row in rows += 1; try emit(row) }
             try forEachJSON(path: path, diagnostics: &documentIssues) { object, line in
-                try parseJSON(object, line: line, extras: &collected, diagnostics: &found, emit: counting)
+                try read(self, object, line, &collected, &found, counting)
             }
         }
         found = documentIssues + found
@@ -104,65 +108,18 @@ struct VendorParser {
         }
     }
 
-    func parseJSON(_ object: Any, line: Int, extras: inout VendorExtras, diagnostics: inout [Diagnostic], emit: Emit) throws {
-        func wrong(_ expected: String) {
-            diagnostics.append(.error(file, line: line, "not a \(format.rawValue) export: expected \(expected)"))
+    /// A value that is not what the format expects, said at its line.
+    func wrong(_ expected: String, line: Int, diagnostics: inout [Diagnostic]) {
+        diagnostics.append(.error(file, line: line, "not \(format.article) \(format.rawValue) export: expected \(expected)"))
+    }
+
+    /// Each bucket of a usage or cost API page (or one bucket saved alone), read by `body`.
+    func forEachBucket(_ object: Any, line: Int, diagnostics: inout [Diagnostic],
+                       body: ([String: Any], inout [Diagnostic]) throws -> Void) throws {
+        guard let buckets = records(in: object, key: "data", orRecordWith: "results") else {
+            return wrong("pages with \"data\" buckets", line: line, diagnostics: &diagnostics)
         }
-        switch format {
-        case .copilotUsers:
-            guard let record = object as? [String: Any], record["day"] != nil else { return wrong("records with \"day\" and \"user_login\"") }
-            try copilotUser(record, line: line, diagnostics: &diagnostics, emit: emit)
-        case .copilotUserTeams:
-            guard let record = object as? [String: Any], let login = string(record["user_login"]), let slug = string(record["slug"]) else {
-                return wrong("records with \"user_login\", \"day\" and \"slug\"")
-            }
-            let day = string(record["day"]) ?? ""
-            extras.userTeams["\(login.lowercased())|\(day)"] = slug
-            extras.userTeams[login.lowercased()] = extras.userTeams[login.lowercased()] ?? slug
-        case .copilotSeats:
-            guard let response = object as? [String: Any] else { return wrong("a seats response") }
-            let seats = (response["seats"] as? [[String: Any]]) ?? (response["assignee"] != nil ? [response] : [])
-            if let total = int(response["total_seats"]) { extras.seats[tool] = max(extras.seats[tool] ?? 0, Int(total)) }
-            else { extras.seats[tool, default: 0] += seats.count }
-            for seat in seats {
-                if let login = string((seat["assignee"] as? [String: Any])?["login"]),
-                   let team = string((seat["assigning_team"] as? [String: Any])?["slug"]) ?? string((seat["assigning_team"] as? [String: Any])?["name"]) {
-                    extras.seatTeams[login.lowercased()] = team
-                }
-            }
-        case .copilotMetrics:
-            if let days = object as? [Any] {  // one saved response per line: an array of days
-                for day in days { try parseJSON(day, line: line, extras: &extras, diagnostics: &diagnostics, emit: emit) }
-                return
-            }
-            guard let day = object as? [String: Any], let date = string(day["date"]).flatMap({ Day(parsing: $0) }) else {
-                return wrong("an array of days with \"date\"")
-            }
-            try copilotMetricsDay(day, date: date, line: line, diagnostics: &diagnostics, emit: emit)
-        case .claudeCode:
-            guard let records = records(in: object, key: "data", orRecordWith: "actor") else { return wrong("a response with \"data\"") }
-            for record in records { try claudeCode(record, line: line, diagnostics: &diagnostics, emit: emit) }
-        case .openAIUsage:
-            guard let buckets = records(in: object, key: "data", orRecordWith: "results") else { return wrong("pages with \"data\" buckets") }
-            for bucket in buckets { try openAIBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit) }
-        case .cursorDaily:
-            guard let records = records(in: object, key: "data", orRecordWith: "email") else { return wrong("a response with \"data\"") }
-            for record in records { try cursorDay(record, line: line, diagnostics: &diagnostics, emit: emit) }
-        case .anthropicUsage, .anthropicCost, .openAICosts:
-            guard let buckets = records(in: object, key: "data", orRecordWith: "results") else { return wrong("pages with \"data\" buckets") }
-            for bucket in buckets {
-                switch format {
-                case .anthropicUsage: try anthropicUsageBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
-                case .anthropicCost: try anthropicCostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
-                default: try openAICostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
-                }
-            }
-        case .cursorEvents:
-            guard let events = records(in: object, key: "usageEvents", orRecordWith: "timestamp") else { return wrong("a response with \"usageEvents\"") }
-            for event in events { try cursorEvent(event, line: line, diagnostics: &diagnostics, emit: emit) }
-        case .amazonQ:
-            break
-        }
+        for bucket in buckets { try body(bucket, &diagnostics) }
     }
 
     // MARK: Shared

@@ -163,8 +163,52 @@ def openai_usage(path, tool):
     for page in documents(path):
         for b in page["data"]:
             for r in b["results"]:
-                yield row(utc_day(b["start_time"]), r.get("user_id"), tool, r["num_model_requests"], inp=r["input_tokens"], out=r["output_tokens"],
-                          group=r.get("project_id") or r.get("api_key_id"))
+                # Every usage endpoint names itself in "object"; storage and sessions are not model requests.
+                endpoint = r.get("object", "organization.usage.completions.result").split(".")[2]
+                if endpoint in ("vector_stores", "code_interpreter_sessions"):
+                    continue
+                yield row(utc_day(b["start_time"]), r.get("user_id"), tool, r["num_model_requests"], inp=r.get("input_tokens", 0),
+                          out=r.get("output_tokens", 0), group=r.get("project_id") or r.get("api_key_id"))
+
+
+def copilot_org_report(path, tool):
+    """Organisation totals per day: a group row per feature (copilot_cli from totals_by_cli)."""
+    for doc in documents(path):
+        for d in doc.get("day_totals", [doc]):
+            day = date.fromisoformat(d["day"][:10])
+            cli = d.get("totals_by_cli")
+            rows = []
+            for f in d.get("totals_by_feature") or []:
+                if f["feature"] == "copilot_cli" and cli:
+                    continue
+                ls, la = f.get("loc_suggested_to_add_sum"), f.get("loc_added_sum")
+                if f["feature"] == "agent_edit" or (not ls and (la or 0) > 0):
+                    ls = None
+                rows.append(row(day, None, tool, f.get("user_initiated_interaction_count", 0), f.get("code_generation_activity_count"),
+                                f.get("code_acceptance_activity_count"), ls, la))
+            if cli:
+                u = cli.get("token_usage") or {}
+                rows.append(row(day, None, tool, cli.get("request_count", 0), inp=u.get("prompt_tokens_sum", 0), out=u.get("output_tokens_sum", 0)))
+            if not rows and d.get("daily_active_users", 0) > 0:
+                rows.append(row(day, None, tool, d.get("user_initiated_interaction_count", 0)))
+            yield from rows
+
+
+def copilot_billing(path, tool):
+    """GitHub's billing usage CSV: Copilot rows only, net_amount dollars per person and day."""
+    for r in csv.DictReader(open(path, newline="", encoding="utf-8-sig")):
+        if r["product"].strip().lower() != "copilot":
+            continue
+        yield row(date.fromisoformat(r["date"]), r["username"], tool, cost=float(r["net_amount"]))
+
+
+def kiro_users(path, tool):
+    """Kiro's user report: Total_Messages as requests; credits are not dollars; idle rows left."""
+    for r in csv.DictReader(open(path, newline="", encoding="utf-8-sig")):
+        text = r["Total_Messages"].strip()
+        if not text.isdigit() or int(text) == 0:  # a bad cell drops the figure; nothing else to count
+            continue
+        yield row(date.fromisoformat(r["Date"]), r["UserId"], tool, int(text))
 
 
 def cursor_daily(path, tool):
@@ -213,7 +257,8 @@ def cursor_events(path, tool):
 
 READERS = {"amazon-q": amazon_q, "copilot-users": copilot_users, "copilot-metrics": copilot_metrics, "claude-code": claude_code,
            "openai-usage": openai_usage, "cursor-daily": cursor_daily, "anthropic-usage": anthropic_usage,
-           "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events}
+           "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events,
+           "copilot-org-report": copilot_org_report, "copilot-billing": copilot_billing, "kiro-users": kiro_users}
 
 
 def main():
