@@ -28,7 +28,7 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
 }
 
 /// Formats read from single field-note fixtures rather than the integrated vendor folder.
-let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers]
+let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers]
 
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
@@ -424,6 +424,20 @@ final class VendorFieldNoteTests: XCTestCase {
         XCTAssertEqual(categories, ["gpt-4o", "embeddings", "images", "audio_speeches", "moderations", "audio_transcriptions"])
     }
 
+    /// Cursor's members list gives the paid seats (a free owner holds none), which join the
+    /// tool's licence cost like Copilot's seats.
+    func testCursorMembersGiveSeats() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/cursor-members.json"), .cursorMembers)
+        let report = TemporaryFolder()
+        report.write("report.yml", "title: T\n")
+        try FileManager.default.createDirectory(atPath: report.path + "/data/vendor", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/cursor-members.json", toPath: report.path + "/data/vendor/members.json")
+        try FileManager.default.copyItem(atPath: vendorFixtures + "/cursor-daily.json", toPath: report.path + "/data/vendor/daily.json")
+        let summary = try ReportFolder.readUsage(try ReportFolder.read(report.path, environment: [:])) { _ in }
+        XCTAssertEqual(summary.seats, ["cursor": 3])
+        XCTAssertEqual(summary.diagnostics, [])
+    }
+
     /// Every registered format has a distinct name, and each is recognised by no other format's test.
     func testTheRegistryNamesEachFormatOnce() {
         XCTAssertEqual(Set(VendorFormat.registry.map(\.rawValue)).count, VendorFormat.registry.count)
@@ -440,6 +454,58 @@ final class VendorFieldNoteTests: XCTestCase {
         XCTAssertThrowsError(try ReportFolder.read(scratch.path, environment: [:])) { error in
             let diagnostics = (error as? InputError)?.diagnostics ?? []
             XCTAssertTrue(diagnostics.contains { $0.file == "data/vendor/mystery.json" }, "\(diagnostics)")
+        }
+    }
+}
+
+/// `candor import` and `candor build` read a vendor file through the same code: the same rows,
+/// figures and teams for every fixture file (identities compared by the directory's name, as
+/// import keeps them as the vendor wrote them).
+final class ImportMatchesBuildTests: XCTestCase {
+    struct Row: Hashable, CustomStringConvertible {
+        var day: String, user: String, team: String, tool: String
+        var figures: [Int64]
+        var description: String { "\(day) \(user) \(team) \(tool) \(figures)" }
+    }
+
+    func row(_ record: UsageRecord, people: PeopleDirectory) -> Row {
+        Row(day: record.day.description, user: record.user.map { people.canonical($0) ?? $0 } ?? "-", team: record.team, tool: record.tool,
+            figures: [record.requests, record.suggestionsShown ?? -1, record.suggestionsAccepted ?? -1, record.linesSuggested ?? -1,
+                      record.linesAccepted ?? -1, record.inputTokens, record.outputTokens, record.cachedTokens,
+                      record.costUSD.map { Int64(($0 * 1_000_000).rounded()) } ?? -1, Int64(record.activeUsers ?? -1)])
+    }
+
+    func testImportAndBuildGiveTheSameRows() throws {
+        let (people, _) = try readPeopleDirectory(path: vendorFixtures + "/people.csv")
+        let fieldNotes = URL(fileURLWithPath: vendorFixtures).deletingLastPathComponent().appendingPathComponent("field-notes").path
+        let files: [(String, VendorFormat)] = [
+            (vendorFixtures + "/claude-code.json", .claudeCode), (vendorFixtures + "/cursor-daily.json", .cursorDaily),
+            (vendorFixtures + "/openai-usage.json", .openAIUsage), (vendorFixtures + "/copilot/metrics-legacy.json", .copilotMetrics),
+            (vendorFixtures + "/copilot/users-1-day-2026-03-02.ndjson", .copilotUsers), (vendorFixtures + "/anthropic/cost-report.json", .anthropicCost),
+            (vendorFixtures + "/anthropic/usage-messages.ndjson", .anthropicUsage), (vendorFixtures + "/cursor/usage-events.json", .cursorEvents),
+            (fieldNotes + "/copilot-org-report.json", .copilotOrgReport), (fieldNotes + "/copilot-billing.csv", .copilotBilling),
+            (fieldNotes + "/kiro-user-report.csv", .kiroUsers), (fieldNotes + "/amazon-q-excel.csv", .amazonQ),
+            (fieldNotes + "/openai-usage-endpoints.json", .openAIUsage),
+        ]
+        for (path, format) in files {
+            var imported: [Row] = []
+            _ = try convertVendorFile(path: path, displayPath: "f", format: format, tool: nil, people: people) { imported.append(row($0, people: people)) }
+            let folder = TemporaryFolder()
+            let name = (path as NSString).lastPathComponent
+            folder.write("report.yml", "title: T\nsources:\n  - {format: \(format.rawValue), path: data/vendor/\(name)}\n")
+            try FileManager.default.createDirectory(atPath: folder.path + "/data/vendor", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: path, toPath: folder.path + "/data/vendor/" + name)
+            try FileManager.default.copyItem(atPath: vendorFixtures + "/people.csv", toPath: folder.path + "/data/people.csv")
+            var built: [Row] = []
+            _ = try ReportFolder.readUsage(try ReportFolder.read(folder.path, environment: [:])) { built.append(row($0, people: people)) }
+            XCTAssertFalse(built.isEmpty, name)
+            // Group rows: import keeps an unmapped group id as the team, a build says "organisation".
+            let groupless = imported.map { row -> Row in
+                var row = row
+                if row.user == "-" { row.team = "organisation" }
+                return row
+            }
+            XCTAssertEqual(groupless.sorted { $0.description < $1.description }, built.sorted { $0.description < $1.description }, name)
         }
     }
 }

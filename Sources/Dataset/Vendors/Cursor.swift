@@ -72,4 +72,18 @@ extension VendorFormat {
             }
             for event in events { try parser.cursorEvent(event, line: line, diagnostics: &diagnostics, emit: emit) }
         })
+
+    /// Cursor admin API `GET /teams/members`: the team's paid seats (members whose role is not
+    /// a free one, such as `free-owner`), which with a `price_per_seat_month` give licence cost.
+    public static let cursorMembers = VendorFormat(
+        "cursor-members", tool: "cursor", measures: [], hasUsage: false,
+        json: { $0["teamMembers"] != nil },
+        telltales: [["teamMembers"]],
+        reading: .json { parser, object, line, extras, diagnostics, _ in
+            guard let members = (object as? [String: Any])?["teamMembers"] as? [[String: Any]] else {
+                return parser.wrong("a response with \"teamMembers\"", line: line, diagnostics: &diagnostics)
+            }
+            let paid = members.filter { !(string($0["role"]) ?? "").lowercased().hasPrefix("free") }
+            extras.seats[parser.tool, default: 0] += paid.count
+        })
 }

@@ -57,7 +57,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     public static let registry: [VendorFormat] = [
         .kiroUsers, .amazonQ, .copilotBilling,
         .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
-        .cursorEvents, .cursorDaily, .claudeCode,
+        .cursorEvents, .cursorDaily, .cursorMembers, .claudeCode,
         .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
     ]
     public static var allCases: [VendorFormat] { registry }

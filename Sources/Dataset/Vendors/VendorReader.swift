@@ -21,6 +21,10 @@ struct VendorAttribution {
     var people: PeopleDirectory?
     var extras = VendorExtras()
     var pseudonymise: (String) -> String
+    /// For `candor import`: identities as the vendor wrote them (no directory name, no
+    /// pseudonym), and a row without a person keeps its group id as its team when `teams:`
+    /// does not map it (import has no report.yml to map it with).
+    var keepsIdentities = false
     /// (person, day, tool, measure) → the source that reported it first.
     var owners: [UInt64: Int32] = [:]
     var overlaps = 0
@@ -46,8 +50,8 @@ struct VendorAttribution {
             }
             // The directory's own name for the person, so the same person seen by two
             // vendors under two identities is one person.
-            let canonical = people?.canonical(identity) ?? identity
-            record.user = pseudonymise(canonical)
+            let canonical = keepsIdentities ? identity : people?.canonical(identity) ?? identity
+            record.user = keepsIdentities ? identity : pseudonymise(canonical)
             var personDayTool = FNV()
             personDayTool.add(canonical.lowercased()); personDayTool.add(String(record.day.index)); personDayTool.add(record.tool)
             var dropped: UsageMeasures = []
@@ -67,7 +71,7 @@ struct VendorAttribution {
             }
         } else if record.team.isEmpty {
             // A row without a person: its workspace or project's team, else the whole organisation.
-            record.team = row.groupID.flatMap { groupTeams[$0] } ?? "organisation"
+            record.team = row.groupID.flatMap { groupTeams[$0] ?? (keepsIdentities ? $0 : nil) } ?? "organisation"
         }
         return record
     }
@@ -168,23 +172,15 @@ extension ReportFolder {
 }
 
 /// Converts one vendor file to usage rows with identities as the vendor wrote them (for
-/// `candor import`): teams from the people directory, else
-/// "unassigned" when a directory is given and empty when not.
+/// `candor import`), through the same reader, honesty rules and team attribution as a build
+/// (`VendorAttribution`): teams from the people directory, else "unassigned".
 public func convertVendorFile(path: String, displayPath: String, format: VendorFormat, tool: String?, people: PeopleDirectory?,
                               row: (UsageRecord) throws -> Void) throws -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var extras = VendorExtras()
+    var attribution = VendorAttribution(people: people, pseudonymise: { $0 }, keepsIdentities: true)
     try VendorParser(format: format, tool: tool ?? format.defaultTool, file: displayPath).parse(path: path, extras: &extras, diagnostics: &diagnostics) { vendorRow in
-        var record = vendorRow.record
-        if let identity = vendorRow.identity {
-            record.user = identity
-            if let people {
-                record.team = people.lookup(identity)?.team ?? PeopleDirectory.unassigned
-            }
-        } else if record.team.isEmpty {
-            record.team = vendorRow.groupID ?? "organisation"
-        }
-        try row(record)
+        if let record = attribution.attribute(vendorRow, source: 0, measures: format.measures) { try row(record) }
     }
     return diagnostics
 }
