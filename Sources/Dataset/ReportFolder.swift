@@ -225,6 +225,10 @@ public enum ReportFolder {
             let path = inputs.folder + "/" + file.path
             var diagnostics: [Diagnostic] = []
             var rows = 0, kept = 0
+            if let finer = ordered.first(where: { file.format.supersededBy.contains($0.format.rawValue) && $0.tool == file.tool }) {
+                summary.diagnostics.append(.warning(file.path, line: 1, "not read: \(finer.path) (\(finer.format.rawValue)) carries the same \(file.tool) figures day by day"))
+                continue
+            }
             if !file.detected, let seen = VendorFormat.detect(path: path), seen != file.format {
                 summary.diagnostics.append(.error(file.path, line: 1, "expected a \(file.format.rawValue) export (as report.yml names it), but this looks like \(seen.rawValue); the file was not read"))
                 summary.rowsRejected += 1

@@ -28,7 +28,7 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
 }
 
 /// Formats read from single field-note fixtures rather than the integrated vendor folder.
-let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers]
+let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend]
 
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
@@ -436,6 +436,23 @@ final class VendorFieldNoteTests: XCTestCase {
         let summary = try ReportFolder.readUsage(try ReportFolder.read(report.path, environment: [:])) { _ in }
         XCTAssertEqual(summary.seats, ["cursor": 3])
         XCTAssertEqual(summary.diagnostics, [])
+    }
+
+    /// Cursor's cycle spend: a cost row per member on the cycle's first day; beside Cursor's
+    /// usage events (the same money, request by request) the file is not read, and it says so.
+    func testCursorSpendIsCostUnlessEventsCarryIt() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/cursor-spend.json"), .cursorSpend)
+        XCTAssertEqual(try assertTotals("cursor-spend.json", .cursorSpend), [])
+        let report = TemporaryFolder()
+        report.write("report.yml", "title: T\n")
+        try FileManager.default.createDirectory(atPath: report.path + "/data/vendor", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/cursor-spend.json", toPath: report.path + "/data/vendor/spend.json")
+        try FileManager.default.copyItem(atPath: vendorFixtures + "/cursor/usage-events.json", toPath: report.path + "/data/vendor/events.json")
+        var categories = Set<String>()
+        let summary = try ReportFolder.readUsage(try ReportFolder.read(report.path, environment: [:])) { categories.insert($0.taskCategory ?? "-") }
+        XCTAssertFalse(categories.contains("billing_cycle"))
+        XCTAssertEqual(summary.diagnostics.map(\.description),
+                       ["data/vendor/spend.json:1: warning: not read: data/vendor/events.json (cursor-events) carries the same cursor figures day by day"])
     }
 
     /// Every registered format has a distinct name, and each is recognised by no other format's test.

@@ -86,4 +86,32 @@ extension VendorFormat {
             let paid = members.filter { !(string($0["role"]) ?? "").lowercased().hasPrefix("free") }
             extras.seats[parser.tool, default: 0] += paid.count
         })
+
+    /// Cursor admin API `POST /teams/spend`: each member's spend in the current billing cycle,
+    /// one cost row per member dated the cycle's first day. Cursor's usage events carry the same
+    /// money request by request, so beside them this file is not read.
+    public static let cursorSpend = VendorFormat(
+        "cursor-spend", tool: "cursor", measures: [.cost], supersededBy: ["cursor-events"],
+        json: { $0["teamMemberSpend"] != nil },
+        telltales: [["teamMemberSpend"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let response = object as? [String: Any], let members = response["teamMemberSpend"] as? [[String: Any]] else {
+                return parser.wrong("a response with \"teamMemberSpend\"", line: line, diagnostics: &diagnostics)
+            }
+            guard let start = double(response["subscriptionCycleStart"]).flatMap({ unixDay(seconds: $0 / 1000) }) else {
+                diagnostics.append(.error(parser.file, line: line, "a spend response without \"subscriptionCycleStart\" (epoch milliseconds): its spend cannot be dated"))
+                return
+            }
+            for member in members {
+                guard let cents = double(member["overallSpendCents"]) ?? double(member["spendCents"]) else {
+                    diagnostics.append(.error(parser.file, line: line, "a member without \"spendCents\"")); continue
+                }
+                let email = string(member["email"])
+                var row = UsageRecord(day: start, user: email, team: "", tool: parser.tool)
+                if email == nil { row.activeUsers = 0 }
+                row.costUSD = cents / 100
+                row.taskCategory = "billing_cycle"
+                try parser.send(row, identity: email, line: line, diagnostics: &diagnostics, emit: emit)
+            }
+        })
 }

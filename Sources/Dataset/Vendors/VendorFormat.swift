@@ -30,6 +30,9 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     /// True for organisation-wide totals of the same people a per-person export reports: read
     /// after the others, and left out on a tool-day already told person by person.
     let aggregatesPeople: Bool
+    /// Formats that carry the same figures in finer grain: a file of this format is not read
+    /// beside a file of one of them for the same tool (Cursor's cycle spend beside its events).
+    let supersededBy: [String]
     /// Whether one JSON value (a response, a record, a line) is of this format.
     let recognisesJSON: @Sendable ([String: Any]) -> Bool
     /// Whether a CSV header (its column names) is of this format.
@@ -38,7 +41,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     let telltales: [[String]]
     let reading: Reading
 
-    init(_ name: String, tool: String, measures: UsageMeasures, hasUsage: Bool = true, aggregatesPeople: Bool = false,
+    init(_ name: String, tool: String, measures: UsageMeasures, hasUsage: Bool = true, aggregatesPeople: Bool = false, supersededBy: [String] = [],
          json: @escaping @Sendable ([String: Any]) -> Bool = { _ in false },
          header: @escaping @Sendable (Set<String>) -> Bool = { _ in false },
          telltales: [[String]] = [], reading: Reading) {
@@ -47,6 +50,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
         self.measures = measures
         self.hasUsage = hasUsage
         self.aggregatesPeople = aggregatesPeople
+        self.supersededBy = supersededBy
         recognisesJSON = json
         recognisesHeader = header
         self.telltales = telltales
@@ -57,7 +61,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     public static let registry: [VendorFormat] = [
         .kiroUsers, .amazonQ, .copilotBilling,
         .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
-        .cursorEvents, .cursorDaily, .cursorMembers, .claudeCode,
+        .cursorEvents, .cursorDaily, .cursorMembers, .cursorSpend, .claudeCode,
         .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
     ]
     public static var allCases: [VendorFormat] { registry }

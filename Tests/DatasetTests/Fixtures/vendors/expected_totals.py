@@ -255,10 +255,19 @@ def cursor_events(path, tool):
             yield row(utc_day(int(e["timestamp"]) // 1000), e.get("userEmail"), tool, 1, inp=inp, out=u.get("outputTokens", 0), cost=cost)
 
 
+def cursor_spend(path, tool):
+    """Each member's billing-cycle spend, dated the cycle's first day (UTC)."""
+    for page in documents(path):
+        day = utc_day(page["subscriptionCycleStart"] // 1000)
+        for m in page["teamMemberSpend"]:
+            yield row(day, m.get("email"), tool, cost=m.get("overallSpendCents", m["spendCents"]) / 100)
+
+
 READERS = {"amazon-q": amazon_q, "copilot-users": copilot_users, "copilot-metrics": copilot_metrics, "claude-code": claude_code,
            "openai-usage": openai_usage, "cursor-daily": cursor_daily, "anthropic-usage": anthropic_usage,
            "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events,
-           "copilot-org-report": copilot_org_report, "copilot-billing": copilot_billing, "kiro-users": kiro_users}
+           "copilot-org-report": copilot_org_report, "copilot-billing": copilot_billing, "kiro-users": kiro_users,
+           "cursor-spend": cursor_spend}
 
 
 def main():
