@@ -28,7 +28,7 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
 }
 
 /// Formats read from single field-note fixtures rather than the integrated vendor folder.
-let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend]
+let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend, .anthropicAnalyticsUsage]
 
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
@@ -455,6 +455,14 @@ final class VendorFieldNoteTests: XCTestCase {
                        ["data/vendor/spend.json:1: warning: not read: data/vendor/events.json (cursor-events) carries the same cursor figures day by day"])
     }
 
+    /// 6. Claude Enterprise's analytics usage report is its own format (it was taken for Claude
+    /// Code analytics, whose records also have an actor, and failed on dates).
+    func testAnthropicAnalyticsUsageIsNotClaudeCode() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/anthropic-analytics-usage.json"), .anthropicAnalyticsUsage)
+        XCTAssertEqual(VendorFormat.detect(path: vendorFixtures + "/claude-code.json"), .claudeCode)
+        XCTAssertEqual(try assertTotals("anthropic-analytics-usage.json", .anthropicAnalyticsUsage), [])
+    }
+
     /// Every registered format has a distinct name, and each is recognised by no other format's test.
     func testTheRegistryNamesEachFormatOnce() {
         XCTAssertEqual(Set(VendorFormat.registry.map(\.rawValue)).count, VendorFormat.registry.count)
@@ -502,7 +510,8 @@ final class ImportMatchesBuildTests: XCTestCase {
             (vendorFixtures + "/anthropic/usage-messages.ndjson", .anthropicUsage), (vendorFixtures + "/cursor/usage-events.json", .cursorEvents),
             (fieldNotes + "/copilot-org-report.json", .copilotOrgReport), (fieldNotes + "/copilot-billing.csv", .copilotBilling),
             (fieldNotes + "/kiro-user-report.csv", .kiroUsers), (fieldNotes + "/amazon-q-excel.csv", .amazonQ),
-            (fieldNotes + "/openai-usage-endpoints.json", .openAIUsage),
+            (fieldNotes + "/openai-usage-endpoints.json", .openAIUsage), (fieldNotes + "/cursor-spend.json", .cursorSpend),
+            (fieldNotes + "/anthropic-analytics-usage.json", .anthropicAnalyticsUsage),
         ]
         for (path, format) in files {
             var imported: [Row] = []

@@ -87,7 +87,8 @@ extension VendorFormat {
     public static let claudeCode = VendorFormat(
         "claude-code", tool: "claude-code", measures: [.suggestions, .lines, .tokens, .cost],
         json: { record in
-            if let first = firstData(record) { return first["core_metrics"] != nil || first["actor"] != nil }
+            // Not the Enterprise analytics reports, whose records also have an `actor`.
+            if let first = firstData(record) { return first["core_metrics"] != nil || (first["actor"] != nil && first["date"] != nil) }
             return record["core_metrics"] != nil && record["actor"] != nil
         },
         telltales: [["core_metrics", "actor"]],
@@ -125,4 +126,47 @@ extension VendorFormat {
                 try parser.anthropicCostBucket(bucket, line: line, diagnostics: &diagnostics, emit: emit)
             }
         })
+
+    /// Claude Enterprise Analytics API `GET /v1/organizations/analytics/user_usage_report`:
+    /// a person's tokens and requests per time bucket, product and model.
+    public static let anthropicAnalyticsUsage = VendorFormat(
+        "anthropic-analytics-usage", tool: "claude-enterprise", measures: [.requests, .tokens],
+        json: { record in
+            let item = firstData(record) ?? record
+            return item["actor"] != nil && item["starting_at"] != nil
+                && (item["uncached_input_tokens"] != nil || item["output_tokens"] != nil || item["requests"] != nil)
+        },
+        telltales: [["actor", "starting_at", "uncached_input_tokens"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let items = parser.records(in: object, key: "data", orRecordWith: "actor") else {
+                return parser.wrong("a response with \"data\"", line: line, diagnostics: &diagnostics)
+            }
+            for item in items { try parser.anthropicAnalyticsUsage(item, line: line, diagnostics: &diagnostics, emit: emit) }
+        })
+}
+
+extension VendorParser {
+    /// One item of the Enterprise analytics usage report: its person (by e-mail, else the
+    /// account id), its day (the bucket's start, UTC), requests and tokens counted as the
+    /// messages usage report counts them; the product (chat, Claude Code …) as task category.
+    func anthropicAnalyticsUsage(_ item: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(item["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "an item without a \"starting_at\" date")); return
+        }
+        guard carriesAny(item, of: ["requests", "uncached_input_tokens", "cache_read_input_tokens", "cache_creation", "output_tokens"],
+                         what: "a usage item", line: line, diagnostics: &diagnostics) else { return }
+        let actor = item["actor"] as? [String: Any] ?? [:]
+        let person = string(actor["email"]) ?? string(actor["email_address"]) ?? string(actor["user_id"])
+        var row = UsageRecord(day: date, user: person, team: "", tool: tool)
+        if person == nil { row.activeUsers = 0 }
+        let creation = item["cache_creation"] as? [String: Any] ?? [:]
+        let cacheRead = int(item["cache_read_input_tokens"]) ?? 0
+        row.requests = int(item["requests"]) ?? 0
+        row.inputTokens = (int(item["uncached_input_tokens"]) ?? 0) + cacheRead
+            + (int(creation["ephemeral_5m_input_tokens"]) ?? 0) + (int(creation["ephemeral_1h_input_tokens"]) ?? 0)
+        row.cachedTokens = cacheRead
+        row.outputTokens = int(item["output_tokens"]) ?? 0
+        row.taskCategory = string(item["product"]) ?? string(item["model"])
+        try send(row, identity: person, line: line, diagnostics: &diagnostics, emit: emit)
+    }
 }

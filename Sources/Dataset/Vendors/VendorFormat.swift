@@ -62,7 +62,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
         .kiroUsers, .amazonQ, .copilotBilling,
         .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
         .cursorEvents, .cursorDaily, .cursorMembers, .cursorSpend, .claudeCode,
-        .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
+        .anthropicAnalyticsUsage, .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
     ]
     public static var allCases: [VendorFormat] { registry }
 

@@ -263,11 +263,22 @@ def cursor_spend(path, tool):
             yield row(day, m.get("email"), tool, cost=m.get("overallSpendCents", m["spendCents"]) / 100)
 
 
+def anthropic_analytics_usage(path, tool):
+    """Claude Enterprise analytics user_usage_report: tokens as the messages usage report counts them."""
+    for page in documents(path):
+        for it in page["data"]:
+            cc = it.get("cache_creation") or {}
+            inp = it.get("uncached_input_tokens", 0) + it.get("cache_read_input_tokens", 0) + cc.get("ephemeral_5m_input_tokens", 0) + cc.get("ephemeral_1h_input_tokens", 0)
+            a = it.get("actor") or {}
+            yield row(date.fromisoformat(it["starting_at"][:10]), a.get("email") or a.get("user_id"), tool, it.get("requests", 0),
+                      inp=inp, out=it.get("output_tokens", 0))
+
+
 READERS = {"amazon-q": amazon_q, "copilot-users": copilot_users, "copilot-metrics": copilot_metrics, "claude-code": claude_code,
            "openai-usage": openai_usage, "cursor-daily": cursor_daily, "anthropic-usage": anthropic_usage,
            "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events,
            "copilot-org-report": copilot_org_report, "copilot-billing": copilot_billing, "kiro-users": kiro_users,
-           "cursor-spend": cursor_spend}
+           "cursor-spend": cursor_spend, "anthropic-analytics-usage": anthropic_analytics_usage}
 
 
 def main():
