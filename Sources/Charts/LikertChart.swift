@@ -15,44 +15,76 @@ public struct LikertChart: Sendable {
     }
 
     public func draw() -> Chart {
-        let frame = Frame(width: 640, height: Double(questions.count) * 30 + 64, top: 28, right: 24, bottom: 28, left: 150)
-        let x = LinearScale(domain: (-1, 1), range: (frame.plotLeft, frame.plotRight))
-        let band = BandScale(count: questions.count, range: (frame.plotTop, frame.plotBottom), padding: 0.3)
         let names = ["1 (lowest)", "2", "3", "4", "5 (highest)"]
-        let description = questions.map { question -> String in
+        let table = DataTable(columns: ["Question"] + names + ["n"], rows: questions.map { [$0.label] + $0.counts.map(String.init) + [String($0.counts.reduce(0, +))] })
+        return Chart(id: id, title: title, description: describe(), svg: svg(.wide), narrowSVG: svg(.narrow), table: table, note: nil)
+    }
+
+    func describe() -> String {
+        questions.map { question -> String in
             let n = max(question.counts.reduce(0, +), 1)
             let low = Double(question.counts[0] + question.counts[1]) / Double(n)
             let high = Double(question.counts[3] + question.counts[4]) / Double(n)
             return "\(question.label): \(NumberFormat.percent.format(high)) answered 4 or 5, \(NumberFormat.percent.format(low)) 1 or 2"
         }.joined(separator: "; ") + "."
-        let node = chartRoot(id: id, title: title, description: description, frame: frame, kind: "likert") {
+    }
+
+    /// One layout: questions left of their bars when wide, above them when narrow; the legend
+    /// in as many rows as it needs.
+    func svg(_ layout: ChartLayout) -> Node {
+        let narrow = layout == .narrow
+        let names = ["1 (lowest)", "2", "3", "4", "5 (highest)"]
+        let left = narrow ? 8 : min(220, (questions.map { layout.textWidth($0.label) }.max() ?? 40) + 12)
+        var frame = Frame(width: layout.width, height: 0, top: 0, right: narrow ? 14 : 24, bottom: layout.fontSize + 14, left: left)
+        var spans: [(start: Double, width: Double)] = []
+        var legendX = frame.plotLeft
+        for name in names {
+            let width = 14 + layout.textWidth(name)
+            if legendX + width > frame.plotRight { legendX = frame.plotLeft }
+            spans.append((legendX, width))
+            legendX += width + 12
+        }
+        let rows = labelRows(spans)
+        frame.top = Double((rows.max() ?? 0) + 1) * layout.lineHeight + 8
+        let barHeight = 18.0
+        let rowHeight = narrow ? layout.lineHeight + barHeight + 8 : 30
+        frame.height = frame.top + Double(questions.count) * rowHeight + frame.bottom
+        let x = LinearScale(domain: (-1, 1), range: (frame.plotLeft, frame.plotRight))
+        let band = BandScale(count: questions.count, range: (frame.plotTop, frame.plotBottom), padding: 0.3)
+        let barTop = { (row: Int) in narrow ? frame.plotTop + Double(row) * rowHeight + layout.lineHeight : band.start(row) }
+        let height = narrow ? barHeight : band.bandwidth
+        return chartRoot(id: id, title: title, description: describe(), frame: frame, kind: "likert", layout: layout) {
             g(class: "axis axis-x") {
-                for tick in [-1.0, -0.5, 0, 0.5, 1] {
+                for tick in narrow ? [-1.0, 0, 1] : [-1.0, -0.5, 0, 0.5, 1] {
                     line(x1: x(tick), y1: frame.plotTop, x2: x(tick), y2: frame.plotBottom, class: tick == 0 ? "baseline" : "grid")
-                    text(NumberFormat.percent.format(abs(tick)), x: x(tick), y: frame.plotBottom + 16, anchor: .middle, class: "tick")
+                    text(NumberFormat.percent.format(abs(tick)), x: x(tick), y: frame.plotBottom + layout.fontSize + 4,
+                         anchor: tick == -1 && narrow ? .start : tick == 1 && narrow ? .end : .middle, class: "tick")
                 }
             }
             g(class: "legend") {
                 for (index, name) in names.enumerated() {
-                    rect(x: frame.plotLeft + Double(index) * 92, y: 6, width: 10, height: 10, class: "likert-\(index + 1)")
-                    text(name, x: frame.plotLeft + Double(index) * 92 + 14, y: 15, anchor: .start, class: "legend-label")
+                    let baseline = Double(rows[index] + 1) * layout.lineHeight - 4
+                    rect(x: spans[index].start, y: baseline - 10, width: 10, height: 10, class: "likert-\(index + 1)")
+                    text(name, x: spans[index].start + 14, y: baseline, anchor: .start, class: "legend-label")
                 }
             }
             for (row, question) in questions.enumerated() {
-                text(question.label, x: frame.plotLeft - 6, y: band.center(row) + 4, anchor: .end, class: "bar-label")
+                if narrow {
+                    text(question.label, x: frame.plotLeft, y: barTop(row) - 4, anchor: .start, class: "bar-label")
+                } else {
+                    text(question.label, x: frame.plotLeft - 6, y: barTop(row) + height / 2 + layout.fontSize * 0.35, anchor: .end, class: "bar-label")
+                }
                 let n = Double(max(question.counts.reduce(0, +), 1))
                 let shares = question.counts.map { Double($0) / n }
                 let start = -(shares[0] + shares[1] + shares[2] / 2)
                 let offsets = (0..<5).map { start + shares.prefix($0).reduce(0, +) }
                 for level in 0..<5 where shares[level] > 0 {
-                    rect(x: x(offsets[level]), y: band.start(row), width: x(offsets[level] + shares[level]) - x(offsets[level]), height: band.bandwidth, class: "likert-\(level + 1)") {
+                    rect(x: x(offsets[level]), y: barTop(row), width: x(offsets[level] + shares[level]) - x(offsets[level]), height: height, class: "likert-\(level + 1)") {
                         SVG.title("\(question.label), answer \(level + 1): \(question.counts[level]) (\(NumberFormat.percent.format(shares[level])))")
                     }
                 }
             }
         }
-        let table = DataTable(columns: ["Question"] + names + ["n"], rows: questions.map { [$0.label] + $0.counts.map(String.init) + [String($0.counts.reduce(0, +))] })
-        return Chart(id: id, title: title, description: description, svg: node, table: table, note: nil)
     }
 }
 

@@ -37,19 +37,61 @@ public struct LineChart: Sendable {
     }
 
     public func draw() -> Chart {
+        var rows: [[String]] = []
+        for (position, label) in xLabels.enumerated() {
+            rows.append([label + (partialLast && position == xLabels.count - 1 ? " (partial)" : "")]
+                        + series.map { $0.values.indices.contains(position) ? ($0.values[position].map(format.format) ?? "suppressed") : "" })
+        }
+        let hasGaps = series.contains { $0.values.contains { $0 == nil } }
+        return Chart(id: id, title: title, description: describe(), svg: svg(.wide), narrowSVG: svg(.narrow),
+                     table: DataTable(columns: ["Week"] + series.map(\.name), rows: rows),
+                     note: hasGaps ? "Gaps are weeks suppressed to protect small groups, not zero." : nil)
+    }
+
+    /// The chart for one layout. Rule labels (review dates) sit above the plot, in as many rows
+    /// as keep them apart from each other and from the unit, never on the line; series are named
+    /// at their line ends when wide, and in a legend row when narrow (or when the ends crowd).
+    func svg(_ layout: ChartLayout) -> Node {
+        let narrow = layout == .narrow
+        var frame = self.frame
+        if narrow { frame = Frame(width: layout.width, height: 260, top: frame.top, right: 14, bottom: 40, left: 44) }
+        frame.bottom = max(frame.bottom, layout.fontSize + 26)
+        let x0 = frame.plotLeft, band = (frame.plotRight - frame.plotLeft) / Double(max(xLabels.count, 1))
+        // Rule labels in rows above the plot; the unit label holds the start of the first row.
+        let ruleTexts = rules.map { narrow ? Self.shortRuleLabel($0.label) : $0.label }
+        let unitSpan = (row: 0, start: x0, end: x0 + layout.textWidth(unit))
+        let spans = rules.indices.map { index -> (start: Double, width: Double) in
+            let position = x0 + (rules[index].position + 0.5) * band
+            let width = layout.textWidth(ruleTexts[index])
+            let start = position + 3 + width > frame.plotRight ? position - 3 - width : position + 3
+            return (start, width)
+        }
+        let rows = labelRows(spans, occupied: [unitSpan])
+        let ruleRows = (rows.max() ?? -1) + 1
+        let legendRow = narrow && series.count > 1
+        frame.top = layout.lineHeight + 4 + Double(max(ruleRows - 1, 0)) * layout.lineHeight + (legendRow ? layout.lineHeight : 0)
+        if narrow && series.count == 1 { frame.right = 14 }
         let values = series.flatMap { $0.values.compactMap { $0 } }
         let y = LinearScale(domain: (0, values.max() ?? 1), range: (frame.plotBottom, frame.plotTop)).niced(zero: true)
         let x = BandScale(count: xLabels.count, range: (frame.plotLeft, frame.plotRight), padding: 0)
-        let hasGaps = series.contains { $0.values.contains { $0 == nil } }
-        let description = describe()
-        let svgNode = chartRoot(id: id, title: title, description: description, frame: frame, kind: area ? "area" : "line") {
-            yAxis(y, frame: frame, format: format, label: unit)
-            xBandLabels(xLabels, scale: x, frame: frame)
-            for rule in rules {
+        let labelY = { (row: Int) in frame.plotTop - 6 - Double(row) * layout.lineHeight }
+        return chartRoot(id: id, title: title, description: describe(), frame: frame, kind: area ? "area" : "line", layout: layout) {
+            yAxis(y, frame: frame, format: format, label: unit, layout: layout)
+            xBandLabels(xLabels, scale: x, frame: frame, layout: layout)
+            for (index, rule) in rules.enumerated() {
                 let position = frame.plotLeft + (rule.position + 0.5) * x.step
                 g(class: "rule") {
-                    line(x1: position, y1: frame.plotTop, x2: position, y2: frame.plotBottom, class: "rule-line") { SVG.title(rule.label) }
-                    text(rule.label, x: position + 3, y: frame.plotTop + 10, anchor: .start, class: "rule-label")
+                    line(x1: position, y1: labelY(rows[index]) + 3, x2: position, y2: frame.plotBottom, class: "rule-line") { SVG.title(rule.label) }
+                    text(ruleTexts[index], x: spans[index].start, y: labelY(rows[index]), anchor: .start, class: "rule-label")
+                }
+            }
+            if legendRow {
+                g(class: "legend") {
+                    var offset = frame.plotLeft
+                    for (index, serie) in series.enumerated() {
+                        text(serie.name, x: offset, y: layout.fontSize, anchor: .start, class: "direct-label \(seriesClass(index))")
+                        let _ = offset += layout.textWidth(serie.name) + 14
+                    }
                 }
             }
             for (index, serie) in series.enumerated() {
@@ -67,20 +109,20 @@ public struct LineChart: Sendable {
                             }
                         }
                     }
-                    if let last = serie.values.lastIndex(where: { $0 != nil }), let value = serie.values[last] {
+                    if !narrow, let last = serie.values.lastIndex(where: { $0 != nil }), let value = serie.values[last] {
                         text(serie.name, x: x.center(last) + 6, y: y(value) + 4, anchor: .start, class: "direct-label")
                     }
                 }
             }
         }
-        var rows: [[String]] = []
-        for (position, label) in xLabels.enumerated() {
-            rows.append([label + (partialLast && position == xLabels.count - 1 ? " (partial)" : "")]
-                        + series.map { $0.values.indices.contains(position) ? ($0.values[position].map(format.format) ?? "suppressed") : "" })
-        }
-        return Chart(id: id, title: title, description: description, svg: svgNode,
-                     table: DataTable(columns: ["Week"] + series.map(\.name), rows: rows),
-                     note: hasGaps ? "Gaps are weeks suppressed to protect small groups, not zero." : nil)
+    }
+
+    /// "review 31 Mar 2026" → "31 Mar" for narrow charts (the full label is the rule's tooltip,
+    /// and the description names every rule).
+    static func shortRuleLabel(_ label: String) -> String {
+        let words = label.split(separator: " ")
+        guard words.count >= 3, Int(words[words.count - 1]) != nil else { return label }
+        return words.dropFirst(words.count - 3).prefix(2).joined(separator: " ")
     }
 
     struct Segment { var points: [(Double, Double)]; var dashed: Bool }

@@ -18,8 +18,9 @@ public enum NumberFormat: Sendable, Equatable {
         case .si: return formatSI(value)
         case .percent:
             let scaled = value * 100
-            if scaled != 0 && abs(scaled) < 10 { return fixed(scaled, 1) + " %" }
-            return fixed(scaled, 0) + " %"
+            // A no-break space: a figure never wraps between its number and its sign.
+            if scaled != 0 && abs(scaled) < 10 { return fixed(scaled, 1) + "\u{00A0}%" }
+            return (scaled < 0 ? "-" : "") + groupThousands(Int64(abs(scaled).rounded())) + "\u{00A0}%"
         case .currency:
             return (value < 0 ? "−$" : "$") + formatSI(abs(value), minimumForSuffix: 10_000)
         case let .plain(decimals):

@@ -24,7 +24,7 @@ func esc(_ text: String) -> String {
 /// a disclosure (printed open).
 func figureHTML(_ chart: Chart) throws -> String {
     var html = "<figure class=\"chart-figure\" id=\"fig-\(esc(chart.id))\">\n"
-    html += try chart.renderSVG()
+    html += "<div class=\"chart-scroll\">" + (try chart.renderSVG()) + "</div>"
     // The data table before the caption: a figcaption must be the figure's first or last child.
     html += "\n<details class=\"data-table\"><summary>Data table</summary>\n" + tableHTML(chart.table, caption: chart.title) + "</details>\n"
     html += "<figcaption><strong>\(esc(chart.title))</strong> \(esc(chart.description))"

@@ -186,7 +186,7 @@ final class LeadParagraphTests: XCTestCase {
             "data/headcount.csv": "team,headcount\n" + teams.map { "\($0.0),\($0.1 + 2)" }.joined(separator: "\n") + "\n",
             "data/outcomes.csv": outcomes,
         ])
-        XCTAssertTrue(text.contains("52 of 64 people (81 %) used an AI tool"), text)
+        XCTAssertTrue(text.contains("52 of 64 people (81\u{00A0}%) used an AI tool"), text)
         XCTAssertTrue(text.contains("The inflation test flags no team."), text)
         XCTAssertTrue(text.contains("Within teams,"), text)
         XCTAssertFalse(text.contains("withheld"), text)
