@@ -75,8 +75,10 @@ struct FigureIndex {
                     set("\(prefix).\(slug).\(column.name)", display(value, column.format))
                 }
             }
+            // Withheld teams and tools have no row in their table: their paths read as withheld.
+            // (Other tables keep their withheld rows, whose cells read "withheld".)
             let withheld = prefix == "teams" ? report.teams.filter { $0.published == nil }.map(\.slug)
-                                             : report.tools.filter { $0.published == nil }.map(\.slug)
+                : prefix == "tools" ? report.tools.filter { $0.published == nil }.map(\.slug) : []
             for slug in withheld {
                 for column in table.descriptor.measures {
                     set("\(prefix).\(slug).\(column.name)", "withheld (a small group)")
