@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Dataset", dependencies: [
             "CZlib", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Pure numerics.
+        // Pure numerics, and the one number formatter every page, chart and sentence uses.
         .target(name: "Stats"),
         // The report's figures → ReportModel. No files, no clocks.
         .target(name: "Analysis", dependencies: ["Dataset", "Stats"]),
@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Disclosure", dependencies: ["Dataset", "Stats", "Analysis"]),
         // The SVG builder DSL; knows nothing about charts.
         .target(name: "SVG"),
-        // Chart kinds, scales, ticks, number formats.
+        // Chart kinds, scales, ticks.
         .target(name: "Charts", dependencies: ["SVG", "Stats"]),
         // cmark wrapper: parse, walk, chart fences, stat references, render.
         .target(name: "Markdown", dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
@@ -59,9 +59,9 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset", "Stats"], exclude: ["Fixtures"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Analysis", "Dataset"]),
         .testTarget(name: "SVGTests", dependencies: ["SVG"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG"], exclude: ["Fixtures"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG", "Stats"], exclude: ["Fixtures"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Disclosure", "Dataset", "Markdown"]),
-        .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site", "Charts"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CandorTests", dependencies: ["candor", "Dataset", "Site", "Charts", "Stats"], resources: [.copy("Fixtures")]),
     ]
 )

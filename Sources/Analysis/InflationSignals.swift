@@ -111,7 +111,7 @@ extension Context {
             add("low_value_share", nil, "no low-value categories configured")
         } else if totals.tokens > 0 {
             let share = Double(totals.lowValueTokens) / Double(totals.tokens)
-            add("low_value_share", share, "\(percent(share)) of tokens went to \(config.lowValueCategories.joined(separator: ", "))")
+            add("low_value_share", share, "\(percent(share)) of tokens went to \(config.lowValueCategories.map { $0.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ") }.joined(separator: ", "))")
         } else {
             add("low_value_share", nil, "no tokens")
         }
@@ -220,24 +220,9 @@ extension Context {
     }
 }
 
-/// Percentages as the site writes them: thousands grouped, and a no-break space before the
-/// sign so that a figure never wraps onto two lines.
-func percent(_ value: Double) -> String {
-    let scaled = value * 100
-    if scaled < 10 && scaled != 0 { return String(format: "%.1f", scaled) + "\u{00A0}%" }
-    return grouped(Int64(scaled.rounded())) + "\u{00A0}%"
-}
-
-/// 296945 → "296,945".
-func grouped(_ value: Int64) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
-        result.append(character)
-    }
-    return (value < 0 ? "−" : "") + result
-}
+/// Percentages and counts in sentences, written by the site's one formatter.
+func percent(_ value: Double) -> String { NumberFormat.percent.format(value) }
+func grouped(_ value: Int64) -> String { groupThousands(value) }
 
 func percentChange(_ factor: Double) -> String {
     let change = (factor - 1) * 100

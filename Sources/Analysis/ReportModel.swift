@@ -217,7 +217,10 @@ public struct Signal: Sendable {
 }
 
 public struct ToolFigures: Sendable {
+    /// The tool's id, as in the data (and in report.json and the CSV files).
     public var tool: String
+    /// How pages name it: tools.csv's `name`, else the id made readable.
+    public var name: String
     public var slug: String
     public var capability: String
     public var vendor: String?

@@ -83,7 +83,7 @@ extension Context {
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
             }
             tools.append(ToolFigures(
-                tool: name, slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
+                tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
                 contributors: Contributors(toolShares, anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
                 requests: totals.requests, costUSD: totals.costUSD,
                 costRange: costRange(totals, seats: seatCost(name)), seats: usage.seats[name], seatCostUSD: seatCost(name),

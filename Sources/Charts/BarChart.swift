@@ -1,4 +1,5 @@
 import SVG
+import Stats
 
 /// Horizontal bars ranked by value (or in the given order), from a zero baseline, with value
 /// labels, an optional threshold rule, and suppressed items drawn as empty slots with a note.

@@ -1,4 +1,5 @@
 import SVG
+import Stats
 
 /// A drawn chart: its SVG, the sentences that describe it, and the same numbers as a table
 /// for readers who cannot see it (and for print).

@@ -1,4 +1,5 @@
 import SVG
+import Stats
 
 /// A grid of rows (teams) × columns (weeks), shaded in five steps of the value; suppressed
 /// cells are hatched, never shaded as zero.

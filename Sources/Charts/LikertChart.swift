@@ -1,4 +1,5 @@
 import SVG
+import Stats
 
 /// Diverging bars for 1…5 answers: disagreement (1, 2) to the left of the centre, agreement
 /// (4, 5) to the right, the neutral 3 split across it.

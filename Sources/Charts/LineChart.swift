@@ -1,4 +1,5 @@
 import SVG
+import Stats
 
 /// Lines (or a filled area) over weeks, with direct labels at the line ends, the partial last
 /// period dashed, gaps where values are suppressed, and vertical rules at marked positions.

@@ -22,6 +22,8 @@ public struct OutcomeRecord: Equatable, Sendable {
 /// price_cached_per_1k,price_per_seat_month].
 public struct ToolInfo: Equatable, Sendable {
     public var tool: String
+    /// How pages write the tool ("GitHub Copilot" for `github-copilot`); else `displayName(ofTool:)`.
+    public var name: String?
     public var capability: String
     public var vendor: String?
     public var priceInPer1k: Double?
@@ -115,13 +117,13 @@ enum TableReaders {
     }
 
     static func tools(path: String, file: String, diagnostics: inout [Diagnostic], rejected: inout Int) throws -> [ToolInfo] {
-        let known = ["tool", "capability", "vendor", "price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month"]
+        let known = ["tool", "name", "capability", "vendor", "price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month"]
         let table = try Table.read(path: path, file: file, required: ["tool", "capability"], known: known,
                                    diagnostics: &diagnostics, rejected: &rejected)
         var tools: [ToolInfo] = []
         for row in table.rows {
             guard let tool = row["tool"] else { reject(&diagnostics, &rejected, file, row.line, "tool is empty"); continue }
-            var info = ToolInfo(tool: tool, capability: row["capability"] ?? "other", vendor: row["vendor"])
+            var info = ToolInfo(tool: tool, name: row["name"], capability: row["capability"] ?? "other", vendor: row["vendor"])
             var bad = false
             for (column, assign) in [("price_in_per_1k", { (v: Double) in info.priceInPer1k = v }),
                                      ("price_out_per_1k", { (v: Double) in info.priceOutPer1k = v }),
@@ -168,3 +170,16 @@ enum TableReaders {
 }
 
 import Foundation
+
+/// A tool id as a reader would write it, when tools.csv gives no `name`: words split at `-` and
+/// `_`, capitalised, with the spellings vendors use for their names and acronyms
+/// (`github-copilot` → "GitHub Copilot", `chatgpt-enterprise` → "ChatGPT Enterprise").
+public func displayName(ofTool id: String) -> String {
+    let known = ["ai": "AI", "api": "API", "gpt": "GPT", "llm": "LLM", "ide": "IDE", "cli": "CLI", "q": "Q",
+                 "github": "GitHub", "gitlab": "GitLab", "chatgpt": "ChatGPT", "openai": "OpenAI", "jetbrains": "JetBrains",
+                 "codewhisperer": "CodeWhisperer", "deepseek": "DeepSeek", "vscode": "VS Code"]
+    let words = id.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map(String.init)
+    guard !words.isEmpty else { return id }
+    return words.map { word in known[word.lowercased()] ?? (word.first.map { String($0).uppercased() + word.dropFirst() } ?? word) }
+        .joined(separator: " ")
+}

@@ -255,17 +255,18 @@ struct Grid {
     }
 
     func published(_ model: ReportModel) -> PublishedReport {
+        let toolNames = Dictionary(model.tools.map { ($0.tool, $0.name) }, uniquingKeysWith: { first, _ in first })
         let teamEntries: [TeamEntry] = model.teams.map { figures in
             guard shown(teams[figures.team]) else { return .withheld(WithheldGroup(name: figures.team, slug: figures.slug, reason: Disclosure.reason)) }
             let funnels = (model.teamRetention[figures.team] ?? []).map { funnel in
-                RetentionEntry(tool: funnel.tool, funnel: shown(self.retention[figures.team]?[funnel.tool]) ? .shown(funnel) : .withheld)
+                RetentionEntry(tool: funnel.tool, name: toolNames[funnel.tool] ?? displayName(ofTool: funnel.tool), funnel: shown(self.retention[figures.team]?[funnel.tool]) ? .shown(funnel) : .withheld)
             }
             return .published(PublishedTeam(figures: coarsened(figures), weekly: rows(model.teamWeekly[figures.team] ?? [], teamWeeks[figures.team] ?? []),
                                              retention: funnels))
         }
         let toolEntries: [ToolEntry] = model.tools.map { figures in
             guard shown(tools[figures.tool]) else {
-                return .withheld(WithheldGroup(name: figures.tool, slug: figures.slug, reason: Disclosure.reason), capability: figures.capability)
+                return .withheld(WithheldGroup(name: figures.name, slug: figures.slug, reason: Disclosure.reason, id: figures.tool), capability: figures.capability)
             }
             return .published(PublishedTool(figures: figures, weekly: rows(model.toolWeekly[figures.tool] ?? [], toolWeeks[figures.tool] ?? [])))
         }

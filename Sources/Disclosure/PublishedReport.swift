@@ -20,6 +20,8 @@ public struct WithheldGroup: Sendable {
     public var name: String
     public var slug: String
     public var reason: String
+    /// For a tool: its id in the data (`name` is how pages write it).
+    public var id: String?
 }
 
 public enum TeamEntry: Sendable {
@@ -48,10 +50,18 @@ public enum ToolEntry: Sendable {
     case published(PublishedTool)
     case withheld(WithheldGroup, capability: String)
 
+    /// How pages name the tool.
     public var name: String {
         switch self {
-        case let .published(tool): tool.figures.tool
+        case let .published(tool): tool.figures.name
         case let .withheld(group, _): group.name
+        }
+    }
+    /// The tool's id in the data.
+    public var id: String {
+        switch self {
+        case let .published(tool): tool.figures.tool
+        case let .withheld(group, _): group.id ?? group.name
         }
     }
     public var slug: String {
@@ -88,7 +98,9 @@ public struct WeekRow: Sendable {
 
 /// A team's use of one tool: tried → returned → sustained, or nothing.
 public struct RetentionEntry: Sendable {
+    /// The tool's id, and how pages name it.
     public var tool: String
+    public var name: String
     public var funnel: Disclosed<RetentionFigures>
 }
 
@@ -234,8 +246,10 @@ public struct PublishedReport: Sendable {
     /// Each tool's tried → returned → sustained, withheld with the tool.
     public var toolRetention: [RetentionEntry] {
         tools.map { entry in
-            RetentionEntry(tool: entry.name, funnel: entry.published.map { .shown($0.figures.retention) } ?? .withheld)
+            RetentionEntry(tool: entry.id, name: entry.name, funnel: entry.published.map { .shown($0.figures.retention) } ?? .withheld)
         }
     }
     public var publishedTools: [PublishedTool] { tools.compactMap(\.published) }
+    /// How pages name a tool given its id.
+    public func toolName(_ id: String) -> String { tools.first { $0.id == id }?.name ?? displayName(ofTool: id) }
 }

@@ -2,6 +2,7 @@ import Analysis
 import Disclosure
 import Charts
 import Foundation
+import Stats
 
 /// What changed since the previous edition (DESIGN §5 "Editions"): figures that moved, teams
 /// newly flagged or cleared, and restatements — figures for past weeks that changed.

@@ -4,6 +4,7 @@ import Disclosure
 import Charts
 import Dataset
 import Markdown
+import Stats
 
 /// The figures a page may cite as `{{ path }}`, already formatted. Organisation figures are
 /// listed here; every team and tool figure comes from the published tables' descriptors
@@ -30,8 +31,8 @@ struct FigureIndex {
         set("org.cost_usd", dollarRange(org.costRange))
         set("org.cost_usd_list", usd.format(org.costUSD))
         set("org.seat_cost_usd", usd.format(org.seatCostUSD))
-        set("org.energy_kwh", "\(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh")
-        set("org.co2e_kg", "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg")
+        set("org.energy_kwh", NumberFormat.range(org.energyKWh.low, org.energyKWh.high) + "\u{00A0}kWh")
+        set("org.co2e_kg", NumberFormat.range(org.co2eKg.low, org.co2eKg.high) + "\u{00A0}kg")
         set("org.correlation.spearman", report.correlation.spearman.map { String(format: "%.2f", $0.value) })
         set("org.correlation.spearman_ci95", report.correlation.spearman.map { String(format: "%.2f to %.2f", $0.low, $0.high) })
         set("org.correlation.pearson", report.correlation.pearson.map { String(format: "%.2f", $0.value) })

@@ -14,9 +14,10 @@ enum OutcomeWords {
         finding == .more ? "more \(metric.unit)" : "fewer \(metric.unit)"
     }
 
+    /// "95 %", "97.5 %": an interval's level (one decimal where it has one).
     static func levelText(_ level: Double) -> String {
         let percent = level * 100
-        return percent == percent.rounded() ? String(format: "%.0f %%", percent) : String(format: "%.1f %%", percent)
+        return (percent == percent.rounded() ? NumberFormat.integer.format(percent) : NumberFormat.plain(decimals: 1).format(percent)) + "\u{00A0}%"
     }
 
     /// "+0.20", "−0.04": two decimals, a true minus sign.
@@ -212,7 +213,7 @@ extension SiteBuilder {
             let rows = question.byTeam.map { ("team", $0) } + question.byTool.map { ("tool", $0) }
             var table = "<div class=\"table-wrap\"><table class=\"figures\"><caption>Hours saved a week, as reported (\(esc(question.question.replacingOccurrences(of: "_", with: " "))))</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Answers</th><th scope=\"col\">Mean hours a week</th><th scope=\"col\">95 % interval</th><th scope=\"col\">Against measured outcomes</th></tr></thead><tbody>\n"
             for (kind, group) in rows {
-                table += "<tr><th scope=\"row\">\(esc(group.name)) <span class=\"unit\">(\(kind))</span></th><td>\(group.n)</td>"
+                table += "<tr><th scope=\"row\">\(esc(kind == "tool" ? report.toolName(group.name) : group.name)) <span class=\"unit\">(\(kind))</span></th><td>\(group.n)</td>"
                 table += "<td>\(group.mean.map { String(format: "%.1f", $0.value) } ?? "n/a")</td><td>\(group.mean.map { String(format: "%.1f–%.1f", $0.low, $0.high) } ?? "n/a")</td>"
                 table += "<td>\(esc(group.comparison.map(comparisonLabel) ?? ""))</td></tr>\n"
             }

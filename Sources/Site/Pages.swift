@@ -40,8 +40,8 @@ extension SiteBuilder {
             ["label": "Cost", "value": dollarRange(org.costRange),
              "detail": (org.seatCostUSD > 0 ? "\(usd.format(org.seatCostUSD)) of it seat licences; " : "")
                 + (org.costCoverage.map { "\(pct.format($0)) of tokens priced" + ($0 < 1 ? ": a lower bound" : "") } ?? "no tokens")],
-            ["label": "CO₂e", "value": "\(si.format(org.co2eKg.low))–\(si.format(org.co2eKg.high)) kg",
-             "detail": "energy \(si.format(org.energyKWh.low))–\(si.format(org.energyKWh.high)) kWh"],
+            ["label": "CO₂e", "value": NumberFormat.range(org.co2eKg.low, org.co2eKg.high) + "\u{00A0}kg",
+             "detail": "energy " + NumberFormat.range(org.energyKWh.low, org.energyKWh.high) + "\u{00A0}kWh"],
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
              "detail": "within teams: \(withinSentence(report.correlation, level: report.correlationLevel)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
@@ -90,7 +90,7 @@ extension SiteBuilder {
             "netSentiment": report.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
             "funnel": chart(charts.funnel(report.toolRetention)),
             "onboarding": onboardingQuotes(),
-            "capabilities": report.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.joined(separator: ", "), "count": $0.tools.count] },
+            "capabilities": report.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.map(report.toolName).joined(separator: ", "), "count": $0.tools.count] },
             "sprawlSummary": sprawlSentence(),
             "teamsTable": teamsTable,
             "commentary": inputs.commentary.map { ["href": "\($0.slug).html", "title": $0.title, "summary": $0.summary ?? ""] },
@@ -133,7 +133,7 @@ extension SiteBuilder {
 
     func teamsTableHTML(order: [String]? = nil, root: String = "") -> String {
         let entries = order.map { names in names.compactMap { name in report.teams.first { $0.name == name } } } ?? report.teams
-        var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person</th><th scope=\"col\">Value per head</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
+        var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person, period</th><th scope=\"col\">\(esc(report.primaryOutcome?.metric.name ?? "Value")) per head, period</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
         for entry in entries {
             html += "<tr><th scope=\"row\"><a href=\"\(root)teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
             guard let published = entry.published else {
@@ -165,8 +165,8 @@ extension SiteBuilder {
         let tools = report.publishedTools.sorted { ($0.figures.activeUsers, $1.figures.tool) > ($1.figures.activeUsers, $0.figures.tool) }
         for published in tools {
             let tool = published.figures
-            let spark = Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.tool): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw()
-            html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(tool.slug)).html\">\(esc(tool.tool))</a></th><td>\(esc(tool.capability))</td><td>\(whole.format(Double(tool.activeUsers)))</td>"
+            let spark = Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.name): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw()
+            html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(tool.slug)).html\">\(esc(tool.name))</a></th><td>\(esc(tool.capability))</td><td>\(whole.format(Double(tool.activeUsers)))</td>"
             html += "<td>\(si.format(Double(tool.tokens)))</td><td>\(dollarRange(tool.costRange))</td><td>\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)</td>"
             html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
         }
@@ -194,8 +194,9 @@ extension SiteBuilder {
             ["label": "Active people", "value": "\(team.activeUsers)", "detail": "of \(team.headcount.map(String.init) ?? "unknown") (headcount)"],
             ["label": "Adoption rate", "value": rate(team.adoptionRate), "detail": team.headcount == nil ? "no headcount given" : "active ÷ headcount"],
             ["label": "Tokens", "value": si.format(Double(team.tokens)), "detail": "\(si.format(Double(team.requests))) requests"],
-            ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
-            ["label": "Value per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a", "detail": report.valueMetric ?? "no value metric"],
+            ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "over the period; median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
+            ["label": "\(report.primaryOutcome?.metric.name ?? "Value") per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a",
+             "detail": report.primaryOutcome.map { "\($0.metric.unit) per person of the headcount, over the period (\(report.period.from.readable) to \(report.period.to.readable))" } ?? "no value metric"],
             ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
             ["label": "Position", "value": team.quadrant?.rawValue ?? "n/a", "detail": quadrantDetail(team)],
             ["label": "Inflation index", "value": team.inflation.index.map { String(format: "%.2f", $0) } ?? "n/a", "detail": team.inflation.flagged ? "flagged: a risk to look at, not a verdict" : "not flagged"],
@@ -205,8 +206,8 @@ extension SiteBuilder {
              "weight": NumberFormat.plain(decimals: 2).format(signal.weight), "evidence": signal.evidence]
         }
         let retention = published.retention.map { entry -> [String: Any] in
-            guard let figures = entry.funnel.shown else { return ["tool": entry.tool, "suppressed": true] }
-            return ["tool": entry.tool, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
+            guard let figures = entry.funnel.shown else { return ["tool": entry.name, "suppressed": true] }
+            return ["tool": entry.name, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
                     "days": figures.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–", "suppressed": false]
         }
         try page(path: path, title: team.team, template: "team", context: [
@@ -249,11 +250,11 @@ extension SiteBuilder {
             ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)",
              "detail": "tried → returned (of \(tool.retention.eligibleReturned) observed 14 days or more) → sustained (of \(tool.retention.eligibleSustained) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]
-        try page(path: path, title: tool.tool, template: "tool", context: [
-            "tool": tool.tool, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
-            "active": chart(charts.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.tool): active people per week")),
+        try page(path: path, title: tool.name, template: "tool", context: [
+            "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
+            "active": chart(charts.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.name): active people per week")),
             "sprawl": sprawlSentence(),
-            "siblings": report.tools.filter { $0.capability == tool.capability && $0.name != tool.tool }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
+            "siblings": report.tools.filter { $0.capability == tool.capability && $0.slug != tool.slug }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
         ])
     }
 

@@ -104,7 +104,7 @@ struct ReportCharts {
         guard !retention.isEmpty else { return nil }
         var chart = BarChart(id: id, title: "Adoption that lasts: tried, returned, sustained",
                              bars: retention.map { entry in
-                                 .init(label: entry.tool, values: entry.funnel.shown.map { [Double($0.tried), Double($0.returned), Double($0.sustained)] })
+                                 .init(label: entry.name, values: entry.funnel.shown.map { [Double($0.tried), Double($0.returned), Double($0.sustained)] })
                              }, unit: "people")
         chart.layout = .grouped
         chart.partNames = ["tried", "returned", "sustained"]

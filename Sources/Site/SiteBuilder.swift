@@ -4,6 +4,7 @@ import Charts
 import Dataset
 import Foundation
 import Markdown
+import Stats
 
 /// How to write the site.
 public struct SiteOptions: Sendable {

@@ -4,6 +4,7 @@ import XCTest
 import Dataset
 import Site
 import Charts
+import Stats
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import candor
 import Site
+import Dataset
 
 /// docs/reference.md is generated from the code that resolves figures and chart fences; this
 /// keeps the two in sync (CANDOR_RECORD=1 rewrites the file).
@@ -29,5 +30,38 @@ final class ReferenceTests: XCTestCase {
         for needle in ["`org.adoption_rate`", "`teams.<team>.tokens`", "`tools.<tool>.", "| `weekly` |", "`type` |"] {
             XCTAssertTrue(generated.contains(needle), needle)
         }
+    }
+}
+
+/// Pages name tools as tools.csv's `name` column says, else by their id made readable; the
+/// data files keep the ids.
+final class DisplayNameTests: XCTestCase {
+    func testToolsAreNamedAsToolsCsvSaysOrReadably() throws {
+        XCTAssertEqual(displayName(ofTool: "github-copilot"), "GitHub Copilot")
+        XCTAssertEqual(displayName(ofTool: "amazon-q-developer"), "Amazon Q Developer")
+        XCTAssertEqual(displayName(ofTool: "chatgpt_enterprise"), "ChatGPT Enterprise")
+        XCTAssertEqual(displayName(ofTool: "internal-gpt"), "Internal GPT")
+        let scratch = Scratch()
+        let content = scratch.path + "/report", output = scratch.path + "/site"
+        try Init.parse([content]).run()
+        let tools = content + "/data/tools.csv"
+        let csv = try String(contentsOfFile: tools, encoding: .utf8)
+            .replacingOccurrences(of: "tool,capability,", with: "tool,name,capability,")
+            .replacingOccurrences(of: "\ncursor,", with: "\ncursor,Cursor Business,")
+            .split(separator: "\n").map { line -> String in
+                line.hasPrefix("tool,") || line.hasPrefix("cursor,") ? String(line) : line.replacingOccurrences(of: ",", with: ",,", options: [], range: line.range(of: ","))
+            }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: tools, atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let cursorPage = try String(contentsOfFile: output + "/tools/cursor.html", encoding: .utf8)
+        XCTAssertTrue(cursorPage.contains("<title>Cursor Business ·"), String(cursorPage.prefix(400)))
+        let copilot = try String(contentsOfFile: output + "/tools/github-copilot.html", encoding: .utf8)
+        XCTAssertTrue(copilot.contains("<title>GitHub Copilot ·"))
+        let summary = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        XCTAssertTrue(summary.contains(">Cursor Business<") || summary.contains("Cursor Business"))
+        // The data keep the ids.
+        let report = try json(output + "/data/report.json")
+        let ids = ((report["tools"] as? [[String: Any]]) ?? []).compactMap { $0["tool"] as? String }
+        XCTAssertTrue(ids.contains("cursor") && ids.contains("github-copilot"), "\(ids)")
     }
 }

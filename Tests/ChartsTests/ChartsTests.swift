@@ -5,6 +5,7 @@ import FoundationXML
 import XCTest
 @testable import Charts
 import SVG
+import Stats
 
 final class ScaleTests: XCTestCase {
     func testNiceTicksOnAwkwardDomains() {
@@ -56,6 +57,10 @@ final class ScaleTests: XCTestCase {
         XCTAssertEqual(NumberFormat.percent.format(0.8795), "88\u{00A0}%")  // never wraps before its sign
         XCTAssertEqual(NumberFormat.percent.format(0.034), "3.4\u{00A0}%")
         XCTAssertEqual(NumberFormat.percent.format(30.66), "3,066\u{00A0}%")
+        // Ranges: one way at both ends.
+        XCTAssertEqual(NumberFormat.range(179.4, 7963), "179–7,960")
+        XCTAssertEqual(NumberFormat.range(1800, 11_460), "1.8k–11.5k")
+        XCTAssertEqual(NumberFormat.range(0.01234, 2.5), "0.0123–2.5")
         XCTAssertEqual(NumberFormat.currency.format(36529.5), "$36.5k")
         XCTAssertEqual(NumberFormat.currency.format(12.5), "$12.5")
         XCTAssertEqual(NumberFormat.integer.format(1824), "1,824")

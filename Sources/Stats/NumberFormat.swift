@@ -1,6 +1,7 @@
 import Foundation
 
-/// How figures are written in charts and tables.
+/// How figures are written everywhere: charts, tables, figures in commentary and the sentences
+/// Analysis writes (one formatter, so 1,025 and 1,859 never sit side by side as 1025 and 1,859).
 public enum NumberFormat: Sendable, Equatable {
     /// 1.2k, 3.4M, 5.6B
     case si
@@ -29,6 +30,28 @@ public enum NumberFormat: Sendable, Equatable {
             guard abs(value) < 9.0e18 else { return String(format: "%.0f", value) }
             return groupThousands(Int64(value.rounded()))
         }
+    }
+}
+
+extension NumberFormat {
+    /// A range written one way at both ends: with the high end's suffix when both ends are at
+    /// least a thousand ("1.8k–11.5k"), else both in full to three significant figures
+    /// ("179–7,960", not "179–8k").
+    public static func range(_ low: Double, _ high: Double) -> String {
+        guard low.isFinite, high.isFinite else { return "–" }
+        if min(abs(low), abs(high)) >= 1000 { return formatSI(low) + "–" + formatSI(high) }
+        return significant(low) + "–" + significant(high)
+    }
+
+    /// Three significant figures, thousands grouped: 7,963 → "7,960", 0.01234 → "0.0123".
+    static func significant(_ value: Double) -> String {
+        guard value != 0 else { return "0" }
+        let digits = Int(floor(log10(abs(value)))) + 1
+        if digits >= 3 {
+            let unit = pow(10, Double(digits - 3))
+            return (value < 0 ? "−" : "") + groupThousands(Int64((abs(value) / unit).rounded() * unit))
+        }
+        return (value < 0 ? "−" : "") + fixed(abs(value), min(6, 3 - digits))
     }
 }
 
