@@ -133,6 +133,7 @@ extension SiteBuilder {
 
     func teamsTableHTML(order: [String]? = nil, root: String = "") -> String {
         let entries = order.map { names in names.compactMap { name in report.teams.first { $0.name == name } } } ?? report.teams
+        let valueColumn = NumberFormat.column(entries.compactMap { $0.published?.figures.valuePerHead })
         var html = "<div class=\"table-wrap\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person, period</th><th scope=\"col\">\(esc(report.primaryOutcome?.metric.name ?? "Value")) per head, period</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
         for entry in entries {
             html += "<tr><th scope=\"row\"><a href=\"\(root)teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
@@ -141,8 +142,8 @@ extension SiteBuilder {
                 continue
             }
             let team = published.figures
-            html += "<td>\(team.activeUsers) / \(team.headcount.map(String.init) ?? "n/a")</td><td>\(rate(team.adoptionRate))</td>"
-            html += "<td>\(team.tokensPerActiveUser.map(si.format) ?? "n/a")</td><td>\(team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a")</td>"
+            html += "<td>\(whole.format(Double(team.activeUsers))) / \(team.headcount.map { whole.format(Double($0)) } ?? "n/a")</td><td>\(rate(team.adoptionRate))</td>"
+            html += "<td>\(team.tokensPerActiveUser.map(si.format) ?? "n/a")</td><td>\(team.valuePerHead.map(valueColumn.format) ?? "n/a")</td>"
             html += "<td>\(team.quadrant?.rawValue ?? "–")</td>"
             let spark = Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: published.weekly.map { $0.cell.shown.map { Double($0.tokens) } }).draw()
             html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
@@ -195,7 +196,7 @@ extension SiteBuilder {
             ["label": "Adoption rate", "value": rate(team.adoptionRate), "detail": team.headcount == nil ? "no headcount given" : "active ÷ headcount"],
             ["label": "Tokens", "value": si.format(Double(team.tokens)), "detail": "\(si.format(Double(team.requests))) requests"],
             ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "over the period; median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
-            ["label": "\(report.primaryOutcome?.metric.name ?? "Value") per head", "value": team.valuePerHead.map { NumberFormat.plain(decimals: 2).format($0) } ?? "n/a",
+            ["label": "\(report.primaryOutcome?.metric.name ?? "Value") per head", "value": team.valuePerHead.map { NumberFormat.column([$0]).format($0) } ?? "n/a",
              "detail": report.primaryOutcome.map { "\($0.metric.unit) per person of the headcount, over the period (\(report.period.from.readable) to \(report.period.to.readable))" } ?? "no value metric"],
             ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
             ["label": "Position", "value": team.quadrant?.rawValue ?? "n/a", "detail": quadrantDetail(team)],

@@ -11,6 +11,8 @@ public enum NumberFormat: Sendable, Equatable {
     case currency
     /// up to `decimals` decimals, trailing zeros trimmed
     case plain(decimals: Int)
+    /// exactly `decimals` decimals, thousands grouped: for a column, whose figures align
+    case aligned(decimals: Int)
     case integer
 
     public func format(_ value: Double) -> String {
@@ -26,6 +28,17 @@ public enum NumberFormat: Sendable, Equatable {
             return (value < 0 ? "−$" : "$") + formatSI(abs(value), minimumForSuffix: 10_000)
         case let .plain(decimals):
             return fixed(value, decimals)
+        case let .aligned(decimals):
+            let scale = pow(10, Double(min(max(decimals, 0), 6)))
+            let scaled = (abs(value) * scale).rounded()
+            guard scaled < 9.0e15 else { return String(format: "%.0f", value) }
+            let units = Int64(scaled), divisor = Int64(scale)
+            var text = groupThousands(units / divisor)
+            if decimals > 0 {
+                let fraction = String(units % divisor)
+                text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+            }
+            return (value < 0 && units != 0 ? "−" : "") + text
         case .integer:
             guard abs(value) < 9.0e18 else { return String(format: "%.0f", value) }
             return groupThousands(Int64(value.rounded()))
@@ -34,6 +47,13 @@ public enum NumberFormat: Sendable, Equatable {
 }
 
 extension NumberFormat {
+    /// The format of a column of figures: the same decimals on every row, as many as the
+    /// column's largest magnitude needs for three significant figures (0, 1 or 2).
+    public static func column(_ values: [Double]) -> NumberFormat {
+        let largest = values.filter(\.isFinite).map(abs).max() ?? 0
+        return .aligned(decimals: largest >= 100 ? 0 : largest >= 10 ? 1 : 2)
+    }
+
     /// A range written one way at both ends: with the high end's suffix when both ends are at
     /// least a thousand ("1.8k–11.5k"), else both in full to three significant figures
     /// ("179–7,960", not "179–8k").

@@ -57,6 +57,10 @@ final class ScaleTests: XCTestCase {
         XCTAssertEqual(NumberFormat.percent.format(0.8795), "88\u{00A0}%")  // never wraps before its sign
         XCTAssertEqual(NumberFormat.percent.format(0.034), "3.4\u{00A0}%")
         XCTAssertEqual(NumberFormat.percent.format(30.66), "3,066\u{00A0}%")
+        // A column's figures share their decimals (not 56.6 beside 42.22).
+        let column = NumberFormat.column([56.6, 42.22, 91.4])
+        XCTAssertEqual([56.6, 42.22, 91.4, 5].map(column.format), ["56.6", "42.2", "91.4", "5.0"])
+        XCTAssertEqual(NumberFormat.column([1.5, 0.25]).format(1.5), "1.50")
         // Ranges: one way at both ends.
         XCTAssertEqual(NumberFormat.range(179.4, 7963), "179–7,960")
         XCTAssertEqual(NumberFormat.range(1800, 11_460), "1.8k–11.5k")
