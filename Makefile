@@ -4,17 +4,18 @@ SWIFT ?= swift
 CONTENT ?= Content
 OUTPUT ?= Output
 PREFIX ?= /usr/local
-APT_PACKAGES := libcmark-dev zlib1g-dev pkg-config
+APT_PACKAGES := libcmark-dev zlib1g-dev libssl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site build test deps bench check-html install ci-workflow rollup-test privacy-test clean fuzz
 
-## deps: install the C libraries Candor links (libcmark, zlib) when pkg-config cannot find them.
+## deps: install the C libraries Candor links (libcmark, zlib, libcrypto) when pkg-config cannot find them.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null || missing="pkg-config"; \
 	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
 	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
+	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make: installing$$missing with apt-get (needed to build Candor)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

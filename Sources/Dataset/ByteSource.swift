@@ -1,4 +1,3 @@
-import Crypto
 import CZlib
 import Foundation
 
@@ -19,7 +18,7 @@ public final class FileByteSource: ByteSource {
     public static let chunkSize = 1 << 20
     private let descriptor: Int32
     private let path: String
-    private var hasher = SHA256()
+    private let hasher = SHA256Hasher()
     /// Bytes read so far.
     public private(set) var byteCount = 0
 
@@ -45,7 +44,7 @@ public final class FileByteSource: ByteSource {
         }
         buffer.removeSubrange(count...)
         byteCount += count
-        buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        buffer.withUnsafeBytes { hasher.update($0) }
     }
 
     /// The SHA-256 of the bytes read so far, in hex: the file's hash once it has been read whole.
@@ -232,6 +231,6 @@ public func fileDigest(path: String) throws -> (sha256: String, bytes: Int) {
 /// A keyed hash of an identity (HMAC-SHA-256, first 16 hex digits), so that Analysis can tell
 /// people apart without knowing who they are.
 public func pseudonym(_ identity: String, key: String) -> String {
-    let code = HMAC<SHA256>.authenticationCode(for: Data(identity.lowercased().utf8), using: SymmetricKey(data: Data(key.utf8)))
+    let code = SHA256Hasher.hmac(key: Array(key.utf8), message: Array(identity.lowercased().utf8))
     return "p" + code.prefix(8).map { String(format: "%02x", $0) }.joined()
 }

@@ -1,0 +1,50 @@
+import CCrypto
+import Foundation
+
+/// SHA-256 from the system's OpenSSL libcrypto (found through pkg-config, like libcmark and
+/// zlib). Candor hashes to fingerprint its inputs and to pseudonymise identities; one function
+/// did not justify building BoringSSL from source on every first build (swift-crypto was the
+/// largest part of a fresh clone's build).
+final class SHA256Hasher {
+    private let context: OpaquePointer
+
+    init() {
+        context = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        EVP_DigestUpdate(context, base, bytes.count)
+    }
+
+    func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
+    /// The digest of everything given so far (the hasher can go on after it).
+    func finalize() -> [UInt8] {
+        let copy = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(copy) }
+        EVP_MD_CTX_copy_ex(copy, context)
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(copy, &digest, &length)
+        return digest
+    }
+
+    static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// HMAC-SHA-256 (RFC 2104): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ message)), a key longer than the
+    /// block hashed first.
+    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? hash(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = hash(block.map { $0 ^ 0x36 } + message)
+        return hash(block.map { $0 ^ 0x5c } + inner)
+    }
+}
