@@ -56,7 +56,7 @@ check-html: build
 
 ## install: a self-contained candor (Swift runtime linked in) with the default theme and shell
 ## completions, under $(PREFIX). The runner still needs the C libraries it links: libcmark0.30.2 and
-## libcurl4 (FoundationNetworking, through the server library; present on Debian and Ubuntu images).
+## libcurl4 (for FoundationNetworking, which the static runtime may link; present on Debian and Ubuntu images).
 install: deps
 	@[ -e /usr/lib/x86_64-linux-gnu/libcurl.so ] || [ -e /usr/lib/aarch64-linux-gnu/libcurl.so ] || { echo "make: installing libcurl4-openssl-dev with apt-get (the static Swift runtime links libcurl)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
 	$(SWIFT) build -c release --product candor --static-swift-stdlib --scratch-path .build-static
