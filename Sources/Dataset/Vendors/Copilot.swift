@@ -16,29 +16,40 @@ extension VendorParser {
             guard carriesAny(feature, of: ["user_initiated_interaction_count", "code_generation_activity_count", "code_acceptance_activity_count",
                                            "loc_suggested_to_add_sum", "loc_added_sum", "generated_loc_sum", "accepted_loc_sum"],
                              what: "feature \(name)", line: line, diagnostics: &diagnostics) else { continue }
-            var row = UsageRecord(day: date, user: login, team: "", tool: tool)
-            row.requests = int(feature["user_initiated_interaction_count"]) ?? 0
-            row.suggestionsShown = int(feature["code_generation_activity_count"])
-            row.suggestionsAccepted = int(feature["code_acceptance_activity_count"])
-            // The August 2025 shape named the line sums generated_loc_sum and accepted_loc_sum.
-            row.linesSuggested = int(feature["loc_suggested_to_add_sum"]) ?? int(feature["generated_loc_sum"])
-            row.linesAccepted = int(feature["loc_added_sum"]) ?? int(feature["accepted_loc_sum"])
-            // Agent edits are lines the agent wrote, not suggestions a person accepted
-            // (loc_suggested_to_add_sum is 0 for them): their lines count as AI-written lines,
-            // outside the acceptance rate by lines.
-            if name == "agent_edit" || (row.linesSuggested ?? 0) == 0 && (row.linesAccepted ?? 0) > 0 { row.linesSuggested = nil }
-            row.taskCategory = name
-            row.automated = name == "agent_edit"
-            try send(row, identity: login, line: line, diagnostics: &diagnostics, emit: emit)
+            try send(copilotFeatureRow(feature, name: name, date: date, user: login), identity: login, line: line, diagnostics: &diagnostics, emit: emit)
         }
-        if let cli, let usage = cli["token_usage"] as? [String: Any] {
-            var row = UsageRecord(day: date, user: login, team: "", tool: tool)
-            row.requests = int(cli["request_count"]) ?? 0
-            row.inputTokens = int(usage["prompt_tokens_sum"]) ?? 0
-            row.outputTokens = int(usage["output_tokens_sum"]) ?? 0
-            row.taskCategory = "cli"
-            try send(row, identity: login, line: line, diagnostics: &diagnostics, emit: emit)
+        if let cli, cli["token_usage"] is [String: Any] {
+            try send(copilotCLIRow(cli, date: date, user: login), identity: login, line: line, diagnostics: &diagnostics, emit: emit)
         }
+    }
+
+    /// One entry of `totals_by_feature` (users and organisation reports alike) as a usage row.
+    func copilotFeatureRow(_ feature: [String: Any], name: String, date: Day, user: String?) -> UsageRecord {
+        var row = UsageRecord(day: date, user: user, team: "", tool: tool)
+        row.requests = int(feature["user_initiated_interaction_count"]) ?? 0
+        row.suggestionsShown = int(feature["code_generation_activity_count"])
+        row.suggestionsAccepted = int(feature["code_acceptance_activity_count"])
+        // The August 2025 shape named the line sums generated_loc_sum and accepted_loc_sum.
+        row.linesSuggested = int(feature["loc_suggested_to_add_sum"]) ?? int(feature["generated_loc_sum"])
+        row.linesAccepted = int(feature["loc_added_sum"]) ?? int(feature["accepted_loc_sum"])
+        // Agent edits are lines the agent wrote, not suggestions a person accepted
+        // (loc_suggested_to_add_sum is 0 for them): their lines count as AI-written lines,
+        // outside the acceptance rate by lines.
+        if name == "agent_edit" || (row.linesSuggested ?? 0) == 0 && (row.linesAccepted ?? 0) > 0 { row.linesSuggested = nil }
+        row.taskCategory = name
+        row.automated = name == "agent_edit"
+        return row
+    }
+
+    /// `totals_by_cli` as a usage row: the CLI's requests and tokens.
+    func copilotCLIRow(_ cli: [String: Any], date: Day, user: String?) -> UsageRecord {
+        let usage = cli["token_usage"] as? [String: Any] ?? [:]
+        var row = UsageRecord(day: date, user: user, team: "", tool: tool)
+        row.requests = int(cli["request_count"]) ?? 0
+        row.inputTokens = int(usage["prompt_tokens_sum"]) ?? 0
+        row.outputTokens = int(usage["output_tokens_sum"]) ?? 0
+        row.taskCategory = "cli"
+        return row
     }
 
     /// Copilot's closed legacy metrics API: aggregate group rows per day and editor.
@@ -110,27 +121,9 @@ extension VendorParser {
         for feature in (day["totals_by_feature"] as? [[String: Any]]) ?? [] {
             let name = string(feature["feature"]) ?? "unknown"
             if name == "copilot_cli" && cli != nil { continue }  // counted from totals_by_cli
-            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
-            row.requests = int(feature["user_initiated_interaction_count"]) ?? 0
-            row.suggestionsShown = int(feature["code_generation_activity_count"])
-            row.suggestionsAccepted = int(feature["code_acceptance_activity_count"])
-            row.linesSuggested = int(feature["loc_suggested_to_add_sum"]) ?? int(feature["generated_loc_sum"])
-            row.linesAccepted = int(feature["loc_added_sum"]) ?? int(feature["accepted_loc_sum"])
-            // As in the users report: agent and CLI lines were written, not suggested.
-            if name == "agent_edit" || (row.linesSuggested ?? 0) == 0 && (row.linesAccepted ?? 0) > 0 { row.linesSuggested = nil }
-            row.taskCategory = name
-            row.automated = name == "agent_edit"
-            try emitRow(row)
+            try emitRow(copilotFeatureRow(feature, name: name, date: date, user: nil))
         }
-        if let cli {
-            let usage = cli["token_usage"] as? [String: Any] ?? [:]
-            var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
-            row.requests = int(cli["request_count"]) ?? 0
-            row.inputTokens = int(usage["prompt_tokens_sum"]) ?? 0
-            row.outputTokens = int(usage["output_tokens_sum"]) ?? 0
-            row.taskCategory = "cli"
-            try emitRow(row)
-        }
+        if let cli { try emitRow(copilotCLIRow(cli, date: date, user: nil)) }
         if active > 0 {  // active users but no feature broken out
             var row = UsageRecord(day: date, user: nil, team: "", tool: tool)
             row.requests = int(day["user_initiated_interaction_count"]) ?? 0
