@@ -47,6 +47,15 @@ public struct SiteBuilder {
     /// Pages in navigation order: (path, title).
     var sitemap: [(String, String)] = []
 
+    /// The layout's parts that are the same on every page at one depth (the team and tool
+    /// links of the footer), rendered once per build rather than once per page.
+    struct LayoutParts {
+        var teams: [[String: Any]]
+        var tools: [[String: Any]]
+        var groupLinks: String
+    }
+    let layoutParts: [String: LayoutParts]  // root ("", "../") → parts
+
     public init(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
         self.report = report
         self.inputs = inputs
@@ -54,6 +63,15 @@ public struct SiteBuilder {
         self.options = options
         charts = ReportCharts(report: report)
         figures = FigureIndex(report)
+        var parts: [String: LayoutParts] = [:]
+        for root in ["", "../", "../../"] { parts[root] = Self.layoutParts(root: root, report: report, theme: theme) }
+        layoutParts = parts
+    }
+
+    static func layoutParts(root: String, report: PublishedReport, theme: Theme) -> LayoutParts {
+        let teams: [[String: Any]] = report.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.name, "suppressed": $0.published == nil] }
+        let tools: [[String: Any]] = report.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.name] }
+        return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", ["teams": teams, "tools": tools, "root": root]))
     }
 
     public static func build(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) throws -> SiteResult {
@@ -108,12 +126,14 @@ public struct SiteBuilder {
         body["root"] = root
         body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText]
         let content = theme.render(template, body)
+        let parts = layoutParts[root] ?? Self.layoutParts(root: root, report: report, theme: theme)
         let layout: [String: Any] = [
             "title": title, "root": root, "content": content, "nav": navigation(current: path),
             "reportTitle": report.title, "organisation": report.organisation ?? "", "period": periodText,
             "description": description ?? "\(report.title): \(title)", "generator": "Candor \(options.version)",
-            "teams": report.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.name, "suppressed": $0.published == nil] },
-            "tools": report.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.name] },
+            // A theme's own layout may still loop over `teams` and `tools`; the default one
+            // writes the links rendered once (`groupLinks`).
+            "teams": parts.teams, "tools": parts.tools, "groupLinks": parts.groupLinks,
         ]
         return theme.render("layout", layout)
     }
