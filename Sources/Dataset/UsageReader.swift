@@ -81,6 +81,7 @@ public struct UsageReader {
     private func readRecords(_ reader: inout CSVReader, mapping given: ColumnMapping?, displayPath: String,
                              sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
+        let names = NameCache()
         var mapping = given
         try reader.forEach { record in
             guard let columns = mapping else {
@@ -99,7 +100,7 @@ public struct UsageReader {
                 return
             }
             do {
-                let row = try makeRecord(CSVFields(record: record, mapping: columns), file: displayPath, line: record.line, result: &result)
+                let row = try makeRecord(CSVFields(record: record, mapping: columns), names: names, file: displayPath, line: record.line, result: &result)
                 try sink(row)
             } catch let FieldError.message(message) {
                 result.reject(displayPath, record.line, message)
@@ -115,6 +116,7 @@ public struct UsageReader {
 
     private func readJSONLines(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
+        let names = NameCache()
         let aliases = ColumnMapping.aliasTable(config)
         var lines = LineReader(source: source)
         try lines.forEach { line, number in
@@ -151,7 +153,7 @@ public struct UsageReader {
                 return
             }
             do {
-                try sink(try makeRecord(JSONFields(fields: fields), file: displayPath, line: number, result: &result))
+                try sink(try makeRecord(JSONFields(fields: fields), names: names, file: displayPath, line: number, result: &result))
             } catch let FieldError.message(message) {
                 result.reject(displayPath, number, message)
             }
@@ -161,31 +163,34 @@ public struct UsageReader {
 
     // MARK: Rows
 
-    private func makeRecord<F: FieldAccess>(_ fields: F, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
+    private func makeRecord<F: FieldAccess>(_ fields: F, names: NameCache, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
         guard let day = fields.with(.date, { Day(bytes: ArraySlice($0)) }) ?? nil else {
             let shown = fields.with(.date) { text($0) } ?? ""
             throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
         }
-        let user = try fields.string(.user)
+        let user = try fields.with(.user) { try names.name($0, column: .user) }
         let activeUsers = try fields.count(.activeUsers)
         if user == nil && activeUsers == nil {
             throw FieldError.message("user is empty (a group row needs active_users instead)")
         }
-        guard let tool = try fields.string(.tool) else { throw FieldError.message("tool is empty") }
-        var team = try fields.string(.team)
-        if team == nil, let user {
-            if let person = people?.lookup(user) {
-                team = person.team
-            } else {
-                result.unmatchedIdentities.insert(pseudonymise(user))
-                team = PeopleDirectory.unassigned
+        guard let tool = try fields.with(.tool, { try names.name($0, column: .tool) }) else { throw FieldError.message("tool is empty") }
+        // Who the person is, resolved once per identity and file: the directory's own name
+        // (so one person seen under several identities is counted once), pseudonymised, and
+        // the directory's team when the row names none.
+        let identity = user.map { user in
+            names.identity(user) {
+                let person = people?.lookup(user)
+                return NameCache.Identity(user: pseudonymise(person?.user ?? user), team: person?.team,
+                                          unmatched: person == nil ? pseudonymise(user) : nil)
             }
         }
+        var team = try fields.with(.team) { try names.name($0, column: .team) }
+        if team == nil, let identity {
+            team = identity.team ?? PeopleDirectory.unassigned
+            if let unmatched = identity.unmatched { result.unmatchedIdentities.insert(unmatched) }
+        }
         guard let team else { throw FieldError.message("team is empty") }
-        // The directory's own name for the person, so one person seen under several
-        // identities (native rows, vendor exports) is counted once.
-        let canonical = user.map { people?.canonical($0) ?? $0 }
-        var record = UsageRecord(day: day, user: canonical.map(pseudonymise), team: team, tool: tool)
+        var record = UsageRecord(day: day, user: identity?.user, team: team, tool: tool)
         record.activeUsers = activeUsers.map { Int($0) }
         guard let requests = try fields.count(.requests) else { throw FieldError.message("requests is empty") }
         record.requests = requests
@@ -196,7 +201,7 @@ public struct UsageReader {
         record.suggestionsAccepted = try fields.count(.suggestionsAccepted)
         record.linesSuggested = try fields.count(.linesSuggested)
         record.linesAccepted = try fields.count(.linesAccepted)
-        record.taskCategory = try fields.string(.taskCategory)
+        record.taskCategory = try fields.with(.taskCategory) { try names.name($0, column: .taskCategory) }
         record.promptHash = try fields.string(.promptHash)
         record.automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
         record.costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
@@ -236,17 +241,60 @@ extension FieldAccess {
     }
 
     func string(_ column: UsageColumn) throws -> String? {
-        try with(column) { bytes -> String in
-            guard let value = String(validating: bytes, as: UTF8.self) else {
-                throw FieldError.message("\(column.rawValue) is not valid UTF-8")
-            }
-            // A NUL, ESC or other control character in a name would reach every page and
-            // terminal (tabs and quoted line breaks are text, and kept).
-            if bytes.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
-                throw FieldError.message("\(column.rawValue) contains a control character (such as NUL or ESC)")
-            }
-            return value
+        try with(column) { try validatedText($0, column: column) }
+    }
+}
+
+/// A field's bytes as text: valid UTF-8 without control characters (a NUL, ESC or other control
+/// character in a name would reach every page and terminal; tabs and quoted line breaks are
+/// text, and kept).
+func validatedText(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
+    guard let value = String(validating: bytes, as: UTF8.self) else {
+        throw FieldError.message("\(column.rawValue) is not valid UTF-8")
+    }
+    if bytes.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+        throw FieldError.message("\(column.rawValue) contains a control character (such as NUL or ESC)")
+    }
+    return value
+}
+
+/// The names a file repeats on every row — people, teams, tools, task categories — made into
+/// checked strings once per distinct value and file, and each person's identity resolved once:
+/// a row then costs a hash of its bytes, not a string built, validated and looked up again.
+/// (The profile of a 1M-row build put a fifth of ingest in building and re-hashing these.)
+/// One cache per file (or per part of a file read in parallel); never shared across threads.
+final class NameCache {
+    struct Identity {
+        var user: String
+        var team: String?
+        var unmatched: String?
+    }
+
+    private var strings: [UInt64: [(bytes: [UInt8], string: String)]] = [:]
+    private var count = 0
+    private var identities: [String: Identity] = [:]
+    /// Beyond this many distinct values (a column of unique ids) strings are made each time.
+    static let capacity = 200_000
+
+    func name(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(column.ordinal)
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        if let bucket = strings[hash] {
+            for entry in bucket where entry.bytes.elementsEqual(bytes) { return entry.string }
         }
+        let string = try validatedText(bytes, column: column)
+        if count < Self.capacity {
+            strings[hash, default: []].append((Array(bytes), string))
+            count += 1
+        }
+        return string
+    }
+
+    func identity(_ user: String, resolve: () -> Identity) -> Identity {
+        if let known = identities[user] { return known }
+        let resolved = resolve()
+        if identities.count < Self.capacity { identities[user] = resolved }
+        return resolved
     }
 }
 
