@@ -214,14 +214,14 @@ enum ReportJSON {
     static func tool(_ entry: ToolEntry, row: [(String, JSONValue)]?) -> JSONValue {
         guard let published = entry.published else {
             if case let .withheld(group, capability) = entry {
-                return .object([("tool", .string(group.name)), ("slug", .string(group.slug)), ("capability", .string(capability)),
+                return .object([("tool", .string(entry.id)), ("name", .string(entry.name)), ("slug", .string(group.slug)), ("capability", .string(capability)),
                                  ("suppressed", .bool(true)), ("reason", .string(group.reason))])
             }
             return .null
         }
         let tool = published.figures
         return merged(row, [
-            ("tool", .string(tool.tool)), ("slug", .string(tool.slug)), ("capability", .string(tool.capability)), ("vendor", .str(tool.vendor)),
+            ("tool", .string(tool.tool)), ("name", .string(tool.name)), ("slug", .string(tool.slug)), ("capability", .string(tool.capability)), ("vendor", .str(tool.vendor)),
             ("suppressed", .bool(false)), ("active_users", .int(tool.activeUsers)), ("tokens", .int(tool.tokens)), ("requests", .int(tool.requests)),
             ("cost_usd", .number(tool.costUSD)), ("cost_usd_range", range(tool.costRange)), ("seat_cost_usd", .number(tool.seatCostUSD)),
             ("priced", .bool(tool.priced)),
