@@ -61,7 +61,14 @@ final class DisplayNameTests: XCTestCase {
         XCTAssertTrue(summary.contains(">Cursor Business<") || summary.contains("Cursor Business"))
         // The data keep the ids.
         let report = try json(output + "/data/report.json")
-        let ids = ((report["tools"] as? [[String: Any]]) ?? []).compactMap { $0["tool"] as? String }
+        let tools = (report["tools"] as? [[String: Any]]) ?? []
+        let ids = tools.compactMap { $0["tool"] as? String }
         XCTAssertTrue(ids.contains("cursor") && ids.contains("github-copilot"), "\(ids)")
+        // Published or withheld, `tool` is the id (here, as the slug) and `name` the display name.
+        for tool in tools {
+            XCTAssertEqual(tool["tool"] as? String, tool["slug"] as? String, "\(tool)")
+            XCTAssertNotNil(tool["name"] as? String)
+        }
+        XCTAssertEqual(tools.first { $0["tool"] as? String == "cursor" }?["name"] as? String, "Cursor Business")
     }
 }
