@@ -61,14 +61,15 @@ final class DisplayNameTests: XCTestCase {
         XCTAssertTrue(summary.contains(">Cursor Business<") || summary.contains("Cursor Business"))
         // The data keep the ids.
         let report = try json(output + "/data/report.json")
-        let tools = (report["tools"] as? [[String: Any]]) ?? []
-        let ids = tools.compactMap { $0["tool"] as? String }
+        let entries = (report["tools"] as? [[String: Any]]) ?? []
+        let ids = entries.compactMap { $0["tool"] as? String }
         XCTAssertTrue(ids.contains("cursor") && ids.contains("github-copilot"), "\(ids)")
         // Published or withheld, `tool` is the id (here, as the slug) and `name` the display name.
-        for tool in tools {
-            XCTAssertEqual(tool["tool"] as? String, tool["slug"] as? String, "\(tool)")
-            XCTAssertNotNil(tool["name"] as? String)
+        for entry in entries {
+            XCTAssertEqual(entry["tool"] as? String, entry["slug"] as? String, "\(entry)")
+            XCTAssertNotNil(entry["name"] as? String)
         }
-        XCTAssertEqual(tools.first { $0["tool"] as? String == "cursor" }?["name"] as? String, "Cursor Business")
+        let cursor = entries.first { $0["tool"] as? String == "cursor" }
+        XCTAssertEqual(cursor?["name"] as? String, "Cursor Business")
     }
 }
