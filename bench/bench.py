@@ -3,7 +3,7 @@
 
 Run with `make bench` (which builds Candor in release mode and installs the peers: DuckDB,
 pandas and matplotlib from PyPI, Hugo from Debian). Sizes: BENCH_SIZES=100k,1M,10M (default
-all); repetitions: BENCH_REPEAT (default 3). Work files go to bench/work/ (ignored by git).
+all); repetitions: BENCH_REPEAT (default 3); parts: BENCH_PARTS=ingest,pages,scatter,import. Work files go to bench/work/ (ignored by git).
 Nothing here is asserted by tests.
 
 Fairness: each peer is written as its users write it (DuckDB loads the CSV once into a table,
@@ -311,7 +311,11 @@ def main():
               f"{'peer':9s} {'wall':>8s} {'cpu':>8s} {'peak':>8s} | ratio (wall)")
     emit(header)
     builds = {}
-    only_import = os.environ.get("BENCH_ONLY") == "import"
+    # BENCH_PARTS=ingest,pages,scatter,import (default all) picks what runs.
+    parts = set(os.environ.get("BENCH_PARTS", "ingest,pages,scatter,import").split(","))
+    if os.environ.get("BENCH_ONLY") == "import":
+        parts = {"import"}
+    only_import = "ingest" not in parts
     randoms = {}
     for size in ([] if only_import else sizes):
         builds[size] = bench_ingest(size)
@@ -322,11 +326,13 @@ def main():
         memory = builds["10M"]["rss"] / builds["1M"]["rss"]
         emit(f"{'peak memory 10M ÷ 1M':34s} {'':>5s} | {memory:.2f} (goal ≤ 1.5)")
     scatter = None
-    if not only_import:
+    if "pages" in parts:
         for count in [1000, 10000]:
             bench_pages(count)
+    if "scatter" in parts:
         scatter = bench_scatter()
-    bench_import()
+    if "import" in parts:
+        bench_import()
 
     # The report: each goal with what was measured beside it, then the whole table.
     def verdict(value, limit):
