@@ -148,13 +148,17 @@ def random_shape(size):
     person-day: about 6,700 people in 40 teams over 266 days, tools and tokens drawn at random."""
     folder = os.path.join(WORK, f"random-{size}")
     csv_path = os.path.join(folder, "data", "usage", "usage.csv")
-    if os.path.exists(csv_path):
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(os.path.dirname(csv_path))
     rng = random.Random(7)
     people, teams, tools = 6700, 40, ["github-copilot", "cursor", "claude-code", "chatgpt-enterprise", "internal-gpt"]
     team_of = [f"Team {rng.randrange(teams):02d}" for _ in range(people)]
+    # Every team's headcount covers its people (plus a few who use nothing).
+    with_headcount = lambda: open(os.path.join(folder, "data", "headcount.csv"), "w").write(
+        "team,headcount\n" + "".join(f"Team {t:02d},{team_of.count(f'Team {t:02d}') + 10}\n" for t in range(teams)))
+    if os.path.exists(csv_path):
+        with_headcount()
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.dirname(csv_path))
     with open(csv_path, "w") as f:
         f.write("date,user,team,tool,requests,input_tokens,output_tokens\n")
         base = 20454  # 2026-01-01 as days since 1970
@@ -167,8 +171,7 @@ def random_shape(size):
                 f.writelines(lines)
                 lines = []
         f.writelines(lines)
-    with open(os.path.join(folder, "data", "headcount.csv"), "w") as f:
-        f.write("team,headcount\n" + "".join(f"Team {t:02d},{people // teams + 20}\n" for t in range(teams)))
+    with_headcount()
     with open(os.path.join(folder, "report.yml"), "w") as f:
         f.write("title: Random order\nperiod: {from: 2026-01-01, to: 2026-09-23}\n")
     return folder
