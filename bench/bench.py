@@ -160,13 +160,15 @@ def random_shape(size):
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.dirname(csv_path))
     with open(csv_path, "w") as f:
-        f.write("date,user,team,tool,requests,input_tokens,output_tokens\n")
+        f.write("date,user,team,tool,requests,input_tokens,output_tokens,suggestions_shown,suggestions_accepted\n")
         base = 20454  # 2026-01-01 as days since 1970
         lines = []
         for _ in range(ROW_COUNTS[size]):
             person = rng.randrange(people)
             day = time.strftime("%Y-%m-%d", time.gmtime((base + rng.randrange(266)) * 86400))
-            lines.append(f"{day},u{person:05d},{team_of[person]},{rng.choice(tools)},{rng.randrange(1, 40)},{rng.randrange(100, 90000)},{rng.randrange(50, 9000)}\n")
+            shown = rng.randrange(0, 60)
+            lines.append(f"{day},u{person:05d},{team_of[person]},{rng.choice(tools)},{rng.randrange(1, 40)},{rng.randrange(100, 90000)},"
+                         f"{rng.randrange(50, 9000)},{shown},{rng.randrange(0, shown + 1)}\n")
             if len(lines) == 100_000:
                 f.writelines(lines)
                 lines = []
