@@ -111,7 +111,7 @@ extension Context {
             add("low_value_share", nil, "no low-value categories configured")
         } else if totals.tokens > 0 {
             let share = Double(totals.lowValueTokens) / Double(totals.tokens)
-            add("low_value_share", share, "\(percent(share)) of tokens went to \(config.lowValueCategories.map { $0.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ") }.joined(separator: ", "))")
+            add("low_value_share", share, "\(NumberFormat.percent.format(share)) of tokens went to \(config.lowValueCategories.map { $0.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ") }.joined(separator: ", "))")
         } else {
             add("low_value_share", nil, "no tokens")
         }
@@ -128,7 +128,7 @@ extension Context {
             if shown > 0 {
                 let baseline = expected / shown
                 add("low_acceptance", baseline - rate,
-                    "accepted \(percent(rate)) of \(grouped(totals.shown)) suggestions; the organisation accepts \(percent(baseline)) with the same tools")
+                    "accepted \(NumberFormat.percent.format(rate)) of \(groupThousands(totals.shown)) suggestions; the organisation accepts \(NumberFormat.percent.format(baseline)) with the same tools")
             } else {
                 add("low_acceptance", nil, "no suggestions shown")
             }
@@ -143,8 +143,8 @@ extension Context {
         let regular = people.isEmpty ? nil : Double(people.intersection(regularUsers).count) / Double(people.count)
         if repeated != nil || regular != nil {
             var parts: [String] = []
-            if let repeated { parts.append("\(percent(repeated)) of prompts repeated an earlier prompt of the same person") }
-            if let regular, regular > 0 { parts.append("\(people.intersection(regularUsers).count) of \(people.count) people had machine-regular daily volume (\(percent(regular)))") }
+            if let repeated { parts.append("\(NumberFormat.percent.format(repeated)) of prompts repeated an earlier prompt of the same person") }
+            if let regular, regular > 0 { parts.append("\(people.intersection(regularUsers).count) of \(people.count) people had machine-regular daily volume (\(NumberFormat.percent.format(regular)))") }
             if parts.isEmpty { parts.append("no repeated prompts and no machine-regular daily volume") }
             add("repetition", max(repeated ?? 0, regular ?? 0), parts.joined(separator: "; "))
         } else {
@@ -154,10 +154,10 @@ extension Context {
         // Automation share: tokens from calls made by scripts or agents, unless their volume
         // moves with the team's value.
         if let legitimate = legitimateAutomation {
-            add("automation_share", nil, "\(percent(Double(totals.automatedTokens) / Double(max(totals.tokens, 1)))) of tokens came from declared automation whose volume moves with value (weekly rank correlation \(String(format: "%.2f", legitimate.rho)) over \(legitimate.weeks) weeks): counted as automation, not inflation")
+            add("automation_share", nil, "\(NumberFormat.percent.format(Double(totals.automatedTokens) / Double(max(totals.tokens, 1)))) of tokens came from declared automation whose volume moves with value (weekly rank correlation \(String(format: "%.2f", legitimate.rho)) over \(legitimate.weeks) weeks): counted as automation, not inflation")
         } else if totals.tokens > 0 {
             let share = Double(totals.automatedTokens) / Double(totals.tokens)
-            add("automation_share", share, "\(percent(share)) of tokens came from automated calls")
+            add("automation_share", share, "\(NumberFormat.percent.format(share)) of tokens came from automated calls")
         } else {
             add("automation_share", nil, "no tokens")
         }
@@ -168,7 +168,7 @@ extension Context {
             add("concentration", nil, "declared automation holds much of the team's tokens under one account: not scored")
         } else if let teamGini = gini(userTokens) {
             add("concentration", teamGini,
-                "Gini of tokens across people \(String(format: "%.2f", teamGini)); the top 10 % used \(percent(topShare(userTokens) ?? 0))")
+                "Gini of tokens across people \(String(format: "%.2f", teamGini)); the top 10 % used \(NumberFormat.percent.format(topShare(userTokens) ?? 0))")
         } else {
             add("concentration", nil, "not available without per-person rows")
         }
@@ -220,11 +220,7 @@ extension Context {
     }
 }
 
-/// Percentages and counts in sentences, written by the site's one formatter.
-func percent(_ value: Double) -> String { NumberFormat.percent.format(value) }
-func grouped(_ value: Int64) -> String { groupThousands(value) }
-
 func percentChange(_ factor: Double) -> String {
     let change = (factor - 1) * 100
-    return (change >= 0 ? "+" : "−") + grouped(Int64(abs(change).rounded())) + "\u{00A0}%"
+    return (change >= 0 ? "+" : "−") + groupThousands(Int64(abs(change).rounded())) + "\u{00A0}%"
 }
