@@ -29,7 +29,15 @@ struct Interner {
 /// linear-counting correction). 4,096 registers: about 1.6 % standard error, 4 KiB per team,
 /// whatever the number of rows; the result does not depend on the order of the inputs.
 struct DistinctCounter {
-    private var registers = [UInt8](repeating: 0, count: 4096)
+    private(set) var registers = [UInt8](repeating: 0, count: 4096)
+
+    init() {}
+
+    /// A counter from saved registers (the usage cache); nil unless there are 4,096 of them.
+    init?(registers: [UInt8]) {
+        guard registers.count == 4096, registers.allSatisfy({ $0 <= 53 }) else { return nil }
+        self.registers = registers
+    }
 
     mutating func insert(_ hash: UInt64) {
         let index = Int(hash >> 52)

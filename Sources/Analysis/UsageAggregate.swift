@@ -4,11 +4,11 @@ import Stats
 /// Everything the report needs from the usage rows, accumulated one row at a time. Memory grows
 /// with people, teams, tools and days — never with the number of rows. Sums of counts are
 /// integers and cost is kept in micro-dollars, so the totals do not depend on the rows' order.
-public struct UsageAggregate {
+public struct UsageAggregate: Sendable {
     public private(set) var period: (from: Day, to: Day)?
     /// Rows outside the configured period, skipped.
-    public private(set) var rowsOutsidePeriod = 0
-    public private(set) var rowsAccepted = 0
+    public internal(set) var rowsOutsidePeriod = 0
+    public internal(set) var rowsAccepted = 0
 
     var users = Interner()
     var teams = Interner()

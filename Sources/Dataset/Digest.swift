@@ -5,7 +5,7 @@ import Foundation
 /// zlib). Candor hashes to fingerprint its inputs and to pseudonymise identities; one function
 /// did not justify building BoringSSL from source on every first build (swift-crypto was the
 /// largest part of a fresh clone's build).
-final class SHA256Hasher {
+public final class SHA256Hasher {
     private let context: OpaquePointer
 
     init() {
@@ -33,7 +33,7 @@ final class SHA256Hasher {
         return digest
     }
 
-    static func hash(_ bytes: [UInt8]) -> [UInt8] {
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
         let hasher = SHA256Hasher()
         hasher.update(bytes)
         return hasher.finalize()
@@ -41,7 +41,7 @@ final class SHA256Hasher {
 
     /// HMAC-SHA-256 (RFC 2104): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ message)), a key longer than the
     /// block hashed first.
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var block = key.count > 64 ? hash(key) : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
         let inner = hash(block.map { $0 ^ 0x36 } + message)

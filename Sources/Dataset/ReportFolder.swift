@@ -198,9 +198,12 @@ public enum ReportFolder {
     public static func readUsage<Partial>(_ inputs: ReportInputs, workers requested: Int,
                                           makePartial: @escaping () -> Partial,
                                           add: @escaping (inout Partial, UsageRecord) throws -> Void,
-                                          progress: ((Int) -> Void)? = nil) throws -> (UsageSummary, [Partial]) {
-        var stamps: [String: String] = [:]
-        for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
+                                          progress: ((Int) -> Void)? = nil,
+                                          fingerprint: UsageFingerprint? = nil) throws -> (UsageSummary, [Partial]) {
+        var stamps: [String: String] = fingerprint?.stamps ?? [:]
+        if fingerprint == nil {
+            for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
+        }
         var reader = UsageReader(config: inputs.config, people: inputs.people)
         if let key = inputs.pseudonymKey {
             reader.pseudonymise = { identity in pseudonym(identity, key: key) }
@@ -259,7 +262,11 @@ public enum ReportFolder {
             summary.rowsRejected += errors
             summary.diagnostics += diagnostics
             if file.detected { summary.recognised.append((file.path, file.format.rawValue)) }
-            summary.files.append(try describe(path: path, relative: file.path, rows: kept, format: file.format.rawValue))
+            if let digest = fingerprint?.digests[file.path] {
+                summary.files.append(InputFile(path: file.path, sha256: digest.sha256, bytes: digest.bytes, rows: kept, format: file.format.rawValue))
+            } else {
+                summary.files.append(try describe(path: path, relative: file.path, rows: kept, format: file.format.rawValue))
+            }
             progress?(summary.rowsRead)
         }
         for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
@@ -278,7 +285,7 @@ public enum ReportFolder {
             } else {
                 tasks.append(UsageTask(relative: relative, range: nil))
             }
-            tasks.append(UsageTask(relative: relative, range: nil, digest: true))
+            if fingerprint?.digests[relative] == nil { tasks.append(UsageTask(relative: relative, range: nil, digest: true)) }
         }
         let state = ParallelState<Partial>(tasks: tasks)
         let context = WorkerContext(reader: reader, folder: inputs.folder, makePartial: makePartial, add: add, progress: progress)
@@ -313,6 +320,7 @@ public enum ReportFolder {
         }
         // Results in file order, whatever order the workers finished in.
         var perFile: [String: (rows: Int, rejected: Int, digest: (sha256: String, bytes: Int)?)] = [:]
+        for (relative, digest) in fingerprint?.digests ?? [:] { perFile[relative] = (0, 0, digest) }
         for (index, task) in tasks.enumerated() {
             switch state.results[index] {
             case let .rows(result)?:
@@ -343,6 +351,25 @@ public enum ReportFolder {
             throw InputError(changed.map { .error($0, line: 1, "changed while it was read (its size or modification time moved); build again once it is complete") })
         }
         return (summary, [vendorPartial] + state.partials)
+    }
+
+    /// Every usage and vendor file as it is now — size and modification time, then SHA-256 —
+    /// hashed on `workers` threads: what the usage cache is keyed by. Reading the rows with this
+    /// fingerprint checks that the files are still these, and does not hash them again.
+    public static func fingerprint(_ inputs: ReportInputs, workers: Int) throws -> UsageFingerprint {
+        let paths = inputs.usageFiles + inputs.vendorFiles.map(\.path)
+        var fingerprint = UsageFingerprint()
+        for path in paths { fingerprint.stamps[path] = fileStamp(inputs.folder + "/" + path) }
+        let folder = inputs.folder
+        let results = parallelMap(paths, workers: workers) { path in Result { try fileDigest(path: folder + "/" + path) } }
+        for (path, result) in zip(paths, results) {
+            switch result {
+            case .success(let digest): fingerprint.digests[path] = digest
+            case .failure(let error as ReadError): throw InputError(.error(path, error.message))
+            case .failure(let error): throw error
+            }
+        }
+        return fingerprint
     }
 
     /// Header warnings (unknown columns) are found once per chunk of a file; keep one each.
@@ -455,6 +482,14 @@ struct SmallDocument<Value> {
 }
 
 /// One piece of parallel reading work.
+/// The usage and vendor files as they were when a build began (see `ReportFolder.fingerprint`).
+public struct UsageFingerprint: Sendable {
+    public var stamps: [String: String] = [:]
+    public var digests: [String: (sha256: String, bytes: Int)] = [:]
+
+    public var sha256s: [String: String] { digests.mapValues(\.sha256) }
+}
+
 struct UsageTask {
     var relative: String
     var range: (start: Int, end: Int, firstLine: Int)?

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Dataset
 import Foundation
@@ -9,6 +10,17 @@ struct ContentOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Theme folder (templates/ and assets/); default: the built-in theme.", valueName: "folder"))
     var theme: String?
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp(
+        "Where the usage aggregate is kept between builds, so that a build whose usage data is unchanged does not read it again (default: $CANDOR_CACHE_DIR, else $XDG_CACHE_HOME/candor or ~/.cache/candor).",
+        valueName: "folder"))
+    var cacheDir: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Read every usage row; neither use nor write the cache.")
+    var noCache = false
+
+    /// The usage cache's folder, or nil when there is none.
+    var cacheFolder: String? { noCache ? nil : cacheDir ?? UsageCache.defaultFolder() }
 }
 
 struct OutputOptions: ParsableArguments {
@@ -72,7 +84,7 @@ struct Build: ParsableCommand {
             return
         }
         var options = Pipeline.Options(content: content.content, output: output.output, theme: content.theme, baseURL: baseURL,
-                                       strict: strict, previous: previous, singleFile: singleFile)
+                                       strict: strict, previous: previous, singleFile: singleFile, cacheFolder: content.cacheFolder)
         options.checkOnly = false
         do {
             let summary = try Pipeline.run(options, progress: progress)
@@ -115,7 +127,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let progress = Progress(quiet: quiet || format != .text, verbose: false)
         let printer = DiagnosticPrinter(format: format, folder: content.content)
-        var options = Pipeline.Options(content: content.content, theme: content.theme)
+        var options = Pipeline.Options(content: content.content, theme: content.theme, cacheFolder: content.cacheFolder)
         options.checkOnly = true
         do {
             let summary = try Pipeline.run(options, progress: progress)

@@ -14,6 +14,8 @@ struct Pipeline {
         var strict = false
         var previous: String?
         var singleFile = false
+        /// Where the usage aggregate is kept between builds (see `UsageCache`); nil: nowhere.
+        var cacheFolder: String?
         /// Validate only: stop before writing.
         var checkOnly = false
     }
@@ -28,6 +30,10 @@ struct Pipeline {
         var seconds = 0.0
         var diagnostics: [Diagnostic] = []
         var report: PublishedReport?
+        /// The usage aggregate came from the cache, not from reading the rows.
+        var usageCached = false
+        /// Why a cache file was not used, when it could not be.
+        var cacheNote: String?
     }
 
     /// What `serve` keeps between builds: the aggregate of the usage rows, reused while the
@@ -49,6 +55,8 @@ struct Pipeline {
     static func run(_ options: Options, progress: Progress, cache: Cache? = nil) throws -> Summary {
         let started = Date()
         var summary = Summary()
+        let saving = DispatchGroup()
+        defer { saving.wait() }
         // Refuse a dangerous --output before any work, not after it.
         if !options.checkOnly, let refusal = OutputFolder.refusal(output: options.output, content: options.content) {
             throw Failure.inputs([.error(options.output, refusal)])
@@ -71,18 +79,56 @@ struct Pipeline {
             usage = cachedUsage
             progress.detail("usage data unchanged: reusing the last aggregate")
         } else {
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            let store = options.cacheFolder.map(UsageCache.init(folder:))
+            var fingerprint: UsageFingerprint?
+            var reused = false
             do {
-                let config = inputs.config, tools = inputs.tools
-                let (read, partials) = try ReportFolder.readUsage(
-                    inputs, workers: ProcessInfo.processInfo.activeProcessorCount,
-                    makePartial: { UsageAggregate(config: config, tools: tools) },
-                    add: { partial, record in partial.add(record) },
-                    progress: { rows in
-                        let seconds = max(Date().timeIntervalSince(started), 0.001)
-                        progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
-                    })
-                usage = read
-                for partial in partials { aggregate.merge(partial) }
+                // Hash the usage files only when there is a cache to compare with: a first build
+                // hashes them while it reads them.
+                if let store, store.exists(report: inputs.folder) {
+                    let current = try ReportFolder.fingerprint(inputs, workers: workers)
+                    fingerprint = current
+                    switch store.load(report: inputs.folder, key: UsageCache.key(inputs, digests: current.sha256s, program: program),
+                                      config: inputs.config, tools: inputs.tools) {
+                    case let .hit(cachedAggregate, cachedUsage):
+                        (aggregate, usage, reused) = (cachedAggregate, cachedUsage, true)
+                        summary.usageCached = true
+                        progress.detail("usage data unchanged since the last build: reusing its aggregate from \(store.path(report: inputs.folder))")
+                    case .miss:
+                        progress.detail("usage data changed since the last build: reading it")
+                    case let .ignored(reason):
+                        summary.cacheNote = "ignored the usage cache: \(reason); reading the usage data"
+                        progress.note("candor: " + summary.cacheNote!)
+                    }
+                }
+                if !reused {
+                    let config = inputs.config, tools = inputs.tools
+                    let (read, partials) = try ReportFolder.readUsage(
+                        inputs, workers: workers,
+                        makePartial: { UsageAggregate(config: config, tools: tools) },
+                        add: { partial, record in partial.add(record) },
+                        progress: { rows in
+                            let seconds = max(Date().timeIntervalSince(started), 0.001)
+                            progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")
+                        },
+                        fingerprint: fingerprint)
+                    usage = read
+                    for partial in partials { aggregate.merge(partial) }
+                    if let store {
+                        // Written beside the analysis; waited for before the build returns.
+                        let digests = try fingerprint?.sha256s ?? Self.digests(inputs, known: usage.files)
+                        let key = UsageCache.key(inputs, digests: digests, program: program)
+                        let (folder, savedAggregate, savedUsage) = (inputs.folder, aggregate, usage)
+                        saving.enter()
+                        DispatchQueue.global().async {
+                            if let problem = store.save(report: folder, key: key, aggregate: savedAggregate, summary: savedUsage) {
+                                progress.detail("candor: the usage cache was not written: \(problem)")
+                            }
+                            saving.leave()
+                        }
+                    }
+                }
             } catch let error as InputError {
                 throw Failure.inputs(summary.diagnostics + error.diagnostics)
             }
@@ -171,6 +217,28 @@ struct Pipeline {
         summary.seconds = Date().timeIntervalSince(started)
         progress.finish()
         return summary
+    }
+
+    /// This build of Candor: its version and its executable's size, time and inode, so that a
+    /// cache written by another build is never read.
+    static let program: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "candor \(Candor.version) \(CommandLine.arguments[0])" }
+        return "candor \(Candor.version) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)"
+    }()
+
+    /// The SHA-256 of every usage and vendor file: those reading computed, the others (vendor
+    /// files not read) hashed now.
+    static func digests(_ inputs: ReportInputs, known: [InputFile]) throws -> [String: String] {
+        var digests = Dictionary(known.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) where (digests[path] ?? "").isEmpty {
+            do {
+                digests[path] = try fileDigest(path: inputs.folder + "/" + path).sha256
+            } catch let error as ReadError {
+                throw InputError(.error(path, error.message))
+            }
+        }
+        return digests
     }
 
     /// What the aggregate depends on: report.yml, the tables that change how rows are read,

@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let server = PreviewServer(content: content.content, output: output.output, theme: content.theme,
-                                   progress: Progress(quiet: quiet, verbose: false))
+                                   cacheFolder: content.cacheFolder, progress: Progress(quiet: quiet, verbose: false))
         try await server.start(host: host, port: UInt16(port))
         let address = await server.address
         server.progress.note("candor: serving \(output.output)/ at http://\(host):\(address)/ — watching \(content.content)/; Ctrl-C stops")
@@ -62,6 +62,7 @@ final class PreviewServer: @unchecked Sendable {
     let content: String
     let output: String
     let theme: String?
+    let cacheFolder: String?
     let progress: Progress
     let limits: PreviewHTTPServer.Limits
     let cache = Pipeline.Cache()
@@ -69,10 +70,12 @@ final class PreviewServer: @unchecked Sendable {
     private var server: PreviewHTTPServer?
     private var watcher: Task<Void, Never>?
 
-    init(content: String, output: String, theme: String?, progress: Progress, limits: PreviewHTTPServer.Limits = .init()) {
+    init(content: String, output: String, theme: String?, cacheFolder: String? = nil, progress: Progress,
+         limits: PreviewHTTPServer.Limits = .init()) {
         self.content = content
         self.output = output
         self.theme = theme
+        self.cacheFolder = cacheFolder
         self.progress = progress
         self.limits = limits
     }
@@ -115,7 +118,7 @@ final class PreviewServer: @unchecked Sendable {
 
     /// Builds once; on failure keeps the last good site and records the errors.
     func rebuild() async {
-        var options = Pipeline.Options(content: content, output: output, theme: theme)
+        var options = Pipeline.Options(content: content, output: output, theme: theme, cacheFolder: cacheFolder)
         options.checkOnly = false
         do {
             let summary = try Pipeline.run(options, progress: progress, cache: cache)

@@ -1,0 +1,326 @@
+import Dataset
+import Foundation
+
+/// The usage aggregate kept between builds, so that a build whose usage data has not changed —
+/// an edited commentary page, a new theme — does not read millions of rows again.
+///
+/// One file per report folder, in a cache folder outside the published site (by default
+/// `$XDG_CACHE_HOME/candor`, else `~/.cache/candor`), readable by its owner only: it holds the
+/// people's pseudonyms or ids, as the usage files do. The file is named after the report folder
+/// and carries the key of what it was made from: the SHA-256 of every usage and vendor file, of
+/// report.yml and of the small tables, and the program that wrote it. A file whose key differs is
+/// out of date; one that is damaged, truncated or not Candor's is ignored with a note, and the
+/// data read again. Nothing in it is trusted before its checksum and every id in it are checked.
+public struct UsageCache: Sendable {
+    public enum Lookup {
+        case hit(UsageAggregate, UsageSummary)
+        /// No file, or one made from other inputs: read the data (nothing to say).
+        case miss
+        /// A file that could not be used: read the data, and say why.
+        case ignored(String)
+    }
+
+    public let folder: String
+    static let magic = Array("CANDOR-USAGE-CACHE\u{0}".utf8)
+    static let formatVersion: Int64 = 1
+
+    public init(folder: String) { self.folder = folder }
+
+    /// `CANDOR_CACHE_DIR`, else `$XDG_CACHE_HOME/candor`, else `~/.cache/candor`.
+    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let folder = environment["CANDOR_CACHE_DIR"], !folder.isEmpty { return folder }
+        if let base = environment["XDG_CACHE_HOME"], base.hasPrefix("/") { return base + "/candor" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/candor" }
+        return nil
+    }
+
+    /// The cache file of a report folder (by the SHA-256 of its absolute path).
+    public func path(report folder: String) -> String {
+        let name = hexDigest(SHA256Hasher.hash(Array(folder.utf8))).prefix(24)
+        return self.folder + "/usage-\(name).bin"
+    }
+
+    public func exists(report folder: String) -> Bool { FileManager.default.fileExists(atPath: path(report: folder)) }
+
+    /// What the aggregate is made from. `digests` maps every usage and vendor file (relative
+    /// path) to its SHA-256; `program` names the build of Candor.
+    public static func key(_ inputs: ReportInputs, digests: [String: String], program: String) -> String {
+        var lines = ["candor usage cache \(formatVersion)", program, "report.yml \(inputs.configSHA256)"]
+        // The small tables (people, teams, tools) change how rows are attributed and priced.
+        for file in inputs.files where file.path.hasPrefix("data/") { lines.append("\(file.path) \(file.sha256)") }
+        if let key = inputs.pseudonymKey {
+            lines.append("pseudonym key \(hexDigest(SHA256Hasher.hmac(key: Array(key.utf8), message: Array("candor usage cache".utf8))))")
+        }
+        for path in inputs.usageFiles { lines.append("usage \(path) \(digests[path] ?? "?")") }
+        for file in inputs.vendorFiles {
+            lines.append("vendor \(file.path) \(file.format.rawValue) \(file.tool) \(file.detected) \(digests[file.path] ?? "?")")
+        }
+        return hexDigest(SHA256Hasher.hash(Array(lines.joined(separator: "\n").utf8)))
+    }
+
+    public func load(report folder: String, key: String, config: ReportConfig, tools: [ToolInfo]) -> Lookup {
+        let file = path(report: folder)
+        guard let data = FileManager.default.contents(atPath: file) else { return .miss }
+        let bytes = [UInt8](data)
+        let head = Self.magic.count
+        guard bytes.count > head + 32, Array(bytes[0..<head]) == Self.magic else {
+            return .ignored("\(file) is not a Candor usage cache")
+        }
+        let body = bytes.count - 32
+        guard Array(bytes[body...]) == SHA256Hasher.hash(Array(bytes[0..<body])) else {
+            return .ignored("\(file) is damaged (its checksum does not match)")
+        }
+        var reader = ByteReader(bytes, offset: head)
+        do {
+            guard try reader.int() == Self.formatVersion else { return .miss }
+            guard try reader.string() == key else { return .miss }
+            let summary = try UsageSummary(from: &reader)
+            var aggregate = UsageAggregate(config: config, tools: tools)
+            try aggregate.decode(from: &reader)
+            guard reader.offset == body else { throw ByteReader.Malformed(description: "has \(body - reader.offset) bytes left over") }
+            utimes(file, nil)  // used: not stale (see pruneStale)
+            return .hit(aggregate, summary)
+        } catch {
+            return .ignored("\(file) cannot be read: \(error)")
+        }
+    }
+
+    /// Writes the cache file whole (a temporary file renamed over the old one), readable by its
+    /// owner only. Returns why it could not, if it could not; a build never fails for its cache.
+    @discardableResult
+    public func save(report folder: String, key: String, aggregate: UsageAggregate, summary: UsageSummary) -> String? {
+        var writer = ByteWriter(capacity: 1 << 20)
+        writer.unframed(Self.magic)
+        writer.int(Self.formatVersion)
+        writer.string(key)
+        summary.encode(to: &writer)
+        aggregate.encode(to: &writer)
+        var bytes = writer.bytes
+        bytes += SHA256Hasher.hash(bytes)
+        let file = path(report: folder)
+        do {
+            try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let temporary = file + ".\(getpid()).tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return "cannot write \(temporary): \(String(cString: strerror(errno)))" }
+            var written = 0
+            let ok = bytes.withUnsafeBytes { buffer -> Bool in
+                while written < buffer.count {
+                    let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                    if count <= 0 { return false }
+                    written += count
+                }
+                return true
+            }
+            close(descriptor)
+            guard ok, rename(temporary, file) == 0 else {
+                unlink(temporary)
+                return "cannot write \(file): \(String(cString: strerror(errno)))"
+            }
+            pruneStale(keeping: file)
+            return nil
+        } catch {
+            return "cannot make \(self.folder): \(error.localizedDescription)"
+        }
+    }
+}
+
+extension UsageCache {
+    /// Cache files not used for 30 days (report folders since moved or deleted) are removed.
+    func pruneStale(keeping kept: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let limit = Date().addingTimeInterval(-30 * 86_400)
+        for name in names where name.hasPrefix("usage-") && name.hasSuffix(".bin") && folder + "/" + name != kept {
+            let path = folder + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+}
+
+// MARK: - The aggregate as bytes
+
+extension UsageAggregate {
+    func encode(to writer: inout ByteWriter) {
+        writer.int(rowsOutsidePeriod)
+        writer.int(rowsAccepted)
+        writer.double(shadowTotal)
+        writer.int32(minDay.index)
+        writer.int32(maxDay.index)
+        writer.strings(users.names)
+        writer.strings(teams.names)
+        writer.strings(tools.names)
+        writer.int(daysWithData.count)
+        for day in daysWithData { writer.int32(day) }
+        writer.int(userDays.count)
+        for (key, value) in userDays {
+            writer.uint64(key)
+            writer.int(value.tokens)
+            writer.int(value.requests)
+        }
+        for cells in [teamWeeks, toolWeeks] {
+            writer.int(cells.count)
+            for (key, cell) in cells {
+                writer.uint64(key)
+                cell.totals.encode(to: &writer)
+                writer.int(cell.shares.count)
+                for (person, share) in cell.shares {
+                    writer.int32(person)
+                    writer.int(share.tokens)
+                    writer.int(share.requests)
+                    writer.int(share.costMicros)
+                }
+            }
+        }
+        for counts in [teamDays, userTeamTokens] {
+            writer.int(counts.count)
+            for (key, value) in counts { writer.uint64(key); writer.int(value) }
+        }
+        for counts in [groupActive, toolGroupActive] {
+            writer.int(counts.count)
+            for (key, value) in counts { writer.uint64(key); writer.int(value) }
+        }
+        writer.int(adoption.count)
+        for (key, trace) in adoption {
+            writer.int32(key.user)
+            writer.int32(key.team)
+            writer.int32(key.tool)
+            writer.int32(trace.first.index)
+            writer.int32(trace.second.index)
+            writer.int(trace.weeks.count)
+            for week in trace.weeks { writer.int32(week) }
+        }
+        writer.int(toolTotals.count)
+        for (tool, totals) in toolTotals { writer.int32(tool); totals.encode(to: &writer) }
+        writer.int(teamTools.count)
+        for (key, totals) in teamTools { writer.uint64(key); totals.encode(to: &writer) }
+        writer.int(teamPrompts.count)
+        for (team, counter) in teamPrompts {
+            writer.int32(team)
+            writer.int(counter.rows)
+            writer.raw(counter.distinct.registers)
+        }
+    }
+
+    /// Fills an aggregate made with the same settings from bytes `encode` wrote, checking that
+    /// every person, team and tool id names one of the file's own.
+    mutating func decode(from reader: inout ByteReader) throws {
+        rowsOutsidePeriod = try reader.int(in: 0...Int64.max)
+        rowsAccepted = try reader.int(in: 0...Int64.max)
+        shadowTotal = try reader.double()
+        minDay = Day(index: try reader.int32())
+        maxDay = Day(index: try reader.int32())
+        for interner in [\Self.users, \Self.teams, \Self.tools] as [WritableKeyPath<Self, Interner>] {
+            let names = try reader.strings()
+            for name in names { _ = self[keyPath: interner].id(name) }
+            guard self[keyPath: interner].count == names.count else { throw ByteReader.Malformed(description: "lists a name twice") }
+        }
+        let (userCount, teamCount, toolCount) = (Int32(users.count), Int32(teams.count), Int32(tools.count))
+        func malformed(_ what: String) -> ByteReader.Malformed { ByteReader.Malformed(description: "names a \(what) it does not list") }
+        func check(_ id: Int32, below count: Int32, _ what: String) throws {
+            guard id >= 0, id < count else { throw malformed(what) }
+        }
+        func pair(_ reader: inout ByteReader, _ first: (Int32, String), _ second: (Int32, String)?) throws -> UInt64 {
+            let key = try reader.uint64()
+            let (a, b) = Self.split(key)
+            try check(a, below: first.0, first.1)
+            if let second { try check(b, below: second.0, second.1) }
+            return key
+        }
+        for _ in 0..<(try reader.count(itemBytes: 4)) { daysWithData.insert(try reader.int32()) }
+        let days = try reader.count(itemBytes: 24)
+        userDays.reserveCapacity(days)
+        for _ in 0..<days {
+            let key = try pair(&reader, (userCount, "person"), nil)
+            userDays[key] = DayTotals(tokens: try reader.int(), requests: try reader.int())
+        }
+        for (index, groups) in [(teamCount, "team"), (toolCount, "tool")].enumerated() {
+            let count = try reader.count(itemBytes: 8 + Totals.encodedSize + 8)
+            var cells: [UInt64: TeamWeekCell] = [:]
+            cells.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = try pair(&reader, groups, nil)
+                var cell = TeamWeekCell(totals: try Totals(from: &reader))
+                let people = try reader.count(itemBytes: 28)
+                cell.shares.reserveCapacity(people)
+                for _ in 0..<people {
+                    let person = try reader.int32()
+                    try check(person, below: userCount, "person")
+                    cell.shares[person] = Share(tokens: try reader.int(), requests: try reader.int(), costMicros: try reader.int())
+                }
+                cells[key] = cell
+            }
+            if index == 0 { teamWeeks = cells } else { toolWeeks = cells }
+        }
+        for (index, first, second) in [(0, (teamCount, "team"), nil), (1, (userCount, "person"), (teamCount, "team"))] as [(Int, (Int32, String), (Int32, String)?)] {
+            var counts: [UInt64: Int64] = [:]
+            for _ in 0..<(try reader.count(itemBytes: 16)) { counts[try pair(&reader, first, second)] = try reader.int() }
+            if index == 0 { teamDays = counts } else { userTeamTokens = counts }
+        }
+        for (index, groups) in [(teamCount, "team"), (toolCount, "tool")].enumerated() {
+            var counts: [UInt64: Int] = [:]
+            for _ in 0..<(try reader.count(itemBytes: 16)) { counts[try pair(&reader, groups, nil)] = try reader.int(in: Int64(Int.min)...Int64(Int.max)) }
+            if index == 0 { groupActive = counts } else { toolGroupActive = counts }
+        }
+        for _ in 0..<(try reader.count(itemBytes: 28)) {
+            let key = AdoptionKey(user: try reader.int32(), team: try reader.int32(), tool: try reader.int32())
+            try check(key.user, below: userCount, "person")
+            try check(key.team, below: teamCount, "team")
+            try check(key.tool, below: toolCount, "tool")
+            var trace = AdoptionTrace(first: Day(index: try reader.int32()), second: Day(index: try reader.int32()))
+            for _ in 0..<(try reader.count(itemBytes: 4)) { trace.weeks.insert(try reader.int32()) }
+            adoption[key] = trace
+        }
+        for _ in 0..<(try reader.count(itemBytes: 4 + Totals.encodedSize)) {
+            let tool = try reader.int32()
+            try check(tool, below: toolCount, "tool")
+            toolTotals[tool] = try Totals(from: &reader)
+        }
+        for _ in 0..<(try reader.count(itemBytes: 8 + Totals.encodedSize)) {
+            teamTools[try pair(&reader, (teamCount, "team"), (toolCount, "tool"))] = try Totals(from: &reader)
+        }
+        for _ in 0..<(try reader.count(itemBytes: 4 + 8 + 8)) {
+            let team = try reader.int32()
+            try check(team, below: teamCount, "team")
+            let rows = try reader.int()
+            guard let distinct = DistinctCounter(registers: try reader.raw()) else { throw ByteReader.Malformed(description: "has a damaged prompt counter") }
+            teamPrompts[team] = PromptCounter(rows: rows, distinct: distinct)
+        }
+    }
+}
+
+extension Totals {
+    static let encodedSize = 18 * 8
+
+    func encode(to writer: inout ByteWriter) {
+        for value in [requests, tokens, inputTokens, outputTokens, cachedTokens, shown, accepted, rowsWithSuggestions,
+                      linesSuggested, linesAcceptedOfSuggested, linesAccepted, automatedTokens, automatedRequests,
+                      lowValueTokens, costMicros, pricedTokens, Int64(costOnlyRows), cachedSavingMicros] {
+            writer.int(value)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws {
+        self.init()
+        requests = try reader.int()
+        tokens = try reader.int()
+        inputTokens = try reader.int()
+        outputTokens = try reader.int()
+        cachedTokens = try reader.int()
+        shown = try reader.int()
+        accepted = try reader.int()
+        rowsWithSuggestions = try reader.int()
+        linesSuggested = try reader.int()
+        linesAcceptedOfSuggested = try reader.int()
+        linesAccepted = try reader.int()
+        automatedTokens = try reader.int()
+        automatedRequests = try reader.int()
+        lowValueTokens = try reader.int()
+        costMicros = try reader.int()
+        pricedTokens = try reader.int()
+        costOnlyRows = try reader.int(in: Int64(Int.min)...Int64(Int.max))
+        cachedSavingMicros = try reader.int()
+    }
+}

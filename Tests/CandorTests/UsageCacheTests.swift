@@ -1,0 +1,126 @@
+import Analysis
+import Dataset
+import Foundation
+import XCTest
+@testable import candor
+
+/// The usage cache (DESIGN §8, issue #17): a build that takes its aggregate from the cache writes
+/// the same bytes as one that reads every row; a change to any input the aggregate depends on is
+/// never answered from the cache; a damaged or foreign cache file is ignored with a note.
+final class UsageCacheTests: XCTestCase {
+    let fieldNotes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../DatasetTests/Fixtures/field-notes").standardized.path
+
+    /// A small report with a usage file and two vendor exports (one read by content detection).
+    func makeReport(_ scratch: Scratch) throws -> String {
+        let folder = scratch.path + "/report"
+        _ = try SampleGenerator(users: 40, days: 14, seed: 3).write(to: folder)
+        try FileManager.default.createDirectory(atPath: folder + "/data/vendor", withIntermediateDirectories: true)
+        for name in ["copilot-agent-edit.ndjson", "cursor-charged.json"] {
+            try FileManager.default.copyItem(atPath: fieldNotes + "/" + name, toPath: folder + "/data/vendor/" + name)
+        }
+        return folder
+    }
+
+    func build(_ folder: String, _ output: String, cache: String?) throws -> Pipeline.Summary {
+        var options = Pipeline.Options(content: folder, output: output, theme: repository + "/Themes/default")
+        options.cacheFolder = cache
+        return try Pipeline.run(options, progress: Progress(quiet: true, verbose: false))
+    }
+
+    func assertSameSite(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) {
+        let (left, right) = (tree(a), tree(b))
+        XCTAssertFalse(left.isEmpty, file: file, line: line)
+        XCTAssertEqual(left.keys.sorted(), right.keys.sorted(), file: file, line: line)
+        for (path, bytes) in left where right[path] != bytes {
+            XCTFail("\(path) differs between the cached and the clean build", file: file, line: line)
+        }
+    }
+
+    func testCachedRebuildWritesTheSameBytesAsACleanBuild() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch), cache = scratch.path + "/cache"
+        let first = try build(folder, scratch.path + "/first", cache: cache)
+        XCTAssertFalse(first.usageCached)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache)
+        XCTAssertEqual(files.count, 1, "one cache file per report folder")
+        let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + files[0])
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the cache holds pseudonyms: its owner's only")
+
+        // A commentary edit: the aggregate comes from the cache, and the site is the one a clean
+        // build writes, byte for byte.
+        let page = folder + "/commentary/reading-this-report.md"
+        try (String(contentsOfFile: page, encoding: .utf8) + "\nEdited once.\n").write(toFile: page, atomically: true, encoding: .utf8)
+        let cached = try build(folder, scratch.path + "/cached", cache: cache)
+        XCTAssertTrue(cached.usageCached)
+        XCTAssertNil(cached.cacheNote)
+        let clean = try build(folder, scratch.path + "/clean", cache: nil)
+        XCTAssertFalse(clean.usageCached)
+        assertSameSite(scratch.path + "/cached", scratch.path + "/clean")
+        XCTAssertEqual(cached.rowsRead, clean.rowsRead)
+        XCTAssertEqual(cached.diagnostics, clean.diagnostics, "the same warnings, from the cache as from the rows")
+        XCTAssertTrue(try String(contentsOfFile: scratch.path + "/cached/data/report.json", encoding: .utf8).contains("\"cursor\""),
+                      "the vendor export's tool is in the cached report")
+    }
+
+    /// Each input the aggregate depends on, changed in turn: never answered from the cache, and
+    /// the site is the clean build's of the changed inputs.
+    func testAChangeToAnyInputOfTheAggregateIsReadAgain() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch), cache = scratch.path + "/cache"
+        _ = try build(folder, scratch.path + "/warm", cache: cache)
+        func append(_ relative: String, _ text: String) throws {
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: folder + "/" + relative))
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            handle.closeFile()
+        }
+        let usage = try String(contentsOfFile: folder + "/data/usage/usage.csv", encoding: .utf8)
+        let lastRow = usage.split(separator: "\n").last!
+        let changes: [(String, () throws -> Void)] = [
+            ("a usage row", { try append("data/usage/usage.csv", String(lastRow) + "\n") }),
+            ("a vendor file", { try append("data/vendor/cursor-charged.json", " ") }),
+            ("tools.csv", { try append("data/tools.csv", "\n") }),
+            ("report.yml", { try append("report.yml", "\n# a comment changes the file's hash\n") }),
+        ]
+        for (index, (what, change)) in changes.enumerated() {
+            try change()
+            let rebuilt = try build(folder, scratch.path + "/rebuilt\(index)", cache: cache)
+            XCTAssertFalse(rebuilt.usageCached, "after changing \(what)")
+            _ = try build(folder, scratch.path + "/clean\(index)", cache: nil)
+            assertSameSite(scratch.path + "/rebuilt\(index)", scratch.path + "/clean\(index)")
+            // And once rewritten, the cache answers the next build.
+            XCTAssertTrue(try build(folder, scratch.path + "/again\(index)", cache: cache).usageCached, "after changing \(what)")
+        }
+        // Moving the same bytes to a new time is no change: the key is the content, not the clock.
+        let path = folder + "/data/usage/usage.csv"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: path)
+        XCTAssertTrue(try build(folder, scratch.path + "/touched", cache: cache).usageCached)
+    }
+
+    func testADamagedOrForeignCacheIsIgnoredWithANote() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch), cache = scratch.path + "/cache"
+        _ = try build(folder, scratch.path + "/warm", cache: cache)
+        _ = try build(folder, scratch.path + "/clean", cache: nil)
+        let file = UsageCache(folder: cache).path(report: URL(fileURLWithPath: folder).standardizedFileURL.path)
+        let good = try Data(contentsOf: URL(fileURLWithPath: file))
+        var flipped = good
+        flipped[good.count / 2] ^= 0x40
+        let damages: [(String, Data, String)] = [
+            ("a flipped byte", flipped, "damaged"),
+            ("a truncated file", good.prefix(good.count - 100), "damaged"),
+            ("another program's file", Data("not a cache at all, but long enough to have a checksum's worth of bytes".utf8), "not a Candor usage cache"),
+            ("an empty file", Data(), "not a Candor usage cache"),
+        ]
+        for (index, (what, bytes, reason)) in damages.enumerated() {
+            try bytes.write(to: URL(fileURLWithPath: file))
+            let rebuilt = try build(folder, scratch.path + "/rebuilt\(index)", cache: cache)
+            XCTAssertFalse(rebuilt.usageCached, what)
+            XCTAssertTrue(rebuilt.cacheNote?.contains(reason) == true, "\(what): \(rebuilt.cacheNote ?? "no note")")
+            assertSameSite(scratch.path + "/rebuilt\(index)", scratch.path + "/clean")
+        }
+        // The bad file was replaced by a good one.
+        XCTAssertTrue(try build(folder, scratch.path + "/again", cache: cache).usageCached)
+    }
+}
