@@ -25,20 +25,22 @@ struct Table {
         } catch let error as ReadError {
             throw InputError(.error(file, error.message))
         }
-        var table: Table?
+        // The header, then the rows, kept apart until the end: appending to the rows of an
+        // optional table copied through a local made every append copy the whole array.
+        var head: (names: [String], line: Int)?
+        var rows: [Row] = []
         var local: [Diagnostic] = []
         var rejectedHere = 0
         do {
             try reader.forEach { record in
-                guard var current = table else {
+                guard let current = head.map({ (header: $0.names, line: $0.line) }) else {
                     var names: [String] = []
                     for index in 0..<record.count {
                         names.append((record.string(index) ?? "").trimmingCharacters(in: .whitespaces).lowercased())
                     }
-                    table = Table(file: file, header: names, headerLine: record.line)
+                    head = (names, record.line)
                     return
                 }
-                defer { table = current }
                 if let problem = record.problem {
                     local.append(.error(file, line: record.line, problem)); rejectedHere += 1
                     return
@@ -64,12 +66,14 @@ struct Table {
                     }
                     values[current.header[index]] = value
                 }
-                current.rows.append(Row(line: record.line, values: values))
+                rows.append(Row(line: record.line, values: values))
             }
         } catch let error as ReadError {
             throw InputError(.error(file, error.message))
         }
-        guard let table else { throw InputError(.error(file, line: 1, "is empty: it needs a header row")) }
+        guard let head else { throw InputError(.error(file, line: 1, "is empty: it needs a header row")) }
+        var table = Table(file: file, header: head.names, headerLine: head.line)
+        table.rows = rows
         let missing = required.filter { !table.header.contains($0) }
         if !missing.isEmpty {
             throw InputError(.error(file, line: table.headerLine,

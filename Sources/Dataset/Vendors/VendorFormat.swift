@@ -83,7 +83,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     /// Formats that a file could be but its contents cannot tell apart (every bucket empty), for
     /// the message; empty when the file is simply not a vendor export.
     public static func ambiguity(path: String) -> [VendorFormat] {
-        guard let head = try? readHead(path: path, bytes: 4 << 20) else { return [] }
+        guard looksLikeJSON(path: path), let head = try? readHead(path: path, bytes: 4 << 20) else { return [] }
         let text = String(decoding: head, as: UTF8.self)
         return text.contains("\"results\"") && (text.contains("\"start_time\"") || text.contains("\"starting_at\"")) ? bucketFormats : []
     }
@@ -92,13 +92,14 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     /// JSON is looked at over its first 4 MiB, every line of it, so that a file starting with
     /// empty buckets is still told by the first bucket with a result.
     public static func detect(path: String) -> VendorFormat? {
-        guard let head = try? readHead(path: path, bytes: 4 << 20) else { return nil }
-        let text = String(decoding: head, as: UTF8.self)
-        let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
-        guard trimmed.first == "{" || trimmed.first == "[" else {
-            let names = csvHeaderNames(text)
+        // A CSV file is told by its header: its first 64 KiB, not 4 MiB of rows.
+        guard looksLikeJSON(path: path) else {
+            guard let head = try? readHead(path: path, bytes: 64 << 10) else { return nil }
+            let names = csvHeaderNames(String(decoding: head, as: UTF8.self))
             return registry.first { $0.recognisesHeader(names) }
         }
+        guard let head = try? readHead(path: path, bytes: 4 << 20) else { return nil }
+        let text = String(decoding: head, as: UTF8.self)
         // Look at each line (NDJSON) and then at the whole head.
         let candidates = text.split(separator: "\n").prefix(10_000).map(String.init) + [text]
         for candidate in candidates {
@@ -123,6 +124,14 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True for a file that starts like JSON but, read whole, does not parse (a cut-off download).
+    /// Whether the file's first character (after a BOM and white space) opens JSON.
+    static func looksLikeJSON(path: String) -> Bool {
+        guard let head = try? readHead(path: path, bytes: 64 << 10) else { return false }
+        let text = String(decoding: head, as: UTF8.self)
+        let first = text.first { !$0.isWhitespace && $0 != "\u{FEFF}" }
+        return first == "{" || first == "["
+    }
+
     static func looksLikeBrokenJSON(path: String) -> Bool {
         guard let head = try? readHead(path: path, bytes: 8 << 20) else { return false }
         guard let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return false }
