@@ -49,7 +49,7 @@ enum FeedbackReader {
             diagnostics.append(.error(file, "\(error)"))
             return nil
         }
-        var reader = FrontMatterReader(file: file)
+        var reader = FrontMatterReader(file: file, document: split)
         var document = FeedbackDocument(file: file, line: 1, date: nil, team: nil, tool: nil, channel: .other, title: nil,
                                         scores: [], text: split.body, textLine: split.bodyLine)
         for (key, node) in reader.pairs(split.meta, allowed: frontMatterKeys) {
@@ -148,7 +148,7 @@ public struct CommentarySource: Equatable, Sendable {
         } catch {
             return nil
         }
-        var reader = FrontMatterReader(file: file)
+        var reader = FrontMatterReader(file: file, document: split)
         var source = CommentarySource(file: file, title: defaultSlug, slug: defaultSlug, order: 0, summary: nil,
                                       body: split.body, bodyLine: split.bodyLine)
         var sawTitle = false

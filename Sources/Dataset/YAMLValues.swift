@@ -44,8 +44,11 @@ struct YAMLReader {
         }
     }
 
-    func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
-    func column(_ node: Node) -> Int { node.mark?.column ?? 0 }
+    /// Where nodes made without the parser were (see `FrontMatterDocument.plainMapping`).
+    var marks: [Node: (line: Int, column: Int)] = [:]
+
+    func line(_ node: Node) -> Int { node.mark?.line ?? marks[node]?.line ?? 0 }
+    func column(_ node: Node) -> Int { node.mark?.column ?? marks[node]?.column ?? 0 }
 
     mutating func spend(_ node: Node) -> Bool {
         budget -= 1

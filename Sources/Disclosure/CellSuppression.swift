@@ -242,8 +242,22 @@ public struct CellSuppression {
     /// two crossing lines. Cells already hidden cost nothing, so cycles share cells.
     func cycle(through start: Int, need: Need) -> [Int]? {
         let measure = need.measure
-        func linesOfCell(_ cell: Int) -> [Int] { linesOf[cell].filter { self.lines[$0].measure == measure } }
-        func members(_ line: Int) -> [Int] { [lines[line].total] + lines[line].parts }
+        // The rectangle search below asks for the same cells' lines and the same lines'
+        // members many times over: each is worked out once per call.
+        var linesOfCellMemo: [Int: [Int]] = [:]
+        var membersMemo: [Int: [Int]] = [:]
+        func linesOfCell(_ cell: Int) -> [Int] {
+            if let known = linesOfCellMemo[cell] { return known }
+            let found = linesOf[cell].filter { self.lines[$0].measure == measure }
+            linesOfCellMemo[cell] = found
+            return found
+        }
+        func members(_ line: Int) -> [Int] {
+            if let known = membersMemo[line] { return known }
+            let found = [lines[line].total] + lines[line].parts
+            membersMemo[line] = found
+            return found
+        }
         func usable(_ cell: Int) -> Bool {
             cell != start && !cells[cell].fixed && (cells[cell].values[measure] ?? 0) >= need.required && cells[cell].status != .structural
         }
@@ -253,9 +267,16 @@ public struct CellSuppression {
             let totals = linesOfCell(cell).count { lines[$0].total == cell }
             return value + Double(cells[cell].implies.count + totals) * (1 + value) * 1000
         }
+        var costMemo: [Int: Double] = [:]
+        func memoCost(_ cell: Int) -> Double {
+            if let known = costMemo[cell] { return known }
+            let found = cost(cell)
+            costMemo[cell] = found
+            return found
+        }
         var best: (cost: Double, cells: [Int])?
         func consider(_ candidate: [Int]) {
-            let total = candidate.reduce(0) { $0 + cost($1) }
+            let total = candidate.reduce(0) { $0 + memoCost($1) }
             if best == nil || total < best!.cost || (total == best!.cost && candidate.lexicographicallyPrecedes(best!.cells)) {
                 best = (total, candidate)
             }
@@ -270,16 +291,25 @@ public struct CellSuppression {
         // A rectangle: start and a share line A; start and b share line B; a and d share
         // line C; d and b share line D; each line holds exactly two corners.
         guard own.count == 2 else { return best?.cells }
+        // The corners a line offers: its usable cells on exactly two lines, each with its other
+        // line (worked out once per line, not once per corner tried).
+        var cornersMemo: [Int: [(cell: Int, other: Int)]] = [:]
+        func corners(_ line: Int) -> [(cell: Int, other: Int)] {
+            if let known = cornersMemo[line] { return known }
+            var found: [(cell: Int, other: Int)] = []
+            for cell in members(line) where usable(cell) {
+                let cellLines = linesOfCell(cell)
+                guard cellLines.count == 2, let other = cellLines.first(where: { $0 != line }) else { continue }
+                found.append((cell, other))
+            }
+            cornersMemo[line] = found
+            return found
+        }
         for (first, second) in [(own[0], own[1]), (own[1], own[0])] {
             let onSecond = Set(members(second))
-            for a in members(first) where usable(a) {
-                let aLines = linesOfCell(a)
-                guard aLines.count == 2, let third = aLines.first(where: { $0 != first }) else { continue }
-                for d in members(third) where usable(d) && d != a && !onSecond.contains(d) {
-                    let dLines = linesOfCell(d)
-                    guard dLines.count == 2, let fourth = dLines.first(where: { $0 != third }), fourth != first else { continue }
-                    for b in members(fourth) where usable(b) && b != d && b != a && onSecond.contains(b) {
-                        guard linesOfCell(b).count == 2 else { continue }
+            for (a, third) in corners(first) {
+                for (d, fourth) in corners(third) where d != a && !onSecond.contains(d) && fourth != first {
+                    for (b, _) in corners(fourth) where b != d && b != a && onSecond.contains(b) {
                         consider([a, b, d])
                     }
                 }

@@ -85,8 +85,8 @@ public struct SiteBuilder {
         try summaryPage(commentary: commentary)
         try outcomesPage()
         try groupIndexPages()
-        for team in report.teams { try teamPage(team) }
-        for tool in report.tools { try toolPage(tool) }
+        try onAllCores(report.teams) { builder, team in try builder.teamPage(team) }
+        try onAllCores(report.tools) { builder, tool in try builder.toolPage(tool) }
         try feedbackPages()
         for write in commentary { try write(&self) }
         try methodologyPage()
@@ -98,6 +98,29 @@ public struct SiteBuilder {
         for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) { try files.add("assets/" + path, bytes) }
         try feedAndSitemap()
         if options.singleFile { try singleFilePage() }
+    }
+
+    /// Makes one page (or more) per item on all cores, each on a blank copy of the builder, then
+    /// adds what each made — files, sitemap entries, counts, problems — in the items' order, so
+    /// the site does not depend on which thread finished first.
+    mutating func onAllCores<Item>(_ items: [Item], _ make: (inout SiteBuilder, Item) throws -> Void) throws {
+        var blank = self
+        blank.files = SiteFiles()
+        blank.diagnostics = []
+        blank.sitemap = []
+        (blank.pageCount, blank.chartCount) = (0, 0)
+        let parts = parallelMap(items) { item -> Result<SiteBuilder, Error> in
+            var part = blank
+            return Result { try make(&part, item); return part }
+        }
+        for part in parts {
+            let part = try part.get()
+            for path in part.files.paths { try files.add(path, part.files.files[path]!) }
+            diagnostics += part.diagnostics
+            sitemap += part.sitemap
+            pageCount += part.pageCount
+            chartCount += part.chartCount
+        }
     }
 
     // MARK: Layout

@@ -1,0 +1,59 @@
+import XCTest
+import Yams
+@testable import Dataset
+
+/// Plain `key: value` front matter is read without the YAML parser; it must give what the parser
+/// gives — the same pairs, the same resolved types, the same problems at the same line and column.
+final class FrontMatterTests: XCTestCase {
+    func pairs(_ node: Node?) -> [[String]] {
+        guard case let .mapping(mapping)? = node else { return [] }
+        return mapping.map { [$0.key.string ?? "?", $0.value.string ?? "?", $0.value.tag.description] }
+    }
+
+    func testPlainFrontMatterIsReadAsTheParserReadsIt() throws {
+        let documents = [
+            "---\ntitle: Page one\norder: 10\nsummary: What the team said, and why.\n---\n# Body\n",
+            "---\ntitle:   Padded   \nslug: page-one\n\norder: -3\n---\nbody",
+            "\u{FEFF}---\ntitle: Résumé of Q3\ndate: 2026-03-01\nflag: yes\nnothing: null\nratio: 0.5\n---\n",
+            "---\ntitle: x\n...\nafter",
+        ]
+        for text in documents {
+            let fast = try FrontMatterDocument.split(text, file: "c.md")
+            XCTAssertFalse(fast.marks.isEmpty, "read without the parser: \(text.debugDescription)")
+            // The same block through the YAML parser.
+            let lines = text.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\n", omittingEmptySubsequences: false)
+            let close = lines.dropFirst().firstIndex { ["---", "..."].contains($0.trimmingCharacters(in: .whitespacesAndNewlines)) }!
+            let parsed = try YAMLReader.compose(lines[1..<close].joined(separator: "\n"), file: "c.md")
+            XCTAssertEqual(pairs(fast.meta), pairs(parsed), text)
+            XCTAssertEqual(fast.body, lines[(close + 1)...].joined(separator: "\n"), text)
+            XCTAssertEqual(fast.bodyLine, close + 2, text)
+        }
+    }
+
+    func testAnythingButPlainPairsGoesToTheParser() throws {
+        for block in ["tags: [a, b]", "title: \"Quoted\"", "title: a # comment", "title: a: b", "list:\n  - a", "title: x\ntitle: y",
+                      "title: same\nslug: same", "? complex", "title: *alias", "title: |", "- a", "title:", "key : v", "title: 'q'"] {
+            let document = try? FrontMatterDocument.split("---\n\(block)\n---\nbody", file: "c.md")
+            XCTAssertTrue(document?.marks.isEmpty ?? true, block)
+        }
+    }
+
+    func testProblemsNameTheSameLineAndColumnEitherWay() {
+        // The same page, once plain and once with a comment line that sends it to the parser.
+        var fast: [Diagnostic] = [], parsed: [Diagnostic] = []
+        let plain = "---\ntitle: Fine\norder: many\nslug:  Bad Slug\nextra: unknown key\n---\nbody"
+        let withComment = plain.replacingOccurrences(of: "---\nbody", with: "# a comment\n---\nbody")
+        _ = CommentarySource.read(text: plain, file: "c.md", defaultSlug: "c", diagnostics: &fast)
+        _ = CommentarySource.read(text: withComment, file: "c.md", defaultSlug: "c", diagnostics: &parsed)
+        XCTAssertFalse(fast.isEmpty)
+        XCTAssertEqual(fast, parsed)
+        XCTAssertTrue(fast.contains { $0.line == 3 && $0.message.contains("order") }, "\(fast)")
+    }
+
+    func testUnclosedAndOversizedFrontMatterAreErrors() {
+        XCTAssertThrowsError(try FrontMatterDocument.split("---\ntitle: x\n", file: "c.md"))
+        XCTAssertThrowsError(try FrontMatterDocument.split("---", file: "c.md"))
+        XCTAssertThrowsError(try FrontMatterDocument.split("---\n" + String(repeating: "k: v\n", count: 20_000) + "---\n", file: "c.md"))
+        XCTAssertEqual(try FrontMatterDocument.split("no front matter\n---\n", file: "c.md").body, "no front matter\n---\n")
+    }
+}
