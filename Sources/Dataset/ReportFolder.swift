@@ -443,15 +443,27 @@ public enum ReportFolder {
         let base = root + "/" + under
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
         var found: [String] = []
+        // Whether a folder lies inside the report folder, worked out once per folder: a file
+        // that is not a link lies where its folder does (resolving every file's path was a
+        // tenth of a build of 10,000 pages).
+        var folderInside: [String: Bool] = [:]
         while let item = enumerator.nextObject() as? String {
             let name = (item as NSString).lastPathComponent
             if name.hasPrefix(".") || name.hasPrefix("_") { continue }
             let lower = name.lowercased()
             guard suffixes.contains(where: { lower.hasSuffix($0) }) else { continue }
             let full = base + "/" + item
-            guard isInside(full, root: root) else { continue }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                guard isInside(full, root: root), stat(full, &info) == 0 else { continue }
+            } else {
+                let folder = (full as NSString).deletingLastPathComponent
+                let inside = folderInside[folder] ?? isInside(folder, root: root)
+                folderInside[folder] = inside
+                guard inside else { continue }
+            }
+            guard info.st_mode & S_IFMT == S_IFREG else { continue }
             found.append(under + "/" + item)
         }
         return found.sorted()
