@@ -11,6 +11,16 @@ public struct ImpossibleFigure: Error, CustomStringConvertible {
 
 /// Turns the aggregate of the usage rows and the small inputs into the report's figures.
 public enum Analyzer {
+    /// The parts of the coverage that come from the inputs as this build read them — every file
+    /// with its hash, every problem, the rows read — commentary included. Figures taken from
+    /// the cache (which does not depend on commentary) get these afresh.
+    public static func refreshInputs(of coverage: inout Coverage, inputs: ReportInputs, usage: UsageSummary) {
+        coverage.rowsRead = usage.rowsRead + inputs.rowsRead
+        coverage.rowsRejected = usage.rowsRejected + inputs.rowsRejected
+        coverage.issues = inputs.diagnostics + usage.diagnostics
+        coverage.files = inputs.files + usage.files
+    }
+
     public static func analyze(_ aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws -> ReportModel {
         var context = try Context(aggregate: aggregate, inputs: inputs, usage: usage)
         return try context.build()
@@ -312,7 +322,7 @@ struct Context {
         let feedback = FeedbackAnalysis(config: config).analyze(inputs.feedback)
         let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)
 
-        let coverage = Coverage(
+        var coverage = Coverage(
             daysInPeriod: to - from + 1,
             daysWithData: agg.daysWithData.filter { $0 >= from.index && $0 <= to.index }.count,
             teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil },
@@ -325,6 +335,7 @@ struct Context {
             issues: inputs.diagnostics + usage.diagnostics,
             files: inputs.files + usage.files,
             teamsWithoutValue: valueMetric == nil ? [] : teams.filter { $0.value == nil }.map(\.team))
+        Analyzer.refreshInputs(of: &coverage, inputs: inputs, usage: usage)
 
         return ReportModel(
             title: config.title, organisation: config.organisation, period: (from, to), minGroupSize: floor,

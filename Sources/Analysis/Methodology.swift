@@ -1,13 +1,13 @@
 import Dataset
 
 /// Every formula, threshold, weight and factor the report used, for the methodology page.
-public struct Methodology: Sendable {
+public struct Methodology: Sendable, Codable {
     public struct Entry: Sendable {
         public var name: String
         public var formula: String
         public var parameters: [(String, String)]
     }
-    public struct Section: Sendable {
+    public struct Section: Sendable, Codable {
         public var title: String
         public var entries: [Entry]
     }
@@ -84,5 +84,26 @@ public struct Methodology: Sendable {
                 Entry(name: "What is withheld", formula: "a withheld figure is absent from every page, chart, table, CSV file, data/report.json and {{ figure }} reference; a withheld team or tool shows only its name and why. No user id is written anywhere.", parameters: []),
             ]),
         ])
+    }
+}
+
+extension Methodology.Entry: Codable {
+    enum CodingKeys: String, CodingKey { case name, formula, parameters }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        formula = try c.decode(String.self, forKey: .formula)
+        parameters = try c.decode([[String]].self, forKey: .parameters).map { pair in
+            guard pair.count == 2 else { throw DecodingError.dataCorruptedError(forKey: .parameters, in: c, debugDescription: "a parameter is a pair") }
+            return (pair[0], pair[1])
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(formula, forKey: .formula)
+        try c.encode(parameters.map { [$0.0, $0.1] }, forKey: .parameters)
     }
 }

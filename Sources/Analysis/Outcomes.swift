@@ -4,7 +4,7 @@ import Stats
 
 /// Adoption versus value for one outcome metric (DESIGN §4 "Value"): its totals, the between-
 /// and within-team association with usage, what each team's own weeks say, and cost per unit.
-public struct OutcomeFigures: Sendable {
+public struct OutcomeFigures: Sendable, Codable {
     public var metric: OutcomeMetric
     /// Position in `ReportModel.outcomes` (and in every `outcomes` array of the model).
     public var index: Int
@@ -28,7 +28,7 @@ public struct OutcomeFigures: Sendable {
     public var effect: Effect { Effect(correlation.finding, metric.direction) }
 }
 
-public struct TeamOutcome: Sendable {
+public struct TeamOutcome: Sendable, Codable {
     public var value: Double?
     public var perHead: Double?
     public var costPerUnit: Range?
@@ -46,7 +46,7 @@ public struct TeamOutcome: Sendable {
 }
 
 /// A finding read against the metric's better direction.
-public enum Effect: String, Sendable {
+public enum Effect: String, Sendable, Codable {
     case better, worse, unclear, notEnoughData = "not enough data"
 
     init(_ finding: Correlation.Finding, _ direction: OutcomeMetric.Direction) {
@@ -61,7 +61,7 @@ public enum Effect: String, Sendable {
 
 /// A team (or the organisation, `team == nil`) whose usage goes with a better primary outcome
 /// and a worse guardrail: "faster, with more failed changes".
-public struct Tradeoff: Sendable {
+public struct Tradeoff: Sendable, Codable {
     public var team: String?
     public var primary: OutcomeMetric
     public var guardrail: OutcomeMetric
@@ -110,7 +110,7 @@ public struct TimeSaved: Sendable {
     /// How the reported hours compare with the measured primary outcome.
     public var comparison: Comparison
 
-    public struct Group: Sendable {
+    public struct Group: Sendable, Codable {
         public var name: String
         public var n: Int
         /// Sum of the hours (for the disclosure stage).
@@ -120,7 +120,7 @@ public struct TimeSaved: Sendable {
         public var comparison: Comparison?
     }
 
-    public enum Comparison: String, Sendable {
+    public enum Comparison: String, Sendable, Codable {
         /// People report time saved and the measured primary outcome improves with usage.
         case agree
         /// People report time saved; the measured outcome shows no such gain.

@@ -47,7 +47,7 @@ public struct ReportModel: Sendable {
     public var correlation: Correlation { primaryOutcome?.correlation ?? .none }
 }
 
-public struct OrgFigures: Sendable {
+public struct OrgFigures: Sendable, Codable {
     public var headcount: Int?
     public var activeUsers: Int
     /// Active ÷ headcount, or ÷ people seen when no headcount is known (`adoptionDenominator`).
@@ -84,13 +84,13 @@ public struct OrgFigures: Sendable {
     public var outcomes: [Double?]
 }
 
-public struct Range: Sendable, Equatable {
+public struct Range: Sendable, Equatable, Codable {
     public var low: Double
     public var high: Double
 }
 
 /// Adoption versus value (DESIGN §4), as two figures kept apart.
-public struct Correlation: Sendable {
+public struct Correlation: Sendable, Codable {
     /// Between teams: Spearman's ρ across teams of tokens per head against value per head over
     /// the period, with an interval from resampling teams; `n` is the number of teams.
     public var spearman: Estimate?
@@ -110,7 +110,7 @@ public struct Correlation: Sendable {
     /// No metric to read: nothing computed.
     public static let none = Correlation(spearman: nil, pearson: nil, n: 0, within: nil, finding: .notEnoughData)
 
-    public enum Finding: String, Sendable {
+    public enum Finding: String, Sendable, Codable {
         case more = "more value with more usage"
         case less = "less value with more usage"
         case unclear = "no clear association"
@@ -119,7 +119,7 @@ public struct Correlation: Sendable {
 }
 
 /// Per active user-day distributions.
-public struct Intensity: Sendable {
+public struct Intensity: Sendable, Codable {
     public var userDays: Int
     public var tokens: Spread?
     public var requests: Spread?
@@ -127,8 +127,8 @@ public struct Intensity: Sendable {
 
 /// Who stands behind an additive figure, for disclosure control: each identified person's part
 /// of the magnitudes, and the people counted only as a number (vendors' group rows, documents).
-public struct Contributors: Sendable {
-    public struct Part: Sendable {
+public struct Contributors: Sendable, Codable {
+    public struct Part: Sendable, Codable {
         public var person: Int32
         public var tokens: Double
         public var requests: Double
@@ -145,7 +145,7 @@ public struct Contributors: Sendable {
     }
 }
 
-public struct TeamFigures: Sendable {
+public struct TeamFigures: Sendable, Codable {
     public var team: String
     public var slug: String
     /// Why the team cannot be published whatever the rest of the tables (its headcount is below the floor).
@@ -183,7 +183,7 @@ public struct TeamFigures: Sendable {
 
 /// Where a team stands against the median team, described and never judged: assigned only
 /// when the team's interval clears the median on both axes.
-public enum Quadrant: String, Sendable, CaseIterable {
+public enum Quadrant: String, Sendable, CaseIterable, Codable {
     case highUsageHighValue = "high usage, high value"
     case highUsageLowValue = "high usage, low value"
     case lowUsageHighValue = "low usage, high value"
@@ -202,13 +202,13 @@ public enum Quadrant: String, Sendable, CaseIterable {
     }
 }
 
-public struct Inflation: Sendable {
+public struct Inflation: Sendable, Codable {
     public var index: Double?
     public var flagged: Bool
     public var signals: [Signal]
 }
 
-public struct Signal: Sendable {
+public struct Signal: Sendable, Codable {
     public var name: String
     /// 0…1, nil when it cannot be computed for this team (said in `evidence`).
     public var value: Double?
@@ -216,7 +216,7 @@ public struct Signal: Sendable {
     public var evidence: String
 }
 
-public struct ToolFigures: Sendable {
+public struct ToolFigures: Sendable, Codable {
     /// The tool's id, as in the data (and in report.json and the CSV files).
     public var tool: String
     /// How pages name it: tools.csv's `name`, else the id made readable.
@@ -243,7 +243,7 @@ public struct ToolFigures: Sendable {
     public var teamsUsing: Int
 }
 
-public struct RetentionFigures: Sendable {
+public struct RetentionFigures: Sendable, Codable {
     public var tool: String
     public var tried: Int
     public var returned: Int
@@ -280,7 +280,7 @@ public struct WeekFigures: Sendable {
     }
 }
 
-public struct TeamWeekRow: Sendable {
+public struct TeamWeekRow: Sendable, Codable {
     public var team: String
     public var week: Week
     public var headcount: Int
@@ -299,7 +299,7 @@ public struct CohortRow: Sendable {
     public var retained: [Double?]
 }
 
-public struct Coverage: Sendable {
+public struct Coverage: Sendable, Codable {
     public var daysInPeriod: Int
     public var daysWithData: Int
     public var teamsWithoutHeadcount: [String]
@@ -332,7 +332,7 @@ public struct FeedbackFigures: Sendable {
     public var byTeam: [TeamThemes]
 }
 
-public struct ThemeCount: Sendable {
+public struct ThemeCount: Sendable, Codable {
     public var theme: String
     public var count: Int
     public var share: Double
@@ -353,7 +353,7 @@ public struct TeamThemes: Sendable {
     public var themes: [ThemeCount]
 }
 
-public struct Quote: Sendable {
+public struct Quote: Sendable, Codable {
     public var text: String
     public var theme: String
     public var sentiment: String
@@ -365,7 +365,7 @@ public struct Quote: Sendable {
     public var team: String?
 }
 
-public struct Letter: Sendable {
+public struct Letter: Sendable, Codable {
     public var slug: String
     public var title: String
     public var date: Day?
@@ -376,14 +376,56 @@ public struct Letter: Sendable {
     public var bodyLine: Int
 }
 
-public struct SprawlFigures: Sendable {
-    public var capabilities: [(capability: String, tools: [String])]
+public struct SprawlFigures: Sendable, Codable {
+    public var capabilities: [CapabilityTools]
     public var toolsBelowFloor: Int
     public var toolsBelowFloorNames: [String]
     /// Jaccard similarity of tool sets between published teams.
-    public var overlap: [(a: String, b: String, jaccard: Double)]
+    public var overlap: [TeamOverlap]
     public var medianToolsPerPerson: Double?
     /// People using two or more tools of the same capability.
     public var peopleWithOverlappingTools: Int
     public var peopleUsingTools: Int
+}
+
+/// The tools of one capability (for sprawl).
+public struct CapabilityTools: Sendable, Codable {
+    public var capability: String
+    public var tools: [String]
+}
+
+/// How alike two teams' tool sets are (Jaccard index).
+public struct TeamOverlap: Sendable, Codable {
+    public var a: String
+    public var b: String
+    public var jaccard: Double
+}
+
+/// A team's counts, as the report cache stores the `(team, counts)` pairs of score tables.
+public struct TeamCounts: Codable {
+    public var team: String
+    public var counts: [Int]
+    public init(team: String, counts: [Int]) { (self.team, self.counts) = (team, counts) }
+}
+
+extension ScoreDistribution: Codable {
+    enum CodingKeys: String, CodingKey { case question, counts, n, mean, byTeam }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        question = try c.decode(String.self, forKey: .question)
+        counts = try c.decode([Int].self, forKey: .counts)
+        n = try c.decode(Int.self, forKey: .n)
+        mean = try c.decodeIfPresent(Double.self, forKey: .mean)
+        byTeam = try c.decode([TeamCounts].self, forKey: .byTeam).map { ($0.team, $0.counts) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(question, forKey: .question)
+        try c.encode(counts, forKey: .counts)
+        try c.encode(n, forKey: .n)
+        try c.encodeIfPresent(mean, forKey: .mean)
+        try c.encode(byTeam.map { TeamCounts(team: $0.team, counts: $0.counts) }, forKey: .byTeam)
+    }
 }

@@ -140,12 +140,12 @@ extension Context {
         // Jaccard of tool sets between teams: |A ∩ B| / |A ∪ B| (the disclosure stage keeps
         // the pairs of published teams).
         let teams = retention.keys.sorted()
-        var overlap: [(a: String, b: String, jaccard: Double)] = []
+        var overlap: [TeamOverlap] = []
         for i in teams.indices {
             for j in teams.indices where j > i {
                 let a = Set(retention[teams[i]]!.map(\.tool)), b = Set(retention[teams[j]]!.map(\.tool))
                 let union = a.union(b).count
-                if union > 0 { overlap.append((teams[i], teams[j], Double(a.intersection(b).count) / Double(union))) }
+                if union > 0 { overlap.append(TeamOverlap(a: teams[i], b: teams[j], jaccard: Double(a.intersection(b).count) / Double(union))) }
             }
         }
         // People × tools.
@@ -160,7 +160,7 @@ extension Context {
             if Set(caps).count < caps.count { overlapping += 1 }
         }
         return SprawlFigures(
-            capabilities: capabilities.keys.sorted().map { ($0, capabilities[$0]!.sorted()) },
+            capabilities: capabilities.keys.sorted().map { CapabilityTools(capability: $0, tools: capabilities[$0]!.sorted()) },
             toolsBelowFloor: below.count, toolsBelowFloorNames: below.map(\.tool).sorted(),
             overlap: overlap.sorted { ($0.jaccard, $1.a) > ($1.jaccard, $0.a) }, medianToolsPerPerson: median(counts),
             peopleWithOverlappingTools: overlapping, peopleUsingTools: toolsPerUser.count)

@@ -1,7 +1,7 @@
 /// Calendar days and ISO weeks without Foundation's calendars: fast, and the same everywhere.
 
 /// A day as the count of days since 1970-01-01 (proleptic Gregorian, UTC).
-public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var index: Int32
 
     public init(index: Int32) { self.index = index }
@@ -95,7 +95,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// An ISO 8601 week, identified by its Monday.
-public struct Week: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Week: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var monday: Day
 
     public init(containing day: Day) { monday = day + (1 - day.weekday) }

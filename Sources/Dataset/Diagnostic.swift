@@ -1,7 +1,7 @@
 /// Problems found in the inputs, reported like a compiler's: `path:line:column: error: message`.
 
-public struct Diagnostic: Equatable, Hashable, Sendable, CustomStringConvertible, Error {
-    public enum Severity: String, Sendable, Comparable {
+public struct Diagnostic: Equatable, Hashable, Sendable, CustomStringConvertible, Error, Codable {
+    public enum Severity: String, Sendable, Comparable, Codable {
         case warning, error
         public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
     }

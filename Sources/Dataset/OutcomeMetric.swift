@@ -3,9 +3,9 @@ import Foundation
 /// One outcome of `data/outcomes.csv` that the report reads as value (DESIGN §4 "Value"): what it
 /// is called, its unit, which direction is better, and whether it is a primary outcome or a
 /// guardrail (a quality measure that must not get worse while the primary one improves).
-public struct OutcomeMetric: Equatable, Sendable {
-    public enum Direction: String, Sendable { case higher, lower }
-    public enum Role: String, Sendable { case primary, guardrail }
+public struct OutcomeMetric: Equatable, Sendable, Codable {
+    public enum Direction: String, Sendable, Codable { case higher, lower }
+    public enum Role: String, Sendable, Codable { case primary, guardrail }
 
     /// The name in data/outcomes.csv.
     public var metric: String

@@ -27,7 +27,7 @@ public struct ReportInputs: Sendable {
 }
 
 /// One input file as the manifest lists it.
-public struct InputFile: Equatable, Sendable {
+public struct InputFile: Equatable, Sendable, Codable {
     public var path: String
     public var sha256: String
     public var bytes: Int

@@ -16,7 +16,7 @@ public enum Disclosed<Value: Sendable>: Sendable {
 
 /// A group that cannot be shown: its name, its slug and why, in words that do not say which
 /// rule hit it (DESIGN §4: the pages say how many cells each rule family withheld, not which).
-public struct WithheldGroup: Sendable {
+public struct WithheldGroup: Sendable, Codable {
     public var name: String
     public var slug: String
     public var reason: String
@@ -24,7 +24,7 @@ public struct WithheldGroup: Sendable {
     public var id: String?
 }
 
-public enum TeamEntry: Sendable {
+public enum TeamEntry: Sendable, Codable {
     case published(PublishedTeam)
     case withheld(WithheldGroup)
 
@@ -46,7 +46,7 @@ public enum TeamEntry: Sendable {
     }
 }
 
-public enum ToolEntry: Sendable {
+public enum ToolEntry: Sendable, Codable {
     case published(PublishedTool)
     case withheld(WithheldGroup, capability: String)
 
@@ -83,8 +83,8 @@ public enum ToolEntry: Sendable {
 }
 
 /// One week of a group: its additive figures, or nothing.
-public struct WeekRow: Sendable {
-    public struct Cell: Sendable {
+public struct WeekRow: Sendable, Codable {
+    public struct Cell: Sendable, Codable {
         public var activeUsers: Int
         public var tokens: Int64
         public var requests: Int64
@@ -97,7 +97,7 @@ public struct WeekRow: Sendable {
 }
 
 /// A team's use of one tool: tried → returned → sustained, or nothing.
-public struct RetentionEntry: Sendable {
+public struct RetentionEntry: Sendable, Codable {
     /// The tool's id, and how pages name it.
     public var tool: String
     public var name: String
@@ -106,18 +106,18 @@ public struct RetentionEntry: Sendable {
 
 /// A published team: its team-level figures (all about at least the floor's number of people,
 /// none dominated), its weeks and its tools, each of which may still be withheld.
-public struct PublishedTeam: Sendable {
+public struct PublishedTeam: Sendable, Codable {
     public var figures: TeamFigures
     public var weekly: [WeekRow]
     public var retention: [RetentionEntry]
 }
 
-public struct PublishedTool: Sendable {
+public struct PublishedTool: Sendable, Codable {
     public var figures: ToolFigures
     public var weekly: [WeekRow]
 }
 
-public struct PublishedCohort: Sendable {
+public struct PublishedCohort: Sendable, Codable {
     public var week: Week
     public var size: Int
     /// Share of the cohort active k weeks after its first week, k = 1…; nil past the period.
@@ -125,7 +125,7 @@ public struct PublishedCohort: Sendable {
 }
 
 /// Feedback as published: breakdowns by team only for teams with enough documents.
-public struct PublishedFeedback: Sendable {
+public struct PublishedFeedback: Sendable, Codable {
     public struct TeamRow: Sendable {
         public var team: String
         public var documents: Int
@@ -155,8 +155,8 @@ public struct PublishedFeedback: Sendable {
 
 /// Usage cohorts as published: the organisation's counts, and each published team's and each
 /// week's counts where the disclosure rules allow.
-public struct PublishedUsageCohorts: Sendable {
-    public struct TeamRow: Sendable {
+public struct PublishedUsageCohorts: Sendable, Codable {
+    public struct TeamRow: Sendable, Codable {
         public var team: String
         public var slug: String
         public var headcount: Int?
@@ -166,7 +166,7 @@ public struct PublishedUsageCohorts: Sendable {
         /// Headcount − active people.
         public var none: Int?
     }
-    public struct WeekRow: Sendable {
+    public struct WeekRow: Sendable, Codable {
         public var week: Week
         public var counts: Disclosed<[Int]>
         public var unclassified: Int
@@ -182,7 +182,7 @@ public struct PublishedUsageCohorts: Sendable {
 
 /// Reported hours saved for one question: groups below the floor, or that would let a reader
 /// solve for one, are absent.
-public struct PublishedTimeSaved: Sendable {
+public struct PublishedTimeSaved: Sendable, Codable {
     public var question: String
     public var org: Estimate?
     public var n: Int
@@ -194,7 +194,7 @@ public struct PublishedTimeSaved: Sendable {
 }
 
 /// How many cells each rule family withheld (never which cell).
-public struct SuppressionSummary: Sendable, Equatable {
+public struct SuppressionSummary: Sendable, Equatable, Codable {
     public var cells: Int
     public var frequency: Int
     public var dominance: Int
@@ -252,4 +252,121 @@ public struct PublishedReport: Sendable {
     public var publishedTools: [PublishedTool] { tools.compactMap(\.published) }
     /// How pages name a tool given its id.
     public func toolName(_ id: String) -> String { tools.first { $0.id == id }?.name ?? displayName(ofTool: id) }
+}
+
+// MARK: - Kept between builds (the report cache)
+
+extension Disclosed: Codable where Value: Codable {}
+
+extension PublishedReport: Codable {
+    enum CodingKeys: String, CodingKey {
+        case title, organisation, periodFrom, periodTo, minGroupSize, valueMetric, outcomes, tradeoffs, usageCohorts, timeSaved, org
+        case teamsFlagged, teams, tools, weekly, teamWeeks, feedback, sprawl, cohorts, coverage, methodology, reviewDates
+        case falseDiscoveryRate, suppression, quadrantUsage, quadrantValue
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decode(String.self, forKey: .title)
+        organisation = try c.decodeIfPresent(String.self, forKey: .organisation)
+        period = (try c.decode(Day.self, forKey: .periodFrom), try c.decode(Day.self, forKey: .periodTo))
+        minGroupSize = try c.decode(Int.self, forKey: .minGroupSize)
+        valueMetric = try c.decodeIfPresent(String.self, forKey: .valueMetric)
+        outcomes = try c.decode([OutcomeFigures].self, forKey: .outcomes)
+        tradeoffs = try c.decode([Tradeoff].self, forKey: .tradeoffs)
+        usageCohorts = try c.decode(PublishedUsageCohorts.self, forKey: .usageCohorts)
+        timeSaved = try c.decode([PublishedTimeSaved].self, forKey: .timeSaved)
+        org = try c.decode(OrgFigures.self, forKey: .org)
+        teamsFlagged = try c.decode(Int.self, forKey: .teamsFlagged)
+        teams = try c.decode([TeamEntry].self, forKey: .teams)
+        tools = try c.decode([ToolEntry].self, forKey: .tools)
+        weekly = try c.decode([WeekRow].self, forKey: .weekly)
+        teamWeeks = try c.decode([TeamWeekRow].self, forKey: .teamWeeks)
+        feedback = try c.decode(PublishedFeedback.self, forKey: .feedback)
+        sprawl = try c.decode(SprawlFigures.self, forKey: .sprawl)
+        cohorts = try c.decode([Disclosed<PublishedCohort>].self, forKey: .cohorts)
+        coverage = try c.decode(Coverage.self, forKey: .coverage)
+        methodology = try c.decode(Methodology.self, forKey: .methodology)
+        reviewDates = try c.decode([Day].self, forKey: .reviewDates)
+        falseDiscoveryRate = try c.decode(Double.self, forKey: .falseDiscoveryRate)
+        suppression = try c.decode(SuppressionSummary.self, forKey: .suppression)
+        if let usage = try c.decodeIfPresent(Double.self, forKey: .quadrantUsage), let value = try c.decodeIfPresent(Double.self, forKey: .quadrantValue) {
+            quadrantCut = (usage, value)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(title, forKey: .title)
+        try c.encodeIfPresent(organisation, forKey: .organisation)
+        try c.encode(period.from, forKey: .periodFrom)
+        try c.encode(period.to, forKey: .periodTo)
+        try c.encode(minGroupSize, forKey: .minGroupSize)
+        try c.encodeIfPresent(valueMetric, forKey: .valueMetric)
+        try c.encode(outcomes, forKey: .outcomes)
+        try c.encode(tradeoffs, forKey: .tradeoffs)
+        try c.encode(usageCohorts, forKey: .usageCohorts)
+        try c.encode(timeSaved, forKey: .timeSaved)
+        try c.encode(org, forKey: .org)
+        try c.encode(teamsFlagged, forKey: .teamsFlagged)
+        try c.encode(teams, forKey: .teams)
+        try c.encode(tools, forKey: .tools)
+        try c.encode(weekly, forKey: .weekly)
+        try c.encode(teamWeeks, forKey: .teamWeeks)
+        try c.encode(feedback, forKey: .feedback)
+        try c.encode(sprawl, forKey: .sprawl)
+        try c.encode(cohorts, forKey: .cohorts)
+        try c.encode(coverage, forKey: .coverage)
+        try c.encode(methodology, forKey: .methodology)
+        try c.encode(reviewDates, forKey: .reviewDates)
+        try c.encode(falseDiscoveryRate, forKey: .falseDiscoveryRate)
+        try c.encode(suppression, forKey: .suppression)
+        try c.encodeIfPresent(quadrantCut?.usage, forKey: .quadrantUsage)
+        try c.encodeIfPresent(quadrantCut?.value, forKey: .quadrantValue)
+    }
+}
+
+extension PublishedFeedback.Scores: Codable {
+    enum CodingKeys: String, CodingKey { case question, counts, n, mean, byTeam }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        question = try c.decode(String.self, forKey: .question)
+        counts = try c.decode([Int].self, forKey: .counts)
+        n = try c.decode(Int.self, forKey: .n)
+        mean = try c.decodeIfPresent(Double.self, forKey: .mean)
+        byTeam = try c.decode([TeamCounts].self, forKey: .byTeam).map { ($0.team, $0.counts) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(question, forKey: .question)
+        try c.encode(counts, forKey: .counts)
+        try c.encode(n, forKey: .n)
+        try c.encodeIfPresent(mean, forKey: .mean)
+        try c.encode(byTeam.map { TeamCounts(team: $0.team, counts: $0.counts) }, forKey: .byTeam)
+    }
+}
+
+extension PublishedFeedback.TeamRow: Codable {
+    struct Theme: Codable {
+        var theme: String
+        var count: Disclosed<Int>
+        var share: Disclosed<Double>
+    }
+    enum CodingKeys: String, CodingKey { case team, documents, themes }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        team = try c.decode(String.self, forKey: .team)
+        documents = try c.decode(Int.self, forKey: .documents)
+        themes = try c.decode([Theme].self, forKey: .themes).map { ($0.theme, $0.count, $0.share) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(team, forKey: .team)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(themes.map { Theme(theme: $0.theme, count: $0.count, share: $0.share) }, forKey: .themes)
+    }
 }

@@ -1,7 +1,7 @@
 /// Bootstrap confidence intervals.
 
 /// A point estimate with its percentile-bootstrap interval and the sample size behind it.
-public struct Estimate: Equatable, Sendable {
+public struct Estimate: Equatable, Sendable, Codable {
     public var value: Double
     public var low: Double
     public var high: Double

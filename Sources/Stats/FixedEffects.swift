@@ -12,7 +12,7 @@ import Foundation
 /// the slope and the fixed effects not absorbed by the clusters (periods − 1; the group
 /// effects are nested in the clusters). The interval uses Student's t with G − 1 degrees of
 /// freedom, as is usual with few clusters.
-public struct FixedEffectsFit: Equatable, Sendable {
+public struct FixedEffectsFit: Equatable, Sendable, Codable {
     public var slope: Double
     public var standardError: Double
     public var low: Double

@@ -30,7 +30,7 @@ public func mean(_ values: [Double]) -> Double? {
 }
 
 /// Median, 90th and 99th percentile of a sample, with its size.
-public struct Spread: Equatable, Sendable {
+public struct Spread: Equatable, Sendable, Codable {
     public var n: Int
     public var median: Double
     public var p90: Double

@@ -105,7 +105,7 @@ public func normalQuantile(_ p: Double) -> Double {
 /// slopes, with the tie-corrected variance of Kendall's S), and the two-sided p-value of
 /// Kendall's τ (normal approximation, tie-corrected) — as `scipy.stats.theilslopes` and
 /// `scipy.stats.kendalltau` compute them. One point far out cannot turn it, as it can least squares.
-public struct TheilSenFit: Equatable, Sendable {
+public struct TheilSenFit: Equatable, Sendable, Codable {
     public var slope: Double
     public var low: Double
     public var high: Double

@@ -20,7 +20,7 @@ struct ContentOptions: ParsableArguments {
     var noCache = false
 
     /// The usage cache's folder, or nil when there is none.
-    var cacheFolder: String? { noCache ? nil : cacheDir ?? UsageCache.defaultFolder() }
+    var cacheFolder: String? { noCache ? nil : cacheDir ?? BuildCache.defaultFolder() }
 }
 
 struct OutputOptions: ParsableArguments {

@@ -14,7 +14,7 @@ struct Pipeline {
         var strict = false
         var previous: String?
         var singleFile = false
-        /// Where the usage aggregate is kept between builds (see `UsageCache`); nil: nowhere.
+        /// Where the usage aggregate is kept between builds (see `BuildCache`); nil: nowhere.
         var cacheFolder: String?
         /// Validate only: stop before writing.
         var checkOnly = false
@@ -32,6 +32,8 @@ struct Pipeline {
         var report: PublishedReport?
         /// The usage aggregate came from the cache, not from reading the rows.
         var usageCached = false
+        /// The published figures came from the cache, not from the analysis.
+        var reportCached = false
         /// Why a cache file was not used, when it could not be.
         var cacheNote: String?
     }
@@ -42,6 +44,8 @@ struct Pipeline {
         var key: String?
         var aggregate: UsageAggregate?
         var usage: UsageSummary?
+        /// The build cache's key of that aggregate, when there is a build cache.
+        var storeKey: String?
         var ingests = 0
     }
 
@@ -74,13 +78,15 @@ struct Pipeline {
         var aggregate = UsageAggregate(config: inputs.config, tools: inputs.tools)
         var usage = UsageSummary()
         let key = usageKey(inputs)
+        let store = options.cacheFolder.map(BuildCache.init(folder:))
+        var storeKey: String?
         if let cache, cache.key == key, let cached = cache.aggregate, let cachedUsage = cache.usage {
             aggregate = cached
             usage = cachedUsage
+            storeKey = cache.storeKey
             progress.detail("usage data unchanged: reusing the last aggregate")
         } else {
             let workers = ProcessInfo.processInfo.activeProcessorCount
-            let store = options.cacheFolder.map(UsageCache.init(folder:))
             var fingerprint: UsageFingerprint?
             var reused = false
             do {
@@ -89,9 +95,9 @@ struct Pipeline {
                 if let store, store.exists(report: inputs.folder) {
                     let current = try ReportFolder.fingerprint(inputs, workers: workers)
                     fingerprint = current
-                    switch store.load(report: inputs.folder, key: UsageCache.key(inputs, digests: current.sha256s, program: program),
-                                      config: inputs.config, tools: inputs.tools) {
-                    case let .hit(cachedAggregate, cachedUsage):
+                    storeKey = BuildCache.key(inputs, digests: current.sha256s, program: program)
+                    switch store.load(report: inputs.folder, key: storeKey!, config: inputs.config, tools: inputs.tools) {
+                    case let .hit((cachedAggregate, cachedUsage)):
                         (aggregate, usage, reused) = (cachedAggregate, cachedUsage, true)
                         summary.usageCached = true
                         progress.detail("usage data unchanged since the last build: reusing its aggregate from \(store.path(report: inputs.folder))")
@@ -118,7 +124,8 @@ struct Pipeline {
                     if let store {
                         // Written beside the analysis; waited for before the build returns.
                         let digests = try fingerprint?.sha256s ?? Self.digests(inputs, known: usage.files)
-                        let key = UsageCache.key(inputs, digests: digests, program: program)
+                        let key = BuildCache.key(inputs, digests: digests, program: program)
+                        storeKey = key
                         let (folder, savedAggregate, savedUsage) = (inputs.folder, aggregate, usage)
                         saving.enter()
                         DispatchQueue.global().async {
@@ -136,6 +143,7 @@ struct Pipeline {
                 cache.key = key
                 cache.aggregate = aggregate
                 cache.usage = usage
+                cache.storeKey = storeKey
                 cache.ingests += 1
             }
         }
@@ -147,18 +155,47 @@ struct Pipeline {
         let ingested = Date()
         summary.rowsRejected = usage.rowsRejected + inputs.rowsRejected
 
-        let report: PublishedReport
-        do {
-            let model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
-            let modelled = Date()
-            let solved = try Disclosure.solve(model, config: inputs.config)
-            report = solved.report
-            // For the dev-time attacker test (scripts/privacy_attack.py): the true values and the
-            // rule status of every cell, written outside the output folder and only when asked.
-            if let path = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"], !path.isEmpty {
-                try? DisclosureAudit.json(solved.problem).write(to: URL(fileURLWithPath: path))
+        // The published figures: from the cache when nothing but commentary changed, else
+        // computed (and kept for the next build).
+        var report: PublishedReport
+        let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
+        let reportKey = storeKey.map { BuildCache.reportKey(usageKey: $0, inputs: inputs) }
+        var cachedReport: PublishedReport?
+        if let store, let reportKey, audit == nil {
+            switch store.loadReport(report: inputs.folder, key: reportKey) {
+            case let .hit(cached): cachedReport = cached
+            case .miss: break
+            case let .ignored(reason):
+                summary.cacheNote = "ignored the report cache: \(reason); computing the figures"
+                progress.note("candor: " + summary.cacheNote!)
             }
-            progress.detail("candor: stage disclosure \(String(format: "%.3f", Date().timeIntervalSince(modelled))) s")
+        }
+        do {
+            if var cached = cachedReport {
+                Analyzer.refreshInputs(of: &cached.coverage, inputs: inputs, usage: usage)
+                report = cached
+                summary.reportCached = true
+                progress.detail("no input of the figures changed since the last build: reusing them")
+            } else {
+                let model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+                let modelled = Date()
+                let solved = try Disclosure.solve(model, config: inputs.config)
+                report = solved.report
+                // For the dev-time attacker test (scripts/privacy_attack.py): the true values and
+                // the rule status of every cell, written outside the output folder and only when asked.
+                if let audit { try? DisclosureAudit.json(solved.problem).write(to: URL(fileURLWithPath: audit)) }
+                progress.detail("candor: stage disclosure \(String(format: "%.3f", Date().timeIntervalSince(modelled))) s")
+                if let store, let reportKey {
+                    let (folder, saved) = (inputs.folder, report)
+                    saving.enter()
+                    DispatchQueue.global().async {
+                        if let problem = store.saveReport(report: folder, key: reportKey, saved) {
+                            progress.detail("candor: the report cache was not written: \(problem)")
+                        }
+                        saving.leave()
+                    }
+                }
+            }
         } catch let error as InputError {
             throw Failure.inputs(summary.diagnostics + error.diagnostics)
         } catch let error as ImpossibleFigure {

@@ -5,7 +5,7 @@ import XCTest
 
 /// The usage cache's file, byte by byte: what is written is read back whole, and no truncation
 /// or damaged byte makes the reader crash or read out of bounds.
-final class UsageCacheCodingTests: XCTestCase {
+final class BuildCacheCodingTests: XCTestCase {
     let folder = NSTemporaryDirectory() + "candor-cache-" + UUID().uuidString
     let report = "/reports/q3"
 
@@ -40,9 +40,9 @@ final class UsageCacheCodingTests: XCTestCase {
 
     func testWhatIsWrittenIsReadBack() throws {
         let (original, summary) = aggregate()
-        let cache = UsageCache(folder: folder)
+        let cache = BuildCache(folder: folder)
         XCTAssertNil(cache.save(report: report, key: "k1", aggregate: original, summary: summary))
-        guard case let .hit(loaded, loadedSummary) = cache.load(report: report, key: "k1", config: ReportConfig(), tools: []) else {
+        guard case let .hit((loaded, loadedSummary)) = cache.load(report: report, key: "k1", config: ReportConfig(), tools: []) else {
             return XCTFail("no hit")
         }
         XCTAssertEqual(loaded.rowsAccepted, original.rowsAccepted)
@@ -78,11 +78,11 @@ final class UsageCacheCodingTests: XCTestCase {
     /// match, as a forger would — is refused or read, never a crash.
     func testTruncatedAndDamagedFilesNeverCrashTheReader() throws {
         let (original, summary) = aggregate()
-        let cache = UsageCache(folder: folder)
+        let cache = BuildCache(folder: folder)
         XCTAssertNil(cache.save(report: report, key: "k", aggregate: original, summary: summary))
         let path = cache.path(report: report)
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        func load(_ bytes: [UInt8]) -> UsageCache.Lookup {
+        func load(_ bytes: [UInt8]) -> BuildCache.Lookup<(UsageAggregate, UsageSummary)> {
             try! Data(bytes).write(to: URL(fileURLWithPath: path))
             return cache.load(report: report, key: "k", config: ReportConfig(), tools: [])
         }
@@ -90,7 +90,7 @@ final class UsageCacheCodingTests: XCTestCase {
             guard case .ignored = load(Array(good.prefix(length))) else { return XCTFail("a file cut at \(length) bytes was used") }
         }
         var refused = 0
-        for index in stride(from: UsageCache.magic.count, to: good.count - 32, by: max(1, (good.count - 32) / 1500)) {
+        for index in stride(from: BuildCache.magic.count, to: good.count - 32, by: max(1, (good.count - 32) / 1500)) {
             var bytes = Array(good.prefix(good.count - 32))
             bytes[index] ^= 0xFF
             bytes += SHA256Hasher.hash(bytes)

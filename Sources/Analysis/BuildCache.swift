@@ -11,9 +11,9 @@ import Foundation
 /// report.yml and of the small tables, and the program that wrote it. A file whose key differs is
 /// out of date; one that is damaged, truncated or not Candor's is ignored with a note, and the
 /// data read again. Nothing in it is trusted before its checksum and every id in it are checked.
-public struct UsageCache: Sendable {
-    public enum Lookup {
-        case hit(UsageAggregate, UsageSummary)
+public struct BuildCache: Sendable {
+    public enum Lookup<Value> {
+        case hit(Value)
         /// No file, or one made from other inputs: read the data (nothing to say).
         case miss
         /// A file that could not be used: read the data, and say why.
@@ -21,8 +21,8 @@ public struct UsageCache: Sendable {
     }
 
     public let folder: String
-    static let magic = Array("CANDOR-USAGE-CACHE\u{0}".utf8)
-    static let formatVersion: Int64 = 1
+    static let magic = Array("CANDOR-BUILD-CACHE\u{0}".utf8)
+    public static let formatVersion: Int64 = 1
 
     public init(folder: String) { self.folder = folder }
 
@@ -34,10 +34,11 @@ public struct UsageCache: Sendable {
         return nil
     }
 
-    /// The cache file of a report folder (by the SHA-256 of its absolute path).
-    public func path(report folder: String) -> String {
+    /// A cache file of a report folder (by the SHA-256 of its absolute path): `usage` holds
+    /// the aggregate, `report` the published figures.
+    public func path(report folder: String, kind: String = "usage") -> String {
         let name = hexDigest(SHA256Hasher.hash(Array(folder.utf8))).prefix(24)
-        return self.folder + "/usage-\(name).bin"
+        return self.folder + "/\(kind)-\(name).bin"
     }
 
     public func exists(report folder: String) -> Bool { FileManager.default.fileExists(atPath: path(report: folder)) }
@@ -46,8 +47,11 @@ public struct UsageCache: Sendable {
     /// path) to its SHA-256; `program` names the build of Candor.
     public static func key(_ inputs: ReportInputs, digests: [String: String], program: String) -> String {
         var lines = ["candor usage cache \(formatVersion)", program, "report.yml \(inputs.configSHA256)"]
-        // The small tables (people, teams, tools) change how rows are attributed and priced.
-        for file in inputs.files where file.path.hasPrefix("data/") { lines.append("\(file.path) \(file.sha256)") }
+        // The small tables that change how rows are attributed (people, the teams' names) and
+        // priced (tools); outcomes and feedback are inputs of the figures only (`reportKey`).
+        for file in inputs.files where ["data/people.csv", "data/headcount.csv", "data/tools.csv"].contains(file.path) {
+            lines.append("\(file.path) \(file.sha256)")
+        }
         if let key = inputs.pseudonymKey {
             lines.append("pseudonym key \(hexDigest(SHA256Hasher.hmac(key: Array(key.utf8), message: Array("candor usage cache".utf8))))")
         }
@@ -58,13 +62,16 @@ public struct UsageCache: Sendable {
         return hexDigest(SHA256Hasher.hash(Array(lines.joined(separator: "\n").utf8)))
     }
 
-    public func load(report folder: String, key: String, config: ReportConfig, tools: [ToolInfo]) -> Lookup {
-        let file = path(report: folder)
+    /// Reads the cache file of `kind` for a report folder when it was made from `key`:
+    /// `decode` reads its payload, and must read all of it.
+    public func read<Value>(report folder: String, kind: String, key: String,
+                            _ decode: (inout ByteReader) throws -> Value) -> Lookup<Value> {
+        let file = path(report: folder, kind: kind)
         guard let data = FileManager.default.contents(atPath: file) else { return .miss }
         let bytes = [UInt8](data)
         let head = Self.magic.count
         guard bytes.count > head + 32, Array(bytes[0..<head]) == Self.magic else {
-            return .ignored("\(file) is not a Candor usage cache")
+            return .ignored("\(file) is not a Candor cache file")
         }
         let body = bytes.count - 32
         guard Array(bytes[body...]) == SHA256Hasher.hash(Array(bytes[0..<body])) else {
@@ -72,32 +79,31 @@ public struct UsageCache: Sendable {
         }
         var reader = ByteReader(bytes, offset: head)
         do {
-            guard try reader.int() == Self.formatVersion else { return .miss }
+            guard try reader.int() == Self.formatVersion, try reader.string() == kind else { return .miss }
             guard try reader.string() == key else { return .miss }
-            let summary = try UsageSummary(from: &reader)
-            var aggregate = UsageAggregate(config: config, tools: tools)
-            try aggregate.decode(from: &reader)
+            let value = try decode(&reader)
             guard reader.offset == body else { throw ByteReader.Malformed(description: "has \(body - reader.offset) bytes left over") }
             utimes(file, nil)  // used: not stale (see pruneStale)
-            return .hit(aggregate, summary)
+            return .hit(value)
         } catch {
             return .ignored("\(file) cannot be read: \(error)")
         }
     }
 
-    /// Writes the cache file whole (a temporary file renamed over the old one), readable by its
-    /// owner only. Returns why it could not, if it could not; a build never fails for its cache.
+    /// Writes the cache file of `kind` whole (a temporary file renamed over the old one),
+    /// readable by its owner only. Returns why it could not, if it could not; a build never
+    /// fails for its cache.
     @discardableResult
-    public func save(report folder: String, key: String, aggregate: UsageAggregate, summary: UsageSummary) -> String? {
+    public func write(report folder: String, kind: String, key: String, _ encode: (inout ByteWriter) -> Void) -> String? {
         var writer = ByteWriter(capacity: 1 << 20)
         writer.unframed(Self.magic)
         writer.int(Self.formatVersion)
+        writer.string(kind)
         writer.string(key)
-        summary.encode(to: &writer)
-        aggregate.encode(to: &writer)
+        encode(&writer)
         var bytes = writer.bytes
         bytes += SHA256Hasher.hash(bytes)
-        let file = path(report: folder)
+        let file = path(report: folder, kind: kind)
         do {
             try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -107,7 +113,7 @@ public struct UsageCache: Sendable {
             var written = 0
             let ok = bytes.withUnsafeBytes { buffer -> Bool in
                 while written < buffer.count {
-                    let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                    let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                     if count <= 0 { return false }
                     written += count
                 }
@@ -124,14 +130,32 @@ public struct UsageCache: Sendable {
             return "cannot make \(self.folder): \(error.localizedDescription)"
         }
     }
+
+    /// The usage aggregate and what reading the rows said, when the cache holds them for `key`.
+    public func load(report folder: String, key: String, config: ReportConfig, tools: [ToolInfo]) -> Lookup<(UsageAggregate, UsageSummary)> {
+        read(report: folder, kind: "usage", key: key) { reader in
+            let summary = try UsageSummary(from: &reader)
+            var aggregate = UsageAggregate(config: config, tools: tools)
+            try aggregate.decode(from: &reader)
+            return (aggregate, summary)
+        }
+    }
+
+    @discardableResult
+    public func save(report folder: String, key: String, aggregate: UsageAggregate, summary: UsageSummary) -> String? {
+        write(report: folder, kind: "usage", key: key) { writer in
+            summary.encode(to: &writer)
+            aggregate.encode(to: &writer)
+        }
+    }
 }
 
-extension UsageCache {
+extension BuildCache {
     /// Cache files not used for 30 days (report folders since moved or deleted) are removed.
     func pruneStale(keeping kept: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let limit = Date().addingTimeInterval(-30 * 86_400)
-        for name in names where name.hasPrefix("usage-") && name.hasSuffix(".bin") && folder + "/" + name != kept {
+        for name in names where (name.hasPrefix("usage-") || name.hasPrefix("report-")) && name.hasSuffix(".bin") && folder + "/" + name != kept {
             let path = folder + "/" + name
             if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
                 try? FileManager.default.removeItem(atPath: path)

@@ -7,7 +7,7 @@ import XCTest
 /// The usage cache (DESIGN §8, issue #17): a build that takes its aggregate from the cache writes
 /// the same bytes as one that reads every row; a change to any input the aggregate depends on is
 /// never answered from the cache; a damaged or foreign cache file is ignored with a note.
-final class UsageCacheTests: XCTestCase {
+final class BuildCacheTests: XCTestCase {
     let fieldNotes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../DatasetTests/Fixtures/field-notes").standardized.path
 
@@ -43,9 +43,11 @@ final class UsageCacheTests: XCTestCase {
         let first = try build(folder, scratch.path + "/first", cache: cache)
         XCTAssertFalse(first.usageCached)
         let files = try FileManager.default.contentsOfDirectory(atPath: cache)
-        XCTAssertEqual(files.count, 1, "one cache file per report folder")
-        let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + files[0])
-        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the cache holds pseudonyms: its owner's only")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".bin") }.count, 2, "the aggregate and the figures, once per report folder: \(files)")
+        for file in files {
+            let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + file)
+            XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the cache holds pseudonyms: its owner's only")
+        }
 
         // A commentary edit: the aggregate comes from the cache, and the site is the one a clean
         // build writes, byte for byte.
@@ -53,6 +55,7 @@ final class UsageCacheTests: XCTestCase {
         try (String(contentsOfFile: page, encoding: .utf8) + "\nEdited once.\n").write(toFile: page, atomically: true, encoding: .utf8)
         let cached = try build(folder, scratch.path + "/cached", cache: cache)
         XCTAssertTrue(cached.usageCached)
+        XCTAssertTrue(cached.reportCached, "no input of the figures changed")
         XCTAssertNil(cached.cacheNote)
         let clean = try build(folder, scratch.path + "/clean", cache: nil)
         XCTAssertFalse(clean.usageCached)
@@ -82,11 +85,15 @@ final class UsageCacheTests: XCTestCase {
             ("a vendor file", { try append("data/vendor/cursor-charged.json", " ") }),
             ("tools.csv", { try append("data/tools.csv", "\n") }),
             ("report.yml", { try append("report.yml", "\n# a comment changes the file's hash\n") }),
+            ("a feedback document", { try append("feedback/retro-onboarding.md", "\nThe new tool saves me an hour a day.\n") }),
+            ("outcomes.csv", { try append("data/outcomes.csv", "") ; try append("data/outcomes.csv", "\n") }),
         ]
         for (index, (what, change)) in changes.enumerated() {
             try change()
             let rebuilt = try build(folder, scratch.path + "/rebuilt\(index)", cache: cache)
-            XCTAssertFalse(rebuilt.usageCached, "after changing \(what)")
+            // Feedback and outcomes are no input of the usage aggregate, but are of the figures.
+            XCTAssertEqual(rebuilt.usageCached, index >= 4, "after changing \(what)")
+            XCTAssertFalse(rebuilt.reportCached, "after changing \(what)")
             _ = try build(folder, scratch.path + "/clean\(index)", cache: nil)
             assertSameSite(scratch.path + "/rebuilt\(index)", scratch.path + "/clean\(index)")
             // And once rewritten, the cache answers the next build.
@@ -103,15 +110,15 @@ final class UsageCacheTests: XCTestCase {
         let folder = try makeReport(scratch), cache = scratch.path + "/cache"
         _ = try build(folder, scratch.path + "/warm", cache: cache)
         _ = try build(folder, scratch.path + "/clean", cache: nil)
-        let file = UsageCache(folder: cache).path(report: URL(fileURLWithPath: folder).standardizedFileURL.path)
+        let file = BuildCache(folder: cache).path(report: URL(fileURLWithPath: folder).standardizedFileURL.path)
         let good = try Data(contentsOf: URL(fileURLWithPath: file))
         var flipped = good
         flipped[good.count / 2] ^= 0x40
         let damages: [(String, Data, String)] = [
             ("a flipped byte", flipped, "damaged"),
             ("a truncated file", good.prefix(good.count - 100), "damaged"),
-            ("another program's file", Data("not a cache at all, but long enough to have a checksum's worth of bytes".utf8), "not a Candor usage cache"),
-            ("an empty file", Data(), "not a Candor usage cache"),
+            ("another program's file", Data("not a cache at all, but long enough to have a checksum's worth of bytes".utf8), "not a Candor cache file"),
+            ("an empty file", Data(), "not a Candor cache file"),
         ]
         for (index, (what, bytes, reason)) in damages.enumerated() {
             try bytes.write(to: URL(fileURLWithPath: file))
@@ -122,5 +129,15 @@ final class UsageCacheTests: XCTestCase {
         }
         // The bad file was replaced by a good one.
         XCTAssertTrue(try build(folder, scratch.path + "/again", cache: cache).usageCached)
+        // The same for the cached figures.
+        let reportFile = BuildCache(folder: cache).path(report: URL(fileURLWithPath: folder).standardizedFileURL.path, kind: "report")
+        var report = try Data(contentsOf: URL(fileURLWithPath: reportFile))
+        report[report.count / 2] ^= 0x01
+        try report.write(to: URL(fileURLWithPath: reportFile))
+        let rebuilt = try build(folder, scratch.path + "/report-damaged", cache: cache)
+        XCTAssertTrue(rebuilt.usageCached)
+        XCTAssertFalse(rebuilt.reportCached)
+        XCTAssertTrue(rebuilt.cacheNote?.contains("damaged") == true, rebuilt.cacheNote ?? "no note")
+        assertSameSite(scratch.path + "/report-damaged", scratch.path + "/clean")
     }
 }

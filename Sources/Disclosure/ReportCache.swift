@@ -1,0 +1,42 @@
+import Analysis
+import Dataset
+import Foundation
+
+/// The published figures kept between builds (beside the usage aggregate, see `BuildCache`):
+/// a commentary edit changes no figure, so a build whose every other input is unchanged takes
+/// the report from the cache instead of computing every interval and solving the suppression
+/// again. The parts of the report that list the inputs themselves (files, problems, rows
+/// read) are filled in afresh (`Analyzer.refreshInputs`).
+extension BuildCache {
+    /// What the figures are made from: the usage key (the aggregate's inputs, report.yml, the
+    /// program) and every other input but commentary.
+    public static func reportKey(usageKey: String, inputs: ReportInputs) -> String {
+        var lines = ["candor report cache \(formatVersion)", usageKey]
+        for file in inputs.files where !file.path.hasPrefix("commentary/") { lines.append("\(file.path) \(file.sha256)") }
+        return hexDigest(SHA256Hasher.hash(Array(lines.joined(separator: "\n").utf8)))
+    }
+
+    static func coders() -> (JSONEncoder, JSONDecoder) {
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return (encoder, decoder)
+    }
+
+    public func loadReport(report folder: String, key: String) -> Lookup<PublishedReport> {
+        read(report: folder, kind: "report", key: key) { reader in
+            try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw()))
+        }
+    }
+
+    @discardableResult
+    public func saveReport(report folder: String, key: String, _ report: PublishedReport) -> String? {
+        let data: Data
+        do {
+            data = try Self.coders().0.encode(report)
+        } catch {
+            return "cannot encode the report: \(error)"
+        }
+        return write(report: folder, kind: "report", key: key) { writer in writer.raw([UInt8](data)) }
+    }
+}
