@@ -143,6 +143,16 @@ public struct Contributors: Sendable, Codable {
         self.parts = parts
         self.anonymous = anonymous
     }
+
+    /// The build cache keeps the published figures, made after the disclosure rules ran: it
+    /// keeps how many people stand behind a figure, not each one's part.
+    public init(from decoder: Decoder) throws {
+        self.init(parts: [], anonymous: try decoder.singleValueContainer().decode(Int.self))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(people)
+    }
 }
 
 public struct TeamFigures: Sendable, Codable {

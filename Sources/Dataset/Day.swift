@@ -6,6 +6,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public init(index: Int32) { self.index = index }
 
+    /// Coded as the bare day number (the build cache holds many of them).
+    public init(from decoder: Decoder) throws { index = try decoder.singleValueContainer().decode(Int32.self) }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(index)
+    }
+
     /// Nil unless a real calendar date.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
@@ -97,6 +104,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 /// An ISO 8601 week, identified by its Monday.
 public struct Week: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var monday: Day
+
+    /// Coded as its Monday's day number.
+    public init(from decoder: Decoder) throws { monday = try Day(from: decoder) }
+    public func encode(to encoder: Encoder) throws { try monday.encode(to: encoder) }
 
     public init(containing day: Day) { monday = day + (1 - day.weekday) }
 

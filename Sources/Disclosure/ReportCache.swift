@@ -23,20 +23,26 @@ extension BuildCache {
         return (encoder, decoder)
     }
 
-    public func loadReport(report folder: String, key: String) -> Lookup<PublishedReport> {
+    /// The figures, and what reading the usage rows said (so that a build which takes the
+    /// figures from here needs neither the rows nor their aggregate).
+    public func loadReport(report folder: String, key: String) -> Lookup<(PublishedReport, UsageSummary)> {
         read(report: folder, kind: "report", key: key) { reader in
-            try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw()))
+            let usage = try UsageSummary(from: &reader)
+            return (try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
         }
     }
 
     @discardableResult
-    public func saveReport(report folder: String, key: String, _ report: PublishedReport) -> String? {
+    public func saveReport(report folder: String, key: String, _ report: PublishedReport, usage: UsageSummary) -> String? {
         let data: Data
         do {
             data = try Self.coders().0.encode(report)
         } catch {
             return "cannot encode the report: \(error)"
         }
-        return write(report: folder, kind: "report", key: key) { writer in writer.raw([UInt8](data)) }
+        return write(report: folder, kind: "report", key: key) { writer in
+            usage.encode(to: &writer)
+            writer.raw([UInt8](data))
+        }
     }
 }

@@ -12,11 +12,11 @@ struct ContentOptions: ParsableArguments {
     var theme: String?
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp(
-        "Where the usage aggregate is kept between builds, so that a build whose usage data is unchanged does not read it again (default: $CANDOR_CACHE_DIR, else $XDG_CACHE_HOME/candor or ~/.cache/candor).",
+        "Where the usage sums and the figures are kept between builds, so that a build whose data is unchanged (a commentary edit) neither reads the rows nor computes the figures again (default: $CANDOR_CACHE_DIR, else $XDG_CACHE_HOME/candor or ~/.cache/candor).",
         valueName: "folder"))
     var cacheDir: String?
 
-    @Flag(name: .customLong("no-cache"), help: "Read every usage row; neither use nor write the cache.")
+    @Flag(name: .customLong("no-cache"), help: "Read every usage row and compute every figure; neither use nor write the cache.")
     var noCache = false
 
     /// The usage cache's folder, or nil when there is none.

@@ -80,6 +80,20 @@ struct Pipeline {
         let key = usageKey(inputs)
         let store = options.cacheFolder.map(BuildCache.init(folder:))
         var storeKey: String?
+        // The published figures from the cache, when no input of theirs changed.
+        var cachedReport: PublishedReport?
+        let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
+        func lookUpReport(_ store: BuildCache, usageKey: String) -> (PublishedReport, UsageSummary)? {
+            guard audit == nil else { return nil }
+            switch store.loadReport(report: inputs.folder, key: BuildCache.reportKey(usageKey: usageKey, inputs: inputs)) {
+            case let .hit(found): return found
+            case .miss: return nil
+            case let .ignored(reason):
+                summary.cacheNote = "ignored the report cache: \(reason); computing the figures"
+                progress.note("candor: " + summary.cacheNote!)
+                return nil
+            }
+        }
         if let cache, cache.key == key, let cached = cache.aggregate, let cachedUsage = cache.usage {
             aggregate = cached
             usage = cachedUsage
@@ -96,13 +110,19 @@ struct Pipeline {
                     let current = try ReportFolder.fingerprint(inputs, workers: workers)
                     fingerprint = current
                     storeKey = BuildCache.key(inputs, digests: current.sha256s, program: program)
-                    switch store.load(report: inputs.folder, key: storeKey!, config: inputs.config, tools: inputs.tools) {
+                    // Figures unchanged: the aggregate is not needed at all (but `serve` keeps it
+                    // for the next edit, which may be to feedback).
+                    if cache == nil, let (report, reportUsage) = lookUpReport(store, usageKey: storeKey!) {
+                        (cachedReport, usage, reused) = (report, reportUsage, true)
+                        summary.usageCached = true
+                    }
+                    switch reused ? .miss : store.load(report: inputs.folder, key: storeKey!, config: inputs.config, tools: inputs.tools) {
                     case let .hit((cachedAggregate, cachedUsage)):
                         (aggregate, usage, reused) = (cachedAggregate, cachedUsage, true)
                         summary.usageCached = true
                         progress.detail("usage data unchanged since the last build: reusing its aggregate from \(store.path(report: inputs.folder))")
                     case .miss:
-                        progress.detail("usage data changed since the last build: reading it")
+                        if !reused { progress.detail("usage data changed since the last build: reading it") }
                     case let .ignored(reason):
                         summary.cacheNote = "ignored the usage cache: \(reason); reading the usage data"
                         progress.note("candor: " + summary.cacheNote!)
@@ -158,17 +178,9 @@ struct Pipeline {
         // The published figures: from the cache when nothing but commentary changed, else
         // computed (and kept for the next build).
         var report: PublishedReport
-        let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
         let reportKey = storeKey.map { BuildCache.reportKey(usageKey: $0, inputs: inputs) }
-        var cachedReport: PublishedReport?
-        if let store, let reportKey, audit == nil {
-            switch store.loadReport(report: inputs.folder, key: reportKey) {
-            case let .hit(cached): cachedReport = cached
-            case .miss: break
-            case let .ignored(reason):
-                summary.cacheNote = "ignored the report cache: \(reason); computing the figures"
-                progress.note("candor: " + summary.cacheNote!)
-            }
+        if cachedReport == nil, !summary.usageCached || cache != nil, let store, let storeKey {
+            cachedReport = lookUpReport(store, usageKey: storeKey)?.0
         }
         do {
             if var cached = cachedReport {
@@ -186,10 +198,10 @@ struct Pipeline {
                 if let audit { try? DisclosureAudit.json(solved.problem).write(to: URL(fileURLWithPath: audit)) }
                 progress.detail("candor: stage disclosure \(String(format: "%.3f", Date().timeIntervalSince(modelled))) s")
                 if let store, let reportKey {
-                    let (folder, saved) = (inputs.folder, report)
+                    let (folder, saved, savedUsage) = (inputs.folder, report, usage)
                     saving.enter()
                     DispatchQueue.global().async {
-                        if let problem = store.saveReport(report: folder, key: reportKey, saved) {
+                        if let problem = store.saveReport(report: folder, key: reportKey, saved, usage: savedUsage) {
                             progress.detail("candor: the report cache was not written: \(problem)")
                         }
                         saving.leave()
