@@ -155,7 +155,7 @@ extension BuildCache {
     func pruneStale(keeping kept: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let limit = Date().addingTimeInterval(-30 * 86_400)
-        for name in names where (name.hasPrefix("usage-") || name.hasPrefix("report-")) && name.hasSuffix(".bin") && folder + "/" + name != kept {
+        for name in names where ["usage-", "report-", "files-"].contains(where: name.hasPrefix) && name.hasSuffix(".bin") && folder + "/" + name != kept {
             let path = folder + "/" + name
             if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
                 try? FileManager.default.removeItem(atPath: path)
@@ -346,5 +346,38 @@ extension Totals {
         pricedTokens = try reader.int()
         costOnlyRows = try reader.int(in: Int64(Int.min)...Int64(Int.max))
         cachedSavingMicros = try reader.int()
+    }
+}
+
+// MARK: - Digests of the usage files, to hash only what changed
+
+extension BuildCache {
+    /// The digests an earlier build took, and when it wrote them (seconds since 1970).
+    public func knownDigests(report folder: String) -> (digests: [String: KnownDigest], at: Double) {
+        let file = path(report: folder, kind: "files")
+        guard case let .hit(digests) = read(report: folder, kind: "files", key: "files", { reader -> [String: KnownDigest] in
+            var digests: [String: KnownDigest] = [:]
+            for _ in 0..<(try reader.count(itemBytes: 32)) {
+                let texts = try reader.strings()
+                guard texts.count == 3 else { throw ByteReader.Malformed(description: "a digest entry has \(texts.count) texts") }
+                digests[texts[0]] = KnownDigest(identity: texts[1], sha256: texts[2], bytes: try reader.int(in: 0...Int64.max))
+            }
+            return digests
+        }), let written = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date else { return ([:], 0) }
+        return (digests, written.timeIntervalSince1970)
+    }
+
+    /// Keeps the digests of this build with each file's identity now.
+    public func saveDigests(report folder: String, _ digests: [String: (sha256: String, bytes: Int)]) {
+        write(report: folder, kind: "files", key: "files") { writer in
+            let entries = digests.compactMap { path, digest in
+                ReportFolder.identity(folder + "/" + path).map { (path, $0.text, digest) }
+            }.sorted { $0.0 < $1.0 }
+            writer.int(entries.count)
+            for (path, identity, digest) in entries {
+                writer.strings([path, identity, digest.sha256])
+                writer.int(digest.bytes)
+            }
+        }
     }
 }

@@ -356,13 +356,28 @@ public enum ReportFolder {
     /// Every usage and vendor file as it is now — size and modification time, then SHA-256 —
     /// hashed on `workers` threads: what the usage cache is keyed by. Reading the rows with this
     /// fingerprint checks that the files are still these, and does not hash them again.
-    public static func fingerprint(_ inputs: ReportInputs, workers: Int) throws -> UsageFingerprint {
+    ///
+    /// `known` are digests of an earlier build with each file's identity then (`identity`); a
+    /// file whose identity is the same and whose last change was over a second before
+    /// `knownAt` is not read again — git's index does the same, and for the same reason: a
+    /// file changed in the second the digests were taken could keep its size and times.
+    public static func fingerprint(_ inputs: ReportInputs, workers: Int,
+                                   known: [String: KnownDigest] = [:], knownAt: Double = 0) throws -> UsageFingerprint {
         let paths = inputs.usageFiles + inputs.vendorFiles.map(\.path)
         var fingerprint = UsageFingerprint()
         for path in paths { fingerprint.stamps[path] = fileStamp(inputs.folder + "/" + path) }
         let folder = inputs.folder
-        let results = parallelMap(paths, workers: workers) { path in Result { try fileDigest(path: folder + "/" + path) } }
-        for (path, result) in zip(paths, results) {
+        var toHash: [String] = []
+        for path in paths {
+            if let known = known[path], let now = identity(folder + "/" + path), now.text == known.identity, now.changed < knownAt - 1 {
+                fingerprint.digests[path] = (known.sha256, known.bytes)
+            } else {
+                toHash.append(path)
+            }
+        }
+        fingerprint.hashed = toHash.count
+        let results = parallelMap(toHash, workers: workers) { path in Result { try fileDigest(path: folder + "/" + path) } }
+        for (path, result) in zip(toHash, results) {
             switch result {
             case .success(let digest): fingerprint.digests[path] = digest
             case .failure(let error as ReadError): throw InputError(.error(path, error.message))
@@ -420,6 +435,17 @@ public enum ReportFolder {
             return nil
         }
         return data.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    }
+
+    /// What tells a file from a changed one without reading it: size, modification and change
+    /// times (to the nanosecond), inode and device; and the later of the two times.
+    public static func identity(_ path: String) -> (text: String, changed: Double)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        let changed = Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9
+        return ("\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)|\(info.st_ino)|\(info.st_dev)",
+                max(modified, changed))
     }
 
     /// Size and modification time (to the nanosecond) of a file, to notice it changing under us.
@@ -494,10 +520,20 @@ struct SmallDocument<Value> {
 }
 
 /// One piece of parallel reading work.
+/// A file's SHA-256 as an earlier build found it, with the file's identity then.
+public struct KnownDigest: Sendable {
+    public var identity: String
+    public var sha256: String
+    public var bytes: Int
+    public init(identity: String, sha256: String, bytes: Int) { (self.identity, self.sha256, self.bytes) = (identity, sha256, bytes) }
+}
+
 /// The usage and vendor files as they were when a build began (see `ReportFolder.fingerprint`).
 public struct UsageFingerprint: Sendable {
     public var stamps: [String: String] = [:]
     public var digests: [String: (sha256: String, bytes: Int)] = [:]
+    /// How many files were read to hash them (the others' digests were known).
+    public var hashed = 0
 
     public var sha256s: [String: String] { digests.mapValues(\.sha256) }
 }

@@ -290,4 +290,10 @@ extension PublishedReport {
 
     /// Every published table, in the order of `descriptors`. Only published figures reach them.
     public var tables: [PublishedTable] { tableSpecs.map { $0.table(self) } }
+
+    /// One published table, made alone (making every table to find one was done once per
+    /// table of report.json and per chart).
+    public func table(named name: String) -> PublishedTable? {
+        tableSpecs.first { $0.descriptor.name == name }.map { $0.table(self) }
+    }
 }

@@ -129,7 +129,7 @@ struct ReportCharts {
 
     /// Rows of a dataset: label and numeric columns (nil = withheld or missing).
     func rows(_ dataset: String) -> [(label: String, values: [String: Double?])] {
-        guard let table = report.tables.first(where: { $0.descriptor.name == dataset }) else { return [] }
+        guard let table = report.table(named: dataset) else { return [] }
         let dimensions = table.descriptor.columns.indices.filter { table.descriptor.columns[$0].isDimension }
         return table.rows.map { row in
             let label = dimensions.map { index -> String in

@@ -153,12 +153,12 @@ enum ReportJSON {
     /// Each published row of a table with a figure prefix, as an object, by slug.
     /// Every row of a published table, as objects keyed by column name.
     static func tableRows(_ report: PublishedReport, _ name: String) -> JSONValue {
-        guard let table = report.tables.first(where: { $0.descriptor.name == name }) else { return .array([]) }
+        guard let table = report.table(named: name) else { return .array([]) }
         return .array(table.rows.indices.map { .object(rowObject(table, $0)) })
     }
 
     static func rows(_ report: PublishedReport, _ name: String) -> [String: [(String, JSONValue)]] {
-        guard let table = report.tables.first(where: { $0.descriptor.name == name }) else { return [:] }
+        guard let table = report.table(named: name) else { return [:] }
         var result: [String: [(String, JSONValue)]] = [:]
         for (index, slug) in table.slugs.enumerated() { result[slug] = rowObject(table, index) }
         return result

@@ -36,6 +36,8 @@ struct Pipeline {
         var reportCached = false
         /// Why a cache file was not used, when it could not be.
         var cacheNote: String?
+        /// Usage and vendor files read to hash them (nil: hashed while their rows were read).
+        var filesHashed: Int?
     }
 
     /// What `serve` keeps between builds: the aggregate of the usage rows, reused while the
@@ -107,8 +109,10 @@ struct Pipeline {
                 // Hash the usage files only when there is a cache to compare with: a first build
                 // hashes them while it reads them.
                 if let store, store.exists(report: inputs.folder) {
-                    let current = try ReportFolder.fingerprint(inputs, workers: workers)
+                    let known = store.knownDigests(report: inputs.folder)
+                    let current = try ReportFolder.fingerprint(inputs, workers: workers, known: known.digests, knownAt: known.at)
                     fingerprint = current
+                    summary.filesHashed = current.hashed
                     storeKey = BuildCache.key(inputs, digests: current.sha256s, program: program)
                     // Figures unchanged: the aggregate is not needed at all (but `serve` keeps it
                     // for the next edit, which may be to feedback).
@@ -141,6 +145,7 @@ struct Pipeline {
                         fingerprint: fingerprint)
                     usage = read
                     for partial in partials { aggregate.merge(partial) }
+
                     if let store {
                         // Written beside the analysis; waited for before the build returns.
                         let digests = try fingerprint?.sha256s ?? Self.digests(inputs, known: usage.files)
@@ -158,6 +163,20 @@ struct Pipeline {
                 }
             } catch let error as InputError {
                 throw Failure.inputs(summary.diagnostics + error.diagnostics)
+            }
+            // The files' digests with their identities, so the next build hashes only what changed.
+            if let store, fingerprint?.hashed ?? 1 > 0 {
+                var digests = fingerprint?.digests ?? [:]
+                if fingerprint == nil {
+                    let paths = Set(inputs.usageFiles + inputs.vendorFiles.map(\.path))
+                    for file in usage.files where paths.contains(file.path) && !file.sha256.isEmpty { digests[file.path] = (file.sha256, file.bytes) }
+                }
+                let (folder, known) = (inputs.folder, digests)
+                saving.enter()
+                DispatchQueue.global().async {
+                    store.saveDigests(report: folder, known)
+                    saving.leave()
+                }
             }
             if let cache {
                 cache.key = key

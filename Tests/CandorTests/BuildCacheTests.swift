@@ -43,7 +43,7 @@ final class BuildCacheTests: XCTestCase {
         let first = try build(folder, scratch.path + "/first", cache: cache)
         XCTAssertFalse(first.usageCached)
         let files = try FileManager.default.contentsOfDirectory(atPath: cache)
-        XCTAssertEqual(files.filter { $0.hasSuffix(".bin") }.count, 2, "the aggregate and the figures, once per report folder: \(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".bin") }.count, 3, "the aggregate, the figures and the files' digests, once per report folder: \(files)")
         for file in files {
             let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + file)
             XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the cache holds pseudonyms: its owner's only")
@@ -103,6 +103,31 @@ final class BuildCacheTests: XCTestCase {
         let path = folder + "/data/usage/usage.csv"
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: path)
         XCTAssertTrue(try build(folder, scratch.path + "/touched", cache: cache).usageCached)
+    }
+
+    /// An unchanged file is not read again to hash it when its size, times and inode are those
+    /// the last build saw; a file rewritten to the same size with its old time put back is.
+    func testOnlyChangedFilesAreHashedAgain() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch), cache = scratch.path + "/cache"
+        Thread.sleep(forTimeInterval: 1.2)  // the files are older than the digests by over a second
+        _ = try build(folder, scratch.path + "/first", cache: cache)
+        let second = try build(folder, scratch.path + "/second", cache: cache)
+        XCTAssertEqual(second.filesHashed, 0)
+        XCTAssertTrue(second.usageCached)
+        let path = folder + "/data/usage/usage.csv"
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let digit = bytes.lastIndex { $0 >= 0x31 && $0 <= 0x38 }!
+        bytes[digit] += 1  // one more request on the last row: same size
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path)
+        let third = try build(folder, scratch.path + "/third", cache: cache)
+        XCTAssertEqual(third.filesHashed, 1, "its change time moved")
+        XCTAssertFalse(third.usageCached)
+        XCTAssertFalse(third.reportCached)
+        _ = try build(folder, scratch.path + "/clean", cache: nil)
+        assertSameSite(scratch.path + "/third", scratch.path + "/clean")
     }
 
     func testADamagedOrForeignCacheIsIgnoredWithANote() throws {
