@@ -355,6 +355,10 @@ public struct ScoreDistribution: Sendable {
     public var n: Int
     public var mean: Double?
     public var byTeam: [(team: String, counts: [Int])]
+
+    public init(question: String, counts: [Int], n: Int, mean: Double?, byTeam: [(team: String, counts: [Int])]) {
+        (self.question, self.counts, self.n, self.mean, self.byTeam) = (question, counts, n, mean, byTeam)
+    }
 }
 
 public struct TeamThemes: Sendable {

@@ -132,14 +132,8 @@ public struct PublishedFeedback: Sendable, Codable {
         /// Theme counts in the order of `themes`; a withheld cell is absent.
         public var themes: [(theme: String, count: Disclosed<Int>, share: Disclosed<Double>)]
     }
-    public struct Scores: Sendable {
-        public var question: String
-        /// Counts of 1…5.
-        public var counts: [Int]
-        public var n: Int
-        public var mean: Double?
-        public var byTeam: [(team: String, counts: [Int])]
-    }
+    /// A score question's distribution, with by-team counts for published teams only.
+    public typealias Scores = ScoreDistribution
     public var documents: Int
     public var themes: [ThemeCount]
     public var scores: [Scores]
@@ -323,28 +317,6 @@ extension PublishedReport: Codable {
         try c.encode(suppression, forKey: .suppression)
         try c.encodeIfPresent(quadrantCut?.usage, forKey: .quadrantUsage)
         try c.encodeIfPresent(quadrantCut?.value, forKey: .quadrantValue)
-    }
-}
-
-extension PublishedFeedback.Scores: Codable {
-    enum CodingKeys: String, CodingKey { case question, counts, n, mean, byTeam }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        question = try c.decode(String.self, forKey: .question)
-        counts = try c.decode([Int].self, forKey: .counts)
-        n = try c.decode(Int.self, forKey: .n)
-        mean = try c.decodeIfPresent(Double.self, forKey: .mean)
-        byTeam = try c.decode([TeamCounts].self, forKey: .byTeam).map { ($0.team, $0.counts) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(question, forKey: .question)
-        try c.encode(counts, forKey: .counts)
-        try c.encode(n, forKey: .n)
-        try c.encodeIfPresent(mean, forKey: .mean)
-        try c.encode(byTeam.map { TeamCounts(team: $0.team, counts: $0.counts) }, forKey: .byTeam)
     }
 }
 
