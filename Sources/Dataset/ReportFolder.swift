@@ -448,12 +448,8 @@ public enum ReportFolder {
                 max(modified, changed))
     }
 
-    /// Size and modification time (to the nanosecond) of a file, to notice it changing under us.
-    static func fileStamp(_ path: String) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return "missing" }
-        return "\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }
+    /// A file's identity now, to notice it changing under us while it is read.
+    static func fileStamp(_ path: String) -> String { identity(path)?.text ?? "missing" }
 
     /// The one rule for every input and theme file: what `path` resolves to (links followed, `..`
     /// removed) lies inside `root`. Installed themes are read from Candor's own folder instead.

@@ -104,6 +104,8 @@ struct Pipeline {
         } else {
             let workers = ProcessInfo.processInfo.activeProcessorCount
             var fingerprint: UsageFingerprint?
+            /// Every usage and vendor file's digest, when there is a cache to key.
+            var digests: [String: (sha256: String, bytes: Int)]?
             var reused = false
             do {
                 // Hash the usage files only when there is a cache to compare with: a first build
@@ -112,6 +114,7 @@ struct Pipeline {
                     let known = store.knownDigests(report: inputs.folder)
                     let current = try ReportFolder.fingerprint(inputs, workers: workers, known: known.digests, knownAt: known.at)
                     fingerprint = current
+                    digests = current.digests
                     summary.filesHashed = current.hashed
                     storeKey = BuildCache.key(inputs, digests: current.sha256s, program: program)
                     // Figures unchanged: the aggregate is not needed at all (but `serve` keeps it
@@ -148,16 +151,15 @@ struct Pipeline {
 
                     if let store {
                         // Written beside the analysis; waited for before the build returns.
-                        let digests = try fingerprint?.sha256s ?? Self.digests(inputs, known: usage.files)
-                        let key = BuildCache.key(inputs, digests: digests, program: program)
+                        let all = try fingerprint?.digests ?? Self.digests(inputs, known: usage.files)
+                        digests = all
+                        let key = BuildCache.key(inputs, digests: all.mapValues(\.sha256), program: program)
                         storeKey = key
                         let (folder, savedAggregate, savedUsage) = (inputs.folder, aggregate, usage)
-                        saving.enter()
-                        DispatchQueue.global().async {
+                        DispatchQueue.global().async(group: saving) {
                             if let problem = store.save(report: folder, key: key, aggregate: savedAggregate, summary: savedUsage) {
                                 progress.detail("candor: the usage cache was not written: \(problem)")
                             }
-                            saving.leave()
                         }
                     }
                 }
@@ -165,18 +167,9 @@ struct Pipeline {
                 throw Failure.inputs(summary.diagnostics + error.diagnostics)
             }
             // The files' digests with their identities, so the next build hashes only what changed.
-            if let store, fingerprint?.hashed ?? 1 > 0 {
-                var digests = fingerprint?.digests ?? [:]
-                if fingerprint == nil {
-                    let paths = Set(inputs.usageFiles + inputs.vendorFiles.map(\.path))
-                    for file in usage.files where paths.contains(file.path) && !file.sha256.isEmpty { digests[file.path] = (file.sha256, file.bytes) }
-                }
-                let (folder, known) = (inputs.folder, digests)
-                saving.enter()
-                DispatchQueue.global().async {
-                    store.saveDigests(report: folder, known)
-                    saving.leave()
-                }
+            if let store, let known = digests, fingerprint?.hashed ?? 1 > 0 {
+                let folder = inputs.folder
+                DispatchQueue.global().async(group: saving) { store.saveDigests(report: folder, known) }
             }
             if let cache {
                 cache.key = key
@@ -218,12 +211,10 @@ struct Pipeline {
                 progress.detail("candor: stage disclosure \(String(format: "%.3f", Date().timeIntervalSince(modelled))) s")
                 if let store, let reportKey {
                     let (folder, saved, savedUsage) = (inputs.folder, report, usage)
-                    saving.enter()
-                    DispatchQueue.global().async {
+                    DispatchQueue.global().async(group: saving) {
                         if let problem = store.saveReport(report: folder, key: reportKey, saved, usage: savedUsage) {
                             progress.detail("candor: the report cache was not written: \(problem)")
                         }
-                        saving.leave()
                     }
                 }
             }
@@ -297,11 +288,13 @@ struct Pipeline {
 
     /// The SHA-256 of every usage and vendor file: those reading computed, the others (vendor
     /// files not read) hashed now.
-    static func digests(_ inputs: ReportInputs, known: [InputFile]) throws -> [String: String] {
-        var digests = Dictionary(known.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
-        for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) where (digests[path] ?? "").isEmpty {
+    static func digests(_ inputs: ReportInputs, known: [InputFile]) throws -> [String: (sha256: String, bytes: Int)] {
+        let paths = inputs.usageFiles + inputs.vendorFiles.map(\.path)
+        var digests: [String: (sha256: String, bytes: Int)] = [:]
+        for file in known where !file.sha256.isEmpty && digests[file.path] == nil { digests[file.path] = (file.sha256, file.bytes) }
+        for path in paths where digests[path] == nil {
             do {
-                digests[path] = try fileDigest(path: inputs.folder + "/" + path).sha256
+                digests[path] = try fileDigest(path: inputs.folder + "/" + path)
             } catch let error as ReadError {
                 throw InputError(.error(path, error.message))
             }
