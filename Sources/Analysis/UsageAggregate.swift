@@ -41,6 +41,20 @@ public struct UsageAggregate: Sendable {
     public let prices: [String: ReportConfig.Price]
     /// Tools priced by the seat only: their tokens carry no per-token price.
     var seatOnly = Set<String>()
+    /// Task categories, and per category whether report.yml calls it low-value (lower-cased and
+    /// looked up once per category, not per row).
+    var categories = Interner()
+    var lowValueCategory: [Bool] = []
+    /// Per tool id, how its rows are priced (looked up once per tool, not per row).
+    var toolPricing: [Pricing] = []
+    /// Per user id, the hash of the user's name and a separator, which each prompt hash continues.
+    var userPromptSeeds: [UInt64] = []
+
+    enum Pricing {
+        case seat
+        case perToken(ReportConfig.Price)
+        case none
+    }
     var minDay = Day(index: .max), maxDay = Day(index: .min)
 
     public init(config: ReportConfig, tools: [ToolInfo]) {
@@ -107,14 +121,14 @@ public struct UsageAggregate: Sendable {
         }
         totals.linesAccepted = row.linesAccepted ?? 0
         if row.automated { totals.automatedTokens = row.tokens; totals.automatedRequests = row.requests }
-        if let category = row.taskCategory, lowValue.contains(category.lowercased()) { totals.lowValueTokens = row.tokens }
+        if let category = row.taskCategory, isLowValue(category) { totals.lowValueTokens = row.tokens }
         if let cost = row.costUSD {
             totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
             if row.tokens == 0 && row.requests == 0 { totals.costOnlyRows = 1 }
-        } else if seatOnly.contains(row.tool) {
+        } else if case .seat = pricing(tool) {
             totals.pricedTokens = row.tokens  // licensed by the seat: its cost is the seats'
-        } else if let price = prices[row.tool] {
+        } else if case let .perToken(price) = pricing(tool) {
             // List price: all input at the input price. The cache-read price, where the tool has
             // one, lowers the cost of the cached part: the low end of the cost range.
             let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
@@ -156,8 +170,33 @@ public struct UsageAggregate: Sendable {
         userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
         if let hash = row.promptHash {
-            teamPrompts[team, default: PromptCounter()].add(user: userName, hash: hash, requests: row.requests)
+            teamPrompts[team, default: PromptCounter()].add(userSeed: promptSeed(user), hash: hash, requests: row.requests)
         }
+    }
+
+    /// Whether report.yml names this task category low-value, decided once per category.
+    private mutating func isLowValue(_ category: String) -> Bool {
+        let id = Int(categories.id(category))
+        while lowValueCategory.count <= id {
+            lowValueCategory.append(lowValue.contains(categories[Int32(lowValueCategory.count)].lowercased()))
+        }
+        return lowValueCategory[id]
+    }
+
+    /// How a tool's rows are priced, decided once per tool.
+    private mutating func pricing(_ tool: Int32) -> Pricing {
+        while toolPricing.count <= Int(tool) {
+            let name = tools[Int32(toolPricing.count)]
+            toolPricing.append(seatOnly.contains(name) ? .seat : prices[name].map { .perToken($0) } ?? .none)
+        }
+        return toolPricing[Int(tool)]
+    }
+
+    private mutating func promptSeed(_ user: Int32) -> UInt64 {
+        while userPromptSeeds.count <= Int(user) {
+            userPromptSeeds.append(Stats.stableHash(users[Int32(userPromptSeeds.count)] + "\u{1F}"))
+        }
+        return userPromptSeeds[Int(user)]
     }
 
     /// Adds another aggregate of other rows (from a parallel worker). Every part is a sum, a
@@ -341,9 +380,11 @@ struct PromptCounter {
     var rows: Int64 = 0
     var distinct = DistinctCounter()
 
-    mutating func add(user: String, hash: String, requests: Int64) {
+    /// `userSeed` is the stable hash of the user's name and U+001F: the pair's hash is that of
+    /// name, separator and prompt hash.
+    mutating func add(userSeed: UInt64, hash: String, requests: Int64) {
         rows += max(1, requests)
-        distinct.insert(Stats.stableHash(user + "\u{1F}" + hash) &* 0x9E37_79B9_7F4A_7C15)
+        distinct.insert(Stats.stableHash(hash, continuing: userSeed) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     mutating func merge(_ other: PromptCounter) {

@@ -300,13 +300,14 @@ public enum ReportFolder {
                         state.store(index, .digest(try fileDigest(path: path)))
                         continue
                     }
-                    let sink: (UsageRecord) throws -> Void = { record in
+                    // The sink is written where it is passed, not stored in a variable: a stored
+                    // closure escapes, and what it captures is then checked for exclusive access
+                    // on every row.
+                    let result = try reading.read(path: path, displayPath: task.relative, range: task.range) { record in
                         try add(&partial, record)
-                        rowsHere += 1
+                        rowsHere &+= 1
                         if rowsHere & 0xFFFF == 0 { state.progressed(0x10000, progress) }
                     }
-                    let result = try task.range.map { try reading.read(path: path, displayPath: task.relative, range: $0, sink: sink) }
-                        ?? reading.read(path: path, displayPath: task.relative, sink: sink)
                     state.store(index, .rows(result))
                 } catch {
                     state.fail(error)

@@ -30,7 +30,11 @@ public struct UsageReader {
     /// Reads one file. `displayPath` is how the file is named in messages (relative to the
     /// report folder). Throws an `InputError` only for problems that make the whole file
     /// unusable (a missing required column, an unreadable file).
-    public func read(path: String, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
+    /// With a `range` (from `csvRecordBoundaries`), reads that byte range of a plain CSV file;
+    /// the column mapping comes from the file's header, and a range starting at 0 includes it.
+    public func read(path: String, displayPath: String, range: (start: Int, end: Int, firstLine: Int)? = nil,
+                     sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        if let range { return try read(path: path, displayPath: displayPath, csvRange: range, sink: sink) }
         let lower = path.lowercased()
         let isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".ndjson.gz")
         do {
@@ -44,10 +48,8 @@ public struct UsageReader {
         }
     }
 
-    /// Reads the byte range of a plain CSV file that `csvRecordBoundaries` gave; the column
-    /// mapping comes from the file's header. A range starting at 0 includes the header.
-    public func read(path: String, displayPath: String, range: (start: Int, end: Int, firstLine: Int),
-                     sink: (UsageRecord) throws -> Void) throws -> FileResult {
+    private func read(path: String, displayPath: String, csvRange range: (start: Int, end: Int, firstLine: Int),
+                      sink: (UsageRecord) throws -> Void) throws -> FileResult {
         if range.start == 0 {
             return try readCSV(source: FileRangeByteSource(path: path, start: 0, end: range.end), displayPath: displayPath, sink: sink)
         }
@@ -81,7 +83,7 @@ public struct UsageReader {
     private func readRecords(_ reader: inout CSVReader, mapping given: ColumnMapping?, displayPath: String,
                              sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
-        let names = NameCache()
+        var names = NameCache()
         var mapping = given
         try reader.forEach { record in
             guard let columns = mapping else {
@@ -100,7 +102,7 @@ public struct UsageReader {
                 return
             }
             do {
-                let row = try makeRecord(CSVFields(record: record, mapping: columns), names: names, file: displayPath, line: record.line, result: &result)
+                let row = try makeRecord(CSVFields(record: record, mapping: columns), names: &names, file: displayPath, line: record.line, result: &result)
                 try sink(row)
             } catch let FieldError.message(message) {
                 result.reject(displayPath, record.line, message)
@@ -116,7 +118,7 @@ public struct UsageReader {
 
     private func readJSONLines(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
-        let names = NameCache()
+        var names = NameCache()
         let aliases = ColumnMapping.aliasTable(config)
         var lines = LineReader(source: source)
         try lines.forEach { line, number in
@@ -153,7 +155,7 @@ public struct UsageReader {
                 return
             }
             do {
-                try sink(try makeRecord(JSONFields(fields: fields), names: names, file: displayPath, line: number, result: &result))
+                try sink(try makeRecord(JSONFields(fields: fields), names: &names, file: displayPath, line: number, result: &result))
             } catch let FieldError.message(message) {
                 result.reject(displayPath, number, message)
             }
@@ -163,12 +165,12 @@ public struct UsageReader {
 
     // MARK: Rows
 
-    private func makeRecord<F: FieldAccess>(_ fields: F, names: NameCache, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
+    private func makeRecord<F: FieldAccess>(_ fields: F, names: inout NameCache, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
         guard let day = fields.with(.date, { Day(bytes: ArraySlice($0)) }) ?? nil else {
             let shown = fields.with(.date) { text($0) } ?? ""
             throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
         }
-        let user = try fields.with(.user) { try names.name($0, column: .user) }
+        let user = try fields.with(.user) { try names.entry($0, column: .user) }
         let activeUsers = try fields.count(.activeUsers)
         if user == nil && activeUsers == nil {
             throw FieldError.message("user is empty (a group row needs active_users instead)")
@@ -177,8 +179,8 @@ public struct UsageReader {
         // Who the person is, resolved once per identity and file: the directory's own name
         // (so one person seen under several identities is counted once), pseudonymised, and
         // the directory's team when the row names none.
-        let identity = user.map { user in
-            names.identity(user) {
+        let identity = user.map { entry, user in
+            names.identity(entry, user) {
                 let person = people?.lookup(user)
                 return NameCache.Identity(user: pseudonymise(person?.user ?? user), team: person?.team,
                                           unmatched: person == nil ? pseudonymise(user) : nil)
@@ -260,40 +262,68 @@ func validatedText(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) thr
 
 /// The names a file repeats on every row — people, teams, tools, task categories — made into
 /// checked strings once per distinct value and file, and each person's identity resolved once:
-/// a row then costs a hash of its bytes, not a string built, validated and looked up again.
-/// (The profile of a 1M-row build put a fifth of ingest in building and re-hashing these.)
-/// One cache per file (or per part of a file read in parallel); never shared across threads.
-final class NameCache {
+/// a row then costs a comparison with the column's previous value or one hash of its bytes, not
+/// a string built, validated and looked up again. (The profile of a 1M-row build put a fifth of
+/// ingest in building and re-hashing these.) One cache per file (or per part of a file read in
+/// parallel); a struct owned by the reading loop, so that no access to it is checked at run time.
+struct NameCache {
     struct Identity {
         var user: String
         var team: String?
         var unmatched: String?
     }
 
-    private var strings: [UInt64: [(bytes: [UInt8], string: String)]] = [:]
-    private var count = 0
-    private var identities: [String: Identity] = [:]
+    private struct Entry {
+        var bytes: [UInt8]
+        var string: String
+        var identity: Identity?
+        /// The next entry with the same hash, or −1.
+        var next: Int32
+    }
+
+    private var entries: [Entry] = []
+    /// Hash of (column, bytes) → the first entry with that hash.
+    private var firstByHash: [UInt64: Int32] = [:]
+    /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
+    /// a team and a tool.
+    private var last = [Int32](repeating: -1, count: UsageColumn.allCases.count)
     /// Beyond this many distinct values (a column of unique ids) strings are made each time.
     static let capacity = 200_000
 
-    func name(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(column.ordinal)
+    /// The entry for these bytes in this column, or −1 (with the string) once the cache is full.
+    mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> (Int32, String) {
+        let ordinal = column.ordinal
+        let previous = last[ordinal]
+        if previous >= 0, entries[Int(previous)].bytes.elementsEqual(bytes) { return (previous, entries[Int(previous)].string) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(ordinal)
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        if let bucket = strings[hash] {
-            for entry in bucket where entry.bytes.elementsEqual(bytes) { return entry.string }
+        var candidate = firstByHash[hash] ?? -1
+        while candidate >= 0 {
+            if entries[Int(candidate)].bytes.elementsEqual(bytes) {
+                last[ordinal] = candidate
+                return (candidate, entries[Int(candidate)].string)
+            }
+            candidate = entries[Int(candidate)].next
         }
         let string = try validatedText(bytes, column: column)
-        if count < Self.capacity {
-            strings[hash, default: []].append((Array(bytes), string))
-            count += 1
-        }
-        return string
+        guard entries.count < Self.capacity else { return (-1, string) }
+        let id = Int32(entries.count)
+        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, next: firstByHash[hash] ?? -1))
+        firstByHash[hash] = id
+        last[ordinal] = id
+        return (id, string)
     }
 
-    func identity(_ user: String, resolve: () -> Identity) -> Identity {
-        if let known = identities[user] { return known }
+    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
+        try entry(bytes, column: column).1
+    }
+
+    /// The identity of the user of entry `id`, resolved on its first row.
+    mutating func identity(_ id: Int32, _ user: String, resolve: () -> Identity) -> Identity {
+        guard id >= 0 else { return resolve() }
+        if let known = entries[Int(id)].identity { return known }
         let resolved = resolve()
-        if identities.count < Self.capacity { identities[user] = resolved }
+        entries[Int(id)].identity = resolved
         return resolved
     }
 }

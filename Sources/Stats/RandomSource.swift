@@ -36,8 +36,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// A stable 64-bit FNV-1a hash of a string's UTF-8 bytes, for seeds derived from names
 /// (Swift's `hashValue` changes between runs by design).
-public func stableHash(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+///
+/// `continuing` is the hash of a prefix: `stableHash(b, continuing: stableHash(a))` equals
+/// `stableHash(a + b)` without building the joined string.
+public func stableHash(_ text: String, continuing start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    var hash = start
     for byte in text.utf8 {
         hash ^= UInt64(byte)
         hash = hash &* 0x0000_0100_0000_01B3
