@@ -47,14 +47,20 @@ public struct SiteBuilder {
     /// Pages in navigation order: (path, title).
     var sitemap: [(String, String)] = []
 
-    /// The layout's parts that are the same on every page at one depth (the team and tool
-    /// links of the footer), rendered once per build rather than once per page.
+    /// The layout's parts that are the same on every page at one depth — the team and tool
+    /// links of the footer, and the site navigation of a page that is not in it (every
+    /// commentary page beyond the first eight) — rendered once per build rather than once per
+    /// page. (Rendering the navigation per page was a fifth of a 10,000-page build.)
     struct LayoutParts {
         var teams: [[String: Any]]
         var tools: [[String: Any]]
         var groupLinks: String
+        var nav: [[String: Any]]
+        var navLinks: String
     }
     let layoutParts: [String: LayoutParts]  // root ("", "../") → parts
+    /// The site navigation's pages, (path, label).
+    let navigationTargets: [(String, String)]
 
     public init(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
         self.report = report
@@ -64,14 +70,18 @@ public struct SiteBuilder {
         charts = ReportCharts(report: report)
         figures = FigureIndex(report)
         var parts: [String: LayoutParts] = [:]
-        for root in ["", "../", "../../"] { parts[root] = Self.layoutParts(root: root, report: report, theme: theme) }
+        let targets = Self.navigationTargets(inputs)
+        navigationTargets = targets
+        for root in ["", "../", "../../"] { parts[root] = Self.layoutParts(root: root, report: report, theme: theme, targets: targets) }
         layoutParts = parts
     }
 
-    static func layoutParts(root: String, report: PublishedReport, theme: Theme) -> LayoutParts {
+    static func layoutParts(root: String, report: PublishedReport, theme: Theme, targets: [(String, String)]) -> LayoutParts {
         let teams: [[String: Any]] = report.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.name, "suppressed": $0.published == nil] }
         let tools: [[String: Any]] = report.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.name] }
-        return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", ["teams": teams, "tools": tools, "root": root]))
+        let nav = navigation(targets, root: root, current: nil)
+        return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", ["teams": teams, "tools": tools, "root": root]),
+                           nav: nav, navLinks: theme.render("nav-links", ["nav": nav, "root": root]))
     }
 
     public static func build(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) throws -> SiteResult {
@@ -128,13 +138,17 @@ public struct SiteBuilder {
     /// "../" repeated for the page's depth, so every link is relative.
     func root(of path: String) -> String { String(repeating: "../", count: path.split(separator: "/").count - 1) }
 
-    func navigation(current path: String) -> [[String: Any]] {
-        let root = root(of: path)
+    /// The site navigation's pages, (path, label).
+    static func navigationTargets(_ inputs: ReportInputs) -> [(String, String)] {
         var items: [(String, String)] = [("index.html", "Summary"), ("outcomes.html", "Outcomes"), ("teams.html", "Teams"), ("tools.html", "Tools"), ("feedback/index.html", "Feedback")]
         // At most eight commentary pages in the navigation (in `order`); all are linked from the summary.
         items += inputs.commentary.prefix(8).map { ("\($0.slug).html", $0.title) }
         items += [("methodology.html", "Methodology"), ("data-quality.html", "Data quality"), ("changes.html", "Changes"), ("downloads.html", "Downloads")]
-        return items.map { target, label in ["href": root + target, "label": label, "current": target == path] }
+        return items
+    }
+
+    static func navigation(_ targets: [(String, String)], root: String, current path: String?) -> [[String: Any]] {
+        targets.map { target, label in ["href": root + target, "label": label, "current": target == path] }
     }
 
     mutating func page(path: String, title: String, template: String, context: [String: Any], description: String? = nil) throws {
@@ -149,9 +163,16 @@ public struct SiteBuilder {
         body["root"] = root
         body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText]
         let content = theme.render(template, body)
-        let parts = layoutParts[root] ?? Self.layoutParts(root: root, report: report, theme: theme)
+        let targets = navigationTargets
+        let parts = layoutParts[root] ?? Self.layoutParts(root: root, report: report, theme: theme, targets: targets)
+        // A page in the navigation marks itself there; any other page shares its depth's.
+        var nav = parts.nav, navLinks = parts.navLinks
+        if targets.contains(where: { $0.0 == path }) {
+            nav = Self.navigation(targets, root: root, current: path)
+            navLinks = theme.render("nav-links", ["nav": nav, "root": root])
+        }
         let layout: [String: Any] = [
-            "title": title, "root": root, "content": content, "nav": navigation(current: path),
+            "title": title, "root": root, "content": content, "nav": nav, "navLinks": navLinks,
             "reportTitle": report.title, "organisation": report.organisation ?? "", "period": periodText,
             "description": description ?? "\(report.title): \(title)", "generator": "Candor \(options.version)",
             // A theme's own layout may still loop over `teams` and `tools`; the default one
