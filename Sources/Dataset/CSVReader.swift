@@ -153,6 +153,16 @@ private struct CSVParser {
         recordOpen = false
     }
 
+    /// Adds a run of a field's bytes, unless the field would outgrow `maxFieldBytes`.
+    @inline(__always) mutating func appendRun(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        guard end > start else { return }
+        if record.bytes.count - fieldStartOffset + (end - start) <= maxFieldBytes {
+            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+        } else {
+            fieldTooLong = true
+        }
+    }
+
     mutating func consume(_ chunk: [UInt8], from start: Int, _ body: (CSVRecord) throws -> Void) throws {
         try chunk.withUnsafeBufferPointer { buffer in try consume(buffer, from: start, body) }
     }
@@ -188,14 +198,8 @@ private struct CSVParser {
                     if b == delimiter || b == 0x0A || b == 0x0D { break }
                     runEnd += 1
                 }
-                if runEnd > index {
-                    if record.bytes.count - fieldStartOffset + (runEnd - index) <= maxFieldBytes {
-                        record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<runEnd]))
-                    } else {
-                        fieldTooLong = true
-                    }
-                    index = runEnd
-                }
+                appendRun(buffer, from: index, to: runEnd)
+                index = runEnd
                 if index < end {
                     let b = buffer[index]
                     index += 1
@@ -217,14 +221,8 @@ private struct CSVParser {
                     if b == 0x0A { line += 1 }
                     runEnd += 1
                 }
-                if runEnd > index {
-                    if record.bytes.count - fieldStartOffset + (runEnd - index) <= maxFieldBytes {
-                        record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<runEnd]))
-                    } else {
-                        fieldTooLong = true
-                    }
-                    index = runEnd
-                }
+                appendRun(buffer, from: index, to: runEnd)
+                index = runEnd
                 if index < end {  // a quote
                     index += 1
                     state = .quoteInQuoted
