@@ -144,28 +144,28 @@ public struct UsageAggregate: Sendable {
         // wrapped, these say so and the analysis refuses the inputs.
         shadowTotal += Double(row.tokens) + Double(row.requests) + Double(totals.costMicros) + Double(row.activeUsers ?? 0)
 
+        // A person is active on a day with at least one request; rows of sources that count no
+        // requests (suggestions shown, tokens, lines) count too. An all-zero row (a vendor's
+        // placeholder for an idle day) makes nobody active.
+        let active = row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
+            || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
+        let person = active ? row.user.map { users.id($0) } : nil
+        let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
         teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
-        teamWeeks[Self.key(team, week), default: TeamWeekCell()].totals.add(totals)
-        toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
+        // One lookup per cell for its totals and the person's share of them.
+        teamWeeks[Self.key(team, week), default: TeamWeekCell()].add(totals, person: person, share: share)
+        toolWeeks[Self.key(tool, week), default: TeamWeekCell()].add(totals, person: person, share: share)
         toolTotals[tool, default: Totals()].add(totals)
         teamTools[Self.key(team, tool), default: Totals()].add(totals)
 
-        guard let userName = row.user else {
+        guard row.user != nil else {
             // An aggregate-only group row: people counted, not identified.
             let active = row.activeUsers ?? 0
             groupActive[Self.key(team, row.day.index), default: 0] &+= active
             toolGroupActive[Self.key(tool, row.day.index), default: 0] &+= active
             return
         }
-        // A person is active on a day with at least one request; rows of sources that count no
-        // requests (suggestions shown, tokens, lines) count too. An all-zero row (a vendor's
-        // placeholder for an idle day) makes nobody active.
-        guard row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
-            || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0 else { return }
-        let user = users.id(userName)
-        let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
-        teamWeeks[Self.key(team, week)]!.shares[user, default: Share()].add(share)
-        toolWeeks[Self.key(tool, week)]!.shares[user, default: Share()].add(share)
+        guard let user = person else { return }
         userDays[Self.key(user, row.day.index), default: DayTotals()].add(tokens: row.tokens, requests: row.requests)
         userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
@@ -324,6 +324,11 @@ struct DayTotals {
 struct TeamWeekCell {
     var totals = Totals()
     var shares: [Int32: Share] = [:]
+
+    mutating func add(_ rowTotals: Totals, person: Int32?, share: Share) {
+        totals.add(rowTotals)
+        if let person { shares[person, default: Share()].add(share) }
+    }
     var people: Dictionary<Int32, Share>.Keys { shares.keys }
 }
 

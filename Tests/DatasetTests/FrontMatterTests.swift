@@ -16,6 +16,8 @@ final class FrontMatterTests: XCTestCase {
             "---\ntitle:   Padded   \nslug: page-one\n\norder: -3\n---\nbody",
             "\u{FEFF}---\ntitle: Résumé of Q3\ndate: 2026-03-01\nflag: yes\nnothing: null\nratio: 0.5\n---\n",
             "---\ntitle: x\n...\nafter",
+            // Words YAML 1.1 reads as booleans or null, in any case, beside text that only starts like them.
+            "---\ntitle: On call\nflag: Off\nempty: Null\nword: yesterday\nkey: n\nshout: TRUE\nodd: tRUE\ninfinity: Inf\n---\n",
         ]
         for text in documents {
             let fast = try FrontMatterDocument.split(text, file: "c.md")
