@@ -189,7 +189,7 @@ private struct Walker {
             cmark_node_unlink(next)
             cmark_node_free(next)
         }
-        guard text.contains("{{") else {
+        guard hasDoubleBrace(text) else {
             cmark_node_set_literal(first, text)
             return
         }
@@ -344,4 +344,15 @@ extension Node {
         if case let .scalar(scalar) = self { return scalar }
         return nil
     }
+}
+
+/// Whether the text holds "{{", by a scan of its bytes: Foundation's `contains`, asked for every
+/// text node of every page, was 3 % of a 10,000-page build.
+func hasDoubleBrace(_ text: String) -> Bool {
+    var previous: UInt8 = 0
+    for byte in text.utf8 {
+        if byte == 0x7B && previous == 0x7B { return true }
+        previous = byte
+    }
+    return false
 }
