@@ -24,7 +24,7 @@ func esc(_ text: String) -> String {
 /// a disclosure (printed open).
 func figureHTML(_ chart: Chart) throws -> String {
     var html = "<figure class=\"chart-figure\" id=\"fig-\(esc(chart.id))\">\n"
-    html += "<div class=\"chart-scroll\">" + (try chart.renderSVG()) + "</div>"
+    html += "<div class=\"chart-scroll\" tabindex=\"0\">" + (try chart.renderSVG()) + "</div>"
     // The data table before the caption: a figcaption must be the figure's first or last child.
     html += "\n<details class=\"data-table\"><summary>Data table</summary>\n" + tableHTML(chart.table, caption: chart.title) + "</details>\n"
     html += "<figcaption><strong>\(esc(chart.title))</strong> \(esc(chart.description))"
@@ -33,8 +33,11 @@ func figureHTML(_ chart: Chart) throws -> String {
     return html
 }
 
+/// Tables scroll sideways inside `.table-wrap` on a narrow screen, charts inside `.chart-scroll`;
+/// the wrapper takes the keyboard focus (every wrapper, here and in the templates), so that it can
+/// be scrolled without a mouse.
 func tableHTML(_ table: DataTable, caption: String? = nil, className: String = "figures") -> String {
-    var html = "<div class=\"table-wrap\"><table class=\"\(className)\">"
+    var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"\(className)\">"
     if let caption { html += "<caption>\(esc(caption))</caption>" }
     html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
     for row in table.rows {

@@ -327,9 +327,23 @@ public struct SiteBuilder {
             // The page's <main …> tag (and its id) gives way to the section.
             guard let tagEnd = text[start.upperBound...].firstIndex(of: ">") else { continue }
             var inner = "<section id=\"\(anchor(page))\" class=\"single-file-part\">" + String(text[text.index(after: tagEnd)..<end.lowerBound]) + "</section>"
+            // Each page's sections are named with the page's title before their own heading
+            // ("Payments Trend", not "Trend" on every team), so the file's landmarks stay unique.
+            var title: String?  // the id of the page's first h1
+            if let h1 = inner.range(of: "<h1"), let close = inner[h1.upperBound...].firstIndex(of: ">") {
+                let attributes = inner[h1.upperBound..<close]
+                if let start = attributes.range(of: "id=\""), let end = attributes[start.upperBound...].firstIndex(of: "\"") {
+                    title = String(attributes[start.upperBound..<end])
+                } else {
+                    inner.replaceSubrange(h1, with: "<h1 id=\"page-title\"")
+                    title = "page-title"
+                }
+            }
             inner = replaceAttribute("href", in: inner) { rewrite($0, from: page) }
             inner = replaceAttribute("id", in: inner) { "p\(number)-\($0)" }
-            inner = replaceAttribute("aria-labelledby", in: inner) { $0.split(separator: " ").map { "p\(number)-\($0)" }.joined(separator: " ") }
+            inner = replaceAttribute("aria-labelledby", in: inner) {
+                ((title.map { [$0] } ?? []) + $0.split(separator: " ").map(String.init)).map { "p\(number)-\($0)" }.joined(separator: " ")
+            }
             inner = replaceAttribute("aria-describedby", in: inner) { $0.split(separator: " ").map { "p\(number)-\($0)" }.joined(separator: " ") }
             // The section's own id was prefixed with the rest: restore it.
             inner = inner.replacingOccurrences(of: "id=\"p\(number)-\(anchor(page))\"", with: "id=\"\(anchor(page))\"")
