@@ -95,7 +95,11 @@ public struct SiteBuilder {
         try summaryPage(commentary: commentary)
         try outcomesPage()
         try groupIndexPages()
-        try onAllCores(report.teams) { builder, team in try builder.teamPage(team) }
+        // The data files (report.json, the tables as CSV) depend on the report alone: they are made
+        // beside the team pages, on whichever core is free first.
+        try onAllCores([nil] + report.teams.map { $0 }) { builder, team in
+            if let team { try builder.teamPage(team) } else { try builder.dataFiles() }
+        }
         try onAllCores(report.tools) { builder, tool in try builder.toolPage(tool) }
         try feedbackPages()
         for write in commentary { try write(&self) }
@@ -104,7 +108,6 @@ public struct SiteBuilder {
         try changesPage()
         try downloadsPage()
         try page(path: "404.html", title: "Page not found", template: "404", context: [:])
-        try dataFiles()
         for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) { try files.add("assets/" + path, bytes) }
         try feedAndSitemap()
         if options.singleFile { try singleFilePage() }
