@@ -160,9 +160,9 @@ public struct UsageAggregate: Sendable {
 
         guard row.user != nil else {
             // An aggregate-only group row: people counted, not identified.
-            let active = row.activeUsers ?? 0
-            groupActive[Self.key(team, row.day.index), default: 0] &+= active
-            toolGroupActive[Self.key(tool, row.day.index), default: 0] &+= active
+            let people = row.activeUsers ?? 0
+            groupActive[Self.key(team, row.day.index), default: 0] &+= people
+            toolGroupActive[Self.key(tool, row.day.index), default: 0] &+= people
             return
         }
         guard let user = person else { return }

@@ -33,13 +33,18 @@ func figureHTML(_ chart: Chart) throws -> String {
     return html
 }
 
+/// A table's opening, up to its body: the wrapper, the caption and the column headers (escaped).
 /// Tables scroll sideways inside `.table-wrap` on a narrow screen, charts inside `.chart-scroll`;
-/// the wrapper takes the keyboard focus (every wrapper, here and in the templates), so that it can
-/// be scrolled without a mouse.
-func tableHTML(_ table: DataTable, caption: String? = nil, className: String = "figures") -> String {
+/// the wrapper takes the keyboard focus (here and in the templates' tables), so that it can be
+/// scrolled without a mouse.
+func tableOpening(className: String = "figures", caption: String?, columns: [String]) -> String {
     var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"\(className)\">"
     if let caption { html += "<caption>\(esc(caption))</caption>" }
-    html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+    return html + "<thead><tr>" + columns.map { "<th scope=\"col\">\(esc($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+}
+
+func tableHTML(_ table: DataTable, caption: String? = nil, className: String = "figures") -> String {
+    var html = tableOpening(className: className, caption: caption, columns: table.columns)
     for row in table.rows {
         html += "<tr>"
         for (index, cell) in row.enumerated() {

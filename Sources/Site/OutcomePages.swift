@@ -119,7 +119,7 @@ extension SiteBuilder {
     /// One row per metric: its role, what it does with usage within and between teams, its cost.
     func outcomesTableHTML() -> String {
         guard !report.outcomes.isEmpty else { return "" }
-        var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures outcomes\"><caption>Outcome metrics against usage</caption><thead><tr><th scope=\"col\">Metric</th><th scope=\"col\">Role</th><th scope=\"col\">Total</th><th scope=\"col\">Within teams, per doubling of usage</th><th scope=\"col\">Between teams (ρ)</th><th scope=\"col\">Cost per unit</th></tr></thead><tbody>\n"
+        var html = tableOpening(className: "figures outcomes", caption: "Outcome metrics against usage", columns: ["Metric", "Role", "Total", "Within teams, per doubling of usage", "Between teams (ρ)", "Cost per unit"])
         for outcome in report.outcomes {
             let metric = outcome.metric
             let role = metric.role == .primary ? "primary" : "guardrail"
@@ -156,7 +156,7 @@ extension SiteBuilder {
     /// A team's metrics: its totals, and what its own weeks say.
     func teamOutcomesHTML(_ team: String) -> String {
         guard !report.outcomes.isEmpty else { return "" }
-        var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures\"><caption>Outcome metrics in this team</caption><thead><tr><th scope=\"col\">Metric</th><th scope=\"col\">Total</th><th scope=\"col\">Per head (period)</th><th scope=\"col\">In this team's weeks, per doubling of usage</th><th scope=\"col\">Cost per unit</th></tr></thead><tbody>\n"
+        var html = tableOpening(className: "figures", caption: "Outcome metrics in this team", columns: ["Metric", "Total", "Per head (period)", "In this team's weeks, per doubling of usage", "Cost per unit"])
         for outcome in report.outcomes {
             guard let figures = outcome.teams[team] else { continue }
             let trend: String
@@ -189,7 +189,7 @@ extension SiteBuilder {
         let cohortSentence = orgTotal > 0
             ? "Across the teams shown below, \(zip(levelNames, cohorts.org).map { "\(whole.format(Double($1))) \($0) (\(pct.format(Double($1) / Double(orgTotal))))" }.joined(separator: ", ")) users. Light means under \(si.format(cohorts.lightBelow)) tokens a week, heavy \(si.format(cohorts.heavyFrom)) or more: the terciles of people's weekly tokens."
             : "No usage to group people by."
-        var cohortTable = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures\"><caption>Usage cohorts by team (people)</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">None</th><th scope=\"col\">Light</th><th scope=\"col\">Moderate</th><th scope=\"col\">Heavy</th><th scope=\"col\">Heavy share</th></tr></thead><tbody>\n"
+        var cohortTable = tableOpening(className: "figures", caption: "Usage cohorts by team (people)", columns: ["Team", "None", "Light", "Moderate", "Heavy", "Heavy share"])
         for row in cohorts.teams {
             cohortTable += "<tr><th scope=\"row\"><a href=\"teams/\(esc(row.slug)).html\">\(esc(row.team))</a></th><td>\(row.none.map { whole.format(Double($0)) } ?? "n/a")</td>"
             if let counts = row.counts.shown {
@@ -211,7 +211,7 @@ extension SiteBuilder {
         }
         let saved = report.timeSaved.map { question -> [String: Any] in
             let rows = question.byTeam.map { ("team", $0) } + question.byTool.map { ("tool", $0) }
-            var table = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures\"><caption>Hours saved a week, as reported (\(esc(question.question.replacingOccurrences(of: "_", with: " "))))</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Answers</th><th scope=\"col\">Mean hours a week</th><th scope=\"col\">95 % interval</th><th scope=\"col\">Against measured outcomes</th></tr></thead><tbody>\n"
+            var table = tableOpening(className: "figures", caption: "Hours saved a week, as reported (\(question.question.replacingOccurrences(of: "_", with: " ")))", columns: ["Group", "Answers", "Mean hours a week", "95 % interval", "Against measured outcomes"])
             for (kind, group) in rows {
                 table += "<tr><th scope=\"row\">\(esc(kind == "tool" ? report.toolName(group.name) : group.name)) <span class=\"unit\">(\(kind))</span></th><td>\(group.n)</td>"
                 table += "<td>\(group.mean.map { String(format: "%.1f", $0.value) } ?? "n/a")</td><td>\(group.mean.map { String(format: "%.1f–%.1f", $0.low, $0.high) } ?? "n/a")</td>"

@@ -51,8 +51,8 @@ extension SiteBuilder {
         let flagged = published.filter { $0.inflation.flagged }
         let signalRows = published.sorted { ($0.inflation.index ?? -1, $1.team) > ($1.inflation.index ?? -1, $0.team) }
         let signalNames = ReportConfig.signalNames
-        var signalTable = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures signals\"><caption>Inflation signals (0 = none, 1 = strongest)</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Index</th>"
-        signalTable += signalNames.map { "<th scope=\"col\">\(esc($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined() + "</tr></thead><tbody>\n"
+        var signalTable = tableOpening(className: "figures signals", caption: "Inflation signals (0 = none, 1 = strongest)",
+                                       columns: ["Team", "Index"] + signalNames.map { $0.replacingOccurrences(of: "_", with: " ") })
         for team in signalRows {
             signalTable += "<tr\(team.inflation.flagged ? " class=\"flagged\"" : "")><th scope=\"row\"><a href=\"teams/\(esc(team.slug)).html\">\(esc(team.team))</a>\(team.inflation.flagged ? " <span class=\"badge\">flagged</span>" : "")</th>"
             signalTable += "<td>\(team.inflation.index.map { String(format: "%.2f", $0) } ?? "–")</td>"
@@ -134,7 +134,7 @@ extension SiteBuilder {
     func teamsTableHTML(order: [String]? = nil, root: String = "") -> String {
         let entries = order.map { names in names.compactMap { name in report.teams.first { $0.name == name } } } ?? report.teams
         let valueColumn = NumberFormat.column(entries.compactMap { $0.published?.figures.valuePerHead })
-        var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures teams\"><caption>Teams</caption><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Active / headcount</th><th scope=\"col\">Adoption</th><th scope=\"col\">Tokens per active person, period</th><th scope=\"col\">\(esc(report.primaryOutcome?.metric.name ?? "Value")) per head, period</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Tokens per week</th></tr></thead><tbody>\n"
+        var html = tableOpening(className: "figures teams", caption: "Teams", columns: ["Team", "Active / headcount", "Adoption", "Tokens per active person, period", "\(report.primaryOutcome?.metric.name ?? "Value") per head, period", "Quadrant", "Tokens per week"])
         for entry in entries {
             html += "<tr><th scope=\"row\"><a href=\"\(root)teams/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th>"
             guard let published = entry.published else {
@@ -162,7 +162,7 @@ extension SiteBuilder {
             "heading": "Teams", "table": teamsTableHTML(order: order, root: ""),
             "intro": "\(report.teams.count) teams, ranked by adoption; \(report.suppression.teamsWithheld) withheld to protect small groups. Each row links to the team's page.",
         ])
-        var html = "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"figures tools\"><caption>Tools, by active people</caption><thead><tr><th scope=\"col\">Tool</th><th scope=\"col\">Capability</th><th scope=\"col\">Active people</th><th scope=\"col\">Tokens</th><th scope=\"col\">Cost</th><th scope=\"col\">Tried → returned → sustained</th><th scope=\"col\">People per week</th></tr></thead><tbody>\n"
+        var html = tableOpening(className: "figures tools", caption: "Tools, by active people", columns: ["Tool", "Capability", "Active people", "Tokens", "Cost", "Tried → returned → sustained", "People per week"])
         let tools = report.publishedTools.sorted { ($0.figures.activeUsers, $1.figures.tool) > ($1.figures.activeUsers, $0.figures.tool) }
         for published in tools {
             let tool = published.figures

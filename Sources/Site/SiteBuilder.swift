@@ -70,7 +70,7 @@ public struct SiteBuilder {
         charts = ReportCharts(report: report)
         figures = FigureIndex(report)
         var parts: [String: LayoutParts] = [:]
-        let targets = Self.navigationTargets(inputs)
+        let targets = Self.navigationPages(inputs)
         navigationTargets = targets
         for root in ["", "../", "../../"] { parts[root] = Self.layoutParts(root: root, report: report, theme: theme, targets: targets) }
         layoutParts = parts
@@ -142,7 +142,7 @@ public struct SiteBuilder {
     func root(of path: String) -> String { String(repeating: "../", count: path.split(separator: "/").count - 1) }
 
     /// The site navigation's pages, (path, label).
-    static func navigationTargets(_ inputs: ReportInputs) -> [(String, String)] {
+    static func navigationPages(_ inputs: ReportInputs) -> [(String, String)] {
         var items: [(String, String)] = [("index.html", "Summary"), ("outcomes.html", "Outcomes"), ("teams.html", "Teams"), ("tools.html", "Tools"), ("feedback/index.html", "Feedback")]
         // At most eight commentary pages in the navigation (in `order`); all are linked from the summary.
         items += inputs.commentary.prefix(8).map { ("\($0.slug).html", $0.title) }
