@@ -204,10 +204,9 @@ public enum ReportFolder {
         if fingerprint == nil {
             for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
         }
-        var reader = UsageReader(config: inputs.config, people: inputs.people)
-        if let key = inputs.pseudonymKey {
-            reader.pseudonymise = { identity in pseudonym(identity, key: key) }
-        }
+        var pseudonymise: @Sendable (String) -> String = { $0 }
+        if let key = inputs.pseudonymKey { pseudonymise = { identity in pseudonym(identity, key: key) } }
+        let reader = UsageReader(config: inputs.config, people: inputs.people, pseudonymise: pseudonymise)
         var summary = UsageSummary()
         var unmatched = Set<String>()
         var vendorPartial = makePartial()
