@@ -9,16 +9,41 @@ struct FeedbackAnalysis {
     /// -1, 0 or 1: see `Sentiment` (negation, intensity and contrast).
     func sentiment(_ text: String) -> Int { Sentiment.label(text) }
 
-    func themes(of text: String) -> [String] {
-        let lower = text.lowercased()
-        return config.themes.filter { theme in theme.phrases.contains { lower.contains($0.lowercased()) } }.map(\.name)
+    /// The themes whose phrases (lower-cased once by the caller) the text contains.
+    func themes(of text: String, phrases: [(name: String, phrases: [String])]) -> [String] {
+        var lower = text.lowercased()
+        // The phrase's bytes searched for (memchr, then memcmp): Foundation's `contains` bridged every document
+        // to NSString (1.5 % of a 10,000-document build, on one core), and the standard library's
+        // search by Character was slower still. An empty phrase matches nothing, as before.
+        return lower.withUTF8 { text in
+            phrases.filter { theme in
+                theme.phrases.contains { phrase in
+                    var phrase = phrase
+                    return phrase.withUTF8 { contains(text, $0) }
+                }
+            }.map(\.name)
+        }
+    }
+
+    /// Whether `needle` (not empty) occurs in `text`, byte for byte.
+    private func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = needle.first, needle.count <= text.count, let base = text.baseAddress, let pattern = needle.baseAddress else { return false }
+        let last = text.count - needle.count
+        var start = 0
+        while start <= last, let found = memchr(base + start, Int32(first), last - start + 1) {
+            start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + start, pattern, needle.count) == 0 { return true }
+            start += 1
+        }
+        return false
     }
 
     func analyze(_ unsorted: [FeedbackDocument]) -> FeedbackFigures {
         // A fixed order whatever the order the files were listed in.
         let documents = unsorted.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
         let total = documents.count
-        let themed = documents.map { themes(of: $0.text + " " + ($0.title ?? "")) }
+        let phrases = config.themes.map { ($0.name, $0.phrases.map { $0.lowercased() }) }
+        let themed = documents.map { themes(of: $0.text + " " + ($0.title ?? ""), phrases: phrases) }
         let sentiments = documents.map { sentiment($0.text) }
 
         var themeCounts: [ThemeCount] = []

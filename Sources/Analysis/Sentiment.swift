@@ -41,9 +41,20 @@ enum Sentiment {
     static let contrasts: Set<String> = ["but", "however", "yet", "though", "although"]
 
     /// Words, lower-cased, apostrophes dropped ("don't" → "dont").
+    /// The text's words, lower-cased, apostrophes dropped ("don't" → "dont"). One pass over the
+    /// characters (Foundation's `replacingOccurrences` bridged every document twice).
     static func words(_ text: String) -> [String] {
-        text.lowercased().replacingOccurrences(of: "’", with: "'").replacingOccurrences(of: "'", with: "")
-            .split(whereSeparator: { !$0.isLetter }).map(String.init)
+        var words: [String] = [], word = ""
+        for character in text.lowercased() where character != "'" && character != "’" {
+            if character.isLetter {
+                word.append(character)
+            } else if !word.isEmpty {
+                words.append(word)
+                word = ""
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
     }
 
     /// A signed score: above zero leans positive, below leans negative.

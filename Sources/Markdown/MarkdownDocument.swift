@@ -224,7 +224,7 @@ private struct Walker {
         let body = literal(node)
         var fields: [String: String] = [:]
         do {
-            guard body.utf8.count < 64 * 1024, case let .mapping(mapping)? = try Yams.compose(yaml: body) else {
+            guard body.utf8.count < 64 * 1024, case let .mapping(mapping)? = try Yams.compose(yaml: body, .default, .default, .utf8) else {
                 issues.append(MarkdownIssue(line: line, column: 0, message: "a chart block must hold YAML keys such as type, data, x, y and title"))
                 return
             }

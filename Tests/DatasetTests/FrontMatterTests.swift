@@ -7,7 +7,10 @@ import Yams
 final class FrontMatterTests: XCTestCase {
     func pairs(_ node: Node?) -> [[String]] {
         guard case let .mapping(mapping)? = node else { return [] }
-        return mapping.map { [$0.key.string ?? "?", $0.value.string ?? "?", $0.value.tag.description] }
+        return mapping.map { pair in
+            let inner = pairs(pair.value).map { $0.joined(separator: "=") }.joined(separator: ",")
+            return [pair.key.string ?? "?", pair.value.string ?? inner, pair.value.tag.description]
+        }
     }
 
     func testPlainFrontMatterIsReadAsTheParserReadsIt() throws {
@@ -18,6 +21,12 @@ final class FrontMatterTests: XCTestCase {
             "---\ntitle: x\n...\nafter",
             // Words YAML 1.1 reads as booleans or null, in any case, beside text that only starts like them.
             "---\ntitle: On call\nflag: Off\nempty: Null\nword: yesterday\nkey: n\nshout: TRUE\nodd: tRUE\ninfinity: Inf\n---\n",
+            // Numbers and dates, whose tags are decided without the resolver's expressions, and the
+            // shapes beside them that the resolver still decides.
+            "---\nint: 10\nzero: 0\noctal: 012\nfloat: 2.50\nunderscored: 1_000\nday: 2026-13-45\nshort: 2026-1-5\nversion: 1.2.3\nexp: 1e3\nsigned: -7\n---\n",
+            // A feedback file's one-line scores.
+            "---\ndate: 2026-02-01\nchannel: retro\nteam: Payments\nscores: {usefulness: 1, onboarding_ease:  4 }\n---\nThe tools are slow.\n",
+            "---\nscores: {usefulness: 5}\ntitle: Survey\n---\n",
         ]
         for text in documents {
             let fast = try FrontMatterDocument.split(text, file: "c.md")
@@ -34,7 +43,9 @@ final class FrontMatterTests: XCTestCase {
 
     func testAnythingButPlainPairsGoesToTheParser() throws {
         for block in ["tags: [a, b]", "title: \"Quoted\"", "title: a # comment", "title: a: b", "list:\n  - a", "title: x\ntitle: y",
-                      "title: same\nslug: same", "? complex", "title: *alias", "title: |", "- a", "title:", "key : v", "title: 'q'"] {
+                      "title: same\nslug: same", "? complex", "title: *alias", "title: |", "- a", "title:", "key : v", "title: 'q'",
+                      "scores: {a: 1,}", "scores: {a: [1]}", "scores: {a: {b: 1}}", "scores: {}", "scores: {a: 1} x", "scores: {a:1}",
+                      "scores: {a: 1, a: 2}", "scores: {a: x, b: x}", "scores: {a: 1", "scores: {a: \"q\"}", "scores: { : 1}"] {
             let document = try? FrontMatterDocument.split("---\n\(block)\n---\nbody", file: "c.md")
             XCTAssertTrue(document?.marks.isEmpty ?? true, block)
         }
@@ -50,6 +61,25 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertFalse(fast.isEmpty)
         XCTAssertEqual(fast, parsed)
         XCTAssertTrue(fast.contains { $0.line == 3 && $0.message.contains("order") }, "\(fast)")
+    }
+
+    func testProblemsInOneLineScoresNameTheSameLineAndColumnEitherWay() {
+        var fast: [Diagnostic] = [], parsed: [Diagnostic] = []
+        let plain = "---\ndate: 2026-02-01\nscores: {usefulness: 9, speed: 2}\n---\nbody"
+        let withComment = plain.replacingOccurrences(of: "---\nbody", with: "# a comment\n---\nbody")
+        XCTAssertFalse(try FrontMatterDocument.split(plain, file: "f.md").marks.isEmpty)
+        let fastDocument = FeedbackReader.document(text: plain, file: "f.md", diagnostics: &fast)
+        let parsedDocument = FeedbackReader.document(text: withComment, file: "f.md", diagnostics: &parsed)
+        XCTAssertEqual(fast, parsed)
+        XCTAssertTrue(fast.contains { $0.line == 3 && $0.message.contains("usefulness") }, "\(fast)")
+        XCTAssertEqual(fastDocument == nil, parsedDocument == nil)
+        // And when the scores are good, the same scores either way.
+        var none: [Diagnostic] = []
+        let good = plain.replacingOccurrences(of: "9", with: "4")
+        let scores = { (text: String) in FeedbackReader.document(text: text, file: "f.md", diagnostics: &none)?.scores.map { "\($0.question)=\($0.value)" } }
+        XCTAssertEqual(scores(good), ["usefulness=4", "speed=2"])
+        XCTAssertEqual(scores(good), scores(good.replacingOccurrences(of: "---\nbody", with: "# a comment\n---\nbody")))
+        XCTAssertEqual(none, [])
     }
 
     func testUnclosedAndOversizedFrontMatterAreErrors() {
