@@ -309,6 +309,37 @@ extension SiteBuilder {
             + "\(s.toolsWithheld) tool\(s.toolsWithheld == 1 ? "" : "s") withheld whole."
     }
 
+    /// A folder holding more files than this is one row of the pages' file tables.
+    static let filesPerFolderListed = 100
+
+    /// The input files as the methodology and data-quality pages list them, by path: one row per
+    /// file, except that a folder of more than `filesPerFolderListed` files is one row with its
+    /// files' count and their rows, problems and bytes summed (data/manifest.json lists every
+    /// file with its hash). A table of 10,000 feedback files helps no reader, and rendering two
+    /// of them took a tenth of a 10,000-page build.
+    func fileRows(rejected: [String: Int]) -> [[String: Any]] {
+        func folder(_ path: String) -> String { path.lastIndex(of: "/").map { String(path[...$0]) } ?? "" }
+        let byFolder = Dictionary(grouping: report.coverage.files, by: { folder($0.path) })
+        var rows: [(path: String, row: [String: Any])] = []
+        for (name, files) in byFolder {
+            if files.count > Self.filesPerFolderListed {
+                let formats = Set(files.map(\.format))
+                rows.append((name, ["path": "\(name) (\(whole.format(Double(files.count))) files)",
+                                    "format": formats.count == 1 ? formats.first! : "several",
+                                    "rows": whole.format(Double(files.reduce(0) { $0 + $1.rows })),
+                                    "rejected": whole.format(Double(files.reduce(0) { $0 + (rejected[$1.path] ?? 0) })),
+                                    "bytes": si.format(Double(files.reduce(0) { $0 + $1.bytes })), "folder": true]))
+            } else {
+                for file in files {
+                    rows.append((file.path, ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)),
+                                             "rejected": whole.format(Double(rejected[file.path] ?? 0)),
+                                             "bytes": si.format(Double(file.bytes)), "sha": String(file.sha256.prefix(12)), "folder": false]))
+                }
+            }
+        }
+        return rows.sorted { $0.path < $1.path }.map(\.row)
+    }
+
     mutating func methodologyPage() throws {
         let sections = report.methodology.sections.map { section -> [String: Any] in
             var entries = section.entries.map { entry -> [String: Any] in
@@ -320,9 +351,7 @@ extension SiteBuilder {
             }
             return ["title": section.title, "anchor": headingAnchor(section.title), "entries": entries]
         }
-        let sources = report.coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
-            ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)), "sha": String(file.sha256.prefix(12))]
-        }
+        let sources = fileRows(rejected: [:])
         try page(path: "methodology.html", title: "Methodology", template: "methodology", context: [
             "sections": sections, "sources": sources, "floor": report.minGroupSize,
             "coverage": "Data for \(report.coverage.daysWithData) of \(report.coverage.daysInPeriod) days in the period \(periodText).",
@@ -336,10 +365,7 @@ extension SiteBuilder {
             ["location": issue.location, "severity": issue.severity.rawValue, "message": issue.message]
         }
         let rejectedByFile = Dictionary(grouping: issues.filter { $0.severity == .error }, by: \.file).mapValues(\.count)
-        let files = coverage.files.sorted { $0.path < $1.path }.map { file -> [String: Any] in
-            ["path": file.path, "format": file.format, "rows": whole.format(Double(file.rows)),
-             "rejected": rejectedByFile[file.path].map { whole.format(Double($0)) } ?? "0", "bytes": si.format(Double(file.bytes))]
-        }
+        let files = fileRows(rejected: rejectedByFile)
         var gaps: [String] = []
         gaps.append("Data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days in the period.")
         gaps.append("Privacy: " + suppressionSentence)

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import candor
 import Dataset
-import Site
+@testable import Site
 import Charts
 import Stats
 
@@ -216,6 +216,40 @@ final class PlantedStoryTests: XCTestCase {
         let summary = try build(content, output)
         XCTAssertEqual(summary.rowsRejected, 1)
         XCTAssertThrowsError(try build(content, output, strict: true))
+    }
+}
+
+/// A folder of many files is one row of the pages' file tables (its counts summed); the manifest
+/// still lists every file.
+final class FileListingTests: XCTestCase {
+    func testAFolderOfManyFilesIsOneSummedRowAndTheManifestListsEachFile() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 30, seed: 3).write(to: content)
+        let bulk = content + "/feedback/bulk"
+        try FileManager.default.createDirectory(atPath: bulk, withIntermediateDirectories: true)
+        let count = SiteBuilder.filesPerFolderListed + 1
+        for index in 0..<count {
+            try "---\nchannel: retro\nscores: {usefulness: \(index % 5 + 1)}\n---\nNote \(index).\n"
+                .write(toFile: bulk + String(format: "/note-%03d.md", index), atomically: true, encoding: .utf8)
+        }
+        _ = try build(content, output)
+        let inputs = try json(output + "/data/manifest.json")["inputs"] as! [[String: Any]]
+        let listed = inputs.filter { ($0["path"] as! String).hasPrefix("feedback/bulk/") }
+        XCTAssertEqual(listed.count, count)
+        let rows = listed.reduce(0) { $0 + ($1["rows"] as! Int) }
+        let bytes = listed.reduce(0) { $0 + ($1["bytes"] as! Int) }
+        XCTAssertEqual(rows, count)
+        let quality = try String(contentsOfFile: output + "/data-quality.html", encoding: .utf8)
+        let methodology = try String(contentsOfFile: output + "/methodology.html", encoding: .utf8)
+        for page in [quality, methodology] {
+            XCTAssertTrue(page.contains("<th scope=\"row\">feedback/bulk/ (\(count) files)</th><td>feedback-md</td><td>\(count)</td>"), page)
+            XCTAssertFalse(page.contains("note-050.md"))
+            // A folder of few files still lists each.
+            XCTAssertTrue(page.contains("<th scope=\"row\">data/usage/"))
+        }
+        XCTAssertTrue(methodology.contains("each in data/manifest.json"))
+        XCTAssertTrue(quality.contains("(\(count) files)</th><td>feedback-md</td><td>\(count)</td><td>0</td><td>\(NumberFormat.si.format(Double(bytes)))B</td>"), quality)
     }
 }
 
