@@ -30,15 +30,21 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     /// Parses `YYYY-MM-DD` (a longer text whose first ten characters are such a date, as an
     /// ISO timestamp, is accepted when `prefix` is true).
     public init?(parsing text: Substring, prefix: Bool = false) {
-        let bytes = Array(text.utf8)
-        self.init(bytes: bytes[...], prefix: prefix)
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ Day(bytes: $0, prefix: prefix) }) {
+            guard let parsed else { return nil }
+            self = parsed
+        } else {
+            self.init(bytes: Array(text.utf8), prefix: prefix)
+        }
     }
 
     public init?(parsing text: String, prefix: Bool = false) {
         self.init(parsing: text[...], prefix: prefix)
     }
 
-    public init?(bytes: ArraySlice<UInt8>, prefix: Bool = false) {
+    /// `YYYY-MM-DD` (or text starting with it, with `prefix`) from its bytes, read in place: any
+    /// contiguous bytes (a field of a CSV row is read without copying it into an array first).
+    public init?<Bytes: RandomAccessCollection>(bytes: Bytes, prefix: Bool = false) where Bytes.Element == UInt8, Bytes.Index == Int {
         guard bytes.count == 10 || (prefix && bytes.count > 10) else { return nil }
         let b = bytes.startIndex
         func digits(_ from: Int, _ count: Int) -> Int? {

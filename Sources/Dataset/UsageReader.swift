@@ -168,7 +168,7 @@ public final class UsageReader: Sendable {
     // MARK: Rows
 
     private func makeRecord<F: FieldAccess>(_ fields: F, names: inout NameCache, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
-        guard let day = fields.with(.date, { Day(bytes: ArraySlice($0)) }) ?? nil else {
+        guard let day = fields.with(.date, { Day(bytes: $0) }) ?? nil else {
             let shown = fields.with(.date) { text($0) } ?? ""
             throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
         }

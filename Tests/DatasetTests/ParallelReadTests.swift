@@ -35,6 +35,52 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertEqual(whole.filter { $0.taskCategory == "multi\nline, \"quoted\"" }.count, 3000 / 7 + 1)
     }
 
+    /// The cuts are those of the plain byte-by-byte rule (the first line end at or after each
+    /// target with an even number of quotes before it), also across the reader's 1 MiB chunks,
+    /// with long quoted fields full of line ends straddling them.
+    func testCutsFollowTheQuoteRuleAcrossChunks() throws {
+        let folder = TemporaryFolder()
+        var seed: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var bytes: [UInt8] = Array("date,user,team,tool,requests,task_category\n".utf8)
+        while bytes.count < 3 * FileByteSource.chunkSize + 12345 {
+            var field = "coding"
+            if next(5) == 0 {  // a quoted field with line ends, sometimes 300 KB long
+                let length = next(20) == 0 ? 300_000 : next(40)
+                let pieces = ["a", "b", "\n", "\n", "\"\"", ","]  // a doubled quote stands for one
+                field = "\"" + (0..<length).map { _ in pieces[next(pieces.count)] }.joined() + "\""
+            }
+            bytes += Array("2026-01-01,u\(next(50)),Team,tool,1,\(field)\n".utf8)
+        }
+        let path = folder.write("cuts.csv", String(decoding: bytes, as: UTF8.self))
+        let written = Array(FileManager.default.contents(atPath: path)!)
+        for parts in [2, 3, 4, 7, 16] {
+            // The rule, byte by byte over the whole file.
+            var targets = (1..<parts).map { written.count * $0 / parts }
+            var expected: [(Int, Int)] = []
+            var quotes = 0, newlines = 0
+            for (index, byte) in written.enumerated() where !targets.isEmpty {
+                if byte == 0x22 { quotes += 1 } else if byte == 0x0A {
+                    newlines += 1
+                    if index >= targets[0], quotes % 2 == 0 {
+                        expected.append((index + 1, newlines + 1))
+                        targets.removeFirst()
+                    }
+                }
+            }
+            let ranges = try csvRecordBoundaries(path: path, parts: parts)
+            let cuts = ranges.dropFirst().map { ($0.start, $0.firstLine) }
+            var deduplicated: [(Int, Int)] = []
+            for cut in expected where cut.0 < written.count && cut.0 > (deduplicated.last?.0 ?? 0) { deduplicated.append(cut) }
+            XCTAssertEqual(cuts.map(\.0), deduplicated.map(\.0), "parts \(parts)")
+            XCTAssertEqual(cuts.map(\.1), deduplicated.map(\.1), "parts \(parts)")
+            XCTAssertEqual(ranges.last?.end, written.count)
+        }
+    }
+
     func testParallelWorkersGiveTheSameRowsAsOne() throws {
         let folder = TemporaryFolder()
         folder.write("report.yml", "title: T\n")
