@@ -34,6 +34,8 @@ public struct UsageAggregate: Sendable {
     var teamPrompts: [Int32: PromptCounter] = [:]
     /// Days with at least one row.
     var daysWithData = Set<Int32>()
+    /// The day of the previous row (not part of the aggregate's value: a cache for `add`).
+    var lastDayWithData: Int32 = .min
     /// (team, day) → the people counted by aggregate-only group rows that day.
     var groupActive: [UInt64: Int] = [:]
     var toolGroupActive: [UInt64: Int] = [:]
@@ -100,7 +102,11 @@ public struct UsageAggregate: Sendable {
         rowsAccepted += 1
         minDay = min(minDay, row.day)
         maxDay = max(maxDay, row.day)
-        daysWithData.insert(row.day.index)
+        // Rows of one day mostly come together: the set is asked only when the day changes.
+        if row.day.index != lastDayWithData {
+            daysWithData.insert(row.day.index)
+            lastDayWithData = row.day.index
+        }
         let team = teams.id(row.team)
         let tool = tools.id(row.tool)
         let week = row.day.week.monday.index

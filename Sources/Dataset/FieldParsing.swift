@@ -52,6 +52,9 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws ->
 }
 
 func parseBool(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> Bool {
+    // The common spellings compared as bytes: a string lower-cased for every row was 0.7 % of ingest.
+    if bytes.elementsEqual("false".utf8) || bytes.elementsEqual("0".utf8) { return false }
+    if bytes.elementsEqual("true".utf8) || bytes.elementsEqual("1".utf8) { return true }
     switch text(bytes).lowercased() {
     case "", "false", "0", "no", "n", "f": return false
     case "true", "1", "yes", "y", "t": return true
