@@ -1,3 +1,13 @@
+/// The text without spaces and tabs (Unicode's, not line ends) at either end, as Foundation's
+/// `trimmingCharacters(in: .whitespaces)` gives it, without bridging: asked for every cell of
+/// the small tables, the bridge was most of reading them.
+func trimmingSpaces(_ text: String) -> String {
+    func space(_ character: Character) -> Bool { character.isWhitespace && !character.isNewline }
+    guard let first = text.firstIndex(where: { !space($0) }) else { return "" }
+    let last = text.lastIndex(where: { !space($0) })!
+    return first == text.startIndex && last == text.index(before: text.endIndex) ? text : String(text[first...last])
+}
+
 /// Small CSV tables read whole (headcount, outcomes, tools, people, surveys): rows keyed by
 /// lower-cased header name, each with its line.
 struct Table {
@@ -5,7 +15,7 @@ struct Table {
         var line: Int
         var values: [String: String]
         subscript(_ name: String) -> String? {
-            guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard let value = values[name].map(trimmingSpaces), !value.isEmpty else { return nil }
             return value
         }
     }
@@ -36,7 +46,7 @@ struct Table {
                 guard let current = head.map({ (header: $0.names, line: $0.line) }) else {
                     var names: [String] = []
                     for index in 0..<record.count {
-                        names.append((record.string(index) ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+                        names.append(trimmingSpaces(record.string(index) ?? "").lowercased())
                     }
                     head = (names, record.line)
                     return

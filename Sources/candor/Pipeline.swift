@@ -51,6 +51,25 @@ struct Pipeline {
         var ingests = 0
     }
 
+    /// A value worked out on another thread, waited for when asked.
+    final class Pending<Value>: @unchecked Sendable {
+        private var result: Value?
+        private let done = DispatchGroup()
+
+        init(_ work: @escaping @Sendable () -> Value) {
+            done.enter()
+            DispatchQueue.global().async {
+                self.result = work()
+                self.done.leave()
+            }
+        }
+
+        var value: Value {
+            done.wait()
+            return result!
+        }
+    }
+
     enum Failure: Error {
         /// Problems in the inputs (exit status 1), already collected in `diagnostics`.
         case inputs([Diagnostic])
@@ -63,6 +82,10 @@ struct Pipeline {
         var summary = Summary()
         let saving = DispatchGroup()
         defer { saving.wait() }
+        // The previous edition's report.json (for changes.html), read beside the rest of the
+        // build: nothing else needs it, and a rebuild after a commentary edit waited for it.
+        let previousPath = options.previous ?? (options.output + "/data/report.json")
+        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).flatMap(parseJSON) }
         // Refuse a dangerous --output before any work, not after it.
         if !options.checkOnly, let refusal = OutputFolder.refusal(output: options.output, content: options.content) {
             throw Failure.inputs([.error(options.output, refusal)])
@@ -244,9 +267,7 @@ struct Pipeline {
         } catch let error as Theme.Error {
             throw Failure.inputs(summary.diagnostics + [.error(error.file, line: error.line, error.message)])
         }
-        var previous: JSONValue?
-        let previousPath = options.previous ?? (options.output + "/data/report.json")
-        if let data = FileManager.default.contents(atPath: previousPath) { previous = parseJSON(data) }
+        let previous = previousEdition.value
         if options.previous != nil && previous == nil {
             summary.diagnostics.append(.warning(previousPath, "cannot read the previous edition's report.json; changes.html will not compare"))
         }
