@@ -112,6 +112,44 @@ final class StatsReferenceTests: XCTestCase {
         }
     }
 
+    /// `Spread` finds its quantiles by selection, not sorting: the same numbers as numpy's
+    /// linear method, and as the sorted sample on shapes that trouble a quickselect (sorted,
+    /// reversed, all equal, few distinct values, organ pipe), bit for bit.
+    func testSpreadSelectsTheQuantilesASortWouldGive() throws {
+        let ref = try reference()
+        for (name, expected) in ref.quantiles {
+            let spread = try XCTUnwrap(Spread(ref.samples[name]!))
+            for (p, value) in expected {
+                switch Double(p)! {
+                case 0.5: XCTAssertEqual(spread.median, value, accuracy: 1e-12, name)
+                case 0.9: XCTAssertEqual(spread.p90, value, accuracy: 1e-12, name)
+                case 0.99: XCTAssertEqual(spread.p99, value, accuracy: 1e-12, name)
+                default: break
+                }
+            }
+        }
+        var seed: UInt64 = 11
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        var shapes: [[Double]] = [[5], [2, 1], [3, 3, 3]]
+        for count in [7, 100, 1001, 20_000] {
+            shapes.append((0..<count).map(Double.init))
+            shapes.append((0..<count).reversed().map(Double.init))
+            shapes.append([Double](repeating: 4, count: count))
+            shapes.append((0..<count).map { _ in Double(next() % 3) })
+            shapes.append((0..<count).map { Double(min($0, count - $0)) })
+            shapes.append((0..<count).map { _ in Double(next() % 1_000_000) / 7 })
+        }
+        for values in shapes {
+            let sorted = values.sorted()
+            let spread = try XCTUnwrap(Spread(values))
+            XCTAssertEqual(spread.n, values.count)
+            XCTAssertEqual(spread.median, quantile(sorted: sorted, 0.5))
+            XCTAssertEqual(spread.p90, quantile(sorted: sorted, 0.9))
+            XCTAssertEqual(spread.p99, quantile(sorted: sorted, 0.99))
+        }
+        XCTAssertNil(Spread([]))
+    }
+
     func testGiniMatchesMeanAbsoluteDifferenceDefinition() throws {
         let ref = try reference()
         XCTAssertEqual(ref.gini.count, 4)
