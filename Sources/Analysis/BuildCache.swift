@@ -22,7 +22,7 @@ public struct BuildCache: Sendable {
 
     public let folder: String
     static let magic = Array("CANDOR-BUILD-CACHE\u{0}".utf8)
-    public static let formatVersion: Int64 = 1
+    public static let formatVersion: Int64 = 2
 
     public init(folder: String) { self.folder = folder }
 
@@ -176,8 +176,6 @@ extension UsageAggregate {
         writer.strings(users.names)
         writer.strings(teams.names)
         writer.strings(tools.names)
-        writer.int(daysWithData.count)
-        for day in daysWithData { writer.int32(day) }
         writer.int(userDays.count)
         for (key, value) in userDays {
             writer.uint64(key)
@@ -253,7 +251,6 @@ extension UsageAggregate {
             if let second { try check(b, below: second.0, second.1) }
             return key
         }
-        for _ in 0..<(try reader.count(itemBytes: 4)) { daysWithData.insert(try reader.int32()) }
         let days = try reader.count(itemBytes: 24)
         userDays.reserveCapacity(days)
         for _ in 0..<days {

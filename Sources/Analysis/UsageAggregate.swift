@@ -32,10 +32,9 @@ public struct UsageAggregate: Sendable {
     var teamTools: [UInt64: Totals] = [:]
     /// Per team: repeated-prompt counting.
     var teamPrompts: [Int32: PromptCounter] = [:]
-    /// Days with at least one row.
-    var daysWithData = Set<Int32>()
-    /// The day of the previous row (not part of the aggregate's value: a cache for `add`).
-    var lastDayWithData: Int32 = .min
+    /// Days with at least one row: the days of `teamDays`, which every accepted row reaches
+    /// (a set of its own cost a hash per row).
+    var daysWithData: Set<Int32> { Set(teamDays.keys.map { Self.split($0).1 }) }
     /// (team, day) → the people counted by aggregate-only group rows that day.
     var groupActive: [UInt64: Int] = [:]
     var toolGroupActive: [UInt64: Int] = [:]
@@ -102,11 +101,6 @@ public struct UsageAggregate: Sendable {
         rowsAccepted += 1
         minDay = min(minDay, row.day)
         maxDay = max(maxDay, row.day)
-        // Rows of one day mostly come together: the set is asked only when the day changes.
-        if row.day.index != lastDayWithData {
-            daysWithData.insert(row.day.index)
-            lastDayWithData = row.day.index
-        }
         let team = teams.id(row.team)
         let tool = tools.id(row.tool)
         let week = row.day.week.monday.index
@@ -215,7 +209,6 @@ public struct UsageAggregate: Sendable {
             minDay = min(minDay, other.minDay)
             maxDay = max(maxDay, other.maxDay)
         }
-        daysWithData.formUnion(other.daysWithData)
         let userMap = other.users.names.map { users.id($0) }
         let teamMap = other.teams.names.map { teams.id($0) }
         let toolMap = other.tools.names.map { tools.id($0) }
