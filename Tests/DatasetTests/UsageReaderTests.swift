@@ -233,3 +233,30 @@ final class FeedbackReaderTests: XCTestCase {
         XCTAssertEqual(slugify("Data Engineering & <ML>"), "data-engineering-ml")
     }
 }
+
+/// The per-file name cache: one entry per (column, bytes), found again whatever came between,
+/// through every growth of its table.
+final class NameCacheTests: XCTestCase {
+    func testEveryNameIsFoundAgainAndColumnsAreKeptApart() throws {
+        var cache = NameCache()
+        func entry(_ text: String, _ column: UsageColumn) throws -> (Int32, String) {
+            var bytes = Array(text.utf8)
+            return try bytes.withUnsafeMutableBufferPointer { try cache.entry(UnsafeBufferPointer($0), column: column) }
+        }
+        var first: [String: Int32] = [:]
+        for index in 0..<5_000 {
+            let (id, string) = try entry("user-\(index * 7919 % 5_000)", .user)
+            XCTAssertEqual(string, "user-\(index * 7919 % 5_000)")
+            first[string] = id
+        }
+        XCTAssertEqual(Set(first.values).count, 5_000)
+        for index in stride(from: 4_999, through: 0, by: -3) {
+            XCTAssertEqual(try entry("user-\(index)", .user).0, first["user-\(index)"])
+        }
+        let team = try entry("user-42", .team)
+        XCTAssertEqual(team.1, "user-42")
+        XCTAssertNotEqual(team.0, first["user-42"])
+        XCTAssertEqual(try entry("user-42", .team).0, team.0)
+        XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
+    }
+}
