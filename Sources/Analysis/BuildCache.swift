@@ -66,6 +66,28 @@ public struct BuildCache: Sendable {
     /// `decode` reads its payload, and must read all of it.
     public func read<Value>(report folder: String, kind: String, key: String,
                             _ decode: (inout ByteReader) throws -> Value) -> Lookup<Value> {
+        readFile(report: folder, kind: kind) { reader in
+            guard try reader.string() == key else { return nil }  // made from other inputs
+            return try decode(&reader)
+        }
+    }
+
+    /// The cache file of `kind` whatever inputs it was made from, with the key it was made from:
+    /// for decoding it before the inputs' key is known, and using it only if that key matches.
+    public func readAnyKey<Value>(report folder: String, kind: String,
+                                  _ decode: (inout ByteReader) throws -> Value) -> (key: String, value: Value)? {
+        let found = readFile(report: folder, kind: kind) { reader -> (key: String, value: Value)? in
+            let key = try reader.string()
+            return (key, try decode(&reader))
+        }
+        guard case let .hit(value) = found else { return nil }
+        return value
+    }
+
+    /// Reads a cache file: its frame and checksum checked, then `decode` reads the key and the
+    /// payload (all of it), or gives nil for a file of other inputs.
+    private func readFile<Value>(report folder: String, kind: String,
+                                 _ decode: (inout ByteReader) throws -> Value?) -> Lookup<Value> {
         let file = path(report: folder, kind: kind)
         guard let data = FileManager.default.contents(atPath: file) else { return .miss }
         let bytes = [UInt8](data)
@@ -80,8 +102,7 @@ public struct BuildCache: Sendable {
         var reader = ByteReader(bytes, offset: head)
         do {
             guard try reader.int() == Self.formatVersion, try reader.string() == kind else { return .miss }
-            guard try reader.string() == key else { return .miss }
-            let value = try decode(&reader)
+            guard let value = try decode(&reader) else { return .miss }
             guard reader.offset == body else { throw ByteReader.Malformed(description: "has \(body - reader.offset) bytes left over") }
             utimes(file, nil)  // used: not stale (see pruneStale)
             return .hit(value)

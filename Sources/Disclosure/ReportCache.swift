@@ -32,6 +32,14 @@ extension BuildCache {
         }
     }
 
+    /// The cached figures whatever inputs they were made from, with their key (see `readAnyKey`).
+    public func loadAnyReport(report folder: String) -> (key: String, value: (PublishedReport, UsageSummary))? {
+        readAnyKey(report: folder, kind: "report") { reader in
+            let usage = try UsageSummary(from: &reader)
+            return (try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
+        }
+    }
+
     @discardableResult
     public func saveReport(report folder: String, key: String, _ report: PublishedReport, usage: UsageSummary) -> String? {
         let data: Data
