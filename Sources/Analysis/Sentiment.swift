@@ -40,7 +40,6 @@ enum Sentiment {
                                              "bit": 0.6, "little": 0.7, "mostly": 0.8]
     static let contrasts: Set<String> = ["but", "however", "yet", "though", "although"]
 
-    /// Words, lower-cased, apostrophes dropped ("don't" → "dont").
     /// The text's words, lower-cased, apostrophes dropped ("don't" → "dont"). One pass over the
     /// characters (Foundation's `replacingOccurrences` bridged every document twice).
     static func words(_ text: String) -> [String] {

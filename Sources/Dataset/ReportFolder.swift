@@ -54,8 +54,12 @@ public struct UsageSummary: Sendable {
 public enum ReportFolder {
     /// Reads `report.yml` and every small input of a report folder. Throws an `InputError` when
     /// the folder cannot make a report (no report.yml, an invalid one, no usage data).
+    /// The report folder as builds name it (absolute, standardised): the build cache's files are
+    /// named after it.
+    public static func root(_ folder: String) -> String { URL(fileURLWithPath: folder).standardizedFileURL.path }
+
     public static func read(_ folder: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ReportInputs {
-        let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let root = Self.root(folder)
         let configPath = root + "/report.yml"
         guard let configData = FileManager.default.contents(atPath: configPath) else {
             var isDirectory: ObjCBool = false
@@ -162,7 +166,7 @@ public enum ReportFolder {
 
     /// Every file a build reads besides report.yml, relative to the folder, sorted.
     public static func inputPaths(_ folder: String) -> [String] {
-        let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let root = Self.root(folder)
         var paths = ["data/headcount.csv", "data/outcomes.csv", "data/tools.csv", "data/people.csv"].filter {
             FileManager.default.fileExists(atPath: root + "/" + $0)
         }

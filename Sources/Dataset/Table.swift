@@ -1,11 +1,13 @@
-/// The text without spaces and tabs (Unicode's, not line ends) at either end, as Foundation's
-/// `trimmingCharacters(in: .whitespaces)` gives it, without bridging: asked for every cell of
-/// the small tables, the bridge was most of reading them.
-func trimmingSpaces(_ text: String) -> String {
-    func space(_ character: Character) -> Bool { character.isWhitespace && !character.isNewline }
-    guard let first = text.firstIndex(where: { !space($0) }) else { return "" }
-    let last = text.lastIndex(where: { !space($0) })!
-    return first == text.startIndex && last == text.index(before: text.endIndex) ? text : String(text[first...last])
+extension StringProtocol {
+    /// The text without Unicode's spaces and tabs at either end (and line ends too, with
+    /// `lineEnds`), as Foundation's `trimmingCharacters(in: .whitespaces)` (or
+    /// `.whitespacesAndNewlines`) gives it, without bridging to NSString: asked for every cell
+    /// of the small tables and every front matter line, the bridge was most of reading them.
+    func trimmed(lineEnds: Bool = false) -> SubSequence {
+        func blank(_ character: Character) -> Bool { character.isWhitespace && (lineEnds || !character.isNewline) }
+        guard let first = firstIndex(where: { !blank($0) }) else { return self[endIndex...] }
+        return self[first...lastIndex(where: { !blank($0) })!]
+    }
 }
 
 /// Small CSV tables read whole (headcount, outcomes, tools, people, surveys): rows keyed by
@@ -15,7 +17,7 @@ struct Table {
         var line: Int
         var values: [String: String]
         subscript(_ name: String) -> String? {
-            guard let value = values[name].map(trimmingSpaces), !value.isEmpty else { return nil }
+            guard let value = values[name].map({ String($0.trimmed()) }), !value.isEmpty else { return nil }
             return value
         }
     }
@@ -46,7 +48,7 @@ struct Table {
                 guard let current = head.map({ (header: $0.names, line: $0.line) }) else {
                     var names: [String] = []
                     for index in 0..<record.count {
-                        names.append(trimmingSpaces(record.string(index) ?? "").lowercased())
+                        names.append((record.string(index) ?? "").trimmed().lowercased())
                     }
                     head = (names, record.line)
                     return

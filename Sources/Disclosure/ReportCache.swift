@@ -26,18 +26,17 @@ extension BuildCache {
     /// The figures, and what reading the usage rows said (so that a build which takes the
     /// figures from here needs neither the rows nor their aggregate).
     public func loadReport(report folder: String, key: String) -> Lookup<(PublishedReport, UsageSummary)> {
-        read(report: folder, kind: "report", key: key) { reader in
-            let usage = try UsageSummary(from: &reader)
-            return (try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
-        }
+        read(report: folder, kind: "report", key: key, Self.decodeReport)
     }
 
     /// The cached figures whatever inputs they were made from, with their key (see `readAnyKey`).
     public func loadAnyReport(report folder: String) -> (key: String, value: (PublishedReport, UsageSummary))? {
-        readAnyKey(report: folder, kind: "report") { reader in
-            let usage = try UsageSummary(from: &reader)
-            return (try Self.coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
-        }
+        readAnyKey(report: folder, kind: "report", Self.decodeReport)
+    }
+
+    private static func decodeReport(_ reader: inout ByteReader) throws -> (PublishedReport, UsageSummary) {
+        let usage = try UsageSummary(from: &reader)
+        return (try coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
     }
 
     @discardableResult

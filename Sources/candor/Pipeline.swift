@@ -90,7 +90,7 @@ struct Pipeline {
         // rebuild after a commentary edit, on one core); used only if the inputs' key is theirs.
         let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
         let earlyReport = options.cacheFolder.flatMap { folder in
-            audit != nil ? nil : Pending { BuildCache(folder: folder).loadAnyReport(report: URL(fileURLWithPath: options.content).standardizedFileURL.path) }
+            audit != nil ? nil : Pending { BuildCache(folder: folder).loadAnyReport(report: ReportFolder.root(options.content)) }
         }
         // Refuse a dangerous --output before any work, not after it.
         if !options.checkOnly, let refusal = OutputFolder.refusal(output: options.output, content: options.content) {
@@ -116,7 +116,8 @@ struct Pipeline {
         func lookUpReport(_ store: BuildCache, usageKey: String) -> (PublishedReport, UsageSummary)? {
             guard audit == nil else { return nil }
             let reportKey = BuildCache.reportKey(usageKey: usageKey, inputs: inputs)
-            if let early = earlyReport?.value, early.key == reportKey { return early.value }
+            // Decoded already: theirs or not (a damaged file is read again below, to say so).
+            if let early = earlyReport?.value { return early.key == reportKey ? early.value : nil }
             switch store.loadReport(report: inputs.folder, key: reportKey) {
             case let .hit(found): return found
             case .miss: return nil
