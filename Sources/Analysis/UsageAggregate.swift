@@ -199,6 +199,17 @@ public struct UsageAggregate: Sendable {
         return userPromptSeeds[Int(user)]
     }
 
+    /// The parallel workers' parts as one aggregate, emptying `parts`: the largest takes in the
+    /// others, and each is released as soon as it is merged. (Merged into a fresh aggregate, every
+    /// part stayed alive beside the whole: rows in random order put nearly every person-day in
+    /// every part, so the peak held three copies of them.)
+    public static func merging(_ parts: inout [UsageAggregate]) -> UsageAggregate? {
+        parts.sort { $0.userDays.count < $1.userDays.count }
+        guard var whole = parts.popLast() else { return nil }
+        while let part = parts.popLast() { whole.merge(part) }
+        return whole
+    }
+
     /// Adds another aggregate of other rows (from a parallel worker). Every part is a sum, a
     /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
     public mutating func merge(_ other: UsageAggregate) {

@@ -168,7 +168,9 @@ struct Pipeline {
                 }
                 if !reused {
                     let config = inputs.config, tools = inputs.tools
-                    let (read, partials) = try ReportFolder.readUsage(
+                    let read: UsageSummary
+                    var partials: [UsageAggregate]
+                    (read, partials) = try ReportFolder.readUsage(
                         inputs, workers: workers,
                         makePartial: { UsageAggregate(config: config, tools: tools) },
                         add: { partial, record in partial.add(record) },
@@ -178,7 +180,7 @@ struct Pipeline {
                         },
                         fingerprint: fingerprint)
                     usage = read
-                    for partial in partials { aggregate.merge(partial) }
+                    aggregate = UsageAggregate.merging(&partials) ?? aggregate
 
                     if let store {
                         // Written beside the analysis; waited for before the build returns.
