@@ -113,6 +113,10 @@ struct Context {
         var teamNames = Set(agg.teams.names)
         teamNames.formUnion(headcounts.teams)
         let sortedTeams = teamNames.sorted()
+        // Independent of the team figures below, so worked out beside them on another core.
+        let context = self
+        let toolWork = Pending { context.toolFigures(teamTotalsCount: sortedTeams.count) }
+        let feedbackWork = Pending { FeedbackAnalysis(config: context.config).analyze(context.inputs.feedback) }
 
         // People per team over the period, and per-user tokens inside each team.
         var teamPeople: [String: Set<Int32>] = [:]
@@ -283,7 +287,7 @@ struct Context {
             }
         }
 
-        let (tools, toolWeekly, retentionByTeam, cohorts) = toolFigures(teamTotalsCount: sortedTeams.count)
+        let (tools, toolWeekly, retentionByTeam, cohorts) = toolWork.value
         for index in teams.indices {
             teams[index].toolCount = retentionByTeam[teams[index].team]?.count ?? 0
         }
@@ -319,7 +323,7 @@ struct Context {
         let (usageCohorts, heavyShare) = self.usageCohorts(teams: teams, teamWeekCells: teamWeekCells, teamGroupPeople: teamGroupPeople)
         let (outcomes, tradeoffs) = outcomeFigures(teams: teams, teamWeekly: teamWeekly, org: org, cohortShares: heavyShare)
         let timeSaved = self.timeSaved(inputs.feedback, outcomes: outcomes)
-        let feedback = FeedbackAnalysis(config: config).analyze(inputs.feedback)
+        let feedback = feedbackWork.value
         let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)
 
         var coverage = Coverage(

@@ -4,6 +4,26 @@ import Foundation
 /// The worker threads for independent work: the machine's cores.
 public let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+/// A value worked out on another thread from the moment it is made, waited for when asked:
+/// for independent work (a previous edition read, a part of the analysis) beside the main line.
+public final class Pending<Value>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchGroup()
+
+    public init(_ work: @escaping @Sendable () -> Value) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    public var value: Value {
+        done.wait()
+        return result!
+    }
+}
+
 /// Maps `items` on up to `workers` threads and returns the results in the items' order, so
 /// the output does not depend on how the work was scheduled. `transform` must not touch
 /// shared mutable state; each call sees one item.

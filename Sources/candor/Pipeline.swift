@@ -51,25 +51,6 @@ struct Pipeline {
         var ingests = 0
     }
 
-    /// A value worked out on another thread, waited for when asked.
-    final class Pending<Value>: @unchecked Sendable {
-        private var result: Value?
-        private let done = DispatchGroup()
-
-        init(_ work: @escaping @Sendable () -> Value) {
-            done.enter()
-            DispatchQueue.global().async {
-                self.result = work()
-                self.done.leave()
-            }
-        }
-
-        var value: Value {
-            done.wait()
-            return result!
-        }
-    }
-
     enum Failure: Error {
         /// Problems in the inputs (exit status 1), already collected in `diagnostics`.
         case inputs([Diagnostic])
