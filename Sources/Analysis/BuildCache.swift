@@ -233,7 +233,7 @@ extension UsageAggregate {
             writer.int32(trace.first.index)
             writer.int32(trace.second.index)
             writer.int(trace.weeks.count)
-            for week in trace.weeks { writer.int32(week) }
+            for week in trace.weeks.sorted() { writer.int32(week) }
         }
         writer.int(toolTotals.count)
         for (tool, totals) in toolTotals { writer.int32(tool); totals.encode(to: &writer) }

@@ -365,12 +365,13 @@ struct AdoptionKey: Hashable {
 struct AdoptionTrace {
     var first = Day(index: .max)
     var second = Day(index: .max)
-    var weeks = Set<Int32>()
+    var weeks = WeekSet()
 
     /// The trace of both: the two earliest distinct days and every week.
     func merged(with other: AdoptionTrace) -> AdoptionTrace {
         var result = AdoptionTrace()
-        result.weeks = weeks.union(other.weeks)
+        result.weeks = weeks
+        result.weeks.formUnion(other.weeks)
         let days = Set([first, second, other.first, other.second].filter { $0.index != .max }).sorted()
         result.first = days.first ?? Day(index: .max)
         result.second = days.count > 1 ? days[1] : Day(index: .max)
@@ -385,6 +386,64 @@ struct AdoptionTrace {
         } else if day != first && day < second {
             second = day
         }
+    }
+}
+
+/// Weeks (by their Monday's day index), as bits of one word over a window of 64 weeks from the
+/// first week seen, which moves back to take in earlier weeks while all fit, and a set for any
+/// beyond it. There is one per
+/// person and tool; a `Set` each cost a hash and a check of its storage on every row, and an
+/// allocation per trace (perf, rows in random order). Only membership is observable: the window
+/// depends on the order of the inserts, the weeks in it do not.
+struct WeekSet {
+    /// The Monday of bit 0.
+    private var base: Int32 = 0
+    private var bits: UInt64 = 0
+    /// Weeks outside the window: only a person's use of a tool over more than 64 weeks.
+    private var beyond: Set<Int32> = []
+
+    var count: Int { bits.nonzeroBitCount + beyond.count }
+
+    func contains(_ monday: Int32) -> Bool {
+        if let bit = bit(monday) { return bits & (1 << bit) != 0 }
+        return beyond.contains(monday)
+    }
+
+    mutating func insert(_ monday: Int32) {
+        if bits == 0 { base = monday }
+        if let bit = bit(monday) { bits |= 1 << bit; return }
+        let weeks = Int64(monday) - Int64(base)
+        if weeks < 0, weeks % 7 == 0, bits.leadingZeroBitCount >= Int(-weeks / 7) {
+            // Earlier than the window: move it back, if the weeks in it still fit. (It never
+            // moves forward: its first week is always in it.) A week refused once stays
+            // outside for good, as the window only moves towards weeks that do fit.
+            bits = (bits << UInt64(-weeks / 7)) | 1
+            base = monday
+        } else {
+            beyond.insert(monday)
+        }
+    }
+
+    mutating func formUnion(_ other: WeekSet) {
+        for monday in other.sorted() { insert(monday) }
+    }
+
+    /// The weeks in ascending order.
+    func sorted() -> [Int32] {
+        var result = beyond.sorted()
+        var rest = bits
+        while rest != 0 {
+            result.append(Int32(Int64(base) + Int64(rest.trailingZeroBitCount) * 7))
+            rest &= rest - 1
+        }
+        return result.sorted()
+    }
+
+    /// The bit of this Monday, when it falls in the window.
+    private func bit(_ monday: Int32) -> Int? {
+        let weeks = Int64(monday) - Int64(base)
+        guard weeks >= 0, weeks < 64 * 7, weeks % 7 == 0 else { return nil }
+        return Int(weeks / 7)
     }
 }
 
