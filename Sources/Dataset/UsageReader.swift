@@ -296,12 +296,12 @@ struct NameCache {
     mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> (Int32, String) {
         let ordinal = column.ordinal
         let previous = last[ordinal]
-        if previous >= 0, entries[Int(previous)].bytes.elementsEqual(bytes) { return (previous, entries[Int(previous)].string) }
+        if previous >= 0, sameBytes(entries[Int(previous)].bytes, bytes) { return (previous, entries[Int(previous)].string) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(ordinal)
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         var candidate = firstByHash[hash] ?? -1
         while candidate >= 0 {
-            if entries[Int(candidate)].bytes.elementsEqual(bytes) {
+            if sameBytes(entries[Int(candidate)].bytes, bytes) {
                 last[ordinal] = candidate
                 return (candidate, entries[Int(candidate)].string)
             }
