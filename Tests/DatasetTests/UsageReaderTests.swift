@@ -237,6 +237,24 @@ final class FeedbackReaderTests: XCTestCase {
 /// The per-file name cache: one entry per (column, bytes), found again whatever came between,
 /// through every growth of its table.
 final class NameCacheTests: XCTestCase {
+    func testEverySpellingOfABooleanAndNothingElse() throws {
+        for spelling in ["true", "1", "TRUE", "True", "yes", "Y", "t"] {
+            XCTAssertTrue(try spelling.utf8CString.withUnsafeBufferPointer { chars in
+                try chars.withMemoryRebound(to: UInt8.self) { try parseBool(UnsafeBufferPointer(rebasing: $0.dropLast()), column: "automated") }
+            }, spelling)
+        }
+        for spelling in ["false", "0", "FALSE", "no", "n", "F"] {
+            XCTAssertFalse(try spelling.utf8CString.withUnsafeBufferPointer { chars in
+                try chars.withMemoryRebound(to: UInt8.self) { try parseBool(UnsafeBufferPointer(rebasing: $0.dropLast()), column: "automated") }
+            }, spelling)
+        }
+        for wrong in ["truee", "tru", "2", "10", "00", "falsey", "yess"] {
+            XCTAssertThrowsError(try wrong.utf8CString.withUnsafeBufferPointer { chars in
+                try chars.withMemoryRebound(to: UInt8.self) { try parseBool(UnsafeBufferPointer(rebasing: $0.dropLast()), column: "automated") }
+            }, wrong)
+        }
+    }
+
     func testEveryNameIsFoundAgainAndColumnsAreKeptApart() throws {
         var cache = NameCache()
         func entry(_ text: String, _ column: UsageColumn) throws -> (Int32, String) {
