@@ -435,13 +435,19 @@ public enum ReportFolder {
             return nil
         }
         // As Foundation's String(data:encoding:) reads it (a leading byte-order mark dropped),
-        // without its copying.
-        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // without its copying, and from the bytes in place: `Data` walked as a sequence went
+        // through its iterator byte by byte (2.4 % of a 10,000-page build).
+        let decoded: (text: String, hasCR: Bool)? = data.withUnsafeBytes { raw in
+            var bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+            guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+            return (text, !bytes.isEmpty && memchr(bytes.baseAddress!, 0x0D, bytes.count) != nil)
+        }
+        guard let decoded else {
             diagnostics.append(.error(relative, "is not valid UTF-8"))
             return nil
         }
-        return data.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        return decoded.hasCR ? decoded.text.replacingOccurrences(of: "\r\n", with: "\n") : decoded.text
     }
 
     /// What tells a file from a changed one without reading it: size, modification and change

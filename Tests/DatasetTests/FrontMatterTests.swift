@@ -89,3 +89,25 @@ final class FrontMatterTests: XCTestCase {
         XCTAssertEqual(try FrontMatterDocument.split("no front matter\n---\n", file: "c.md").body, "no front matter\n---\n")
     }
 }
+
+/// How a small text input's bytes become text: as Foundation reads UTF-8, a leading byte-order
+/// mark dropped and CRLF line ends made LF; anything not UTF-8 refused, naming the file.
+final class DecodeTextTests: XCTestCase {
+    func decode(_ bytes: [UInt8]) -> (String?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let text = ReportFolder.decodeText(Data(bytes), "commentary/a.md", &diagnostics)
+        return (text, diagnostics)
+    }
+
+    func testByteOrderMarkDroppedLineEndsMadeLFAndBadBytesRefused() {
+        XCTAssertEqual(decode([0xEF, 0xBB, 0xBF] + Array("# Title\r\nbody\r\n".utf8)).0, "# Title\nbody\n")
+        XCTAssertEqual(decode(Array("a\rb\n".utf8)).0, "a\rb\n", "a lone CR is text")
+        XCTAssertEqual(decode([]).0, "")
+        XCTAssertEqual(decode([0xEF, 0xBB, 0xBF]).0, "")
+        XCTAssertEqual(decode(Array("Résumé ✓".utf8)).0, "Résumé ✓")
+        let (text, diagnostics) = decode([0x61, 0xFF, 0x62])
+        XCTAssertNil(text)
+        XCTAssertEqual(diagnostics.map(\.message), ["is not valid UTF-8"])
+        XCTAssertEqual(diagnostics.first?.file, "commentary/a.md")
+    }
+}
