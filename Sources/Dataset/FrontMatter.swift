@@ -9,7 +9,7 @@ public struct FrontMatterDocument {
     public var bodyLine: Int
     /// Where each key and value of a plain front matter was (line within the block, column):
     /// nodes made without the YAML parser carry no mark of their own.
-    var marks: [Node: (line: Int, column: Int)] = [:]
+    var marks = NodeMarks()
 
     static let maxFrontMatterBytes = 64 * 1024
 
@@ -66,7 +66,7 @@ public struct FrontMatterDocument {
     /// feedback files write their scores). The nodes are those the YAML parser would make: plain
     /// scalars, resolved by the same rules. Anything else — a list, a quote, a comment, a colon or
     /// a bracket in a value, a key or value written twice — returns nil and goes to the parser.
-    static func plainMapping(_ yaml: Substring) -> (Node, [Node: (line: Int, column: Int)])? {
+    static func plainMapping(_ yaml: Substring) -> (Node, NodeMarks)? {
         var reading = PlainReading()
         var pairs: [(Node, Node)] = []
         for (offset, raw) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -100,7 +100,7 @@ public struct FrontMatterDocument {
     /// The state of reading plain front matter: the marks of the nodes made so far, and every
     /// key and value text seen (a repeated one goes to the parser: marks are found by node).
     private struct PlainReading {
-        var marks: [Node: (line: Int, column: Int)] = [:]
+        var marks = NodeMarks()
         var seen = Set<Substring>()
         static let forbidden = Set("#:{}[]&*!|>%@`\\\t\"'")
 
@@ -178,7 +178,7 @@ struct FrontMatterReader {
 
     init(file: String, document: FrontMatterDocument? = nil) {
         yaml = YAMLReader(file: file)
-        yaml.marks = document?.marks ?? [:]
+        yaml.marks = document?.marks ?? NodeMarks()
     }
 
     mutating func pairs(_ meta: Node?, allowed: [String]) -> [(String, Node)] {

@@ -52,7 +52,7 @@ struct YAMLReader {
     }
 
     /// Where nodes made without the parser were (see `FrontMatterDocument.plainMapping`).
-    var marks: [Node: (line: Int, column: Int)] = [:]
+    var marks = NodeMarks()
 
     func line(_ node: Node) -> Int { node.mark?.line ?? marks[node]?.line ?? 0 }
     func column(_ node: Node) -> Int { node.mark?.column ?? marks[node]?.column ?? 0 }
@@ -201,5 +201,22 @@ extension Node {
     var scalar: Node.Scalar? {
         if case let .scalar(scalar) = self { return scalar }
         return nil
+    }
+}
+
+/// Where each node of a front matter read without the parser was, asked for only to place a
+/// message: a list searched in order. (A dictionary keyed by node hashed every key and value
+/// of every page's front matter, tags and all, for messages that are almost never written.)
+struct NodeMarks {
+    private var marks: [(node: Node, line: Int, column: Int)] = []
+
+    init() {}
+
+    /// Whether no node is marked: the front matter went through the parser (or was empty).
+    var isEmpty: Bool { marks.isEmpty }
+
+    subscript(node: Node) -> (line: Int, column: Int)? {
+        get { marks.first { $0.node == node }.map { ($0.line, $0.column) } }
+        set { if let newValue { marks.append((node, newValue.line, newValue.column)) } }
     }
 }
