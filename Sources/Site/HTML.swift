@@ -1,23 +1,34 @@
 import Charts
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values: `& < > " '` as entities, and
+/// control characters other than tab and newline (not allowed in HTML text) dropped. Byte by
+/// byte, so that a quote followed by a combining mark is still a quote (escaping by `Character`,
+/// as Mustache's own HTML escaping does, leaves `"` + U+0338 whole and unescaped, and an
+/// attribute value open); text with nothing to escape, nearly all of it, is returned as it is.
 func esc(_ text: String) -> String {
-    var output = ""
-    output.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": output += "&amp;"
-        case "<": output += "&lt;"
-        case ">": output += "&gt;"
-        case "\"": output += "&quot;"
-        case "'": output += "&#39;"
-        default:
-            // Control characters other than tab and newline are not allowed in HTML text.
-            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
-            output.unicodeScalars.append(scalar)
-        }
+    @inline(__always) func special(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 || (byte < 0x20 && byte != 0x0A && byte != 0x09)
     }
-    return output
+    var text = text
+    let escaped: String? = text.withUTF8 { bytes in
+        guard let first = bytes.firstIndex(where: special) else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 16)
+        output.append(contentsOf: bytes[..<first])
+        for byte in bytes[first...] {
+            switch byte {
+            case 0x26: output.append(contentsOf: "&amp;".utf8)
+            case 0x3C: output.append(contentsOf: "&lt;".utf8)
+            case 0x3E: output.append(contentsOf: "&gt;".utf8)
+            case 0x22: output.append(contentsOf: "&quot;".utf8)
+            case 0x27: output.append(contentsOf: "&#39;".utf8)
+            case _ where byte < 0x20 && byte != 0x0A && byte != 0x09: continue
+            default: output.append(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+    return escaped ?? text
 }
 
 /// A chart as the page shows it: the SVG, a caption with its note, and the data table behind

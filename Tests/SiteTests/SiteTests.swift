@@ -47,5 +47,23 @@ final class SiteTests: XCTestCase {
 
     func testHTMLEscaping() {
         XCTAssertEqual(esc("<a href=\"x\">'&'</a>\u{7}"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        XCTAssertEqual(esc("Résumé ✓ plain"), "Résumé ✓ plain")
+        XCTAssertEqual(esc("a\"\u{0338}b<\u{0338}c"), "a&quot;\u{0338}b&lt;\u{0338}c", "a quote with a combining mark is still a quote")
+        XCTAssertEqual(esc("\r\n\t\u{0}x\u{1B}"), "\n\tx")
+    }
+
+    /// `{{value}}` in every template, partials included, escapes as `esc` does: Mustache's own
+    /// escaping, by Character, let `"` + U+0338 close an attribute value and add an attribute.
+    func testTemplatesEscapeAQuoteFollowedByACombiningMark() throws {
+        let scratch = NSTemporaryDirectory() + "candor-theme-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch + "/templates", withIntermediateDirectories: true)
+        try "<meta content=\"{{d}}\">\n{{> part}}".write(toFile: scratch + "/templates/probe.mustache", atomically: true, encoding: .utf8)
+        try "<b title=\"{{d}}\">{{{d}}}</b>".write(toFile: scratch + "/templates/part.mustache", atomically: true, encoding: .utf8)
+        let defaultTheme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Themes/default").standardized.path
+        let theme = try Theme(folder: defaultTheme, overrides: scratch)
+        let hostile = "x\"\u{0338} onload=alert(1) y=\"'<"
+        XCTAssertEqual(theme.render("probe", ["d": hostile]),
+                       "<meta content=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\n<b title=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\(hostile)</b>")
     }
 }
