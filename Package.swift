@@ -52,7 +52,7 @@ let package = Package(
         ]),
         // The command line.
         .executableTarget(name: "candor", dependencies: [
-            "Dataset", "Stats", "Analysis", "Disclosure", "Site",
+            "Dataset", "Stats", "Analysis", "Disclosure", "Site", "Charts", "SVG",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

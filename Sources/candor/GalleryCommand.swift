@@ -1,6 +1,7 @@
 import ArgumentParser
 import Charts
 import Foundation
+import SVG
 
 struct GalleryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,8 +44,12 @@ struct GalleryCommand: ParsableCommand {
     }
 }
 
+/// Text for HTML content or a quoted attribute value (the gallery, `serve`'s error page),
+/// scalar by scalar, so that no combining mark can hide a quote or a bracket from it.
 func escapeHTML(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    var output = ""
+    escapeAttribute(text, into: &output)
+    return output
 }
 
 /// `candor _scatter N FILE`: draws an N-point scatter and prints the seconds it took (for

@@ -5,6 +5,13 @@ import XCTest
 import Dataset
 
 final class InitTests: XCTestCase {
+    /// The gallery and `serve`'s error page escape scalar by scalar: a quote or a bracket with a
+    /// combining mark after it is still escaped (replacing by Character left it whole).
+    func testEscapeHTMLEscapesEveryQuoteAndBracket() {
+        XCTAssertEqual(escapeHTML("a\"\u{0338}b<\u{0338}c'&>"), "a&quot;\u{0338}b&lt;\u{0338}c&#39;&amp;&gt;")
+        XCTAssertEqual(escapeHTML("data/usage/u.csv:3: tool is empty"), "data/usage/u.csv:3: tool is empty")
+    }
+
     func testInitWritesAFolderThatBuildsWithoutWarnings() throws {
         let scratch = Scratch()
         let folder = scratch.path + "/report"
