@@ -45,7 +45,9 @@ final class FrontMatterTests: XCTestCase {
         for block in ["tags: [a, b]", "title: \"Quoted\"", "title: a # comment", "title: a: b", "list:\n  - a", "title: x\ntitle: y",
                       "title: same\nslug: same", "? complex", "title: *alias", "title: |", "- a", "title:", "key : v", "title: 'q'",
                       "scores: {a: 1,}", "scores: {a: [1]}", "scores: {a: {b: 1}}", "scores: {}", "scores: {a: 1} x", "scores: {a:1}",
-                      "scores: {a: 1, a: 2}", "scores: {a: x, b: x}", "scores: {a: 1", "scores: {a: \"q\"}", "scores: { : 1}"] {
+                      "scores: {a: 1, a: 2}", "scores: {a: x, b: x}", "scores: {a: 1", "scores: {a: \"q\"}", "scores: { : 1}",
+                      "clé: 1", "1key: v", "-key: v", "title: a\"\u{0338}b", "title: a\u{7F}b", "title: a\u{1}b", "title: a\\b",
+                      "title: a`b", "title: 50%", "title: a@b", "title: a!b"] {
             let document = try? FrontMatterDocument.split("---\n\(block)\n---\nbody", file: "c.md")
             XCTAssertTrue(document?.marks.isEmpty ?? true, block)
         }
