@@ -89,6 +89,15 @@ public struct Theme: Sendable {
     private static let registerContentType: Void = MustacheContentTypes.register(HTMLEscaping(), named: contentType)
 
     func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        library.render(Fields(context), withTemplate: template) ?? ""
+    }
+
+    /// A page's own values, the bottom of Mustache's context stack, as a class of its own:
+    /// every name looked up there is first cast to Mustache's protocols, and a dictionary's
+    /// conformance is a conditional one, checked anew each time.
+    final class Fields: MustacheParent {
+        let values: [String: Any]
+        init(_ values: [String: Any]) { self.values = values }
+        func child(named name: String) -> Any? { values[name] }
     }
 }
