@@ -199,14 +199,14 @@ extension UsageAggregate {
         writer.strings(tools.names)
         writer.int(userDays.count)
         for (key, value) in userDays {
-            writer.uint64(key)
+            writer.uint64(key.raw)
             writer.int(value.tokens)
             writer.int(value.requests)
         }
         for cells in [teamWeeks, toolWeeks] {
             writer.int(cells.count)
             for (key, cell) in cells {
-                writer.uint64(key)
+                writer.uint64(key.raw)
                 cell.totals.encode(to: &writer)
                 writer.int(cell.shares.count)
                 for (person, share) in cell.shares {
@@ -219,11 +219,11 @@ extension UsageAggregate {
         }
         for counts in [teamDays, userTeamTokens] {
             writer.int(counts.count)
-            for (key, value) in counts { writer.uint64(key); writer.int(value) }
+            for (key, value) in counts { writer.uint64(key.raw); writer.int(value) }
         }
         for counts in [groupActive, toolGroupActive] {
             writer.int(counts.count)
-            for (key, value) in counts { writer.uint64(key); writer.int(value) }
+            for (key, value) in counts { writer.uint64(key.raw); writer.int(value) }
         }
         writer.int(adoption.count)
         for (key, trace) in adoption {
@@ -238,7 +238,7 @@ extension UsageAggregate {
         writer.int(toolTotals.count)
         for (tool, totals) in toolTotals { writer.int32(tool); totals.encode(to: &writer) }
         writer.int(teamTools.count)
-        for (key, totals) in teamTools { writer.uint64(key); totals.encode(to: &writer) }
+        for (key, totals) in teamTools { writer.uint64(key.raw); totals.encode(to: &writer) }
         writer.int(teamPrompts.count)
         for (team, counter) in teamPrompts {
             writer.int32(team)
@@ -265,8 +265,8 @@ extension UsageAggregate {
         func check(_ id: Int32, below count: Int32, _ what: String) throws {
             guard id >= 0, id < count else { throw malformed(what) }
         }
-        func pair(_ reader: inout ByteReader, _ first: (Int32, String), _ second: (Int32, String)?) throws -> UInt64 {
-            let key = try reader.uint64()
+        func pair(_ reader: inout ByteReader, _ first: (Int32, String), _ second: (Int32, String)?) throws -> PairKey {
+            let key = PairKey(raw: try reader.uint64())
             let (a, b) = Self.split(key)
             try check(a, below: first.0, first.1)
             if let second { try check(b, below: second.0, second.1) }
@@ -280,7 +280,7 @@ extension UsageAggregate {
         }
         for (index, groups) in [(teamCount, "team"), (toolCount, "tool")].enumerated() {
             let count = try reader.count(itemBytes: 8 + Totals.encodedSize + 8)
-            var cells: [UInt64: TeamWeekCell] = [:]
+            var cells: [PairKey: TeamWeekCell] = [:]
             cells.reserveCapacity(count)
             for _ in 0..<count {
                 let key = try pair(&reader, groups, nil)
@@ -297,12 +297,12 @@ extension UsageAggregate {
             if index == 0 { teamWeeks = cells } else { toolWeeks = cells }
         }
         for (index, first, second) in [(0, (teamCount, "team"), nil), (1, (userCount, "person"), (teamCount, "team"))] as [(Int, (Int32, String), (Int32, String)?)] {
-            var counts: [UInt64: Int64] = [:]
+            var counts: [PairKey: Int64] = [:]
             for _ in 0..<(try reader.count(itemBytes: 16)) { counts[try pair(&reader, first, second)] = try reader.int() }
             if index == 0 { teamDays = counts } else { userTeamTokens = counts }
         }
         for (index, groups) in [(teamCount, "team"), (toolCount, "tool")].enumerated() {
-            var counts: [UInt64: Int] = [:]
+            var counts: [PairKey: Int] = [:]
             for _ in 0..<(try reader.count(itemBytes: 16)) { counts[try pair(&reader, groups, nil)] = try reader.int(in: Int64(Int.min)...Int64(Int.max)) }
             if index == 0 { groupActive = counts } else { toolGroupActive = counts }
         }

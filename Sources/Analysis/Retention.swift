@@ -43,8 +43,8 @@ extension Context {
     func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [WeekFigures]], [String: [RetentionFigures]], [CohortRow]) {
         let agg = aggregate
         // Traces merged per (user, tool) for tool figures, and per (team, tool) for teams.
-        var byUserTool: [UInt64: AdoptionTrace] = [:]
-        var byTeamTool: [UInt64: [(user: Int32, trace: AdoptionTrace)]] = [:]
+        var byUserTool: [PairKey: AdoptionTrace] = [:]
+        var byTeamTool: [PairKey: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var byUser: [Int32: AdoptionTrace] = [:]
         for (key, trace) in agg.adoption {
             let userTool = UsageAggregate.key(key.user, key.tool)

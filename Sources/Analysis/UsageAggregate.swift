@@ -15,29 +15,29 @@ public struct UsageAggregate: Sendable {
     var tools = Interner()
 
     /// (user, day) → tokens and requests that day, over all tools.
-    var userDays: [UInt64: DayTotals] = [:]
+    var userDays: [PairKey: DayTotals] = [:]
     /// (team, week) → totals and the people active that week.
-    var teamWeeks: [UInt64: TeamWeekCell] = [:]
+    var teamWeeks: [PairKey: TeamWeekCell] = [:]
     /// (team, day) → tokens, for the review-spike signal.
-    var teamDays: [UInt64: Int64] = [:]
+    var teamDays: [PairKey: Int64] = [:]
     /// (user, team) → tokens over the period, for concentration.
-    var userTeamTokens: [UInt64: Int64] = [:]
+    var userTeamTokens: [PairKey: Int64] = [:]
     /// (user, team, tool) → first days and active weeks, for retention.
     var adoption: [AdoptionKey: AdoptionTrace] = [:]
     /// (tool, week) → totals and people.
-    var toolWeeks: [UInt64: TeamWeekCell] = [:]
+    var toolWeeks: [PairKey: TeamWeekCell] = [:]
     /// Per tool: totals.
     var toolTotals: [Int32: Totals] = [:]
     /// (team, tool) → totals, for acceptance compared within each tool.
-    var teamTools: [UInt64: Totals] = [:]
+    var teamTools: [PairKey: Totals] = [:]
     /// Per team: repeated-prompt counting.
     var teamPrompts: [Int32: PromptCounter] = [:]
     /// Days with at least one row: the days of `teamDays`, which every accepted row reaches
     /// (a set of its own cost a hash per row).
     var daysWithData: Set<Int32> { Set(teamDays.keys.map { Self.split($0).1 }) }
     /// (team, day) → the people counted by aggregate-only group rows that day.
-    var groupActive: [UInt64: Int] = [:]
-    var toolGroupActive: [UInt64: Int] = [:]
+    var groupActive: [PairKey: Int] = [:]
+    var toolGroupActive: [PairKey: Int] = [:]
     let lowValue: Set<String>
     public let prices: [String: ReportConfig.Price]
     /// Tools priced by the seat only: their tokens carry no per-token price.
@@ -87,10 +87,8 @@ public struct UsageAggregate: Sendable {
         return Int64(max(-4e18, min(4e18, (dollars * 1_000_000).rounded())))
     }
 
-    static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
-    static func split(_ key: UInt64) -> (Int32, Int32) {
-        (Int32(bitPattern: UInt32(key >> 32)), Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
-    }
+    static func key(_ a: Int32, _ b: Int32) -> PairKey { PairKey(a, b) }
+    static func split(_ key: PairKey) -> (Int32, Int32) { key.parts }
 
     /// Adds one row.
     public mutating func add(_ row: UsageRecord) {
@@ -223,14 +221,14 @@ public struct UsageAggregate: Sendable {
         let userMap = other.users.names.map { users.id($0) }
         let teamMap = other.teams.names.map { teams.id($0) }
         let toolMap = other.tools.names.map { tools.id($0) }
-        func remap(_ key: UInt64, _ first: [Int32]?, _ second: [Int32]?) -> UInt64 {
+        func remap(_ key: PairKey, _ first: [Int32]?, _ second: [Int32]?) -> PairKey {
             let (a, b) = Self.split(key)
             return Self.key(first.map { $0[Int(a)] } ?? a, second.map { $0[Int(b)] } ?? b)
         }
         for (key, value) in other.userDays {
             userDays[remap(key, userMap, nil), default: DayTotals()].add(tokens: value.tokens, requests: value.requests)
         }
-        func mergeCells(_ cells: [UInt64: TeamWeekCell], into mine: inout [UInt64: TeamWeekCell], groups: [Int32]) {
+        func mergeCells(_ cells: [PairKey: TeamWeekCell], into mine: inout [PairKey: TeamWeekCell], groups: [Int32]) {
             for (key, cell) in cells {
                 let target = remap(key, groups, nil)
                 var merged = mine[target] ?? TeamWeekCell()
@@ -359,6 +357,38 @@ struct AdoptionKey: Hashable {
     var user: Int32
     var team: Int32
     var tool: Int32
+
+    func _rawHashValue(seed: Int) -> Int {
+        PairKey.mix(PairKey(user, team).raw &+ UInt64(UInt32(bitPattern: tool)) &* 0x9E37_79B9_7F4A_7C15, seed: seed)
+    }
+}
+
+/// Two 32-bit ids in one key (team and week, person and day, …), hashed by a multiply–xorshift
+/// mix (splitmix64's finaliser) of the key and the table's seed rather than by SipHash: the
+/// aggregate looks up several such keys for every usage row, and SipHash was a twentieth of
+/// ingest (perf). The ids are the order names were first seen in and the days are calendar
+/// days, and the mix is keyed by the table's per-process seed, so rows cannot be written to
+/// make keys collide.
+struct PairKey: Hashable, Comparable {
+    var raw: UInt64
+
+    init(_ a: Int32, _ b: Int32) { raw = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
+    init(raw: UInt64) { self.raw = raw }
+
+    var parts: (Int32, Int32) { (Int32(bitPattern: UInt32(raw >> 32)), Int32(bitPattern: UInt32(raw & 0xFFFF_FFFF))) }
+
+    static func < (a: PairKey, b: PairKey) -> Bool { a.raw < b.raw }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(raw) }
+    func _rawHashValue(seed: Int) -> Int { Self.mix(raw, seed: seed) }
+
+    @inline(__always)
+    static func mix(_ value: UInt64, seed: Int) -> Int {
+        var z = value ^ UInt64(UInt(bitPattern: seed)) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31))
+    }
 }
 
 /// A person's use of one tool: the first two distinct active days and the weeks active.

@@ -50,3 +50,28 @@ final class WeekSetTests: XCTestCase {
         XCTAssertEqual(weeks.count, 4, "a week seen again is not counted twice, inside or outside the window")
     }
 }
+
+/// The aggregate's two-id keys: they give back their ids, order as their packed value, and spread
+/// the regular keys of real tables (teams × weeks) over a table's buckets as a random hash would.
+final class PairKeyTests: XCTestCase {
+    func testIdsComeBackWhole() {
+        for (a, b) in [(Int32.min, Int32.max), (-1, 0), (0, -1), (39, 20_458), (Int32.max, Int32.min)] {
+            XCTAssertTrue(PairKey(a, b).parts == (a, b), "\(a), \(b)")
+        }
+        XCTAssertLessThan(PairKey(1, 5), PairKey(2, 0))
+        XCTAssertLessThan(PairKey(1, 5), PairKey(1, 6))
+    }
+
+    func testRegularKeysSpreadOverTheBuckets() {
+        // 40 teams × 53 Mondays: the low ten bits of the packed key alone would take 53 values.
+        let keys = (0..<Int32(40)).flatMap { team in (0..<Int32(53)).map { PairKey(team, 20_458 + $0 * 7) } }
+        for seed in [0, 1, 0x5EED, -7] {
+            let buckets = Set(keys.map { $0._rawHashValue(seed: seed) & 1023 })
+            // A random hash fills about 1024 · (1 − e^(−2120/1024)) ≈ 895 of them.
+            XCTAssertGreaterThan(buckets.count, 820, "seed \(seed)")
+        }
+        XCTAssertNotEqual(keys[0]._rawHashValue(seed: 1), keys[0]._rawHashValue(seed: 2), "the table's seed is mixed in")
+        let traces = (0..<Int32(2000)).map { AdoptionKey(user: $0, team: $0 % 40, tool: $0 % 5) }
+        XCTAssertGreaterThan(Set(traces.map { $0._rawHashValue(seed: 3) & 1023 }).count, 800)
+    }
+}
