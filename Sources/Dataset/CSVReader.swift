@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 4180 CSV, parsed from bytes in chunks.
 ///
 /// Quoted fields, doubled quotes, embedded newlines, CRLF, LF or lone CR line ends, a UTF-8
@@ -177,6 +179,10 @@ private struct CSVParser {
                 if byte == 0x0A { index += 1; continue }
             }
             if !recordOpen {
+                if let next = try wholeRecord(buffer, at: index, body) {
+                    index = next
+                    continue
+                }
                 record.reset(line: line)
                 recordOpen = true
                 fieldStartOffset = 0
@@ -248,6 +254,39 @@ private struct CSVParser {
                 }
             }
         }
+    }
+
+    /// A record that lies whole in this chunk with no quote and no carriage return before its
+    /// line end (CRLF aside) — nearly every record of a usage file — copied in one piece and
+    /// split at its delimiters. Returns where the next record starts, or nil (nothing changed)
+    /// for the state machine to read it. The state machine took a field at a time through its
+    /// states and bound checks: a tenth of ingest.
+    @inline(__always)
+    mutating func wholeRecord(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int, _ body: (CSVRecord) throws -> Void) throws -> Int? {
+        guard state == .fieldStart, let base = buffer.baseAddress, index < buffer.count,
+              let found = memchr(base + index, 0x0A, buffer.count - index) else { return nil }
+        let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        var length = newline - index
+        if length > 0 && buffer[newline - 1] == 0x0D { length -= 1 }
+        guard length <= maxFieldBytes, length <= maxRecordBytes,
+              memchr(base + index, 0x22, length) == nil, memchr(base + index, 0x0D, length) == nil else { return nil }
+        record.reset(line: line)
+        // The fields' bytes end to end, as the state machine keeps them: the delimiters dropped
+        // in place, each field's end noted.
+        record.bytes.append(contentsOf: UnsafeBufferPointer(start: base + index, count: length))
+        var kept = 0
+        record.bytes.withUnsafeMutableBufferPointer { bytes in
+            for position in 0..<length {
+                let byte = bytes[position]
+                if byte == delimiter { record.ends.append(kept) } else { bytes[kept] = byte; kept += 1 }
+            }
+        }
+        guard record.ends.count < maxFields else { return nil }
+        record.bytes.removeLast(length - kept)
+        record.ends.append(kept)
+        line += 1
+        if !record.isBlank { try body(record) }
+        return newline + 1
     }
 
     /// The end of the data.

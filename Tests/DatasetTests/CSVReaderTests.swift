@@ -14,6 +14,51 @@ final class CSVReaderTests: XCTestCase {
         }
     }
 
+    /// Records written from known fields — plain, empty, quoted with delimiters, doubled quotes
+    /// and line breaks — with LF, CRLF and lone CR line ends and blank lines between, read back
+    /// whole, at their lines, with either delimiter, whether each record lies whole in a chunk
+    /// (read in one piece) or is cut across chunks of 1 to 7 bytes (read by the state machine).
+    func testRandomRecordsReadBackWholeAtTheirLinesWhateverTheChunks() throws {
+        var generator = SystemRandomNumberGenerator()
+        func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &generator)] }
+        for round in 0..<200 {
+            let delimiter: Character = round % 3 == 2 ? ";" : ","
+            var text = "", expected: [(line: Int, fields: [String])] = [], line = 1
+            for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                if Int.random(in: 0..<6, using: &generator) == 0 {
+                    // A blank line (after a lone CR, an LF would only make it a CRLF).
+                    text += text.hasSuffix("\r") ? pick(["\r\n", "\r"]) : pick(["\n", "\r\n", "\r"])
+                    line += 1
+                }
+                var fields: [String] = []
+                for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                    fields.append(pick(["", "u01", "Team 7", "12345", "é✓", "x\(delimiter)y", "say \"hi\"", "two\nlines", "a b"]))
+                }
+                if fields == [""] { fields = ["solo"] }  // a lone empty field is a blank line
+                let written = fields.map { field -> String in
+                    let mustQuote = field.contains(delimiter) || field.contains("\"") || field.contains("\n")
+                    return mustQuote || Bool.random(using: &generator) && !field.isEmpty
+                        ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                }
+                expected.append((line, fields))
+                text += written.joined(separator: String(delimiter)) + pick(["\n", "\r\n", "\r"])
+                line += 1 + fields.reduce(0) { $0 + $1.count(where: { $0 == "\n" }) }
+            }
+            if Bool.random(using: &generator) { text.removeLast() }  // no final line end
+            for chunk in [1, 2, 3, 7, 1 << 16] {
+                var reader = CSVReader(source: MemorySource(text, chunk: chunk))
+                reader.delimiter = UInt8(ascii: delimiter.unicodeScalars.first!)
+                var read: [(line: Int, fields: [String])] = []
+                try reader.forEach { record in
+                    XCTAssertNil(record.problem, text.debugDescription)
+                    read.append((record.line, (0..<record.count).map { record.string($0) ?? "<invalid>" }))
+                }
+                XCTAssertEqual(read.map(\.fields), expected.map(\.fields), "chunk \(chunk): \(text.debugDescription)")
+                XCTAssertEqual(read.map(\.line), expected.map(\.line), "chunk \(chunk): \(text.debugDescription)")
+            }
+        }
+    }
+
     func testCRLFAndByteOrderMarkAndMissingFinalNewline() throws {
         let parsed = try records("\u{FEFF}date,user\r\n2026-01-05,u1\r\n2026-01-06,u2", chunk: 4)
         XCTAssertEqual(parsed.map(\.fields), [["date", "user"], ["2026-01-05", "u1"], ["2026-01-06", "u2"]])
