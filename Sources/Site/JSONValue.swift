@@ -69,18 +69,36 @@ public indirect enum JSONValue: Equatable, Sendable {
 func formatJSONNumber(_ value: Double) -> String {
     guard value.isFinite else { return "null" }
     if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-    var text = String(format: "%.10g", value)
-    if text.contains("e") {
+    // C's "%.10g" into a buffer on the stack (Foundation's String(format:) took a locale and a
+    // bridge for every number: a tenth of writing report.json).
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+        let count = withVaList([value]) { vsnprintf(buffer.baseAddress!, 32, "%.10g", $0) }
+        let bytes = UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(max(0, min(count, 31)))).bindMemory(to: UInt8.self)
+        guard let e = bytes.firstIndex(of: 0x65) else { return String(decoding: bytes, as: UTF8.self) }
         // JSON allows exponents, but keep the form canonical: no "+" and no leading zeros.
-        text = text.replacingOccurrences(of: "e+", with: "e").replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e0", with: "e")
+        var text = String(decoding: bytes[..<e], as: UTF8.self) + "e"
+        var digits = bytes[(e + 1)...]
+        if digits.first == 0x2D { text += "-" }
+        if digits.first == 0x2D || digits.first == 0x2B { digits = digits.dropFirst() }
+        while digits.count > 1 && digits.first == 0x30 { digits = digits.dropFirst() }
+        return text + String(decoding: digits, as: UTF8.self)
     }
-    return text
 }
 
 /// Escapes a string for JSON; also `<`, `>` and `&` as \u escapes, so the JSON is safe to
 /// inline in an HTML page.
 func escapeJSON(_ text: String, into output: inout String) {
     output += "\""
+    // Text with nothing to escape — nearly every name and label — is copied whole. Every byte
+    // that starts something to escape is ASCII, or 0xE2 (U+2028 and U+2029 begin with it).
+    let plain = text.utf8.allSatisfy { byte in
+        byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26 && byte != 0xE2
+    }
+    if plain {
+        output += text
+        output += "\""
+        return
+    }
     for scalar in text.unicodeScalars {
         switch scalar {
         case "\"": output += "\\\""

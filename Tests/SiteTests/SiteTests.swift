@@ -7,6 +7,33 @@ final class SiteTests: XCTestCase {
         let value = JSONValue.object([("a\"b", .string("</script><b>&\n\u{1}")), ("n", .number(0.1 + 0.2)), ("i", .int(3)), ("x", .num(.nan))])
         XCTAssertEqual(value.serialized(pretty: false), #"{"a\"b":"\u003c/script\u003e\u003cb\u003e\u0026\n\u0001","n":0.3,"i":3,"x":null}"#)
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(value.serialized().utf8)))
+        // Plain text is copied whole; U+2028 and U+2029 (which end a line in a script) are escaped,
+        // and other text starting with the same byte (U+2013, U+2192) is kept as it is.
+        XCTAssertEqual(JSONValue.string("Team 7 – Payments → é").serialized(pretty: false), "\"Team 7 – Payments → é\"")
+        XCTAssertEqual(JSONValue.string("a\u{2028}b\u{2029}c").serialized(pretty: false), #""a\u2028b\u2029c""#)
+    }
+
+    /// Numbers as report.json and the CSV files write them: "%.10g" with a canonical exponent,
+    /// compared with Foundation's formatting and string replacement, as it was written before.
+    func testNumbersAreFormattedAsPrintfWithACanonicalExponent() {
+        func reference(_ value: Double) -> String {
+            guard value.isFinite else { return "null" }
+            if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+            var text = String(format: "%.10g", value)
+            if text.contains("e") {
+                text = text.replacingOccurrences(of: "e+", with: "e").replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e0", with: "e")
+            }
+            return text
+        }
+        var values: [Double] = [0.1 + 0.2, -0.5, 1e15, 1.5e15, -2.5e20, 1e-5, 1.234e-7, 3.3e-10, 7e100, -1e-300, .pi, 1 / 3, 5e-324, .greatestFiniteMagnitude, .nan, .infinity]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -320...308, using: &generator)
+            values.append((Bool.random(using: &generator) ? -1 : 1) * Double.random(in: 1..<10, using: &generator) * pow(10, magnitude.rounded()))
+        }
+        for value in values { XCTAssertEqual(formatJSONNumber(value), reference(value), "\(value)") }
+        XCTAssertEqual(formatJSONNumber(1.5e20), "1.5e20")
+        XCTAssertEqual(formatJSONNumber(1.25e-5), "1.25e-5")
     }
 
     func testCSVQuotesAndDefusesFormulas() {
