@@ -66,18 +66,21 @@ extension Context {
 
         var tools: [ToolFigures] = []
         var toolWeekly: [String: [WeekFigures]] = [:]
-        for name in agg.tools.names.sorted() {
-            let id = agg.tools.lookup(name)!
-            let totals = agg.toolTotals[id] ?? Totals()
-            let traces = toolTraces[id] ?? []
+        // A tool with licensed seats and no usage rows is listed too: seats nobody uses are
+        // the licence cost the report exists to show.
+        let seatOnly = usage.seats.filter { $0.value > 0 && agg.tools.lookup($0.key) == nil }.keys
+        for name in (agg.tools.names + seatOnly).sorted() {
+            let id = agg.tools.lookup(name)
+            let totals = id.flatMap { agg.toolTotals[$0] } ?? Totals()
+            let traces = id.flatMap { toolTraces[$0] } ?? []
             var groupPeople = 0
             for (key, count) in agg.toolGroupActive where UsageAggregate.split(key).0 == id { groupPeople = max(groupPeople, count) }
             let active = traces.count + groupPeople
             var toolShares: [Int32: Share] = [:]
             let weekly: [WeekFigures] = weeks.map { week in
-                let cell = agg.toolWeeks[UsageAggregate.key(id, week.monday.index)]
+                let cell = id.flatMap { agg.toolWeeks[UsageAggregate.key($0, week.monday.index)] }
                 for (person, share) in cell?.shares ?? [:] { toolShares[person, default: Share()].add(share) }
-                let groups = toolGroupWeekPeople(id, week)
+                let groups = id.map { toolGroupWeekPeople($0, week) } ?? 0
                 return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
                                    requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
@@ -91,7 +94,7 @@ extension Context {
                 acceptanceRate: ratio(totals.accepted, totals.shown), suggestionsShown: totals.shown,
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
                 linesSuggested: totals.linesSuggested, linesAccepted: totals.linesAccepted,
-                retention: funnel(traces, tool: name), teamsUsing: toolTeams[id]?.count ?? 0))
+                retention: funnel(traces, tool: name), teamsUsing: id.flatMap { toolTeams[$0]?.count } ?? 0))
             toolWeekly[name] = weekly
         }
         var byTeam: [String: [RetentionFigures]] = [:]

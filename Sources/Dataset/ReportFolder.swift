@@ -273,6 +273,18 @@ public enum ReportFolder {
             progress?(summary.rowsRead)
         }
         for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
+        // Seats typed into tools.csv (a contract's count) for tools no seat export covers; an
+        // export, read from the vendor, wins over a typed count and a difference is told.
+        for info in inputs.tools {
+            guard let seats = info.seats else { continue }
+            if let exported = summary.seats[info.tool] {
+                if exported != seats {
+                    summary.diagnostics.append(.warning("data/tools.csv", line: info.line, "\(info.tool) has \(seats) seats here but \(exported) in its seat export; the export's count is used"))
+                }
+            } else {
+                summary.seats[info.tool] = seats
+            }
+        }
         summary.overlaps += attribution.overlaps
         unmatched.formUnion(attribution.unmatched)
         // The usage files, in parallel.

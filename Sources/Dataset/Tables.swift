@@ -19,7 +19,7 @@ public struct OutcomeRecord: Equatable, Sendable {
 }
 
 /// `data/tools.csv`: tool,capability[,vendor,price_in_per_1k,price_out_per_1k,
-/// price_cached_per_1k,price_per_seat_month].
+/// price_cached_per_1k,price_per_seat_month,seats].
 public struct ToolInfo: Equatable, Sendable {
     public var tool: String
     /// How pages write the tool ("GitHub Copilot" for `github-copilot`); else `displayName(ofTool:)`.
@@ -32,6 +32,10 @@ public struct ToolInfo: Equatable, Sendable {
     public var priceCachedPer1k: Double?
     /// Dollars per licensed seat and month, for seat exports.
     public var pricePerSeatMonth: Double?
+    /// Licensed seats, for a tool no seat export covers (the count in its contract).
+    public var seats: Int?
+    /// The line of tools.csv the tool is on, for messages.
+    public var line = 0
 }
 
 /// One person of `data/people.csv`.
@@ -117,7 +121,7 @@ enum TableReaders {
     }
 
     static func tools(path: String, file: String, diagnostics: inout [Diagnostic], rejected: inout Int) throws -> [ToolInfo] {
-        let known = ["tool", "name", "capability", "vendor", "price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month"]
+        let known = ["tool", "name", "capability", "vendor", "price_in_per_1k", "price_out_per_1k", "price_cached_per_1k", "price_per_seat_month", "seats"]
         let table = try Table.read(path: path, file: file, required: ["tool", "capability"], known: known,
                                    diagnostics: &diagnostics, rejected: &rejected)
         var tools: [ToolInfo] = []
@@ -135,6 +139,11 @@ enum TableReaders {
                 }
                 assign(value)
             }
+            if !bad, let text = row["seats"] {
+                if let seats = Int(text), seats >= 0 { info.seats = seats }
+                else { reject(&diagnostics, &rejected, file, row.line, "seats \"\(text)\" is not a whole number of seats"); bad = true }
+            }
+            info.line = row.line
             if !bad { tools.append(info) }
         }
         return tools

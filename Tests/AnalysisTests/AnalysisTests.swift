@@ -281,6 +281,32 @@ final class CostRangeTests: XCTestCase {
         XCTAssertEqual(result.org.costPerValueRange!.high, (5 * 0.45 + seats) / 10, accuracy: 1e-6)
         XCTAssertEqual(result.teams[0].costRange.high, 5 * 0.45, accuracy: 1e-6)  // teams: usage only
     }
+
+    /// A tool the company pays seats for and nobody uses is listed, with its licence cost, and
+    /// that cost joins the organisation's range (it used to vanish with the tool).
+    func testSeatsWithoutUsageAreStillCost() throws {
+        var config = ReportConfig()
+        config.periodFrom = Day(parsing: "2026-01-05")
+        config.periodTo = Day(parsing: "2026-02-03")   // 30 days
+        let tools = [ToolInfo(tool: "chat", capability: "chat", priceInPer1k: 0.001, priceOutPer1k: 0.002),
+                     ToolInfo(tool: "shelfware", capability: "chat", pricePerSeatMonth: 60)]
+        var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+        inputs.tools = tools
+        var aggregate = UsageAggregate(config: config, tools: tools)
+        for person in 0..<6 { aggregate.add(row("2026-01-07", "u\(person)", "A", tool: "chat", tokens: 1_000)) }
+        var usage = UsageSummary()
+        usage.seats = ["shelfware": 20]
+        let result = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+        let seatCost = 20 * 60 * 30 / (365.25 / 12)
+        let shelfware = try XCTUnwrap(result.tools.first { $0.tool == "shelfware" })
+        XCTAssertEqual(shelfware.activeUsers, 0)
+        XCTAssertEqual(shelfware.seats, 20)
+        XCTAssertEqual(shelfware.seatCostUSD, seatCost, accuracy: 1e-9)
+        XCTAssertEqual(shelfware.costRange.high, seatCost, accuracy: 1e-9)
+        XCTAssertEqual(result.org.seatCostUSD, seatCost, accuracy: 1e-9)
+        XCTAssertEqual(result.org.costRange.high, result.org.costUSD + seatCost, accuracy: 1e-9)
+        XCTAssertEqual(result.tools.map(\.tool), ["chat", "shelfware"])
+    }
 }
 
 final class SentimentTests: XCTestCase {

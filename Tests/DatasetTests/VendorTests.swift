@@ -438,6 +438,30 @@ final class VendorFieldNoteTests: XCTestCase {
         XCTAssertEqual(summary.diagnostics, [])
     }
 
+    /// Seats typed into tools.csv count for tools no seat export covers; for a tool an export
+    /// covers, the export's count is used and the difference is told; a count that is not a
+    /// whole number is rejected at its line.
+    func testSeatsFromToolsCSV() throws {
+        let report = TemporaryFolder()
+        report.write("report.yml", "title: T\n")
+        report.write("data/tools.csv", """
+            tool,capability,price_per_seat_month,seats
+            chatgpt-enterprise,chat,60,250
+            cursor,coding,40,5
+            kiro,coding,19,2.5
+
+            """)
+        try FileManager.default.createDirectory(atPath: report.path + "/data/vendor", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/cursor-members.json", toPath: report.path + "/data/vendor/members.json")
+        try FileManager.default.copyItem(atPath: vendorFixtures + "/cursor-daily.json", toPath: report.path + "/data/vendor/daily.json")
+        let inputs = try ReportFolder.read(report.path, environment: [:])
+        XCTAssertEqual(inputs.diagnostics.map(\.description), ["data/tools.csv:4: error: seats \"2.5\" is not a whole number of seats"])
+        let summary = try ReportFolder.readUsage(inputs) { _ in }
+        XCTAssertEqual(summary.seats, ["cursor": 3, "chatgpt-enterprise": 250])
+        XCTAssertEqual(summary.diagnostics.map(\.description),
+                       ["data/tools.csv:3: warning: cursor has 5 seats here but 3 in its seat export; the export's count is used"])
+    }
+
     /// Cursor's cycle spend: a cost row per member on the cycle's first day; beside Cursor's
     /// usage events (the same money, request by request) the file is not read, and it says so.
     func testCursorSpendIsCostUnlessEventsCarryIt() throws {
