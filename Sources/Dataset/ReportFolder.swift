@@ -273,17 +273,15 @@ public enum ReportFolder {
             progress?(summary.rowsRead)
         }
         for (tool, seats) in attribution.extras.seats { summary.seats[tool] = seats }
-        // Seats typed into tools.csv (a contract's count) for tools no seat export covers; an
-        // export, read from the vendor, wins over a typed count and a difference is told.
+        // Seats typed into tools.csv (a contract's count, or members an export cannot list such
+        // as a group's) are the author's word: they replace an export's count, and a
+        // difference is told.
         for info in inputs.tools {
             guard let seats = info.seats else { continue }
-            if let exported = summary.seats[info.tool] {
-                if exported != seats {
-                    summary.diagnostics.append(.warning("data/tools.csv", line: info.line, "\(info.tool) has \(seats) seats here but \(exported) in its seat export; the export's count is used"))
-                }
-            } else {
-                summary.seats[info.tool] = seats
+            if let exported = summary.seats[info.tool], exported != seats {
+                summary.diagnostics.append(.warning("data/tools.csv", line: info.line, "\(info.tool) has \(seats) seats here and \(exported) in its seat export; the count here is used"))
             }
+            summary.seats[info.tool] = seats
         }
         summary.overlaps += attribution.overlaps
         unmatched.formUnion(attribution.unmatched)

@@ -42,7 +42,7 @@ struct Import: ParsableCommand {
         }
         guard !files.isEmpty else { throw ValidationError("name at least one export file") }
         if let vendor = VendorFormat(rawValue: format), !vendor.hasUsage {
-            throw ValidationError("\(format) holds \(vendor == .copilotSeats ? "licensed seats" : "team memberships"), not usage, so there is nothing to convert; put the file in data/vendor/ (or name it under sources: in report.yml) and the build uses it \(vendor == .copilotSeats ? "as the adoption denominator" : "to attribute people to teams")")
+            throw ValidationError("\(format) holds \(vendor.givesSeats ? "licensed seats" : "team memberships"), not usage, so there is nothing to convert; put the file in data/vendor/ (or name it under sources: in report.yml) and the build uses it \(vendor.givesSeats ? "as the adoption denominator and, with a price per seat in data/tools.csv, as licence cost" : "to attribute people to teams")")
         }
     }
 

@@ -126,6 +126,9 @@ final class ImportTests: XCTestCase {
             XCTAssertTrue(Import.message(for: error).contains("licensed seats, not usage"), Import.message(for: error))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path + "/seats"))
+        XCTAssertThrowsError(try Import.parse(["chatgpt-enterprise-users", vendors + "/people.csv", "--output", scratch.path + "/seats"])) { error in
+            XCTAssertTrue(Import.message(for: error).contains("licensed seats, not usage"), Import.message(for: error))
+        }
         // An Amazon Q CSV named as a Claude Code export: an error naming the file, exit status 1.
         XCTAssertThrowsError(try Import.parse(["claude-code", vendors + "/people.csv", "--output", scratch.path]).run()) { error in
             XCTAssertEqual((error as? ExitCode)?.rawValue, 1)

@@ -28,7 +28,8 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
 }
 
 /// Formats read from single field-note fixtures rather than the integrated vendor folder.
-let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend, .anthropicAnalyticsUsage]
+let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend, .anthropicAnalyticsUsage,
+                                                .chatGPTEnterpriseUsers, .amazonQBusinessSubscriptions]
 
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
@@ -424,23 +425,63 @@ final class VendorFieldNoteTests: XCTestCase {
         XCTAssertEqual(categories, ["gpt-4o", "embeddings", "images", "audio_speeches", "moderations", "audio_transcriptions"])
     }
 
-    /// Cursor's members list gives the paid seats (a free owner holds none), which join the
-    /// tool's licence cost like Copilot's seats.
-    func testCursorMembersGiveSeats() throws {
-        XCTAssertEqual(VendorFormat.detect(path: folder + "/cursor-members.json"), .cursorMembers)
+    /// The seats a report folder holding these field-note files (as `data/vendor/<name>`) reads,
+    /// and what reading them said.
+    func seats(_ files: [(fixture: String, as: String)]) throws -> (seats: [String: Int], diagnostics: [String]) {
         let report = TemporaryFolder()
         report.write("report.yml", "title: T\n")
         try FileManager.default.createDirectory(atPath: report.path + "/data/vendor", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: folder + "/cursor-members.json", toPath: report.path + "/data/vendor/members.json")
+        for file in files { try FileManager.default.copyItem(atPath: folder + "/" + file.fixture, toPath: report.path + "/data/vendor/" + file.as) }
         try FileManager.default.copyItem(atPath: vendorFixtures + "/cursor-daily.json", toPath: report.path + "/data/vendor/daily.json")
         let summary = try ReportFolder.readUsage(try ReportFolder.read(report.path, environment: [:])) { _ in }
-        XCTAssertEqual(summary.seats, ["cursor": 3])
-        XCTAssertEqual(summary.diagnostics, [])
+        return (summary.seats, summary.diagnostics.map(\.description))
     }
 
-    /// Seats typed into tools.csv count for tools no seat export covers; for a tool an export
-    /// covers, the export's count is used and the difference is told; a count that is not a
-    /// whole number is rejected at its line.
+    /// The seats field_notes.py counted with Python's csv and json.
+    func expectedSeats(_ key: String) throws -> [String: Int] {
+        let all = try JSONDecoder().decode([String: [String: Int]].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/seats.json")))
+        return try XCTUnwrap(all[key])
+    }
+
+    /// Cursor's members list gives the paid seats (a free owner holds none), which join the
+    /// tool's licence cost like Copilot's seats; the same list saved twice holds its seats once.
+    func testCursorMembersGiveSeats() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/cursor-members.json"), .cursorMembers)
+        let read = try seats([("cursor-members.json", "members.json"), ("cursor-members.json", "members-again.json")])
+        XCTAssertEqual(read.seats, try expectedSeats("cursor-members.json"))
+        XCTAssertEqual(read.diagnostics, [])
+    }
+
+    /// Seats as cost: ChatGPT Enterprise's monthly user report. Enabled members hold seats;
+    /// pending invitations and deleted members do not; a status Candor does not know is told;
+    /// of two months, the later month's list is the seats (not their sum). The messages are
+    /// monthly totals, not days, and the file says it does not read them as usage.
+    func testChatGPTEnterpriseUserReportGivesTheLatestMonthsSeats() throws {
+        for month in ["09", "10"] {
+            XCTAssertEqual(VendorFormat.detect(path: folder + "/chatgpt-enterprise-users-2025-\(month).csv"), .chatGPTEnterpriseUsers)
+        }
+        let read = try seats([("chatgpt-enterprise-users-2025-10.csv", "october.csv"), ("chatgpt-enterprise-users-2025-09.csv", "september.csv")])
+        XCTAssertEqual(read.seats, try expectedSeats("chatgpt-enterprise-users"))
+        let totals = "warning: messages and the other figures per person are totals over a month, not days: not read as usage; the file gives the workspace's seats (enabled members)"
+        XCTAssertEqual(read.diagnostics, [
+            "data/vendor/october.csv:2: \(totals)",
+            "data/vendor/october.csv:1: warning: user_status \"suspended\" (1 member) is not one Candor knows (enabled, pending, deleted): not counted as seats",
+            "data/vendor/september.csv:2: \(totals)",
+        ])
+    }
+
+    /// Seats as cost: Amazon Q Business's ListSubscriptions pages. Pro and Lite are seats of two
+    /// tools (priced apart); a user on two pages holds one seat; a group's members are not listed,
+    /// so its subscription is told, not guessed at.
+    func testAmazonQBusinessSubscriptionsGiveSeatsPerTier() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/amazon-q-business-subscriptions.ndjson"), .amazonQBusinessSubscriptions)
+        let read = try seats([("amazon-q-business-subscriptions.ndjson", "q-subscriptions.ndjson")])
+        XCTAssertEqual(read.seats, try expectedSeats("amazon-q-business-subscriptions.ndjson"))
+        XCTAssertEqual(read.diagnostics, ["data/vendor/q-subscriptions.ndjson:1: warning: 1 group subscription: the response does not list a group's members, so they are not counted as seats (give the count as seats in data/tools.csv)"])
+    }
+
+    /// Seats typed into tools.csv count for any tool, and replace an export's count (the
+    /// difference is told); a count that is not a whole number is rejected at its line.
     func testSeatsFromToolsCSV() throws {
         let report = TemporaryFolder()
         report.write("report.yml", "title: T\n")
@@ -457,9 +498,9 @@ final class VendorFieldNoteTests: XCTestCase {
         let inputs = try ReportFolder.read(report.path, environment: [:])
         XCTAssertEqual(inputs.diagnostics.map(\.description), ["data/tools.csv:4: error: seats \"2.5\" is not a whole number of seats"])
         let summary = try ReportFolder.readUsage(inputs) { _ in }
-        XCTAssertEqual(summary.seats, ["cursor": 3, "chatgpt-enterprise": 250])
+        XCTAssertEqual(summary.seats, ["cursor": 5, "chatgpt-enterprise": 250])
         XCTAssertEqual(summary.diagnostics.map(\.description),
-                       ["data/tools.csv:3: warning: cursor has 5 seats here but 3 in its seat export; the export's count is used"])
+                       ["data/tools.csv:3: warning: cursor has 5 seats here and 3 in its seat export; the count here is used"])
     }
 
     /// Cursor's cycle spend: a cost row per member on the cycle's first day; beside Cursor's

@@ -104,7 +104,7 @@ extension VendorFormat {
             names.contains("UserId") && names.contains("Date") && !names.contains("Client_Type")
                 && !names.isDisjoint(with: VendorParser.amazonQColumns.subtracting(["UserId", "Date"]))
         },
-        reading: .csv { parser, path, diagnostics, emit in try parser.parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit) })
+        reading: .csv { parser, path, _, diagnostics, emit in try parser.parseAmazonQ(path: path, diagnostics: &diagnostics, emit: emit) })
 
     /// Kiro's per-client user report (`KiroLogs/user_report/…`).
     public static let kiroUsers = VendorFormat(
@@ -113,5 +113,45 @@ extension VendorFormat {
             names.contains("UserId") && names.contains("Date") && names.contains("Client_Type")
                 && (names.contains("Total_Messages") || names.contains("Credits_Used") || names.contains("Chat_Conversations"))
         },
-        reading: .csv { parser, path, diagnostics, emit in try parser.parseKiroUsers(path: path, diagnostics: &diagnostics, emit: emit) })
+        reading: .csv { parser, path, _, diagnostics, emit in try parser.parseKiroUsers(path: path, diagnostics: &diagnostics, emit: emit) })
+}
+
+extension VendorFormat {
+    /// Amazon Q Business `ListSubscriptions` (one page per line, or a page saved alone): the
+    /// users subscribed to an application, Pro (`Q_BUSINESS`) as the tool's seats and Lite
+    /// (`Q_LITE`) as seats of the tool with `-lite` added, since the two are priced apart.
+    public static let amazonQBusinessSubscriptions = VendorFormat(
+        "amazon-q-business-subscriptions", tool: "amazon-q-business", measures: [], hasUsage: false,
+        json: { response in
+            if let list = response["subscriptions"] as? [Any] {
+                return list.contains { ($0 as? [String: Any]).map { $0["currentSubscription"] != nil || $0["subscriptionArn"] != nil } ?? false }
+            }
+            return response["currentSubscription"] != nil && response["principal"] != nil
+        },
+        telltales: [["subscriptions", "currentSubscription"]],
+        reading: .json { parser, object, line, extras, diagnostics, _ in
+            guard let subscriptions = parser.records(in: object, key: "subscriptions", orRecordWith: "currentSubscription") else {
+                return parser.wrong("a ListSubscriptions response with \"subscriptions\"", line: line, diagnostics: &diagnostics)
+            }
+            extras.holdSeat(nil, tool: parser.tool)
+            var groups = 0
+            for subscription in subscriptions {
+                let principal = subscription["principal"] as? [String: Any]
+                guard let user = string(principal?["user"]) else {
+                    if principal?["group"] != nil { groups += 1 }
+                    else { diagnostics.append(.error(parser.file, line: line, "a subscription without a principal user or group")) }
+                    continue
+                }
+                let type = string((subscription["currentSubscription"] as? [String: Any])?["type"]) ?? ""
+                switch type {
+                case "Q_BUSINESS": extras.holdSeat(user, tool: parser.tool)
+                case "Q_LITE": extras.holdSeat(user, tool: parser.tool + "-lite")
+                default:
+                    diagnostics.append(.warning(parser.file, line: line, "a subscription of type \"\(type)\" (neither Q_BUSINESS nor Q_LITE): not counted as a seat"))
+                }
+            }
+            if groups > 0 {
+                diagnostics.append(.warning(parser.file, line: line, "\(groups) group subscription\(groups == 1 ? "" : "s"): the response does not list a group's members, so they are not counted as seats (give the count as seats in data/tools.csv)"))
+            }
+        })
 }

@@ -249,5 +249,5 @@ extension VendorFormat {
     public static let copilotBilling = VendorFormat(
         "copilot-billing", tool: "github-copilot", measures: [.cost],
         header: { ["date", "username", "product", "sku"].allSatisfy($0.contains) && ($0.contains("net_amount") || $0.contains("gross_amount")) },
-        reading: .csv { parser, path, diagnostics, emit in try parser.parseCopilotBilling(path: path, diagnostics: &diagnostics, emit: emit) })
+        reading: .csv { parser, path, _, diagnostics, emit in try parser.parseCopilotBilling(path: path, diagnostics: &diagnostics, emit: emit) })
 }

@@ -83,8 +83,11 @@ extension VendorFormat {
             guard let members = (object as? [String: Any])?["teamMembers"] as? [[String: Any]] else {
                 return parser.wrong("a response with \"teamMembers\"", line: line, diagnostics: &diagnostics)
             }
-            let paid = members.filter { !(string($0["role"]) ?? "").lowercased().hasPrefix("free") }
-            extras.seats[parser.tool, default: 0] += paid.count
+            extras.holdSeat(nil, tool: parser.tool)
+            for (index, member) in members.enumerated() where !(string(member["role"]) ?? "").lowercased().hasPrefix("free") {
+                // Keyed by e-mail, so a members list saved twice holds its seats once.
+                extras.holdSeat(string(member["email"])?.lowercased() ?? "\(line)#\(index)", tool: parser.tool)
+            }
         })
 
     /// Cursor admin API `POST /teams/spend`: each member's spend in the current billing cycle,

@@ -90,3 +90,58 @@ extension VendorFormat {
             }
         })
 }
+
+extension VendorParser {
+    /// The columns of ChatGPT Enterprise's weekly and monthly user report (Workspace analytics,
+    /// Export), as the report writes them; Candor reads the seat columns and knows the rest.
+    static let chatGPTEnterpriseColumns: Set<String> = [
+        "cadence", "period_start", "period_end", "account_id", "public_id", "name", "email", "role", "user_role",
+        "department", "groups", "user_status", "created_or_invited_date", "is_active", "first_day_active_in_period",
+        "last_day_active_in_period", "messages", "messages_rank", "model_to_messages", "gpt_messages", "gpts_messaged",
+        "gpt_to_messages", "tool_messages", "tools_messaged", "tool_to_messages", "project_messages", "projects_messaged",
+        "project_to_messages", "projects_created", "last_day_active",
+    ]
+
+    /// ChatGPT Enterprise's user report: one row per member of the workspace and period. An
+    /// `enabled` member holds a seat; pending invitations and deleted members do not. Its
+    /// messages are totals over the period (a week or a month), not days, so they are not read
+    /// as usage rows (which are days) — the file says so once.
+    func parseChatGPTEnterpriseUsers(path: String, extras: inout VendorExtras, diagnostics: inout [Diagnostic]) throws {
+        var totalsSaid = false
+        var unknownStatuses: [String: Int] = [:]
+        try forEachCSVRow(path: path, required: ["email", "user_status", "period_start"], known: Self.chatGPTEnterpriseColumns,
+                          numeric: [], diagnostics: &diagnostics) { row, local in
+            let startText = row.text("period_start") ?? ""
+            guard let start = vendorDate(startText) else {
+                local.append(.error(file, line: row.line, "period_start \"\(startText)\" is not a date as YYYY-MM-DD")); return
+            }
+            guard let email = row.text("email") else { local.append(.error(file, line: row.line, "email is empty")); return }
+            if !totalsSaid, row.has("messages") {
+                totalsSaid = true
+                local.append(.warning(file, line: row.line, "messages and the other figures per person are totals over a \(["monthly": "month", "weekly": "week"][row.text("cadence")?.lowercased() ?? ""] ?? "period"), not days: not read as usage; the file gives the workspace's seats (enabled members)"))
+            }
+            extras.holdSeat(nil, tool: tool, asOf: start)
+            switch (row.text("user_status") ?? "").lowercased() {
+            case "enabled": extras.holdSeat(email.lowercased(), tool: tool, asOf: start)
+            case "pending", "deleted": break
+            case let other: unknownStatuses[other.isEmpty ? "(empty)" : other, default: 0] += 1
+            }
+        }
+        for (status, count) in unknownStatuses.sorted(by: { $0.key < $1.key }) {
+            diagnostics.append(.warning(file, line: 1, "user_status \"\(status)\" (\(count) member\(count == 1 ? "" : "s")) is not one Candor knows (enabled, pending, deleted): not counted as seats"))
+        }
+    }
+}
+
+extension VendorFormat {
+    /// ChatGPT Enterprise's weekly or monthly user report: the workspace's seats.
+    public static let chatGPTEnterpriseUsers = VendorFormat(
+        "chatgpt-enterprise-users", tool: "chatgpt-enterprise", measures: [], hasUsage: false,
+        header: { names in
+            ["email", "user_status", "period_start"].allSatisfy(names.contains)
+                && (names.contains("cadence") || names.contains("messages") || names.contains("is_active"))
+        },
+        reading: .csv { parser, path, extras, diagnostics, _ in
+            try parser.parseChatGPTEnterpriseUsers(path: path, extras: &extras, diagnostics: &diagnostics)
+        })
+}

@@ -8,7 +8,7 @@ import Foundation
 /// the overlap rule happen after, in `VendorAttribution`, the same for every format.
 public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     typealias ReadJSON = @Sendable (VendorParser, Any, Int, inout VendorExtras, inout [Diagnostic], VendorParser.Emit) throws -> Void
-    typealias ReadCSV = @Sendable (VendorParser, String, inout [Diagnostic], VendorParser.Emit) throws -> Void
+    typealias ReadCSV = @Sendable (VendorParser, String, inout VendorExtras, inout [Diagnostic], VendorParser.Emit) throws -> Void
 
     /// How a file of the format is read: JSON values (a document, an array or one per line)
     /// handed over one at a time, or a whole CSV file.
@@ -27,6 +27,8 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
     let measures: UsageMeasures
     /// False for formats that carry teams or seats, not usage.
     public let hasUsage: Bool
+    /// Formats that list licensed seats (the rest without usage give teams).
+    public var givesSeats: Bool { !hasUsage && self != .copilotUserTeams }
     /// True for organisation-wide totals of the same people a per-person export reports: read
     /// after the others, and left out on a tool-day already told person by person.
     let aggregatesPeople: Bool
@@ -59,9 +61,9 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
 
     /// Every format, in the order detection tries them (the more specific first).
     public static let registry: [VendorFormat] = [
-        .kiroUsers, .amazonQ, .copilotBilling,
+        .kiroUsers, .amazonQ, .copilotBilling, .chatGPTEnterpriseUsers,
         .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
-        .cursorEvents, .cursorDaily, .cursorMembers, .cursorSpend, .claudeCode,
+        .cursorEvents, .cursorDaily, .cursorMembers, .cursorSpend, .amazonQBusinessSubscriptions, .claudeCode,
         .anthropicAnalyticsUsage, .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
     ]
     public static var allCases: [VendorFormat] { registry }
@@ -218,4 +220,27 @@ public struct VendorExtras: Sendable {
     public var seats: [String: Int] = [:]
     /// (identity) → team, from seat assignments.
     public var seatTeams: [String: String] = [:]
+    /// tool → the seat list read so far for it, when an export lists seat holders one by one.
+    var seatLists: [String: SeatList] = [:]
+
+    struct SeatList: Sendable {
+        /// The start of the period the list describes; nil when the export has no period.
+        var asOf: Day?
+        var holders: Set<String> = []
+    }
+
+    /// Counts `holder` (nil: nobody, only the period) as holding a seat of `tool` in the list as
+    /// of `asOf`. A later period's list replaces an earlier one, so a year of monthly exports of
+    /// one workspace gives the latest month's seats, not their sum; a holder listed twice (two
+    /// pages, two files of one period) holds one seat.
+    mutating func holdSeat(_ holder: String?, tool: String, asOf: Day? = nil) {
+        var list = seatLists[tool] ?? SeatList(asOf: asOf)
+        if let day = asOf, let current = list.asOf {
+            if day < current { return }
+            if day > current { list = SeatList(asOf: day) }
+        }
+        if let holder { list.holders.insert(holder) }
+        seatLists[tool] = list
+        seats[tool] = list.holders.count
+    }
 }

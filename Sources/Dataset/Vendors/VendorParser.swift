@@ -13,7 +13,7 @@ struct VendorParser {
         let read: VendorFormat.ReadJSON
         switch format.reading {
         case let .csv(readCSV):
-            try readCSV(self, path, &diagnostics, emit)
+            try readCSV(self, path, &extras, &diagnostics, emit)
             return
         case let .json(readJSON):
             read = readJSON

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Expected totals for the field-note fixtures (the defects of the vendors issue), from the
-independent readers of ../vendors/expected_totals.py. Run: python3 field_notes.py"""
+independent readers of ../vendors/expected_totals.py, and the seats of the seat exports
+(seats.json). Run: python3 field_notes.py"""
 import json, os, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "vendors"))
@@ -21,6 +22,36 @@ for name, fmt in FILES.items():
         t["cost_micros"] += round((r["cost"] or 0) * 1_000_000); t["rows"] += 1
         t["days"] = sorted(set(t["days"]) | {r["day"].isoformat()})
     out[name] = t
-with open(os.path.join(HERE, "field_notes.json"), "w") as f:
-    json.dump(out, f, indent=1, sort_keys=True)
-    f.write("\n")
+
+# Seats, counted from the files with Python's csv and json: enabled members of the latest
+# period (ChatGPT Enterprise), distinct subscribed users per tier (Amazon Q Business), members
+# whose role is not a free one (Cursor).
+import csv
+def chatgpt_seats(names):
+    periods = {}
+    for name in names:
+        with open(os.path.join(HERE, name), newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                people = periods.setdefault(row["period_start"], set())
+                if row["user_status"].lower() == "enabled":
+                    people.add(row["email"].lower())
+    return len(periods[max(periods)])
+def q_business_seats(name):
+    tiers = {"Q_BUSINESS": set(), "Q_LITE": set()}
+    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        for line in f:
+            for sub in json.loads(line)["subscriptions"]:
+                if "user" in sub["principal"]:
+                    tiers[sub["currentSubscription"]["type"]].add(sub["principal"]["user"])
+    return {"amazon-q-business": len(tiers["Q_BUSINESS"]), "amazon-q-business-lite": len(tiers["Q_LITE"])}
+with open(os.path.join(HERE, "cursor-members.json"), encoding="utf-8") as f:
+    cursor = len([m for m in json.load(f)["teamMembers"] if not m["role"].lower().startswith("free")])
+seats = {
+    "chatgpt-enterprise-users": {"chatgpt-enterprise": chatgpt_seats(["chatgpt-enterprise-users-2025-09.csv", "chatgpt-enterprise-users-2025-10.csv"])},
+    "amazon-q-business-subscriptions.ndjson": q_business_seats("amazon-q-business-subscriptions.ndjson"),
+    "cursor-members.json": {"cursor": cursor},
+}
+for name, value in [("field_notes.json", out), ("seats.json", seats)]:
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(value, f, indent=1, sort_keys=True)
+        f.write("\n")
