@@ -176,7 +176,7 @@ extension BuildCache {
     func pruneStale(keeping kept: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let limit = Date().addingTimeInterval(-30 * 86_400)
-        for name in names where ["usage-", "report-", "files-"].contains(where: name.hasPrefix) && name.hasSuffix(".bin") && folder + "/" + name != kept {
+        for name in names where ["usage-", "report-", "charts-", "files-"].contains(where: name.hasPrefix) && name.hasSuffix(".bin") && folder + "/" + name != kept {
             let path = folder + "/" + name
             if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
                 try? FileManager.default.removeItem(atPath: path)

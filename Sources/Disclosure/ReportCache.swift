@@ -52,4 +52,33 @@ extension BuildCache {
             writer.raw([UInt8](data))
         }
     }
+
+    /// The report's charts as the last build drew them (page place → markup), with the key of
+    /// the figures they were drawn from: use them only when this build's figures have that key.
+    public func loadAnyCharts(report folder: String) -> (key: String, value: [String: String])? {
+        readAnyKey(report: folder, kind: "charts", Self.decodeCharts)
+    }
+
+    /// The charts kept for the figures of `key`; `.ignored` says why a file was not trusted.
+    public func loadCharts(report folder: String, key: String) -> Lookup<[String: String]> {
+        read(report: folder, kind: "charts", key: key, Self.decodeCharts)
+    }
+
+    private static func decodeCharts(_ reader: inout ByteReader) throws -> [String: String] {
+        var charts: [String: String] = [:]
+        for _ in 0..<(try reader.count(itemBytes: 32)) {
+            let pair = try reader.strings()
+            guard pair.count == 2 else { throw ByteReader.Malformed(description: "a chart entry has \(pair.count) texts") }
+            charts[pair[0]] = pair[1]
+        }
+        return charts
+    }
+
+    @discardableResult
+    public func saveCharts(report folder: String, key: String, _ charts: [String: String]) -> String? {
+        write(report: folder, kind: "charts", key: key) { writer in
+            writer.int(charts.count)
+            for (place, markup) in charts.sorted(by: { $0.key < $1.key }) { writer.strings([place, markup]) }
+        }
+    }
 }

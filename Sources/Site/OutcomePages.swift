@@ -231,7 +231,7 @@ extension SiteBuilder {
             "outcomesTable": outcomesTableHTML(), "hasOutcomes": !report.outcomes.isEmpty,
             "within": report.outcomes.map { "\($0.metric.name): \(OutcomeWords.within($0))." },
             "guardrail": guardrailNotice,
-            "cohortSentence": cohortSentence, "cohortTable": cohortTable, "cohortChart": chart(weekly.draw()),
+            "cohortSentence": cohortSentence, "cohortTable": cohortTable, "cohortChart": chart("outcomes/cohorts") { _ in weekly.draw() },
             "mix": mix, "hasMix": !mix.isEmpty,
             "saved": saved, "hasSaved": !saved.isEmpty,
         ], description: "Outcome metrics against usage, usage cohorts and reported time saved")

@@ -75,20 +75,20 @@ extension SiteBuilder {
             },
             "coverage": coverageParts.joined(separator: "; "),
             "headline": headline,
-            "scatter": chart(charts.adoptionVersusValue()),
-            "trendActive": chart(charts.weeklyActive()),
-            "trendTokens": chart(charts.weeklyTokens()),
-            "inflation": chart(charts.inflationRanking()),
+            "scatter": chart("index/scatter") { $0.adoptionVersusValue() },
+            "trendActive": chart("index/weekly-active") { $0.weeklyActive() },
+            "trendTokens": chart("index/weekly-tokens") { $0.weeklyTokens() },
+            "inflation": chart("index/inflation") { $0.inflationRanking() },
             "signalTable": signalTable,
             "flagged": flagged.map { ["team": $0.team, "href": "teams/\($0.slug).html", "index": String(format: "%.2f", $0.inflation.index ?? 0),
                                       "evidence": $0.inflation.signals.filter { ($0.value ?? 0) >= 0.5 }.map(\.evidence).joined(separator: "; ")] },
             "hasFlagged": !flagged.isEmpty,
-            "themes": chart(charts.themes()),
-            "scores": chart(charts.scores()),
+            "themes": chart("themes") { $0.themes() },
+            "scores": chart("scores") { $0.scores() },
             "quotes": quoteContext(Array(report.feedback.quotes.prefix(4))),
             "feedbackDocuments": report.feedback.documents,
             "netSentiment": report.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
-            "funnel": chart(charts.funnel(report.toolRetention)),
+            "funnel": chart("index/funnel") { $0.funnel($0.report.toolRetention) },
             "onboarding": onboardingQuotes(),
             "capabilities": report.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.map(report.toolName).joined(separator: ", "), "count": $0.tools.count] },
             "sprawlSummary": sprawlSentence(),
@@ -145,8 +145,8 @@ extension SiteBuilder {
             html += "<td>\(whole.format(Double(team.activeUsers))) / \(team.headcount.map { whole.format(Double($0)) } ?? "n/a")</td><td>\(rate(team.adoptionRate))</td>"
             html += "<td>\(team.tokensPerActiveUser.map(si.format) ?? "n/a")</td><td>\(team.valuePerHead.map(valueColumn.format) ?? "n/a")</td>"
             html += "<td>\(team.quadrant?.rawValue ?? "–")</td>"
-            let spark = Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: published.weekly.map { $0.cell.shown.map { Double($0.tokens) } }).draw()
-            html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
+            let spark = sparkline("team \(team.team)#spark", Sparkline(id: "spark-\(team.slug)", label: "\(team.team): tokens per week", values: published.weekly.map { $0.cell.shown.map { Double($0.tokens) } }).draw())
+            html += "<td class=\"spark\">\(spark)</td></tr>\n"
         }
         return html + "</tbody></table></div>\n"
     }
@@ -166,10 +166,10 @@ extension SiteBuilder {
         let tools = report.publishedTools.sorted { ($0.figures.activeUsers, $1.figures.tool) > ($1.figures.activeUsers, $0.figures.tool) }
         for published in tools {
             let tool = published.figures
-            let spark = Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.name): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw()
             html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(tool.slug)).html\">\(esc(tool.name))</a></th><td>\(esc(tool.capability))</td><td>\(whole.format(Double(tool.activeUsers)))</td>"
             html += "<td>\(si.format(Double(tool.tokens)))</td><td>\(dollarRange(tool.costRange))</td><td>\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)</td>"
-            html += "<td class=\"spark\">\((try? spark.renderSVG()) ?? "")</td></tr>\n"
+            let spark = sparkline("tool \(tool.tool)#spark", Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.name): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw())
+            html += "<td class=\"spark\">\(spark)</td></tr>\n"
         }
         for entry in report.tools where entry.published == nil {
             html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(entry.slug)).html\">\(esc(entry.name))</a></th><td>\(esc(entry.capability))</td><td colspan=\"5\" class=\"suppressed\">withheld to protect small groups</td></tr>\n"
@@ -214,10 +214,10 @@ extension SiteBuilder {
         try page(path: path, title: team.team, template: "team", context: [
             "team": team.team, "suppressed": false, "figures": figures,
             "flagged": team.inflation.flagged,
-            "active": chart(charts.weeklyActive(id: "team-active", weekly: published.weekly, title: "\(team.team): active people per week")),
-            "tokens": chart(charts.weeklyTokens(id: "team-tokens", weekly: published.weekly, title: "\(team.team): tokens per week")),
+            "active": chart("team \(team.team)#active") { $0.weeklyActive(id: "team-active", weekly: published.weekly, title: "\(team.team): active people per week") },
+            "tokens": chart("team \(team.team)#tokens") { $0.weeklyTokens(id: "team-tokens", weekly: published.weekly, title: "\(team.team): tokens per week") },
             "signals": signals, "retention": retention, "outcomes": teamOutcomesHTML(team.team),
-            "funnel": chart(charts.funnel(published.retention, id: "team-funnel")),
+            "funnel": chart("team \(team.team)#funnel") { $0.funnel(published.retention, id: "team-funnel") },
         ])
     }
 
@@ -253,7 +253,7 @@ extension SiteBuilder {
         ]
         try page(path: path, title: tool.name, template: "tool", context: [
             "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
-            "active": chart(charts.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.name): active people per week")),
+            "active": chart("tool \(tool.tool)#active") { $0.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.name): active people per week") },
             "sprawl": sprawlSentence(),
             "siblings": report.tools.filter { $0.capability == tool.capability && $0.slug != tool.slug }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
         ])
@@ -286,12 +286,12 @@ extension SiteBuilder {
                               columnLabels: report.feedback.themes.map { $0.theme.replacingOccurrences(of: "_", with: " ") },
                               values: feedback.byTeam.map { row in row.themes.map { $0.share.shown.map { $0 * 100 } } }, unit: "% of documents")
         heatmap.format = .plain(decimals: 0)
-        let themesByTeam = feedback.byTeam.isEmpty || report.feedback.themes.isEmpty ? "" : chart(heatmap.draw())
+        let themesByTeam = feedback.byTeam.isEmpty || report.feedback.themes.isEmpty ? "" : chart("feedback/themes-by-team") { _ in heatmap.draw() }
         try page(path: "feedback/index.html", title: "What employees say", template: "feedback", context: [
             "heatmap": themesByTeam,
             "documents": feedback.documents, "netSentiment": feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
             "positive": feedback.positive, "neutral": feedback.neutral, "negative": feedback.negative,
-            "themes": chart(charts.themes()), "scores": chart(charts.scores()),
+            "themes": chart("themes") { $0.themes() }, "scores": chart("scores") { $0.scores() },
             "quotes": quoteContext(feedback.quotes), "hasQuotes": !feedback.quotes.isEmpty,
             "byTeam": byTeam, "hasByTeam": !byTeam.isEmpty, "letters": letters, "hasLetters": !letters.isEmpty,
             "floor": report.minGroupSize,

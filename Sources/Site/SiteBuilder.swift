@@ -15,12 +15,15 @@ public struct SiteOptions: Sendable {
     public var previous: JSONValue?
     /// Write the whole report as one self-contained HTML file too (`report.html`).
     public var singleFile = false
+    /// The report's charts, drawn or kept from a build with the same figures.
+    public var charts: ChartMemo
 
-    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false) {
+    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false, charts: ChartMemo = ChartMemo()) {
         self.version = version
         self.baseURL = baseURL
         self.previous = previous
         self.singleFile = singleFile
+        self.charts = charts
     }
 }
 
@@ -193,16 +196,27 @@ public struct SiteBuilder {
 
     var periodText: String { "\(report.period.from.readable) – \(report.period.to.readable)" }
 
-    mutating func chart(_ chart: Chart?) -> String {
-        guard let chart else { return "" }
-        do {
-            let html = try figureHTML(chart)
-            chartCount += 1
-            return html
-        } catch {
-            diagnostics.append(.error("chart \(chart.id)", "\(error)"))
-            return ""
+    /// A report chart as a figure, under `key` (its place on the site) in the chart memo: kept
+    /// from a build with the same figures, else drawn. Nil from `draw`: no such chart here.
+    mutating func chart(_ key: String, _ draw: (ReportCharts) -> Chart?) -> String {
+        var failure: Diagnostic?
+        let charts = charts
+        let html = options.charts.figure(key) {
+            guard let chart = draw(charts) else { return nil }
+            do { return try figureHTML(chart) } catch {
+                failure = .error("chart \(chart.id)", "\(error)")
+                return nil
+            }
         }
+        if let failure { diagnostics.append(failure) }
+        guard let html else { return "" }
+        chartCount += 1
+        return html
+    }
+
+    /// A sparkline's SVG under `key` in the chart memo ("" when it cannot be drawn).
+    func sparkline(_ key: String, _ draw: @autoclosure () -> Chart) -> String {
+        options.charts.figure(key) { try? draw().renderSVG() } ?? ""
     }
 
     // MARK: Commentary

@@ -34,6 +34,8 @@ struct Pipeline {
         var usageCached = false
         /// The published figures came from the cache, not from the analysis.
         var reportCached = false
+        /// Charts taken as the last build drew them from the same figures (see `ChartMemo`).
+        var chartsKept = 0
         /// Why a cache file was not used, when it could not be.
         var cacheNote: String?
         /// Usage and vendor files read to hash them (nil: hashed while their rows were read).
@@ -72,6 +74,10 @@ struct Pipeline {
         let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
         let earlyReport = options.cacheFolder.flatMap { folder in
             audit != nil ? nil : Pending { BuildCache(folder: folder).loadAnyReport(report: ReportFolder.root(options.content)) }
+        }
+        // The charts drawn from the cached figures last time (see `ChartMemo`), read alike.
+        let earlyCharts = options.cacheFolder.map { folder in
+            Pending { BuildCache(folder: folder).loadAnyCharts(report: ReportFolder.root(options.content)) }
         }
         // Refuse a dangerous --output before any work, not after it.
         if !options.checkOnly, let refusal = OutputFolder.refusal(output: options.output, content: options.content) {
@@ -263,9 +269,29 @@ struct Pipeline {
             summary.diagnostics.append(.warning(previousPath, "cannot read the previous edition's report.json; changes.html will not compare"))
         }
         progress.update("rendering pages")
+        // Charts kept from the last build, only for the very figures they were drawn from.
+        var keptCharts: [String: String] = [:]
+        if summary.reportCached, let reportKey {
+            if let early = earlyCharts?.value {
+                if early.key == reportKey { keptCharts = early.value }
+            } else if let store, case let .ignored(reason) = store.loadCharts(report: inputs.folder, key: reportKey) {
+                summary.cacheNote = "ignored the chart cache: \(reason); drawing the charts"
+                progress.note("candor: " + summary.cacheNote!)
+            }
+        }
+        summary.chartsKept = keptCharts.count
+        let chartMemo = ChartMemo(kept: keptCharts)
         let site = try SiteBuilder.build(report: report, inputs: inputs,
                                          theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
-                                                                            previous: previous, singleFile: options.singleFile))
+                                                                            previous: previous, singleFile: options.singleFile, charts: chartMemo))
+        if let store, let reportKey, audit == nil, chartMemo.drewAny {
+            let folder = inputs.folder
+            DispatchQueue.global().async(group: saving) {
+                if let problem = store.saveCharts(report: folder, key: reportKey, chartMemo.all) {
+                    progress.detail("candor: the chart cache was not written: \(problem)")
+                }
+            }
+        }
         summary.diagnostics += site.diagnostics
         let rendered = Date()
         progress.detail("candor: stage pages \(String(format: "%.3f", rendered.timeIntervalSince(analysed))) s")

@@ -43,7 +43,7 @@ final class BuildCacheTests: XCTestCase {
         let first = try build(folder, scratch.path + "/first", cache: cache)
         XCTAssertFalse(first.usageCached)
         let files = try FileManager.default.contentsOfDirectory(atPath: cache)
-        XCTAssertEqual(files.filter { $0.hasSuffix(".bin") }.count, 3, "the aggregate, the figures and the files' digests, once per report folder: \(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".bin") }.count, 4, "the aggregate, the figures, their charts and the files' digests, once per report folder: \(files)")
         for file in files {
             let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + file)
             XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the cache holds pseudonyms: its owner's only")
@@ -56,6 +56,8 @@ final class BuildCacheTests: XCTestCase {
         let cached = try build(folder, scratch.path + "/cached", cache: cache)
         XCTAssertTrue(cached.usageCached)
         XCTAssertTrue(cached.reportCached, "no input of the figures changed")
+        XCTAssertGreaterThan(cached.chartsKept, 10, "the charts drawn from the same figures are kept")
+        XCTAssertEqual(first.chartsKept, 0)
         XCTAssertNil(cached.cacheNote)
         let clean = try build(folder, scratch.path + "/clean", cache: nil)
         XCTAssertFalse(clean.usageCached)
@@ -166,5 +168,37 @@ final class BuildCacheTests: XCTestCase {
         XCTAssertFalse(rebuilt.reportCached)
         XCTAssertTrue(rebuilt.cacheNote?.contains("damaged") == true, rebuilt.cacheNote ?? "no note")
         assertSameSite(scratch.path + "/report-damaged", scratch.path + "/clean")
+        // The same for the kept charts: a damaged file is said and the charts are drawn again.
+        let chartsFile = BuildCache(folder: cache).path(report: URL(fileURLWithPath: folder).standardizedFileURL.path, kind: "charts")
+        XCTAssertTrue(try build(folder, scratch.path + "/charts-warm", cache: cache).chartsKept > 0)
+        var charts = try Data(contentsOf: URL(fileURLWithPath: chartsFile))
+        charts[charts.count / 2] ^= 0x01
+        try charts.write(to: URL(fileURLWithPath: chartsFile))
+        let redrawn = try build(folder, scratch.path + "/charts-damaged", cache: cache)
+        XCTAssertTrue(redrawn.reportCached)
+        XCTAssertEqual(redrawn.chartsKept, 0)
+        XCTAssertTrue(redrawn.cacheNote?.contains("chart cache") == true && redrawn.cacheNote?.contains("damaged") == true, redrawn.cacheNote ?? "no note")
+        assertSameSite(scratch.path + "/charts-damaged", scratch.path + "/clean")
+    }
+
+    /// Kept charts are used only for the figures they were drawn from: a chart file written for
+    /// other figures (here, ones whose key is not this build's) is not drawn from.
+    func testChartsAreKeptOnlyForTheirFigures() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch), cache = scratch.path + "/cache"
+        _ = try build(folder, scratch.path + "/warm", cache: cache)
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let store = BuildCache(folder: cache)
+        let (key, charts) = try XCTUnwrap(store.loadAnyCharts(report: root))
+        // The same charts with a marker, under the right key: the rebuild shows the marker, so
+        // the kept charts are what it writes; under another key it draws its own.
+        let marked = charts.mapValues { $0.replacingOccurrences(of: "</figure>", with: "<!-- kept --></figure>") }
+        store.saveCharts(report: root, key: key, marked)
+        _ = try build(folder, scratch.path + "/kept", cache: cache)
+        XCTAssertTrue(try String(contentsOfFile: scratch.path + "/kept/index.html", encoding: .utf8).contains("<!-- kept -->"))
+        store.saveCharts(report: root, key: String(repeating: "0", count: key.count), marked)
+        let other = try build(folder, scratch.path + "/other", cache: cache)
+        XCTAssertEqual(other.chartsKept, 0)
+        XCTAssertFalse(try String(contentsOfFile: scratch.path + "/other/index.html", encoding: .utf8).contains("<!-- kept -->"))
     }
 }
