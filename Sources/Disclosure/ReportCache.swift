@@ -34,22 +34,31 @@ extension BuildCache {
         readAnyKey(report: folder, kind: "report", Self.decodeReport)
     }
 
+    /// The teams (over half of the figures' bytes) are decoded on another core while the rest
+    /// is decoded here: decoding is what a rebuild after a commentary edit waits for.
     private static func decodeReport(_ reader: inout ByteReader) throws -> (PublishedReport, UsageSummary) {
         let usage = try UsageSummary(from: &reader)
-        return (try coders().1.decode(PublishedReport.self, from: Data(try reader.raw())), usage)
+        let (rest, teams) = (Data(try reader.raw()), Data(try reader.raw()))
+        let decodedTeams = Pending { Result { try coders().1.decode([TeamEntry].self, from: teams) } }
+        var report = try coders().1.decode(PublishedReport.self, from: rest)
+        report.teams = try decodedTeams.value.get()
+        return (report, usage)
     }
 
     @discardableResult
     public func saveReport(report folder: String, key: String, _ report: PublishedReport, usage: UsageSummary) -> String? {
-        let data: Data
+        let rest: Data, teams: Data
         do {
-            data = try Self.coders().0.encode(report)
+            var withoutTeams = report
+            withoutTeams.teams = []
+            (rest, teams) = (try Self.coders().0.encode(withoutTeams), try Self.coders().0.encode(report.teams))
         } catch {
             return "cannot encode the report: \(error)"
         }
         return write(report: folder, kind: "report", key: key) { writer in
             usage.encode(to: &writer)
-            writer.raw([UInt8](data))
+            writer.raw([UInt8](rest))
+            writer.raw([UInt8](teams))
         }
     }
 

@@ -98,10 +98,16 @@ public struct SiteBuilder {
         try summaryPage(commentary: commentary)
         try outcomesPage()
         try groupIndexPages()
-        // The data files (report.json, the tables as CSV) depend on the report alone: they are made
-        // beside the team pages, on whichever core is free first.
-        try onAllCores([nil] + report.teams.map { $0 }) { builder, team in
-            if let team { try builder.teamPage(team) } else { try builder.dataFiles() }
+        // The data files (report.json; the tables as CSV) depend on the report alone: they are
+        // made beside the team pages, on whichever core is free first, in two parts of about
+        // the same size.
+        enum Work { case reportJSON, tables, team(TeamEntry) }
+        try onAllCores([Work.reportJSON, .tables] + report.teams.map(Work.team)) { builder, work in
+            switch work {
+            case .reportJSON: try builder.files.add("data/report.json", ReportJSON.make(builder.report, version: builder.options.version).serialized())
+            case .tables: try builder.dataTables()
+            case let .team(team): try builder.teamPage(team)
+            }
         }
         try onAllCores(report.tools) { builder, tool in try builder.toolPage(tool) }
         try feedbackPages()
@@ -250,8 +256,8 @@ public struct SiteBuilder {
     // MARK: Data files
 
     /// `data/report.json`, one CSV file per published table, and the manifest.
-    mutating func dataFiles() throws {
-        try files.add("data/report.json", ReportJSON.make(report, version: options.version).serialized())
+    /// The published tables as CSV files, and the manifest of the inputs.
+    mutating func dataTables() throws {
         for table in report.tables {
             var csv = CSVWriter(header: table.descriptor.columns.map(\.name))
             for row in table.rows { csv.append(row.map(csvCell)) }

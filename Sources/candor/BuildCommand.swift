@@ -12,7 +12,7 @@ struct ContentOptions: ParsableArguments {
     var theme: String?
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp(
-        "Where the usage sums and the figures are kept between builds, so that a build whose data is unchanged (a commentary edit) neither reads the rows nor computes the figures again (default: $CANDOR_CACHE_DIR, else $XDG_CACHE_HOME/candor or ~/.cache/candor).",
+        "Where the usage sums, the figures and their charts are kept between builds, so that a build whose data is unchanged (a commentary edit) neither reads the rows nor computes the figures nor draws the charts again (default: $CANDOR_CACHE_DIR, else $XDG_CACHE_HOME/candor or ~/.cache/candor).",
         valueName: "folder"))
     var cacheDir: String?
 
