@@ -29,7 +29,7 @@ func vendorReport(extraYAML: String = "") -> TemporaryFolder {
 
 /// Formats read from single field-note fixtures rather than the integrated vendor folder.
 let fieldNoteOnlyFormats: Set<VendorFormat> = [.copilotOrgReport, .copilotBilling, .kiroUsers, .cursorMembers, .cursorSpend, .anthropicAnalyticsUsage,
-                                                .chatGPTEnterpriseUsers, .amazonQBusinessSubscriptions]
+                                                .chatGPTEnterpriseUsers, .amazonQBusinessSubscriptions, .anthropicAnalyticsCost]
 
 struct Totals: Equatable, CustomStringConvertible, Decodable {
     var requests: Int64 = 0, shown: Int64 = 0, accepted: Int64 = 0, linesSuggested: Int64 = 0, linesAccepted: Int64 = 0
@@ -526,6 +526,32 @@ final class VendorFieldNoteTests: XCTestCase {
         XCTAssertEqual(VendorFormat.detect(path: folder + "/anthropic-analytics-usage.json"), .anthropicAnalyticsUsage)
         XCTAssertEqual(VendorFormat.detect(path: vendorFixtures + "/claude-code.json"), .claudeCode)
         XCTAssertEqual(try assertTotals("anthropic-analytics-usage.json", .anthropicAnalyticsUsage), [])
+    }
+
+    /// The Enterprise analytics cost report: amounts in fractional cents become dollars, per
+    /// person and day; its items (an actor, a start, requests) are not taken for the usage
+    /// report's, nor the usage report's for its. An undated item (fetched without
+    /// bucket_width) and a cost in another currency are errors at their line, not guesses.
+    func testAnthropicAnalyticsCostIsDollarsPerPersonAndDay() throws {
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/anthropic-analytics-cost.json"), .anthropicAnalyticsCost)
+        XCTAssertEqual(VendorFormat.detect(path: folder + "/anthropic-analytics-usage.json"), .anthropicAnalyticsUsage)
+        XCTAssertEqual(try assertTotals("anthropic-analytics-cost.json", .anthropicAnalyticsCost), [])
+        let scratch = TemporaryFolder()
+        let path = scratch.write("cost.json", """
+            {"data": [{"actor": {"type": "user_actor", "user_id": "user_01Ann"}, "amount": "100", "list_amount": "100", "currency": "USD", "starting_at": null},
+                      {"actor": {"type": "user_actor", "user_id": "user_01Ann"}, "amount": "100", "list_amount": "100", "currency": "EUR", "starting_at": "2026-03-02T00:00:00Z"}]}
+            """)
+        var extras = VendorExtras(), issues: [Diagnostic] = [], rows = 0
+        // Every item dropped: the file is an error, with each item's reason at its line.
+        XCTAssertThrowsError(try VendorParser(format: .anthropicAnalyticsCost, tool: "claude-enterprise", file: "cost.json")
+            .parse(path: path, extras: &extras, diagnostics: &issues) { _ in rows += 1 }) { error in
+            XCTAssertTrue("\(error)".contains("no record of this file could be read as anthropic-analytics-cost (2 issues)"), "\(error)")
+        }
+        XCTAssertEqual(rows, 0)
+        XCTAssertEqual(issues.map(\.description), [
+            "cost.json:1: error: a cost item without \"starting_at\": the report was fetched without bucket_width, so each item covers the whole range and cannot be dated (fetch it with bucket_width=1d)",
+            "cost.json:2: error: a cost in EUR, not USD: not read (Candor's costs are dollars)",
+        ])
     }
 
     /// Every registered format has a distinct name, and each is recognised by no other format's test.

@@ -127,6 +127,23 @@ extension VendorFormat {
             }
         })
 
+    /// Claude Enterprise Analytics API `GET /v1/organizations/analytics/user_cost_report`, fetched
+    /// with `bucket_width`: a person's cost per time bucket, in fractional cents. (Its items have
+    /// an actor, a start and requests too, so it is told apart before the usage report.)
+    public static let anthropicAnalyticsCost = VendorFormat(
+        "anthropic-analytics-cost", tool: "claude-enterprise", measures: [.cost],
+        json: { record in
+            let item = firstData(record) ?? record
+            return item["actor"] != nil && item["amount"] != nil && (item["list_amount"] != nil || item["currency"] != nil)
+        },
+        telltales: [["actor", "list_amount"]],
+        reading: .json { parser, object, line, _, diagnostics, emit in
+            guard let items = parser.records(in: object, key: "data", orRecordWith: "actor") else {
+                return parser.wrong("a response with \"data\"", line: line, diagnostics: &diagnostics)
+            }
+            for item in items { try parser.anthropicAnalyticsCost(item, line: line, diagnostics: &diagnostics, emit: emit) }
+        })
+
     /// Claude Enterprise Analytics API `GET /v1/organizations/analytics/user_usage_report`:
     /// a person's tokens and requests per time bucket, product and model.
     public static let anthropicAnalyticsUsage = VendorFormat(
@@ -166,6 +183,30 @@ extension VendorParser {
             + (int(creation["ephemeral_5m_input_tokens"]) ?? 0) + (int(creation["ephemeral_1h_input_tokens"]) ?? 0)
         row.cachedTokens = cacheRead
         row.outputTokens = int(item["output_tokens"]) ?? 0
+        row.taskCategory = string(item["product"]) ?? string(item["model"])
+        try send(row, identity: person, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// One item of the Enterprise analytics cost report: its person and day as in the usage
+    /// report, and `amount` (post-discount, pre-credit, in fractional cents) as dollars. An item
+    /// without a bucket start covers the whole requested range and cannot be dated.
+    func anthropicAnalyticsCost(_ item: [String: Any], line: Int, diagnostics: inout [Diagnostic], emit: Emit) throws {
+        guard let date = string(item["starting_at"]).flatMap({ Day(parsing: $0, prefix: true) }) else {
+            diagnostics.append(.error(file, line: line, "a cost item without \"starting_at\": the report was fetched without bucket_width, so each item covers the whole range and cannot be dated (fetch it with bucket_width=1d)"))
+            return
+        }
+        guard carriesAny(item, of: ["amount"], what: "a cost item", line: line, diagnostics: &diagnostics) else { return }
+        if let currency = string(item["currency"]), currency.uppercased() != "USD" {
+            diagnostics.append(.error(file, line: line, "a cost in \(currency), not USD: not read (Candor's costs are dollars)")); return
+        }
+        guard let cents = double(item["amount"]), cents.isFinite else {
+            diagnostics.append(.error(file, line: line, "amount \"\(string(item["amount"]) ?? "")\" is not a number of cents")); return
+        }
+        let actor = item["actor"] as? [String: Any] ?? [:]
+        let person = string(actor["email_address"]) ?? string(actor["email"]) ?? string(actor["user_id"])
+        var row = UsageRecord(day: date, user: person, team: "", tool: tool)
+        if person == nil { row.activeUsers = 0 }
+        row.costUSD = cents / 100
         row.taskCategory = string(item["product"]) ?? string(item["model"])
         try send(row, identity: person, line: line, diagnostics: &diagnostics, emit: emit)
     }

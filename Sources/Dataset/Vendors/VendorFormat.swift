@@ -64,7 +64,7 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
         .kiroUsers, .amazonQ, .copilotBilling, .chatGPTEnterpriseUsers,
         .copilotUsers, .copilotUserTeams, .copilotSeats, .copilotMetrics, .copilotOrgReport,
         .cursorEvents, .cursorDaily, .cursorMembers, .cursorSpend, .amazonQBusinessSubscriptions, .claudeCode,
-        .anthropicAnalyticsUsage, .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
+        .anthropicAnalyticsCost, .anthropicAnalyticsUsage, .anthropicUsage, .openAICosts, .anthropicCost, .openAIUsage,
     ]
     public static var allCases: [VendorFormat] { registry }
 

@@ -12,7 +12,8 @@ FILES = {"copilot-agent-edit.ndjson": "copilot-users", "copilot-aug-2025.ndjson"
          "amazon-q-2025-03.csv": "amazon-q", "amazon-q-excel.csv": "amazon-q", "cursor-charged.json": "cursor-events",
          "copilot-org-report.json": "copilot-org-report", "copilot-billing.csv": "copilot-billing",
          "kiro-user-report.csv": "kiro-users", "openai-usage-endpoints.json": "openai-usage",
-         "cursor-spend.json": "cursor-spend", "anthropic-analytics-usage.json": "anthropic-analytics-usage"}
+         "cursor-spend.json": "cursor-spend", "anthropic-analytics-usage.json": "anthropic-analytics-usage",
+         "anthropic-analytics-cost.json": "anthropic-analytics-cost"}
 out = {}
 for name, fmt in FILES.items():
     t = dict(requests=0, shown=0, accepted=0, lines_suggested=0, lines_accepted=0, tokens=0, cost_micros=0, rows=0, days=[])

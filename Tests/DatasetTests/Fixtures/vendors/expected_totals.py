@@ -274,11 +274,21 @@ def anthropic_analytics_usage(path, tool):
                       inp=inp, out=it.get("output_tokens", 0))
 
 
+def anthropic_analytics_cost(path, tool):
+    """Claude Enterprise analytics user_cost_report: amount is fractional cents, post-discount."""
+    for page in documents(path):
+        for it in page["data"]:
+            a = it.get("actor") or {}
+            yield row(date.fromisoformat(it["starting_at"][:10]), a.get("email_address") or a.get("email") or a.get("user_id"), tool,
+                      cost=float(it["amount"]) / 100)
+
+
 READERS = {"amazon-q": amazon_q, "copilot-users": copilot_users, "copilot-metrics": copilot_metrics, "claude-code": claude_code,
            "openai-usage": openai_usage, "cursor-daily": cursor_daily, "anthropic-usage": anthropic_usage,
            "anthropic-cost": anthropic_cost, "openai-costs": openai_costs, "cursor-events": cursor_events,
            "copilot-org-report": copilot_org_report, "copilot-billing": copilot_billing, "kiro-users": kiro_users,
-           "cursor-spend": cursor_spend, "anthropic-analytics-usage": anthropic_analytics_usage}
+           "cursor-spend": cursor_spend, "anthropic-analytics-usage": anthropic_analytics_usage,
+           "anthropic-analytics-cost": anthropic_analytics_cost}
 
 
 def main():
