@@ -122,7 +122,9 @@ func labelRows(_ spans: [(start: Double, width: Double)], gap: Double = 6, occup
 /// A vertical axis with grid lines at the ticks.
 func yAxis(_ scale: LinearScale, frame: Frame, format: NumberFormat, label: String?, layout: ChartLayout = .wide) -> Node {
     g(class: "axis axis-y") {
-        for tick in scale.ticks(count: 5) {
+        // Counts have whole ticks only: a scale of zeros (a tool with seats and no use) or of a
+        // few people steps by fractions, which written as counts repeat ("1, 1, 1").
+        for tick in scale.ticks(count: 5) where format != .integer || tick == tick.rounded() {
             line(x1: frame.plotLeft, y1: scale(tick), x2: frame.plotRight, y2: scale(tick), class: tick == 0 ? "baseline" : "grid")
             text(format.format(tick), x: frame.plotLeft - 6, y: scale(tick) + layout.fontSize * 0.35, anchor: .end, class: "tick")
         }

@@ -8,6 +8,21 @@ import SVG
 import Stats
 
 final class ScaleTests: XCTestCase {
+    /// A count axis has whole ticks only: people per week of a tool nobody used (all zeros) or
+    /// of two people were labelled "0, 0, 0, 1, 1, 1" from their fractional ticks.
+    func testCountAxesHaveWholeTicks() throws {
+        for (values, expected) in [([0.0, 0, 0], ["0", "1"]), ([1.0, 2, 1], ["0", "1", "2"])] {
+            var chart = LineChart(id: "c", title: "People", xLabels: ["W01", "W02", "W03"], series: [.init(name: "people", values: values)], unit: "people")
+            chart.format = .integer
+            let svg = try chart.draw().svg.render()
+            let axis = try XCTUnwrap(svg.range(of: "axis axis-y"))
+            let yAxis = svg[axis.upperBound...].components(separatedBy: "</g>")[0]
+            let ticks = yAxis.components(separatedBy: "class=\"tick\"").dropFirst()
+                .map { $0.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" } }.map(String.init)
+            XCTAssertEqual(ticks, expected, "\(values)")
+        }
+    }
+
     func testNiceTicksOnAwkwardDomains() {
         // 0–0: a unit domain rather than nothing.
         let zero = LinearScale(domain: (0, 0), range: (0, 100)).niced(zero: true)
