@@ -160,6 +160,10 @@ public struct LineChart: Sendable {
         for serie in series.prefix(2) {
             let known = serie.values.enumerated().compactMap { index, value in value.map { (index, $0) } }
             guard let first = known.first, let last = known.last, first.0 != last.0 else { continue }
+            if known.allSatisfy({ $0.1 == 0 }) {
+                sentences.append("\(serie.name) was 0 in every week from \(xLabels[first.0]) to \(xLabels[last.0]).")
+                continue
+            }
             let change = first.1 > 0 ? (last.1 / first.1 - 1) : nil
             let peak = known.max { $0.1 < $1.1 }!
             var sentence = "\(serie.name) went from \(format.format(first.1)) in \(xLabels[first.0]) to \(format.format(last.1)) in \(xLabels[last.0])"

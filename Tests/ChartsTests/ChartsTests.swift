@@ -21,6 +21,8 @@ final class ScaleTests: XCTestCase {
                 .map { $0.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" } }.map(String.init)
             XCTAssertEqual(ticks, expected, "\(values)")
         }
+        let none = LineChart(id: "c", title: "People", xLabels: ["W01", "W02", "W03"], series: [.init(name: "people", values: [0, 0, 0])], unit: "people")
+        XCTAssertEqual(none.draw().description, "people was 0 in every week from W01 to W03.")
     }
 
     func testNiceTicksOnAwkwardDomains() {
