@@ -344,12 +344,18 @@ struct Pipeline {
     /// and every usage file's name, size and modification time.
     static func usageKey(_ inputs: ReportInputs) -> String {
         var parts = [inputs.configSHA256]
-        for file in inputs.files where file.path == "data/tools.csv" || file.path == "data/people.csv" { parts.append(file.sha256) }
+        // The same inputs as the build cache's key (`BuildCache.key`): the tables that attribute
+        // and price rows, and every usage and vendor file (by size, times and inode here, as
+        // `serve` asks again after every edit). Vendor files and headcount.csv were missing, so
+        // an export dropped into data/vendor/ while serving was not read until a restart.
+        for file in inputs.files where ["data/people.csv", "data/headcount.csv", "data/tools.csv"].contains(file.path) {
+            parts.append("\(file.path) \(file.sha256)")
+        }
         for relative in inputs.usageFiles {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: inputs.folder + "/" + relative)
-            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            parts.append("\(relative)|\(size)|\(modified)")
+            parts.append("usage \(relative) \(ReportFolder.identity(inputs.folder + "/" + relative)?.text ?? "missing")")
+        }
+        for file in inputs.vendorFiles {
+            parts.append("vendor \(file.path) \(file.format.rawValue) \(file.tool) \(ReportFolder.identity(inputs.folder + "/" + file.path)?.text ?? "missing")")
         }
         return parts.joined(separator: "\n")
     }

@@ -107,6 +107,43 @@ final class BuildCacheTests: XCTestCase {
         XCTAssertTrue(try build(folder, scratch.path + "/touched", cache: cache).usageCached)
     }
 
+    /// `serve` keeps the aggregate in memory between builds: a change to any of its inputs —
+    /// a vendor export dropped in or edited, headcount.csv — is read again, and the site is the
+    /// clean build's; with nothing changed, the aggregate is reused.
+    func testServesAggregateInMemoryIsReadAgainAfterAnyInputChanges() throws {
+        let scratch = Scratch()
+        let folder = try makeReport(scratch)
+        let memory = Pipeline.Cache()
+        func serveBuild(_ output: String) throws {
+            let options = Pipeline.Options(content: folder, output: scratch.path + "/" + output, theme: repository + "/Themes/default")
+            _ = try Pipeline.run(options, progress: Progress(quiet: true, verbose: false), cache: memory)
+        }
+        try serveBuild("first")
+        XCTAssertEqual(memory.ingests, 1)
+        try serveBuild("same")
+        XCTAssertEqual(memory.ingests, 1, "nothing changed: the aggregate in memory is reused")
+        let changes: [(String, () throws -> Void)] = [
+            ("a vendor export dropped in", {
+                try FileManager.default.copyItem(atPath: self.fieldNotes + "/cursor-spend.json", toPath: folder + "/data/vendor/cursor-spend.json")
+            }),
+            ("a vendor export edited", {
+                let path = folder + "/data/vendor/cursor-charged.json"
+                try (try String(contentsOfFile: path, encoding: .utf8) + " ").write(toFile: path, atomically: true, encoding: .utf8)
+            }),
+            ("headcount.csv", {
+                let path = folder + "/data/headcount.csv"
+                try (try String(contentsOfFile: path, encoding: .utf8) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            }),
+        ]
+        for (index, (what, change)) in changes.enumerated() {
+            try change()
+            try serveBuild("served\(index)")
+            XCTAssertEqual(memory.ingests, 2 + index, "after \(what)")
+            _ = try build(folder, scratch.path + "/clean\(index)", cache: nil)
+            assertSameSite(scratch.path + "/served\(index)", scratch.path + "/clean\(index)")
+        }
+    }
+
     /// An unchanged file is not read again to hash it when its size, times and inode are those
     /// the last build saw; a file rewritten to the same size with its old time put back is.
     func testOnlyChangedFilesAreHashedAgain() throws {
