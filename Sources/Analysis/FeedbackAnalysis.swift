@@ -43,8 +43,13 @@ struct FeedbackAnalysis {
         let documents = unsorted.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
         let total = documents.count
         let phrases = config.themes.map { ($0.name, $0.phrases.map { $0.lowercased() }) }
-        let themed = documents.map { themes(of: $0.text + " " + ($0.title ?? ""), phrases: phrases) }
-        let sentiments = documents.map { sentiment($0.text) }
+        // Each document's themes and sentiment on all cores (scoring 10,000 documents one by
+        // one kept a core idle while the rest of the analysis waited for it).
+        let perDocument = parallelMap(documents) { document in
+            (themes: themes(of: document.text + " " + (document.title ?? ""), phrases: phrases), sentiment: sentiment(document.text))
+        }
+        let themed = perDocument.map(\.themes)
+        let sentiments = perDocument.map(\.sentiment)
 
         var themeCounts: [ThemeCount] = []
         for theme in config.themes {

@@ -24,7 +24,7 @@ func interval(_ estimate: Estimate?) -> String {
 extension SiteBuilder {
     // MARK: Summary
 
-    mutating func summaryPage(commentary: [(inout SiteBuilder) throws -> Void]) throws {
+    mutating func summaryPage() throws {
         let org = report.org
         let coverage = report.coverage
         var coverageParts = ["data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days"]

@@ -95,15 +95,16 @@ public struct SiteBuilder {
 
     mutating func buildAll() throws {
         let commentary = renderCommentary()
-        try summaryPage(commentary: commentary)
-        try outcomesPage()
-        try groupIndexPages()
-        // The data files (report.json; the tables as CSV) depend on the report alone: they are
-        // made beside the team pages, on whichever core is free first, in two parts of about
-        // the same size.
-        enum Work { case reportJSON, tables, team(TeamEntry) }
-        try onAllCores([Work.reportJSON, .tables] + report.teams.map(Work.team)) { builder, work in
+        // The summary (whose list of commentary pages is long in a large report), outcomes and
+        // index pages, the data files (report.json; the tables as CSV) and the team pages
+        // depend on the report alone: they are made on whichever core is free first, and added
+        // in this order.
+        enum Work { case summary, outcomes, groupIndex, reportJSON, tables, team(TeamEntry) }
+        try onAllCores([Work.summary, .outcomes, .groupIndex, .reportJSON, .tables] + report.teams.map(Work.team)) { builder, work in
             switch work {
+            case .summary: try builder.summaryPage()
+            case .outcomes: try builder.outcomesPage()
+            case .groupIndex: try builder.groupIndexPages()
             case .reportJSON: try builder.files.add("data/report.json", ReportJSON.make(builder.report, version: builder.options.version).serialized())
             case .tables: try builder.dataTables()
             case let .team(team): try builder.teamPage(team)
