@@ -46,7 +46,14 @@ public struct BuildCache: Sendable {
     /// What the aggregate is made from. `digests` maps every usage and vendor file (relative
     /// path) to its SHA-256; `program` names the build of Candor.
     public static func key(_ inputs: ReportInputs, digests: [String: String], program: String) -> String {
-        var lines = ["candor usage cache \(formatVersion)", program, "report.yml \(inputs.configSHA256)"]
+        let lines = ["candor usage cache \(formatVersion)", program] + aggregateInputs(inputs) { digests[$0] ?? "?" }
+        return hexDigest(SHA256Hasher.hash(Array(lines.joined(separator: "\n").utf8)))
+    }
+
+    /// The inputs of the aggregate, one line each, with `version` naming each usage and vendor
+    /// file's content (its digest here; `serve`'s in-memory key uses its size, times and inode).
+    public static func aggregateInputs(_ inputs: ReportInputs, version: (String) -> String) -> [String] {
+        var lines = ["report.yml \(inputs.configSHA256)"]
         // The small tables that change how rows are attributed (people, the teams' names) and
         // priced (tools); outcomes and feedback are inputs of the figures only (`reportKey`).
         for file in inputs.files where ["data/people.csv", "data/headcount.csv", "data/tools.csv"].contains(file.path) {
@@ -55,11 +62,11 @@ public struct BuildCache: Sendable {
         if let key = inputs.pseudonymKey {
             lines.append("pseudonym key \(hexDigest(SHA256Hasher.hmac(key: Array(key.utf8), message: Array("candor usage cache".utf8))))")
         }
-        for path in inputs.usageFiles { lines.append("usage \(path) \(digests[path] ?? "?")") }
+        for path in inputs.usageFiles { lines.append("usage \(path) \(version(path))") }
         for file in inputs.vendorFiles {
-            lines.append("vendor \(file.path) \(file.format.rawValue) \(file.tool) \(file.detected) \(digests[file.path] ?? "?")")
+            lines.append("vendor \(file.path) \(file.format.rawValue) \(file.tool) \(file.detected) \(version(file.path))")
         }
-        return hexDigest(SHA256Hasher.hash(Array(lines.joined(separator: "\n").utf8)))
+        return lines
     }
 
     /// Reads the cache file of `kind` for a report folder when it was made from `key`:

@@ -343,21 +343,10 @@ struct Pipeline {
     /// What the aggregate depends on: report.yml, the tables that change how rows are read,
     /// and every usage file's name, size and modification time.
     static func usageKey(_ inputs: ReportInputs) -> String {
-        var parts = [inputs.configSHA256]
-        // The same inputs as the build cache's key (`BuildCache.key`): the tables that attribute
-        // and price rows, and every usage and vendor file (by size, times and inode here, as
-        // `serve` asks again after every edit). Vendor files and headcount.csv were missing, so
-        // an export dropped into data/vendor/ while serving was not read until a restart.
-        for file in inputs.files where ["data/people.csv", "data/headcount.csv", "data/tools.csv"].contains(file.path) {
-            parts.append("\(file.path) \(file.sha256)")
-        }
-        for relative in inputs.usageFiles {
-            parts.append("usage \(relative) \(ReportFolder.identity(inputs.folder + "/" + relative)?.text ?? "missing")")
-        }
-        for file in inputs.vendorFiles {
-            parts.append("vendor \(file.path) \(file.format.rawValue) \(file.tool) \(ReportFolder.identity(inputs.folder + "/" + file.path)?.text ?? "missing")")
-        }
-        return parts.joined(separator: "\n")
+        // The build cache's inputs (they used to be listed here apart, without the vendor files
+        // and headcount.csv, so an export dropped into data/vendor/ while serving was not read
+        // until a restart), each file by its size, times and inode: `serve` asks after every edit.
+        BuildCache.aggregateInputs(inputs) { ReportFolder.identity(inputs.folder + "/" + $0)?.text ?? "missing" }.joined(separator: "\n")
     }
 
     /// The default theme: beside the binary when installed (`PREFIX/share/candor/themes/default`),

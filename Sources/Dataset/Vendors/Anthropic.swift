@@ -172,8 +172,7 @@ extension VendorParser {
         }
         guard carriesAny(item, of: ["requests", "uncached_input_tokens", "cache_read_input_tokens", "cache_creation", "output_tokens"],
                          what: "a usage item", line: line, diagnostics: &diagnostics) else { return }
-        let actor = item["actor"] as? [String: Any] ?? [:]
-        let person = string(actor["email"]) ?? string(actor["email_address"]) ?? string(actor["user_id"])
+        let person = analyticsPerson(item)
         var row = UsageRecord(day: date, user: person, team: "", tool: tool)
         if person == nil { row.activeUsers = 0 }
         let creation = item["cache_creation"] as? [String: Any] ?? [:]
@@ -185,6 +184,12 @@ extension VendorParser {
         row.outputTokens = int(item["output_tokens"]) ?? 0
         row.taskCategory = string(item["product"]) ?? string(item["model"])
         try send(row, identity: person, line: line, diagnostics: &diagnostics, emit: emit)
+    }
+
+    /// The person of an Enterprise analytics item: the actor's e-mail, else its account id.
+    func analyticsPerson(_ item: [String: Any]) -> String? {
+        let actor = item["actor"] as? [String: Any] ?? [:]
+        return string(actor["email"]) ?? string(actor["email_address"]) ?? string(actor["user_id"])
     }
 
     /// One item of the Enterprise analytics cost report: its person and day as in the usage
@@ -202,8 +207,7 @@ extension VendorParser {
         guard let cents = double(item["amount"]), cents.isFinite else {
             diagnostics.append(.error(file, line: line, "amount \"\(string(item["amount"]) ?? "")\" is not a number of cents")); return
         }
-        let actor = item["actor"] as? [String: Any] ?? [:]
-        let person = string(actor["email_address"]) ?? string(actor["email"]) ?? string(actor["user_id"])
+        let person = analyticsPerson(item)
         var row = UsageRecord(day: date, user: person, team: "", tool: tool)
         if person == nil { row.activeUsers = 0 }
         row.costUSD = cents / 100
