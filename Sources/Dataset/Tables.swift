@@ -32,7 +32,8 @@ public struct ToolInfo: Equatable, Sendable {
     public var priceCachedPer1k: Double?
     /// Dollars per licensed seat and month, for seat exports.
     public var pricePerSeatMonth: Double?
-    /// Licensed seats, for a tool no seat export covers (the count in its contract).
+    /// Licensed seats as the author gives them (a contract's count, a group's members): they
+    /// replace a seat export's count.
     public var seats: Int?
     /// The line of tools.csv the tool is on, for messages.
     public var line = 0
