@@ -140,6 +140,53 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["site"], "no staging or old folder is left")
     }
 
+    /// A rebuild links a file the previous site holds unchanged instead of writing it again (it
+    /// keeps its inode), and writes every other file anew: a changed one, one the old site held
+    /// as a symbolic link (to a file outside it with the same bytes), and one linked elsewhere
+    /// too. The new site is the same bytes either way, and the old one is gone.
+    func testARebuildLinksUnchangedFilesAndWritesTheRest() throws {
+        let folder = NSTemporaryDirectory() + "candor-reuse-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/site"
+        func site(_ changed: String) throws -> SiteFiles {
+            var files = SiteFiles()
+            try files.add("data/manifest.json", Array(#"{"schema":"candor.manifest/1"}"#.utf8))
+            try files.add("same.html", Array("unchanged".utf8))
+            try files.add("teams/changed.html", Array(changed.utf8))
+            try files.add("linked.html", Array("linked".utf8))
+            try files.add("elsewhere.html", Array("shared".utf8))
+            try files.add("empty.txt", [])
+            return files
+        }
+        func inode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: output + "/" + path)[.systemFileNumber] as? Int) ?? -1
+        }
+        try OutputFolder.write(try site("old"), to: output)
+        let before = try ["same.html", "teams/changed.html", "elsewhere.html", "empty.txt"].map(inode)
+        // The old site's linked.html becomes a symbolic link to a file with the same bytes, and
+        // elsewhere.html gains a second name outside the site.
+        try "linked".write(toFile: folder + "/outside.html", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: output + "/linked.html")
+        try FileManager.default.createSymbolicLink(atPath: output + "/linked.html", withDestinationPath: folder + "/outside.html")
+        try FileManager.default.linkItem(atPath: output + "/elsewhere.html", toPath: folder + "/second-name.html")
+
+        try OutputFolder.write(try site("new"), to: output)
+        let after = try ["same.html", "teams/changed.html", "elsewhere.html", "empty.txt"].map(inode)
+        XCTAssertEqual(after[0], before[0], "an unchanged file is linked, not written")
+        XCTAssertEqual(after[3], before[3], "an unchanged empty file too")
+        XCTAssertNotEqual(after[1], before[1], "a changed file is written anew")
+        XCTAssertNotEqual(after[2], before[2], "a file with another name elsewhere is not shared")
+        let linked = try FileManager.default.attributesOfItem(atPath: output + "/linked.html")
+        XCTAssertEqual(linked[.type] as? FileAttributeType, .typeRegular, "a symbolic link of the old site is not carried over")
+        XCTAssertNotEqual(linked[.systemFileNumber] as? Int,
+                          try FileManager.default.attributesOfItem(atPath: folder + "/outside.html")[.systemFileNumber] as? Int)
+        for (path, bytes) in try site("new").files {
+            XCTAssertEqual(FileManager.default.contents(atPath: output + "/" + path).map { Array($0) }, bytes, path)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["outside.html", "second-name.html", "site"])
+        XCTAssertEqual(String(decoding: FileManager.default.contents(atPath: folder + "/second-name.html") ?? Data(), as: UTF8.self), "shared")
+    }
+
     func refused(_ content: String, _ output: String) -> String? {
         do { _ = try build(content, output); return nil } catch let Pipeline.Failure.inputs(diagnostics) {
             return diagnostics.map(\.message).joined(separator: "\n")
