@@ -14,6 +14,8 @@ public struct Theme: Sendable {
     }
 
     var library: MustacheLibrary
+    /// The templates that are only text and plain variables, rendered without Mustache.
+    var flat: [String: FlatTemplate] = [:]
     /// Asset path (relative to assets/) → bytes.
     var assets: [String: [UInt8]]
     public let folders: [String]
@@ -69,6 +71,7 @@ public struct Theme: Sendable {
                 // Every template (partials too: each starts afresh in Mustache's own HTML) escapes
                 // with Candor's `esc`. Inline, before the first line, so that line numbers stay.
                 library.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: \(Self.contentType)}}" + text), named: name)
+                flat[name] = FlatTemplate(text)
             } catch let error as MustacheTemplate.ParserError {
                 throw Error(file: path, line: error.context.lineNumber, message: "template error: \(error.error)")
             } catch {
@@ -89,7 +92,8 @@ public struct Theme: Sendable {
     private static let registerContentType: Void = MustacheContentTypes.register(HTMLEscaping(), named: contentType)
 
     func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(Fields(context), withTemplate: template) ?? ""
+        if let page = flat[template]?.render(context, escape: esc) { return page }
+        return library.render(Fields(context), withTemplate: template) ?? ""
     }
 
     /// A page's own values, the bottom of Mustache's context stack, as a class of its own:

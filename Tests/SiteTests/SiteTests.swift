@@ -93,4 +93,63 @@ final class SiteTests: XCTestCase {
         XCTAssertEqual(theme.render("probe", ["d": hostile]),
                        "<meta content=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\n<b title=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\(hostile)</b>")
     }
+
+    /// Templates of text and plain variables are rendered without Mustache (`FlatTemplate`):
+    /// random templates, flat and not, with hostile values, missing ones and ones that are not
+    /// strings, give the same page both ways, and every template with another kind of tag is
+    /// left to Mustache.
+    func testFlatTemplatesRenderAsMustacheDoes() throws {
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let names = ["a", "b", "title", "d-e", "f_g", "x9"]
+        let spaced = ["", " ", "  ", "\t"]
+        // (No text ends in "{": before a tag it would make another tag, which Mustache refuses.)
+        let texts = ["<p>", "}}", "}", "{ x", "{ {x", "text ", "\n", "\r\n", "  \n", "é ✓", "\"'&<>", "{x}"]
+        let others = ["{{#a}}in{{/a}}", "{{^b}}not{{/b}}", "{{! note }}", "{{> part}}", "{{a.b}}", "{{.}}",
+                      "{{=<% %>=}}<%a%><%={{ }}=%>", "{{#a}}\n{{b}}\n{{/a}}\n", "{{uppercased(a)}}"]
+        let scratch = NSTemporaryDirectory() + "candor-flat-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch + "/templates", withIntermediateDirectories: true)
+        try "[{{a}}]".write(toFile: scratch + "/templates/part.mustache", atomically: true, encoding: .utf8)
+        var flatExpected: [String: Bool] = [:]
+        for index in 0..<300 {
+            var template = ""
+            var flat = true
+            for _ in 0..<(1 + next(8)) {
+                switch next(6) {
+                case 0, 1: template += texts[next(texts.count)]
+                case 2: template += "{{" + spaced[next(4)] + names[next(names.count)] + spaced[next(4)] + "}}"
+                case 3: template += "{{{" + spaced[next(4)] + names[next(names.count)] + spaced[next(4)] + "}}}"
+                case 4: template += "{{&" + spaced[next(4)] + names[next(names.count)] + "}}"
+                default:
+                    if next(3) == 0 { template += others[next(others.count)]; flat = false } else { template += texts[next(texts.count)] }
+                }
+            }
+            let name = "probe-\(index)"
+            flatExpected[name] = flat
+            try template.write(toFile: scratch + "/templates/\(name).mustache", atomically: true, encoding: .utf8)
+        }
+        let defaultTheme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Themes/default").standardized.path
+        let theme = try Theme(folder: defaultTheme, overrides: scratch)
+        let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", "<script>&amp;</script>", "{{a}}", "line\nbreak", "é\u{301}👩‍💻",
+                           true, 0, 3.5]
+        var compared = 0
+        for (name, flat) in flatExpected.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(theme.flat[name] != nil, flat, name)
+            for _ in 0..<8 {
+                var values: [String: Any] = [:]
+                for key in names where next(5) != 0 { values[key] = pool[next(pool.count)] }
+                let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
+                if let page = theme.flat[name]?.render(values, escape: esc) {
+                    XCTAssertEqual(page, mustache, "\(name) with \(values)")
+                    compared += 1
+                }
+                XCTAssertEqual(theme.render(name, values), mustache, name)
+            }
+        }
+        XCTAssertGreaterThan(compared, 200, "enough pages went the flat way to compare")
+    }
 }
