@@ -20,6 +20,26 @@ struct Interner {
         return id
     }
 
+    /// The reader's entry numbers (`NameKeys`) of the scope last seen → ids here; −1: not yet.
+    private var byKey: [Int32] = []
+    private var keyScope = 0
+
+    /// The id of `name`, which the reader's cache of names `scope` holds as entry `key`: found
+    /// by number once the name has been seen under it, else by its text (and remembered).
+    mutating func id(_ name: String, key: Int32, scope: Int) -> Int32 {
+        guard key >= 0, scope != 0 else { return id(name) }
+        if scope != keyScope {
+            keyScope = scope
+            byKey.removeAll(keepingCapacity: true)
+        }
+        let slot = Int(key)
+        if slot < byKey.count, byKey[slot] >= 0 { return byKey[slot] }
+        let found = id(name)
+        if slot >= byKey.count { byKey.append(contentsOf: repeatElement(-1, count: slot - byKey.count + 1)) }
+        byKey[slot] = found
+        return found
+    }
+
     func lookup(_ name: String) -> Int32? { ids[name] }
     var count: Int { names.count }
     subscript(id: Int32) -> String { names[Int(id)] }

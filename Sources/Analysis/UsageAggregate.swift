@@ -99,8 +99,9 @@ public struct UsageAggregate: Sendable {
         rowsAccepted += 1
         minDay = min(minDay, row.day)
         maxDay = max(maxDay, row.day)
-        let team = teams.id(row.team)
-        let tool = tools.id(row.tool)
+        let keys = row.nameKeys
+        let team = teams.id(row.team, key: keys.team, scope: keys.scope)
+        let tool = tools.id(row.tool, key: keys.tool, scope: keys.scope)
         let week = row.day.week.monday.index
         var totals = Totals()
         totals.requests = row.requests
@@ -147,7 +148,7 @@ public struct UsageAggregate: Sendable {
         // placeholder for an idle day) makes nobody active.
         let active = row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
             || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
-        let person = active ? row.user.map { users.id($0) } : nil
+        let person = active ? row.user.map { users.id($0, key: keys.user, scope: keys.scope) } : nil
         let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
         teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
         // One lookup per cell for its totals and the person's share of them.

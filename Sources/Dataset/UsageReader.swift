@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Reads the usage tables of a report (`data/usage/`: *.csv, *.csv.gz, *.jsonl[.gz], and
@@ -177,7 +178,7 @@ public final class UsageReader: Sendable {
         if user == nil && activeUsers == nil {
             throw FieldError.message("user is empty (a group row needs active_users instead)")
         }
-        guard let tool = try fields.with(.tool, { try names.name($0, column: .tool) }) else { throw FieldError.message("tool is empty") }
+        guard let (toolKey, tool) = try fields.with(.tool, { try names.entry($0, column: .tool) }) else { throw FieldError.message("tool is empty") }
         // Who the person is, resolved once per identity and file: the directory's own name
         // (so one person seen under several identities is counted once), pseudonymised, and
         // the directory's team when the row names none.
@@ -188,13 +189,22 @@ public final class UsageReader: Sendable {
                                           unmatched: person == nil ? pseudonymise(user) : nil)
             }
         }
-        var team = try fields.with(.team) { try names.name($0, column: .team) }
-        if team == nil, let identity {
+        var keys = NameKeys()
+        keys.scope = names.scope
+        keys.tool = toolKey
+        // The person's name is their identity, which is the same for every row of their entry.
+        keys.user = user?.0 ?? -1
+        var team: String?
+        if let (teamKey, name) = try fields.with(.team, { try names.entry($0, column: .team) }) {
+            team = name
+            keys.team = teamKey
+        } else if let identity {
             team = identity.team ?? PeopleDirectory.unassigned
             if let unmatched = identity.unmatched { result.unmatchedIdentities.insert(unmatched) }
         }
         guard let team else { throw FieldError.message("team is empty") }
         var record = UsageRecord(day: day, user: identity?.user, team: team, tool: tool)
+        record.nameKeys = keys
         record.activeUsers = activeUsers.map { Int($0) }
         guard let requests = try fields.count(.requests) else { throw FieldError.message("requests is empty") }
         record.requests = requests
@@ -296,6 +306,9 @@ struct NameCache {
     }
 
     private var entries: [Entry] = []
+    /// This cache among all made in the process (from 1): entry numbers mean names only
+    /// within it (`NameKeys`).
+    let scope = NameCache.nextScope()
     /// Hash of (column, bytes) → the first entry with that hash.
     private var firstByHash: [UInt64: Int32] = [:]
     /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
@@ -303,6 +316,9 @@ struct NameCache {
     private var last = [Int32](repeating: -1, count: UsageColumn.allCases.count)
     /// Beyond this many distinct values (a column of unique ids) strings are made each time.
     static let capacity = 200_000
+
+    private static let scopes = Atomic<Int>(1)
+    private static func nextScope() -> Int { scopes.add(1, ordering: .relaxed).oldValue }
 
     /// The entry for these bytes in this column, or −1 (with the string) once the cache is full.
     mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> (Int32, String) {

@@ -1,4 +1,5 @@
 import XCTest
+import Dataset
 @testable import Analysis
 
 /// The weeks of an adoption trace kept as bits: the same members as a `Set` whatever the order
@@ -73,5 +74,52 @@ final class PairKeyTests: XCTestCase {
         XCTAssertNotEqual(keys[0]._rawHashValue(seed: 1), keys[0]._rawHashValue(seed: 2), "the table's seed is mixed in")
         let traces = (0..<Int32(2000)).map { AdoptionKey(user: $0, team: $0 % 40, tool: $0 % 5) }
         XCTAssertGreaterThan(Set(traces.map { $0._rawHashValue(seed: 3) & 1023 }).count, 800)
+    }
+}
+
+/// The reader's name keys (`NameKeys`) are a shortcut only: an entry number means a name within
+/// its reader's cache, and the same number in another cache is another name. Rows keyed by
+/// numbers that two caches give different names make the aggregate that the same rows without
+/// keys make.
+final class NameKeyTests: XCTestCase {
+    func testTheSameEntryNumberInAnotherCacheIsAnotherName() {
+        func row(_ user: String, _ team: String, _ tool: String, day: Int32, keys: (Int, Int32, Int32, Int32)?) -> UsageRecord {
+            var record = UsageRecord(day: Day(index: 20_458 + day), user: user, team: team, tool: tool)
+            record.requests = 1
+            record.inputTokens = Int64(day + 1) * 10
+            if let keys {
+                record.nameKeys.scope = keys.0
+                record.nameKeys.user = keys.1
+                record.nameKeys.team = keys.2
+                record.nameKeys.tool = keys.3
+            }
+            return record
+        }
+        // Scope 7 numbers alice 0, payments 1, copilot 2; scope 8 numbers bob 0, search 1,
+        // cursor 2, and alice 5; scope 9 numbers carol 0, payments 1, copilot 2.
+        let keyed: [(String, String, String, (Int, Int32, Int32, Int32))] = [
+            ("alice", "payments", "copilot", (7, 0, 1, 2)), ("alice", "payments", "copilot", (7, 0, 1, 2)),
+            ("bob", "search", "cursor", (8, 0, 1, 2)), ("alice", "search", "cursor", (8, 5, 1, 2)),
+            ("bob", "search", "cursor", (8, 0, 1, 2)), ("carol", "payments", "copilot", (9, 0, 1, 2)),
+        ]
+        var withKeys = UsageAggregate(config: ReportConfig(), tools: [])
+        var without = UsageAggregate(config: ReportConfig(), tools: [])
+        for (day, (user, team, tool, keys)) in keyed.enumerated() {
+            withKeys.add(row(user, team, tool, day: Int32(day), keys: keys))
+            without.add(row(user, team, tool, day: Int32(day), keys: nil))
+        }
+        XCTAssertEqual(withKeys.users.names, ["alice", "bob", "carol"])
+        XCTAssertEqual(withKeys.teams.names, ["payments", "search"])
+        XCTAssertEqual(withKeys.tools.names, ["copilot", "cursor"])
+        func table(_ aggregate: UsageAggregate) -> [String: Int64] {
+            var table: [String: Int64] = [:]
+            for (key, tokens) in aggregate.userTeamTokens {
+                let (user, team) = key.parts
+                table[aggregate.users[user] + "|" + aggregate.teams[team]] = tokens
+            }
+            return table
+        }
+        XCTAssertEqual(table(withKeys), table(without))
+        XCTAssertEqual(table(withKeys), ["alice|payments": 30, "bob|search": 30 + 50, "alice|search": 40, "carol|payments": 60])
     }
 }
