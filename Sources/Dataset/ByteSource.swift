@@ -273,3 +273,21 @@ public func pseudonym(_ identity: String, key: String) -> String {
     let code = SHA256Hasher.hmac(key: Array(key.utf8), message: Array(identity.lowercased().utf8))
     return "p" + code.prefix(8).map { String(format: "%02x", $0) }.joined()
 }
+
+/// Asks the kernel to start reading these files into its cache, on a thread of its own, and
+/// returns at once: the threads that then read them one by one find them there instead of
+/// each waiting for its file. Reading 20,000 small documents kept each core a quarter idle,
+/// blocked in `read` (perf sched:sched_switch) once the files had left the page cache, which
+/// this machine empties of cold files within seconds. Only a hint: a file that cannot be
+/// opened is skipped here and reported by the read.
+public func prefetch(_ paths: [String]) {
+    guard paths.count > 1 else { return }
+    DispatchQueue.global().async {
+        for path in paths {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard descriptor >= 0 else { continue }
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
+            close(descriptor)
+        }
+    }
+}

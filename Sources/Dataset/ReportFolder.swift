@@ -102,6 +102,8 @@ public enum ReportFolder {
         // Feedback: Markdown documents and survey CSVs. Documents are read and parsed on all
         // cores (a report may hold thousands), then taken in file order.
         let feedbackFiles = listFiles(root: root, under: "feedback", suffixes: [".md", ".markdown", ".csv"])
+        let commentaryFiles = listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"])
+        prefetch((feedbackFiles + commentaryFiles).map { root + "/" + $0 })
         let documents = parallelMap(feedbackFiles.filter { !$0.hasSuffix(".csv") }) { relative -> SmallDocument<FeedbackDocument> in
             readSmallDocument(root: root, relative: relative, format: "feedback-md") { text, diagnostics in
                 FeedbackReader.document(text: text, file: relative, diagnostics: &diagnostics)
@@ -128,7 +130,7 @@ public enum ReportFolder {
 
         // Commentary pages.
         var slugs: [String: String] = [:]
-        let pages = parallelMap(listFiles(root: root, under: "commentary", suffixes: [".md", ".markdown"])) { relative -> SmallDocument<CommentarySource> in
+        let pages = parallelMap(commentaryFiles) { relative -> SmallDocument<CommentarySource> in
             let base = (relative as NSString).lastPathComponent
             let stem = String(base.prefix(upTo: base.lastIndex(of: ".") ?? base.endIndex))
             return readSmallDocument(root: root, relative: relative, format: "commentary-md", rows: 0) { text, diagnostics in

@@ -217,6 +217,9 @@ public enum OutputFolder {
         do {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             let paths = site.paths
+            // The previous site's files are compared with the new ones (`reuse`): their reading
+            // starts now, while the folders are made.
+            if fileManager.fileExists(atPath: target.path) { prefetch(paths.map { target.path + "/" + $0 }) }
             var folders = Set<String>()
             for path in paths {
                 var folder = (path as NSString).deletingLastPathComponent
