@@ -67,8 +67,9 @@ public enum OutputFolder {
     /// for one: creating 20,000 files was most of a 10,000-page build's write stage and varied
     /// from 0.4 to 1.8 s between runs (perf: `__ext4_new_inode`). A link costs a directory entry,
     /// and an unchanged file keeps its modification time, so rsync and caches see what changed.
-    /// Only a regular file linked nowhere else is taken (opened without following a symbolic
-    /// link, and linked by its descriptor, so a path swapped meanwhile is not what is linked);
+    /// Only a regular file linked nowhere else is taken, from a folder of the old site that is
+    /// not a symbolic link (`write` checks), opened without following a symbolic link and
+    /// linked by its descriptor, so a path swapped meanwhile is not what is linked;
     /// it is never written to afterwards, so the old site stays as it was until it is replaced.
     static func reuse(_ previous: String, at path: String, _ bytes: [UInt8]) -> Bool {
         let descriptor = open(previous, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
@@ -91,6 +92,12 @@ public enum OutputFolder {
             return memcmp(buffer.baseAddress!, expected.baseAddress!, expected.count) == 0
         }
         return same && linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0
+    }
+
+    /// Whether `path` is a folder itself, not a symbolic link to one.
+    static func isRealFolder(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
     }
 
     /// What went wrong, in words a user can act on, never a raw Foundation error text.
@@ -217,13 +224,22 @@ public enum OutputFolder {
         do {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             let paths = site.paths
-            // The previous site's files are compared with the new ones (`reuse`): their reading
-            // starts now, while the folders are made.
-            if fileManager.fileExists(atPath: target.path) { prefetch(paths.map { target.path + "/" + $0 }) }
             var folders = Set<String>()
             for path in paths {
                 var folder = (path as NSString).deletingLastPathComponent
                 while !folder.isEmpty && folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+            }
+            // The previous site's files may be reused (`reuse`) only from its own folders: a
+            // folder there that is a symbolic link would lead to files elsewhere.
+            var oldFolders = Set<String>()
+            if isRealFolder(target.path) {
+                oldFolders.insert("")
+                for folder in folders.sorted() where oldFolders.contains((folder as NSString).deletingLastPathComponent)
+                    && isRealFolder(target.path + "/" + folder) {
+                    oldFolders.insert(folder)
+                }
+                // Their reading starts now, while the new folders are made.
+                prefetch(paths.filter { oldFolders.contains(($0 as NSString).deletingLastPathComponent) }.map { target.path + "/" + $0 })
             }
             for folder in folders.sorted() {  // parents sort before their children
                 try fileManager.createDirectory(atPath: staging.path + "/" + folder, withIntermediateDirectories: false)
@@ -234,7 +250,8 @@ public enum OutputFolder {
             // unchanged is linked rather than written (`reuse`).
             let failures = parallelMap(paths) { path -> (String, Int32)? in
                 let bytes = site.files[path]!, destination = staging.path + "/" + path
-                if reuse(target.path + "/" + path, at: destination, bytes) { return nil }
+                if oldFolders.contains((path as NSString).deletingLastPathComponent),
+                   reuse(target.path + "/" + path, at: destination, bytes) { return nil }
                 return writeFile(destination, bytes).map { (path, $0) }
             }
             if let (failed, code) = failures.compactMap({ $0 }).first {

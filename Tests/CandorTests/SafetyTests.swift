@@ -176,6 +176,17 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(after[3], before[3], "an unchanged empty file too")
         XCTAssertNotEqual(after[1], before[1], "a changed file is written anew")
         XCTAssertNotEqual(after[2], before[2], "a file with another name elsewhere is not shared")
+        // A folder of the old site that is a symbolic link: the identical file it leads to is
+        // not taken either.
+        try FileManager.default.createDirectory(atPath: folder + "/elsewhere", withIntermediateDirectories: true)
+        try "new".write(toFile: folder + "/elsewhere/changed.html", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: output + "/teams")
+        try FileManager.default.createSymbolicLink(atPath: output + "/teams", withDestinationPath: folder + "/elsewhere")
+        let outsideFile = try FileManager.default.attributesOfItem(atPath: folder + "/elsewhere/changed.html")[.systemFileNumber] as? Int
+        try OutputFolder.write(try site("new"), to: output)
+        XCTAssertNotEqual(try inode("teams/changed.html"), outsideFile, "a file reached through a linked folder is not shared")
+        XCTAssertEqual(try inode("same.html"), before[0])
+
         let linked = try FileManager.default.attributesOfItem(atPath: output + "/linked.html")
         XCTAssertEqual(linked[.type] as? FileAttributeType, .typeRegular, "a symbolic link of the old site is not carried over")
         XCTAssertNotEqual(linked[.systemFileNumber] as? Int,
@@ -183,7 +194,7 @@ final class OutputSafetyTests: XCTestCase {
         for (path, bytes) in try site("new").files {
             XCTAssertEqual(FileManager.default.contents(atPath: output + "/" + path).map { Array($0) }, bytes, path)
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["outside.html", "second-name.html", "site"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["elsewhere", "outside.html", "second-name.html", "site"])
         XCTAssertEqual(String(decoding: FileManager.default.contents(atPath: folder + "/second-name.html") ?? Data(), as: UTF8.self), "shared")
     }
 
