@@ -230,9 +230,10 @@ public enum OutputFolder {
                 while !folder.isEmpty && folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
             }
             // The previous site's files may be reused (`reuse`) only from its own folders: a
-            // folder there that is a symbolic link would lead to files elsewhere.
+            // folder there that is a symbolic link would lead to files elsewhere. (A mount
+            // point's files cannot be linked into the staging folder beside it.)
             var oldFolders = Set<String>()
-            if isRealFolder(target.path) {
+            if isRealFolder(target.path) && !isMountPoint(target.path) {
                 oldFolders.insert("")
                 for folder in folders.sorted() where oldFolders.contains((folder as NSString).deletingLastPathComponent)
                     && isRealFolder(target.path + "/" + folder) {
