@@ -78,6 +78,8 @@ struct FlatTemplate: Sendable {
 }
 
 private extension Substring {
+    /// ASCII spaces, tabs and line ends only, as Mustache trims a tag's name (Dataset's
+    /// `trimmed()` also drops other Unicode spaces, which Mustache keeps in the name).
     var trimmingSpaces: Substring {
         var text = self
         while let first = text.first, first == " " || first == "\t" || first == "\n" || first == "\r" { text = text.dropFirst() }
