@@ -190,32 +190,39 @@ struct Context {
             let (user, team) = UsageAggregate.split(key)
             if tokens > best[user, default: -1] { best[user] = tokens; userPrimaryTeam[user] = team }
         }
-        var teamTokensPerDay: [String: [Double]] = [:], teamRequestsPerDay: [String: [Double]] = [:]
-        var userDailyRequests: [Int32: [Double]] = [:]
-        for (key, totals) in agg.userDays {
-            let (user, _) = UsageAggregate.split(key)
+        // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
+        // The person-days come person by person, so each person's days are judged as they end.
+        var teamTokensById: [Int32: [Double]] = [:], teamRequestsById: [Int32: [Double]] = [:]
+        var regularUsers = Set<Int32>()
+        var daily: [Double] = [], person: Int32 = -1
+        func judge() {
+            defer { daily.removeAll(keepingCapacity: true) }
+            guard daily.count >= 10 else { return }
+            daily.sort()
+            if let mean = mean(daily), mean > 0 {
+                let variance = daily.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(daily.count)
+                if variance.squareRoot() / mean < 0.1 { regularUsers.insert(person) }
+            }
+        }
+        orgTokensPerDay.reserveCapacity(agg.userDays.count)
+        orgRequestsPerDay.reserveCapacity(agg.userDays.count)
+        agg.userDays.forEach { user, _, totals in
+            if user != person { judge(); person = user }
             orgTokensPerDay.append(Double(totals.tokens))
             orgRequestsPerDay.append(Double(totals.requests))
             if let team = userPrimaryTeam[user] {
-                teamTokensPerDay[agg.teams[team], default: []].append(Double(totals.tokens))
-                teamRequestsPerDay[agg.teams[team], default: []].append(Double(totals.requests))
+                teamTokensById[team, default: []].append(Double(totals.tokens))
+                teamRequestsById[team, default: []].append(Double(totals.requests))
             }
-            userDailyRequests[user, default: []].append(Double(totals.requests))
+            daily.append(Double(totals.requests))
         }
+        judge()
+        let teamTokensPerDay = Dictionary(uniqueKeysWithValues: teamTokensById.map { (agg.teams[$0.key], $0.value) })
+        let teamRequestsPerDay = Dictionary(uniqueKeysWithValues: teamRequestsById.map { (agg.teams[$0.key], $0.value) })
         let orgUserTokens = userTokenTotals()
         let orgGini = gini(orgUserTokens)
         let orgAcceptance = ratio(orgTotals.accepted, orgTotals.shown)
         let orgLines = ratio(orgTotals.linesAcceptedOfSuggested, orgTotals.linesSuggested)
-
-        // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
-        var regularUsers = Set<Int32>()
-        for (user, unsorted) in userDailyRequests where unsorted.count >= 10 {
-            let daily = unsorted.sorted()
-            if let mean = mean(daily), mean > 0 {
-                let variance = daily.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(daily.count)
-                if variance.squareRoot() / mean < 0.1 { regularUsers.insert(user) }
-            }
-        }
 
         // Teams.
         var rawSignals: [String: RawSignals] = [:]
@@ -263,7 +270,7 @@ struct Context {
                 return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups,
                                    tokens: cell?.totals.tokens ?? 0, requests: cell?.totals.requests ?? 0,
                                    outcomes: metricValues.map { $0[team]?[week] }, primary: primary, headcount: headcounts.at(team, week.sunday),
-                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
+                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups))
             }
             rawSignals[team] = self.rawSignals(team: team, totals: totals, teamWeekCells: teamWeekCells[team] ?? [:],
                                                orgToolAcceptance: orgToolAcceptance, userTokens: teamUserTokens[team] ?? [],
@@ -420,7 +427,7 @@ struct Context {
 }
 
 extension Contributors {
-    init(_ shares: [Int32: Share], anonymous: Int) {
+    init<People: Sequence>(_ shares: People, anonymous: Int) where People.Element == (key: Int32, value: Share) {
         self.init(parts: shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
                                            cost: Double($0.value.costMicros) / 1_000_000) }.sorted { $0.person < $1.person },
                   anonymous: anonymous)

@@ -205,8 +205,8 @@ extension UsageAggregate {
         writer.strings(teams.names)
         writer.strings(tools.names)
         writer.int(userDays.count)
-        for (key, value) in userDays {
-            writer.uint64(key.raw)
+        userDays.forEach { person, day, value in
+            writer.uint64(PairKey(person, day).raw)
             writer.int(value.tokens)
             writer.int(value.requests)
         }
@@ -280,10 +280,10 @@ extension UsageAggregate {
             return key
         }
         let days = try reader.count(itemBytes: 24)
-        userDays.reserveCapacity(days)
         for _ in 0..<days {
-            let key = try pair(&reader, (userCount, "person"), nil)
-            userDays[key] = DayTotals(tokens: try reader.int(), requests: try reader.int())
+            let (person, day) = try pair(&reader, (userCount, "person"), nil).parts
+            guard userDays[person, day] == nil else { throw ByteReader.Malformed(description: "lists a person-day twice") }
+            userDays.add(person: person, day: day, tokens: Int64(try reader.int(in: 0...Int64.max)), requests: Int64(try reader.int(in: 0...Int64.max)))
         }
         for (index, groups) in [(teamCount, "team"), (toolCount, "tool")].enumerated() {
             let count = try reader.count(itemBytes: 8 + Totals.encodedSize + 8)
@@ -293,11 +293,11 @@ extension UsageAggregate {
                 let key = try pair(&reader, groups, nil)
                 var cell = TeamWeekCell(totals: try Totals(from: &reader))
                 let people = try reader.count(itemBytes: 28)
-                cell.shares.reserveCapacity(people)
                 for _ in 0..<people {
                     let person = try reader.int32()
                     try check(person, below: userCount, "person")
-                    cell.shares[person] = Share(tokens: try reader.int(), requests: try reader.int(), costMicros: try reader.int())
+                    guard cell.shares[person] == nil else { throw ByteReader.Malformed(description: "lists a person twice in a cell") }
+                    cell.shares.add(person, Share(tokens: try reader.int(), requests: Int64(try reader.int(in: 0...Int64.max)), costMicros: try reader.int()))
                 }
                 cells[key] = cell
             }

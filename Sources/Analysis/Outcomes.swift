@@ -333,7 +333,7 @@ extension Context {
             for (week, cell) in cells {
                 for (person, share) in cell.shares { weekPeople[week, default: [:]][person, default: 0] += share.tokens }
                 if let heads = headcounts.at(team, week.sunday), heads > 0 {
-                    heavyShare[team, default: [:]][week] = Double(cell.shares.values.count(where: { level(Double($0.tokens)) == 2 })) / Double(heads)
+                    heavyShare[team, default: [:]][week] = Double(cell.shares.count(where: { level(Double($0.value.tokens)) == 2 })) / Double(heads)
                 }
             }
         }

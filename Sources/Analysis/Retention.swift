@@ -79,11 +79,11 @@ extension Context {
             var toolShares: [Int32: Share] = [:]
             let weekly: [WeekFigures] = weeks.map { week in
                 let cell = id.flatMap { agg.toolWeeks[UsageAggregate.key($0, week.monday.index)] }
-                for (person, share) in cell?.shares ?? [:] { toolShares[person, default: Share()].add(share) }
+                for (person, share) in cell?.shares ?? PersonShares() { toolShares[person, default: Share()].add(share) }
                 let groups = id.map { toolGroupWeekPeople($0, week) } ?? 0
                 return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
                                    requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
-                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? [:], anonymous: groups))
+                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups))
             }
             tools.append(ToolFigures(
                 tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,

@@ -15,7 +15,7 @@ public struct UsageAggregate: Sendable {
     var tools = Interner()
 
     /// (user, day) → tokens and requests that day, over all tools.
-    var userDays: [PairKey: DayTotals] = [:]
+    var userDays = PersonDays()
     /// (team, week) → totals and the people active that week.
     var teamWeeks: [PairKey: TeamWeekCell] = [:]
     /// (team, day) → tokens, for the review-spike signal.
@@ -165,7 +165,7 @@ public struct UsageAggregate: Sendable {
             return
         }
         guard let user = person else { return }
-        userDays[Self.key(user, row.day.index), default: DayTotals()].add(tokens: row.tokens, requests: row.requests)
+        userDays.add(person: user, day: row.day.index, tokens: row.tokens, requests: row.requests)
         userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
         if let hash = row.promptHash {
@@ -226,17 +226,9 @@ public struct UsageAggregate: Sendable {
             let (a, b) = Self.split(key)
             return Self.key(first.map { $0[Int(a)] } ?? a, second.map { $0[Int(b)] } ?? b)
         }
-        for (key, value) in other.userDays {
-            userDays[remap(key, userMap, nil), default: DayTotals()].add(tokens: value.tokens, requests: value.requests)
-        }
+        userDays.merge(other.userDays, personMap: userMap)
         func mergeCells(_ cells: [PairKey: TeamWeekCell], into mine: inout [PairKey: TeamWeekCell], groups: [Int32]) {
-            for (key, cell) in cells {
-                let target = remap(key, groups, nil)
-                var merged = mine[target] ?? TeamWeekCell()
-                merged.totals.add(cell.totals)
-                for (person, share) in cell.shares { merged.shares[userMap[Int(person)], default: Share()].add(share) }
-                mine[target] = merged
-            }
+            for (key, cell) in cells { mine[remap(key, groups, nil), default: TeamWeekCell()].merge(cell, personMap: userMap) }
         }
         mergeCells(other.teamWeeks, into: &teamWeeks, groups: teamMap)
         mergeCells(other.toolWeeks, into: &toolWeeks, groups: toolMap)
@@ -332,13 +324,105 @@ struct DayTotals {
 /// A group's totals and each identified person's part of them (for the disclosure rules).
 struct TeamWeekCell {
     var totals = Totals()
-    var shares: [Int32: Share] = [:]
+    var shares = PersonShares()
 
     mutating func add(_ rowTotals: Totals, person: Int32?, share: Share) {
         totals.add(rowTotals)
-        if let person { shares[person, default: Share()].add(share) }
+        if let person { shares.add(person, share) }
     }
-    var people: Dictionary<Int32, Share>.Keys { shares.keys }
+
+    /// Another worker's cell, its person ids mapped to this one's by `personMap`.
+    mutating func merge(_ other: TeamWeekCell, personMap: [Int32]) {
+        totals.add(other.totals)
+        for (person, share) in other.shares { shares.add(personMap[Int(person)], share) }
+    }
+}
+
+/// Each identified person's share of a cell. A cell that most people reach (a tool's week,
+/// when one tool is used by nearly everyone) keeps the shares in an array indexed by person id,
+/// 24 bytes a person; others keep a hash table. As a table, a tool-week of 6,700 people was
+/// 460 KB, and the two workers' tool-weeks were 170 MB of a 10M-row build in random order
+/// (heaptrack). Iteration order is the array's or the table's: readers sort or sum.
+struct PersonShares: Sequence {
+    private var sparse: [Int32: Share] = [:]
+    /// Indexed by person id, an absent person's entry `Share.absent`; empty while `sparse` is used.
+    private var dense: [Share] = []
+    private var isDense = false
+    /// The largest person id added.
+    private var largest: Int32 = -1
+    private(set) var count = 0
+
+    init() {}
+
+    mutating func add(_ person: Int32, _ share: Share) {
+        largest = Swift.max(largest, person)
+        if isDense {
+            if Int(person) >= dense.count {
+                // Ids far beyond the people present would leave the array mostly empty: back
+                // to a table (only once the people have doubled can it become an array again).
+                if Int64(person) + 1 > 4 * Int64(count + 1) + 64 {
+                    toSparse()
+                    return add(person, share)
+                }
+                let wanted = Int(person) + 1
+                if dense.capacity < wanted { dense.reserveCapacity(Swift.max(wanted, dense.count + dense.count / 8 + 16)) }
+                dense.append(contentsOf: repeatElement(Share.absent, count: wanted - dense.count))
+            }
+            if dense[Int(person)].isAbsent {
+                dense[Int(person)] = share
+                count += 1
+            } else {
+                dense[Int(person)].add(share)
+            }
+            return
+        }
+        if sparse[person]?.add(share) == nil {
+            sparse[person] = share
+            count += 1
+            // Most ids up to the largest present: an array is then at most two entries a person.
+            if count >= 32 && Int64(largest) + 1 <= 2 * Int64(count) { toDense() }
+        }
+    }
+
+    private mutating func toDense() {
+        dense = Array(repeating: Share.absent, count: Int(largest) + 1)
+        for (person, share) in sparse { dense[Int(person)] = share }
+        sparse = [:]
+        isDense = true
+    }
+
+    private mutating func toSparse() {
+        sparse = Dictionary(minimumCapacity: count)
+        for (person, share) in self { sparse[person] = share }
+        dense = []
+        isDense = false
+    }
+
+    subscript(person: Int32) -> Share? {
+        if isDense { return person >= 0 && Int(person) < dense.count && !dense[Int(person)].isAbsent ? dense[Int(person)] : nil }
+        return sparse[person]
+    }
+
+    func makeIterator() -> Iterator { Iterator(dense: dense, sparse: sparse.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+        let dense: [Share]
+        var index = 0
+        var sparse: Dictionary<Int32, Share>.Iterator
+
+        init(dense: [Share], sparse: Dictionary<Int32, Share>.Iterator) {
+            self.dense = dense
+            self.sparse = sparse
+        }
+
+        mutating func next() -> (key: Int32, value: Share)? {
+            while index < dense.count {
+                defer { index += 1 }
+                if !dense[index].isAbsent { return (Int32(index), dense[index]) }
+            }
+            return sparse.next()
+        }
+    }
 }
 
 /// One person's tokens, requests and cost in a cell.
@@ -352,6 +436,10 @@ struct Share {
         requests &+= other.requests
         costMicros &+= other.costMicros
     }
+
+    /// No share: a person absent from an array of shares (counts are never negative).
+    static let absent = Share(tokens: 0, requests: .min, costMicros: 0)
+    var isAbsent: Bool { requests == .min }
 }
 
 struct AdoptionKey: Hashable {

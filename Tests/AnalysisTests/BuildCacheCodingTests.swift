@@ -48,9 +48,9 @@ final class BuildCacheCodingTests: XCTestCase {
         XCTAssertEqual(loaded.rowsAccepted, original.rowsAccepted)
         XCTAssertEqual(loaded.users.names, original.users.names)
         XCTAssertEqual(loaded.teams.names, original.teams.names)
-        XCTAssertEqual(loaded.userDays.mapValues { [$0.tokens, $0.requests] }, original.userDays.mapValues { [$0.tokens, $0.requests] })
-        XCTAssertEqual(loaded.teamWeeks.mapValues { $0.shares.mapValues { [$0.tokens, $0.requests, $0.costMicros] } },
-                       original.teamWeeks.mapValues { $0.shares.mapValues { [$0.tokens, $0.requests, $0.costMicros] } })
+        XCTAssertEqual(loaded.userDays.table, original.userDays.table)
+        XCTAssertFalse(original.userDays.table.isEmpty)
+        XCTAssertEqual(loaded.teamWeeks.mapValues(\.shares.table), original.teamWeeks.mapValues(\.shares.table))
         XCTAssertEqual(loaded.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] },
                        original.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] })
         XCTAssertEqual(loaded.groupActive, original.groupActive)
@@ -104,5 +104,21 @@ final class BuildCacheCodingTests: XCTestCase {
         unsigned[good.count / 2] ^= 1
         guard case let .ignored(reason) = load(unsigned) else { return XCTFail("a damaged byte was used") }
         XCTAssertTrue(reason.contains("damaged"), reason)
+    }
+}
+
+extension PersonDays {
+    /// Every person-day as "person/day" → [tokens, requests].
+    var table: [String: [Int64]] {
+        var result: [String: [Int64]] = [:]
+        forEach { person, day, totals in result["\(person)/\(day)"] = [totals.tokens, totals.requests] }
+        return result
+    }
+}
+
+extension PersonShares {
+    /// Every person's share as person → [tokens, requests, cost].
+    var table: [Int32: [Int64]] {
+        Dictionary(uniqueKeysWithValues: map { ($0.key, [$0.value.tokens, $0.value.requests, $0.value.costMicros]) })
     }
 }

@@ -1,0 +1,155 @@
+/// Each person's tokens and requests per active day, kept per person as a run of consecutive
+/// days (an array indexed by day) rather than one hash table of (person, day) keys.
+///
+/// Why: with rows in random order, nearly every row is a new person-day, and a hash table of
+/// them grew with the rows until every person-day had been seen, at 32–64 bytes each once its
+/// load factor is counted — at 10M such rows, two workers' tables were 200 MB of the 516 MB
+/// peak (heaptrack, `bench/bench.py`'s random shape). A run costs 16 bytes per day of the
+/// person's span whether one row or ten reached the day, and finding a day is an index, not a
+/// hash. A day far from the rest of a person's days (a run would then be mostly gaps) goes to
+/// a small table instead, so memory stays within four slots per person-day on any data.
+struct PersonDays {
+    private struct Run {
+        /// The day of `days[0]`.
+        var first: Int32 = 0
+        /// One slot per day from `first`; a day without an active row is `DayTotals.absent`.
+        var days: [DayTotals] = []
+        /// Days that hold totals, in `days` and in `scattered`.
+        var present: Int32 = 0
+        /// Days of this person kept in `scattered`.
+        var scattered: Int32 = 0
+    }
+
+    private var runs: [Run] = []
+    /// Person-days outside their person's run.
+    private var scattered: [PairKey: DayTotals] = [:]
+    /// Person-days with totals.
+    private(set) var count = 0
+
+    /// Adds a row's tokens and requests to the person's day.
+    mutating func add(person: Int32, day: Int32, tokens: Int64, requests: Int64) {
+        let index = Int(person)
+        if index >= runs.count { runs.append(contentsOf: repeatElement(Run(), count: index - runs.count + 1)) }
+        let offset = Int64(day) - Int64(runs[index].first)
+        if offset >= 0 && offset < Int64(runs[index].days.count) {
+            // The common case, in place.
+            if runs[index].days[Int(offset)].isAbsent {
+                runs[index].days[Int(offset)] = DayTotals(tokens: tokens, requests: requests)
+                runs[index].present += 1
+                count += 1
+            } else {
+                runs[index].days[Int(offset)].add(tokens: tokens, requests: requests)
+            }
+            return
+        }
+        // The run is taken out while it changes shape (it and the table apart are both changed).
+        var run = Run()
+        swap(&run, &runs[index])
+        defer { swap(&run, &runs[index]) }
+        if run.days.isEmpty {
+            run.first = day
+            run.days = [DayTotals(tokens: tokens, requests: requests)]
+            run.present = 1
+            count += 1
+        } else if let slot = widen(&run, person: person, to: day) {
+            // Absent, unless the day was kept apart and has just moved into the run.
+            if run.days[slot].isAbsent {
+                run.days[slot] = DayTotals(tokens: tokens, requests: requests)
+                run.present += 1
+                count += 1
+            } else {
+                run.days[slot].add(tokens: tokens, requests: requests)
+            }
+        } else if scattered[PairKey(person, day)]?.add(tokens: tokens, requests: requests) == nil {
+            scattered[PairKey(person, day)] = DayTotals(tokens: tokens, requests: requests)
+            run.present += 1
+            run.scattered += 1
+            count += 1
+        }
+    }
+
+    /// Widens the run to take in `day` when it stays at least a quarter full, and returns the
+    /// day's slot; nil when the day is to be kept apart. Room is made an eighth of the run at a
+    /// time (not doubled, as an array's appends do: that left runs half empty), so days in
+    /// ascending or descending order do not copy the run on every row; person-days kept apart
+    /// that it now covers move into it.
+    private mutating func widen(_ run: inout Run, person: Int32, to day: Int32) -> Int? {
+        let start = Int64(run.first), end = start + Int64(run.days.count)
+        let limit = 4 * Int64(run.present + 1) + 16
+        let needed = max(end, Int64(day) + 1) - min(start, Int64(day))
+        guard needed <= limit else { return nil }
+        let room = Int64(run.days.count) / 8 + 4
+        let newStart: Int64, newEnd: Int64
+        if Int64(day) < start {
+            newStart = max(Int64(Int32.min), Int64(day) - min(limit - needed, room))
+            newEnd = end
+            var days: [DayTotals] = []
+            days.reserveCapacity(Int(newEnd - newStart))
+            days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(start - newStart)))
+            days.append(contentsOf: run.days)
+            run.days = days
+        } else {
+            newStart = start
+            newEnd = Int64(day) + 1
+            if run.days.capacity < Int(needed) { run.days.reserveCapacity(Int(min(limit, max(needed, Int64(run.days.count) + room)))) }
+            run.days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(newEnd - end)))
+        }
+        run.first = Int32(newStart)
+        if run.scattered > 0 {
+            for covered in newStart..<newEnd where covered < start || covered >= end {
+                if let totals = scattered.removeValue(forKey: PairKey(person, Int32(covered))) {
+                    run.days[Int(covered - newStart)] = totals
+                    run.scattered -= 1
+                }
+            }
+        }
+        return Int(Int64(day) - newStart)
+    }
+
+    /// Every person-day with totals: by person, then (within the run, then apart from it) by day.
+    func forEach(_ body: (_ person: Int32, _ day: Int32, DayTotals) -> Void) {
+        var apart: [Int32: [(Int32, DayTotals)]] = [:]
+        for (key, totals) in scattered {
+            let (person, day) = key.parts
+            apart[person, default: []].append((day, totals))
+        }
+        for (index, run) in runs.enumerated() {
+            let person = Int32(index)
+            for (offset, totals) in run.days.enumerated() where !totals.isAbsent {
+                body(person, Int32(Int64(run.first) + Int64(offset)), totals)
+            }
+            if run.scattered > 0 {
+                for (day, totals) in apart[person, default: []].sorted(by: { $0.0 < $1.0 }) { body(person, day, totals) }
+            }
+        }
+    }
+
+    /// Another worker's person-days, its person ids mapped to this one's by `personMap`.
+    mutating func merge(_ other: PersonDays, personMap: [Int32]) {
+        other.forEach { person, day, totals in
+            add(person: personMap[Int(person)], day: day, tokens: totals.tokens, requests: totals.requests)
+        }
+    }
+
+    /// Slots held for days, in runs (their capacity) and apart: what memory the days cost.
+    var slots: Int { runs.reduce(0) { $0 + $1.days.capacity } + scattered.count }
+
+    /// The totals of one person-day (tests and the cache's checks).
+    subscript(person: Int32, day: Int32) -> DayTotals? {
+        guard Int(person) < runs.count, person >= 0 else { return nil }
+        let run = runs[Int(person)]
+        let offset = Int64(day) - Int64(run.first)
+        if offset >= 0 && offset < Int64(run.days.count) {
+            let totals = run.days[Int(offset)]
+            return totals.isAbsent ? nil : totals
+        }
+        return scattered[PairKey(person, day)]
+    }
+}
+
+extension DayTotals {
+    /// A day of a run without an active row. Counts are never negative, and a sum that could
+    /// have wrapped this far makes the analysis refuse the inputs (`shadowTotal`).
+    static let absent = DayTotals(tokens: 0, requests: .min)
+    var isAbsent: Bool { requests == .min }
+}

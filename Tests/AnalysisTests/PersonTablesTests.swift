@@ -1,0 +1,129 @@
+import XCTest
+import Dataset
+@testable import Analysis
+
+/// The aggregate's per-person tables — each person's days as runs, each cell's people as an
+/// array or a table — hold exactly what a dictionary would, in any order of the rows, and stay
+/// within their memory bound on data shaped to defeat them.
+final class PersonTablesTests: XCTestCase {
+    /// Day patterns: random within a span, ascending, descending, clusters far apart, and days
+    /// near the ends of the 32-bit range.
+    func dayPatterns(_ generator: inout some RandomNumberGenerator) -> [(String, [Int32])] {
+        let base: Int32 = 20_454
+        let span = Int32.random(in: 1...400, using: &generator)
+        let count = Int.random(in: 1...600, using: &generator)
+        let random = (0..<count).map { _ in base + Int32.random(in: 0..<span, using: &generator) }
+        let clusters = (0..<count).map { _ in
+            [Int32(0), 1_000, 50_000, -3_000_000, 2_900_000].randomElement(using: &generator)! + base + Int32.random(in: 0..<8, using: &generator)
+        }
+        let edges = (0..<count).map { _ in
+            Bool.random(using: &generator) ? Int32.max - Int32.random(in: 0..<30, using: &generator) : Int32.min + Int32.random(in: 0..<30, using: &generator)
+        }
+        return [("random", random), ("ascending", random.sorted()), ("descending", random.sorted(by: >)),
+                ("clusters", clusters), ("edges", edges), ("sparse", (0..<count).map { base + Int32($0) * 97 })]
+    }
+
+    func testPersonDaysHoldWhatADictionaryHolds() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<30 {
+            var days = PersonDays()
+            var reference: [PairKey: (Int64, Int64)] = [:]
+            var other = PersonDays()
+            var otherReference: [PairKey: (Int64, Int64)] = [:]
+            for person in Int32(0)..<6 {
+                for (name, pattern) in dayPatterns(&generator) where Int.random(in: 0..<3, using: &generator) > 0 {
+                    let who = person * 6 + Int32(["random", "ascending", "descending", "clusters", "edges", "sparse"].firstIndex(of: name)!)
+                    for day in pattern {
+                        let tokens = Int64.random(in: 0...1_000, using: &generator), requests = Int64.random(in: 0...5, using: &generator)
+                        if Bool.random(using: &generator) {
+                            days.add(person: who, day: day, tokens: tokens, requests: requests)
+                            reference[PairKey(who, day), default: (0, 0)].0 += tokens
+                            reference[PairKey(who, day), default: (0, 0)].1 += requests
+                        } else {
+                            other.add(person: who, day: day, tokens: tokens, requests: requests)
+                            otherReference[PairKey(who, day), default: (0, 0)].0 += tokens
+                            otherReference[PairKey(who, day), default: (0, 0)].1 += requests
+                        }
+                    }
+                }
+            }
+            check(days, reference, "round \(round)")
+            check(other, otherReference, "round \(round), other")
+            // Merged under a mapping of ids (as a second worker's are), the sums of both.
+            let people = Int32(36)
+            let map = (0..<people).map { people - 1 - $0 }
+            var merged = days
+            merged.merge(other, personMap: map)
+            var mergedReference = reference
+            for (key, value) in otherReference {
+                let (person, day) = key.parts
+                mergedReference[PairKey(map[Int(person)], day), default: (0, 0)].0 += value.0
+                mergedReference[PairKey(map[Int(person)], day), default: (0, 0)].1 += value.1
+            }
+            check(merged, mergedReference, "round \(round), merged")
+        }
+    }
+
+    private func check(_ days: PersonDays, _ reference: [PairKey: (Int64, Int64)], _ label: String) {
+        XCTAssertEqual(days.count, reference.count, label)
+        var seen: [PairKey: (Int64, Int64)] = [:]
+        var lastPerson: Int32 = -1
+        days.forEach { person, day, totals in
+            XCTAssertGreaterThanOrEqual(person, lastPerson, "\(label): person by person")
+            lastPerson = person
+            XCTAssertNil(seen[PairKey(person, day)], "\(label): \(person)/\(day) twice")
+            seen[PairKey(person, day)] = (totals.tokens, totals.requests)
+        }
+        XCTAssertEqual(seen.count, reference.count, label)
+        for (key, value) in reference {
+            let (person, day) = key.parts
+            XCTAssertEqual(seen[key]?.0, value.0, "\(label): \(person)/\(day)")
+            XCTAssertEqual(seen[key]?.1, value.1, "\(label): \(person)/\(day)")
+            XCTAssertEqual(days[person, day]?.tokens, value.0, "\(label): \(person)/\(day)")
+        }
+        for (key, _) in reference.prefix(50) {
+            let (person, day) = key.parts
+            for probe in [day &- 1, day &+ 1, day &+ 500] where reference[PairKey(person, probe)] == nil {
+                XCTAssertNil(days[person, probe], "\(label): \(person)/\(probe) was never added")
+            }
+        }
+        // At most five slots a person-day (four in a run, one apart), and a few a person,
+        // however the days are spread.
+        let people = Set(reference.keys.map(\.parts.0)).count
+        XCTAssertLessThanOrEqual(days.slots, 5 * days.count + 24 * people, label)
+    }
+
+    func testPersonSharesHoldWhatADictionaryHolds() {
+        var generator = SystemRandomNumberGenerator()
+        // Ids: a dense block (the array), one far beyond it (back to a table), the block
+        // filled towards it (the array again), and ids at random.
+        let patterns: [[Int32]] = [
+            (0..<200).map { $0 },
+            (0..<100).map { $0 } + [1_000_000] + (100..<700).map { $0 },
+            (0..<300).map { _ in Int32.random(in: 0..<400, using: &generator) },
+            (0..<300).map { _ in Int32.random(in: 0..<Int32.max, using: &generator) },
+            (0..<40).map { $0 * 3 } + [5_000] + (0..<4_000).map { Int32($0) } + [900_000],
+        ]
+        for (index, ids) in patterns.enumerated() {
+            var shares = PersonShares()
+            var reference: [Int32: [Int64]] = [:]
+            for id in ids + ids.shuffled(using: &generator).prefix(ids.count / 2) {
+                let share = Share(tokens: Int64.random(in: 0...100, using: &generator), requests: Int64.random(in: 0...3, using: &generator),
+                                  costMicros: Int64.random(in: 0...10, using: &generator))
+                shares.add(id, share)
+                let old = reference[id] ?? [0, 0, 0]
+                reference[id] = [old[0] + share.tokens, old[1] + share.requests, old[2] + share.costMicros]
+            }
+            XCTAssertEqual(shares.count, reference.count, "pattern \(index)")
+            var seen: [Int32: [Int64]] = [:]
+            for (person, share) in shares {
+                XCTAssertNil(seen[person], "pattern \(index): \(person) twice")
+                seen[person] = [share.tokens, share.requests, share.costMicros]
+            }
+            XCTAssertEqual(seen, reference, "pattern \(index)")
+            for id in ids.prefix(100) { XCTAssertEqual(shares[id].map { [$0.tokens, $0.requests, $0.costMicros] }, reference[id]) }
+            XCTAssertNil(shares[-1])
+            XCTAssertNil(shares[Int32.max])
+        }
+    }
+}
