@@ -25,6 +25,9 @@ struct PersonDays {
     private var scattered: [PairKey: DayTotals] = [:]
     /// Person-days with totals.
     private(set) var count = 0
+    /// Slots copied when runs moved to a larger array: kept to show (in tests) that a run's
+    /// growth costs a constant per day.
+    private(set) var copied = 0
 
     /// Adds a row's tokens and requests to the person's day.
     mutating func add(person: Int32, day: Int32, tokens: Int64, requests: Int64) {
@@ -70,33 +73,40 @@ struct PersonDays {
 
     /// Widens the run to take in `day` when it stays at least a quarter full, and returns the
     /// day's slot; nil when the day is to be kept apart. Room is made an eighth of the run at a
-    /// time (not doubled, as an array's appends do: that left runs half empty), so days in
-    /// ascending or descending order do not copy the run on every row; person-days kept apart
-    /// that it now covers move into it.
+    /// time (not doubled, as an array's appends do: that left runs half empty), and only when
+    /// that much fits within the quarter: a run is copied once per eighth it grows, so days in
+    /// ascending or descending order, however spaced, cost no more than a constant per day.
+    /// Person-days kept apart that the run now covers move into it.
     private mutating func widen(_ run: inout Run, person: Int32, to day: Int32) -> Int? {
         let start = Int64(run.first), end = start + Int64(run.days.count)
         let limit = 4 * Int64(run.present + 1) + 16
         let needed = max(end, Int64(day) + 1) - min(start, Int64(day))
-        guard needed <= limit else { return nil }
         let room = Int64(run.days.count) / 8 + 4
         let newStart: Int64, newEnd: Int64
-        if Int64(day) < start {
-            newStart = max(Int64(Int32.min), Int64(day) - min(limit - needed, room))
-            newEnd = end
+        if Int64(day) >= end && needed <= Int64(run.days.capacity) {
+            // Later days within the room already made.
+            (newStart, newEnd) = (start, Int64(day) + 1)
+            run.days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(newEnd - end)))
+        } else if needed + room > limit {
+            return nil
+        } else if Int64(day) < start {
+            (newStart, newEnd) = (max(Int64(Int32.min), Int64(day) - room), end)
             var days: [DayTotals] = []
             days.reserveCapacity(Int(newEnd - newStart))
             days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(start - newStart)))
             days.append(contentsOf: run.days)
+            copied += run.days.count
             run.days = days
         } else {
-            newStart = start
-            newEnd = Int64(day) + 1
-            if run.days.capacity < Int(needed) { run.days.reserveCapacity(Int(min(limit, max(needed, Int64(run.days.count) + room)))) }
+            (newStart, newEnd) = (start, Int64(day) + 1)
+            copied += run.days.count
+            run.days.reserveCapacity(Int(needed + room))
             run.days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(newEnd - end)))
         }
         run.first = Int32(newStart)
         if run.scattered > 0 {
-            for covered in newStart..<newEnd where covered < start || covered >= end {
+            // Only the days just covered: the rest were looked at when they were.
+            for covered in [newStart..<min(start, newEnd), max(end, newStart)..<newEnd].joined() {
                 if let totals = scattered.removeValue(forKey: PairKey(person, Int32(covered))) {
                     run.days[Int(covered - newStart)] = totals
                     run.scattered -= 1

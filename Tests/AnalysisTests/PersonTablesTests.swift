@@ -93,6 +93,25 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertLessThanOrEqual(days.slots, 5 * days.count + 24 * people, label)
     }
 
+    /// Days in order, spaced at every gap a run can hold, for one person: a run grows an
+    /// eighth at a time (about eight copies of each slot) and is at least a quarter full, so
+    /// each day costs a bounded number of copies, never one copy of the run per row.
+    func testRunsGrowInConstantTimePerDay() {
+        for gap in [1, 2, 3, 4, 5] {
+            for descending in [false, true] {
+                var days = PersonDays()
+                let count = 20_000
+                for step in 0..<count {
+                    let day = Int32(20_000 + (descending ? count - step : step) * gap)
+                    days.add(person: 0, day: day, tokens: 1, requests: 1)
+                }
+                XCTAssertEqual(days.count, count)
+                XCTAssertLessThanOrEqual(days.copied, 40 * count, "gap \(gap), descending \(descending)")
+                XCTAssertLessThanOrEqual(days.slots, 5 * count + 24, "gap \(gap), descending \(descending)")
+            }
+        }
+    }
+
     func testPersonSharesHoldWhatADictionaryHolds() {
         var generator = SystemRandomNumberGenerator()
         // Ids: a dense block (the array), one far beyond it (back to a table), the block
