@@ -63,11 +63,16 @@ struct PersonDays {
             } else {
                 run.days[slot].add(tokens: tokens, requests: requests)
             }
-        } else if scattered[PairKey(person, day)]?.add(tokens: tokens, requests: requests) == nil {
-            scattered[PairKey(person, day)] = DayTotals(tokens: tokens, requests: requests)
-            run.present += 1
-            run.scattered += 1
-            count += 1
+        } else {
+            // One lookup with a default, and the count tells a new day: `table[key]?.add(…)`
+            // allocated on every call (heaptrack).
+            let known = scattered.count
+            scattered[PairKey(person, day), default: DayTotals()].add(tokens: tokens, requests: requests)
+            if scattered.count > known {
+                run.present += 1
+                run.scattered += 1
+                count += 1
+            }
         }
     }
 

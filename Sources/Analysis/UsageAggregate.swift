@@ -376,8 +376,10 @@ struct PersonShares: Sequence {
             }
             return
         }
-        if sparse[person]?.add(share) == nil {
-            sparse[person] = share
+        // One lookup with a default; `sparse[person]?.add(…)` allocated on every call.
+        let known = sparse.count
+        sparse[person, default: Share()].add(share)
+        if sparse.count > known {
             count += 1
             // Most ids up to the largest present: an array is then at most two entries a person.
             if count >= 32 && Int64(largest) + 1 <= 2 * Int64(count) { toDense() }
@@ -486,19 +488,23 @@ struct AdoptionTrace {
     var second = Day(index: .max)
     var weeks = WeekSet()
 
-    /// The trace of both: the two earliest distinct days and every week.
+    /// The trace of both: the two earliest distinct days and every week. (Made without a set
+    /// or an array of the days: a merge of two workers' parts made a few for every trace.)
     func merged(with other: AdoptionTrace) -> AdoptionTrace {
-        var result = AdoptionTrace()
-        result.weeks = weeks
+        var result = self
         result.weeks.formUnion(other.weeks)
-        let days = Set([first, second, other.first, other.second].filter { $0.index != .max }).sorted()
-        result.first = days.first ?? Day(index: .max)
-        result.second = days.count > 1 ? days[1] : Day(index: .max)
+        result.takeDay(other.first)
+        result.takeDay(other.second)
         return result
     }
 
     mutating func record(_ day: Day) {
         weeks.insert(day.week.monday.index)
+        takeDay(day)
+    }
+
+    /// Keeps the two earliest distinct days (`.max` is no day).
+    private mutating func takeDay(_ day: Day) {
         if day < first {
             second = first
             first = day
@@ -544,7 +550,12 @@ struct WeekSet {
     }
 
     mutating func formUnion(_ other: WeekSet) {
-        for monday in other.sorted() { insert(monday) }
+        var rest = other.bits
+        while rest != 0 {
+            insert(Int32(Int64(other.base) + Int64(rest.trailingZeroBitCount) * 7))
+            rest &= rest - 1
+        }
+        if !other.beyond.isEmpty { for monday in other.beyond.sorted() { insert(monday) } }
     }
 
     /// The weeks in ascending order.

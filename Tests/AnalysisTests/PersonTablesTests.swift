@@ -145,4 +145,55 @@ final class PersonTablesTests: XCTestCase {
             XCTAssertNil(shares[Int32.max])
         }
     }
+
+    /// Rows split among workers at random and merged give the aggregate of all of them at
+    /// once: every person-day, every cell's people and every adoption trace (first two days and
+    /// weeks, whose windows moved differently in each part).
+    func testPartsMergedHoldWhatOneAggregateHolds() {
+        var generator = SystemRandomNumberGenerator()
+        let config = ReportConfig()
+        for round in 0..<5 {
+            var rows: [UsageRecord] = []
+            for _ in 0..<3_000 {
+                let person = Int.random(in: 0..<120, using: &generator)
+                // Mostly within a year, some years away (weeks beyond a trace's 64-week window).
+                let day = Bool.random(using: &generator) || person % 7 != 0
+                    ? Int32.random(in: 0..<300, using: &generator) : Int32.random(in: -2_000..<2_000, using: &generator)
+                var record = UsageRecord(day: Day(index: 20_454 + day), user: "u\(person)", team: "T\(person % 9)",
+                                         tool: ["cursor", "copilot", "claude-code"].randomElement(using: &generator)!)
+                record.requests = Int64.random(in: 0...9, using: &generator)
+                record.inputTokens = Int64.random(in: 0...5_000, using: &generator)
+                rows.append(record)
+            }
+            var whole = UsageAggregate(config: config, tools: [])
+            for row in rows { whole.add(row) }
+            var parts = (0..<3).map { _ in UsageAggregate(config: config, tools: []) }
+            for row in rows.shuffled(using: &generator) { parts[Int.random(in: 0..<3, using: &generator)].add(row) }
+            guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
+            func byName(_ aggregate: UsageAggregate) -> [String: [Int64]] {
+                var result: [String: [Int64]] = [:]
+                aggregate.userDays.forEach { person, day, totals in
+                    result["\(aggregate.users[person])/\(day)"] = [totals.tokens, totals.requests]
+                }
+                for (key, cell) in aggregate.teamWeeks {
+                    let (team, week) = key.parts
+                    for (person, share) in cell.shares {
+                        result["team \(aggregate.teams[team]) \(week) \(aggregate.users[person])"] = [share.tokens, share.requests, share.costMicros]
+                    }
+                }
+                for (key, cell) in aggregate.toolWeeks {
+                    let (tool, week) = key.parts
+                    result["tool \(aggregate.tools[tool]) \(week) \(cell.shares.count)"] = [cell.totals.tokens]
+                }
+                for (key, trace) in aggregate.adoption {
+                    let name = "trace \(aggregate.users[key.user]) \(aggregate.teams[key.team]) \(aggregate.tools[key.tool])"
+                    result[name] = [Int64(trace.first.index), Int64(trace.second.index)] + trace.weeks.sorted().map(Int64.init)
+                }
+                return result
+            }
+            let expected = byName(whole)
+            XCTAssertGreaterThan(expected.count, 1_000)
+            XCTAssertEqual(byName(merged), expected, "round \(round)")
+        }
+    }
 }
