@@ -7,7 +7,8 @@
 /// peak (heaptrack, `bench/bench.py`'s random shape). A run costs 16 bytes per day of the
 /// person's span whether one row or ten reached the day, and finding a day is an index, not a
 /// hash. A day far from the rest of a person's days (a run would then be mostly gaps) goes to
-/// a small table instead, so memory stays within four slots per person-day on any data.
+/// a small table instead, so memory stays within five slots per person-day (four in a run, one
+/// apart) on any data.
 struct PersonDays {
     private struct Run {
         /// The day of `days[0]`.
