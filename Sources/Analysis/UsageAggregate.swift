@@ -347,7 +347,7 @@ struct PersonShares: Sequence {
     private var sparse: [Int32: Share] = [:]
     /// Indexed by person id, an absent person's entry `Share.absent`; empty while `sparse` is used.
     private var dense: [Share] = []
-    private var isDense = false
+    private var isDense: Bool { !dense.isEmpty }
     /// The largest person id added.
     private var largest: Int32 = -1
     private(set) var count = 0
@@ -390,14 +390,12 @@ struct PersonShares: Sequence {
         dense = Array(repeating: Share.absent, count: Int(largest) + 1)
         for (person, share) in sparse { dense[Int(person)] = share }
         sparse = [:]
-        isDense = true
     }
 
     private mutating func toSparse() {
         sparse = Dictionary(minimumCapacity: count)
         for (person, share) in self { sparse[person] = share }
         dense = []
-        isDense = false
     }
 
     subscript(person: Int32) -> Share? {
@@ -411,11 +409,6 @@ struct PersonShares: Sequence {
         let dense: [Share]
         var index = 0
         var sparse: Dictionary<Int32, Share>.Iterator
-
-        init(dense: [Share], sparse: Dictionary<Int32, Share>.Iterator) {
-            self.dense = dense
-            self.sparse = sparse
-        }
 
         mutating func next() -> (key: Int32, value: Share)? {
             while index < dense.count {
@@ -550,22 +543,23 @@ struct WeekSet {
     }
 
     mutating func formUnion(_ other: WeekSet) {
-        var rest = other.bits
+        other.forEachInWindow { insert($0) }
+        if !other.beyond.isEmpty { for monday in other.beyond.sorted() { insert(monday) } }
+    }
+
+    /// The weeks in the window, in ascending order.
+    private func forEachInWindow(_ body: (Int32) -> Void) {
+        var rest = bits
         while rest != 0 {
-            insert(Int32(Int64(other.base) + Int64(rest.trailingZeroBitCount) * 7))
+            body(Int32(Int64(base) + Int64(rest.trailingZeroBitCount) * 7))
             rest &= rest - 1
         }
-        if !other.beyond.isEmpty { for monday in other.beyond.sorted() { insert(monday) } }
     }
 
     /// The weeks in ascending order.
     func sorted() -> [Int32] {
         var result = beyond.sorted()
-        var rest = bits
-        while rest != 0 {
-            result.append(Int32(Int64(base) + Int64(rest.trailingZeroBitCount) * 7))
-            rest &= rest - 1
-        }
+        forEachInWindow { result.append($0) }
         return result.sorted()
     }
 
