@@ -301,19 +301,26 @@ struct NameCache {
         var bytes: [UInt8]
         var string: String
         var identity: Identity?
-        /// The next entry with the same hash, or −1.
-        var next: Int32
+        /// The keyed hash of (column, bytes).
+        var hash: Int
     }
 
     private var entries: [Entry] = []
     /// This cache among all made in the process (from 1): entry numbers mean names only
     /// within it (`NameKeys`).
     let scope = NameCache.nextScope()
-    /// Hash of (column, bytes) → the first entry with that hash.
-    private var firstByHash: [UInt64: Int32] = [:]
+    /// An open-addressed table of entry numbers (−1 empty), found by the keyed hash of
+    /// (column, bytes); never more than half full. The hash is Swift's `Hasher`, seeded
+    /// afresh by every process: with a fixed hash (this was FNV-1a), a file could be made of
+    /// names that all collide, and each new one would be compared with every one before it —
+    /// reading quadratic in the rows, from a file anyone may hand in.
+    private var slots = [Int32](repeating: -1, count: 64)
     /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
     /// a team and a tool.
     private var last = [Int32](repeating: -1, count: UsageColumn.allCases.count)
+    /// Entries compared with a name when looking it up by hash (tests: the probes per
+    /// look-up stay short whatever the names).
+    private(set) var probes = 0
     /// Beyond this many distinct values (a column of unique ids) strings are made each time.
     static let capacity = 200_000
 
@@ -325,23 +332,40 @@ struct NameCache {
         let ordinal = column.ordinal
         let previous = last[ordinal]
         if previous >= 0, sameBytes(entries[Int(previous)].bytes, bytes) { return (previous, entries[Int(previous)].string) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(ordinal)
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var candidate = firstByHash[hash] ?? -1
-        while candidate >= 0 {
-            if sameBytes(entries[Int(candidate)].bytes, bytes) {
-                last[ordinal] = candidate
-                return (candidate, entries[Int(candidate)].string)
+        var hasher = Hasher()
+        hasher.combine(ordinal)
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        let hash = hasher.finalize()
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while slots[slot] >= 0 {
+            let candidate = Int(slots[slot])
+            probes += 1
+            if entries[candidate].hash == hash, sameBytes(entries[candidate].bytes, bytes) {
+                last[ordinal] = Int32(candidate)
+                return (Int32(candidate), entries[candidate].string)
             }
-            candidate = entries[Int(candidate)].next
+            slot = (slot + 1) & mask
         }
         let string = try validatedText(bytes, column: column)
         guard entries.count < Self.capacity else { return (-1, string) }
         let id = Int32(entries.count)
-        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, next: firstByHash[hash] ?? -1))
-        firstByHash[hash] = id
+        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, hash: hash))
+        slots[slot] = id
         last[ordinal] = id
+        if 2 * entries.count > slots.count { grow() }
         return (id, string)
+    }
+
+    /// Twice the slots, every entry placed again by its kept hash.
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: 2 * slots.count)
+        let mask = slots.count - 1
+        for (id, entry) in entries.enumerated() {
+            var slot = entry.hash & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
     }
 
     mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {

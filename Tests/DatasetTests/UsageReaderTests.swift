@@ -277,4 +277,23 @@ final class NameCacheTests: XCTestCase {
         XCTAssertEqual(try entry("user-42", .team).0, team.0)
         XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
     }
+
+    /// A file of distinct names (every row a new person, as in an export sorted by day) costs a
+    /// few comparisons a name, not one per name seen: the hash is keyed, so no file can be made
+    /// whose names all land together. Ids that differ only in their last bytes, or only in
+    /// length, are the case an unkeyed multiplicative hash spreads worst.
+    func testLookUpsStayShortOnManyNearlyEqualNames() throws {
+        var cache = NameCache()
+        func entry(_ text: String) throws -> Int32 {
+            var bytes = Array(text.utf8)
+            return try bytes.withUnsafeMutableBufferPointer { try cache.entry(UnsafeBufferPointer($0), column: .user).0 }
+        }
+        let names = (0..<60_000).map { "user-\(String(repeating: "0", count: $0 % 7))\($0)" }
+        var ids: [Int32] = []
+        for name in names { ids.append(try entry(name)) }
+        XCTAssertEqual(Set(ids).count, names.count)
+        for (name, id) in zip(names, ids).reversed() { XCTAssertEqual(try entry(name), id, name) }
+        let lookUps = 2 * names.count
+        XCTAssertLessThan(Double(cache.probes) / Double(lookUps), 3, "\(cache.probes) comparisons for \(lookUps) look-ups")
+    }
 }
