@@ -59,6 +59,29 @@ final class CSVReaderTests: XCTestCase {
         }
     }
 
+    /// The word-at-a-time search for delimiters finds exactly the bytes a byte loop finds, at
+    /// every length and alignment, among the bytes most like them: one above and below, the
+    /// same with the high bit set, zero and 0xFF, and runs of the delimiter itself.
+    func testDelimiterSearchAgreesWithAByteLoop() {
+        var generator = SystemRandomNumberGenerator()
+        for delimiter in [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, 0x00, 0x80, 0xFF] {
+            let near: [UInt8] = [delimiter, delimiter &+ 1, delimiter &- 1, delimiter ^ 0x80, delimiter ^ 0x01, 0x00, 0xFF, 0x7F, 0x41]
+            for _ in 0..<300 {
+                let bytes = (0..<Int.random(in: 0...70, using: &generator)).map { _ in near.randomElement(using: &generator)! }
+                let expected = bytes.indices.filter { bytes[$0] == delimiter }
+                for skip in 0..<min(3, bytes.count + 1) {
+                    bytes.withUnsafeBytes { raw in
+                        let start = raw.baseAddress! + skip, count = bytes.count - skip
+                        var found: [Int] = []
+                        forEachOccurrence(of: delimiter, in: start, count: count) { found.append($0 + skip) }
+                        XCTAssertEqual(found, expected.filter { $0 >= skip }, "\(bytes) from \(skip)")
+                        XCTAssertEqual(occurrences(of: delimiter, in: start, count: count), found.count, "\(bytes) from \(skip)")
+                    }
+                }
+            }
+        }
+    }
+
     func testCRLFAndByteOrderMarkAndMissingFinalNewline() throws {
         let parsed = try records("\u{FEFF}date,user\r\n2026-01-05,u1\r\n2026-01-06,u2", chunk: 4)
         XCTAssertEqual(parsed.map(\.fields), [["date", "user"], ["2026-01-05", "u1"], ["2026-01-06", "u2"]])
