@@ -169,7 +169,7 @@ public final class UsageReader: Sendable {
     // MARK: Rows
 
     private func makeRecord<F: FieldAccess>(_ fields: F, names: inout NameCache, file displayPath: String, line: Int, result: inout FileResult) throws -> UsageRecord {
-        guard let day = fields.with(.date, { Day(bytes: $0) }) ?? nil else {
+        guard let day = fields.with(.date, { names.day($0) }) ?? nil else {
             let shown = fields.with(.date) { text($0) } ?? ""
             throw FieldError.message(shown.isEmpty ? "date is empty" : "date \"\(shown)\" is not a date as YYYY-MM-DD")
         }
@@ -355,6 +355,20 @@ struct NameCache {
         last[ordinal] = id
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
+    }
+
+    /// The previous row's date, as its ten bytes and its day: rows mostly come day by day.
+    private var lastDate: (head: UInt64, tail: UInt16, day: Day)?
+
+    /// The day of a `YYYY-MM-DD` field, parsed only when it is not the previous row's.
+    mutating func day(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard bytes.count == 10, let base = bytes.baseAddress else { return Day(bytes: bytes) }
+        let raw = UnsafeRawPointer(base)
+        let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        if let last = lastDate, last.head == head, last.tail == tail { return last.day }
+        guard let day = Day(bytes: bytes) else { return nil }
+        lastDate = (head, tail, day)
+        return day
     }
 
     /// Twice the slots, every entry placed again by its kept hash.

@@ -278,6 +278,18 @@ final class NameCacheTests: XCTestCase {
         XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
     }
 
+    /// The previous row's date is reused only for the very same ten bytes: a date one byte
+    /// away, an impossible date after a good one and a longer field are each read afresh.
+    func testARepeatedDateIsTheSameDayAndNothingElseIs() {
+        var cache = NameCache()
+        let fields = ["2026-03-04", "2026-03-04", "2026-03-05", "2026-02-30", "2026-03-05", "2026-03-04x", "2026-03-0", "2025-03-04", "2026-03-04"]
+        for field in fields {
+            let bytes = Array(field.utf8)
+            let day = bytes.withUnsafeBufferPointer { cache.day($0) }
+            XCTAssertEqual(day, Day(bytes: bytes), field)
+        }
+    }
+
     /// A file of distinct names (every row a new person, as in an export sorted by day) costs a
     /// few comparisons a name, not one per name seen: the hash is keyed, so no file can be made
     /// whose names all land together. Ids that differ only in their last bytes, or only in
