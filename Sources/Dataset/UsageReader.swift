@@ -301,19 +301,21 @@ struct NameCache {
         var bytes: [UInt8]
         var string: String
         var identity: Identity?
-        /// The keyed hash of (column, bytes).
+        /// The keyed hash of the bytes (`SipHash13`).
         var hash: Int
+        /// The column's ordinal: the same bytes in two columns are two entries.
+        var column: Int
     }
 
     private var entries: [Entry] = []
     /// This cache among all made in the process (from 1): entry numbers mean names only
     /// within it (`NameKeys`).
     let scope = NameCache.nextScope()
-    /// An open-addressed table of entry numbers (−1 empty), found by the keyed hash of
-    /// (column, bytes); never more than half full. The hash is Swift's `Hasher`, seeded
-    /// afresh by every process: with a fixed hash (this was FNV-1a), a file could be made of
-    /// names that all collide, and each new one would be compared with every one before it —
-    /// reading quadratic in the rows, from a file anyone may hand in.
+    /// An open-addressed table of entry numbers (−1 empty), found by the keyed hash of the
+    /// bytes; never more than half full. The hash is SipHash with a key drawn by every
+    /// process: with a fixed hash (this was FNV-1a), a file could be made of names that all
+    /// collide, and each new one would be compared with every one before it — reading
+    /// quadratic in the rows, from a file anyone may hand in.
     private var slots = [Int32](repeating: -1, count: 64)
     /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
     /// a team and a tool.
@@ -332,16 +334,13 @@ struct NameCache {
         let ordinal = column.ordinal
         let previous = last[ordinal]
         if previous >= 0, sameBytes(entries[Int(previous)].bytes, bytes) { return (previous, entries[Int(previous)].string) }
-        var hasher = Hasher()
-        hasher.combine(ordinal)
-        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-        let hash = hasher.finalize()
+        let hash = Int(truncatingIfNeeded: SipHash13.process.hash(bytes))
         let mask = slots.count - 1
         var slot = hash & mask
         while slots[slot] >= 0 {
             let candidate = Int(slots[slot])
             probes += 1
-            if entries[candidate].hash == hash, sameBytes(entries[candidate].bytes, bytes) {
+            if entries[candidate].hash == hash, entries[candidate].column == ordinal, sameBytes(entries[candidate].bytes, bytes) {
                 last[ordinal] = Int32(candidate)
                 return (Int32(candidate), entries[candidate].string)
             }
@@ -350,7 +349,7 @@ struct NameCache {
         let string = try validatedText(bytes, column: column)
         guard entries.count < Self.capacity else { return (-1, string) }
         let id = Int32(entries.count)
-        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, hash: hash))
+        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, hash: hash, column: ordinal))
         slots[slot] = id
         last[ordinal] = id
         if 2 * entries.count > slots.count { grow() }

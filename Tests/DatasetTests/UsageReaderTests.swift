@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Dataset
 
@@ -276,6 +277,22 @@ final class NameCacheTests: XCTestCase {
         XCTAssertNotEqual(team.0, first["user-42"])
         XCTAssertEqual(try entry("user-42", .team).0, team.0)
         XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
+    }
+
+    /// The names' keyed hash is SipHash-1-3 to the bit: the values of an independent
+    /// implementation (Fixtures/siphash/make_vectors.py) for every length from 0 to 63 bytes,
+    /// which crosses each tail length and word count.
+    func testSipHashGivesTheValuesOfAnIndependentImplementation() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/siphash/siphash13-vectors.txt").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 64)
+        let key = SipHash13(k0: 0x0706_0504_0302_0100, k1: 0x0F0E_0D0C_0B0A_0908)
+        for line in lines {
+            let parts = line.split(separator: " ")
+            let count = Int(parts[0])!, expected = UInt64(parts[1], radix: 16)!
+            let message = (0..<count).map { UInt8($0) }
+            XCTAssertEqual(message.withUnsafeBufferPointer { key.hash($0) }, expected, "\(count) bytes")
+        }
     }
 
     /// The previous row's date is reused only for the very same ten bytes: a date one byte
