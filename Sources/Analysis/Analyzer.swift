@@ -44,9 +44,12 @@ struct Context {
     var values: [String: [Week: Double]] { primary.map { metricValues[$0] } ?? [:] }
     var valueMetric: String? { primary.map { metrics[$0].metric } }
     var impossible: [Diagnostic] = []
+    /// The aggregate's per-tool totals, summed once.
+    let toolTotals: [Int32: Totals]
 
     init(aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws {
         self.aggregate = aggregate
+        toolTotals = aggregate.toolTotals
         self.inputs = inputs
         self.usage = usage
         config = inputs.config
@@ -227,7 +230,7 @@ struct Context {
         // Teams.
         var rawSignals: [String: RawSignals] = [:]
         var orgToolAcceptance: [Int32: Double] = [:]
-        for (tool, totals) in agg.toolTotals where totals.shown > 0 { orgToolAcceptance[tool] = Double(totals.accepted) / Double(totals.shown) }
+        for (tool, totals) in toolTotals where totals.shown > 0 { orgToolAcceptance[tool] = Double(totals.accepted) / Double(totals.shown) }
         var teams: [TeamFigures] = []
         var teamWeekly: [String: [WeekFigures]] = [:]
         for team in sortedTeams {
@@ -302,7 +305,7 @@ struct Context {
         let orgOutcomes = metricValues.indices.map { k in weekly.compactMap { $0.outcomes[k] }.reduceOrNil(+) }
         let orgValue = primary.flatMap { orgOutcomes[$0] }
         let tokensK = Double(orgTotals.tokens) / 1000
-        let pricedTokens = agg.toolTotals.values.reduce(Int64(0)) { $0 &+ $1.coveredTokens }
+        let pricedTokens = toolTotals.values.reduce(Int64(0)) { $0 &+ $1.coveredTokens }
         let org = OrgFigures(
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
@@ -337,7 +340,7 @@ struct Context {
             daysInPeriod: to - from + 1,
             daysWithData: agg.daysWithData.filter { $0 >= from.index && $0 <= to.index }.count,
             teamsWithoutHeadcount: sortedTeams.filter { headcount($0) == nil },
-            toolsWithoutPrices: agg.tools.names.filter { name in !(agg.toolTotals[agg.tools.lookup(name)!]?.fullyPriced ?? true) }.sorted(),
+            toolsWithoutPrices: agg.tools.names.filter { name in !(toolTotals[agg.tools.lookup(name)!]?.fullyPriced ?? true) }.sorted(),
             partialLastWeek: weeks.last.flatMap { $0.sunday > to ? $0 : nil },
             partialFirstWeek: weeks.first.flatMap { $0.monday < from ? $0 : nil },
             rowsRead: usage.rowsRead + inputs.rowsRead, rowsRejected: usage.rowsRejected + inputs.rowsRejected,

@@ -22,7 +22,7 @@ public struct BuildCache: Sendable {
 
     public let folder: String
     static let magic = Array("CANDOR-BUILD-CACHE\u{0}".utf8)
-    public static let formatVersion: Int64 = 3
+    public static let formatVersion: Int64 = 4
 
     public init(folder: String) { self.folder = folder }
 
@@ -242,8 +242,6 @@ extension UsageAggregate {
             writer.int(trace.weeks.count)
             for week in trace.weeks.sorted() { writer.int32(week) }
         }
-        writer.int(toolTotals.count)
-        for (tool, totals) in toolTotals { writer.int32(tool); totals.encode(to: &writer) }
         writer.int(teamTools.count)
         for (key, totals) in teamTools { writer.uint64(key.raw); totals.encode(to: &writer) }
         writer.int(teamPrompts.count)
@@ -321,11 +319,6 @@ extension UsageAggregate {
             var trace = AdoptionTrace(first: Day(index: try reader.int32()), second: Day(index: try reader.int32()))
             for _ in 0..<(try reader.count(itemBytes: 4)) { trace.weeks.insert(try reader.int32()) }
             adoption[key] = trace
-        }
-        for _ in 0..<(try reader.count(itemBytes: 4 + Totals.encodedSize)) {
-            let tool = try reader.int32()
-            try check(tool, below: toolCount, "tool")
-            toolTotals[tool] = try Totals(from: &reader)
         }
         for _ in 0..<(try reader.count(itemBytes: 8 + Totals.encodedSize)) {
             teamTools[try pair(&reader, (teamCount, "team"), (toolCount, "tool"))] = try Totals(from: &reader)

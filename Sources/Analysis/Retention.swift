@@ -71,7 +71,7 @@ extension Context {
         let seatOnly = usage.seats.filter { $0.value > 0 && agg.tools.lookup($0.key) == nil }.keys
         for name in (agg.tools.names + seatOnly).sorted() {
             let id = agg.tools.lookup(name)
-            let totals = id.flatMap { agg.toolTotals[$0] } ?? Totals()
+            let totals = id.flatMap { toolTotals[$0] } ?? Totals()
             let traces = id.flatMap { toolTraces[$0] } ?? []
             var groupPeople = 0
             for (key, count) in agg.toolGroupActive where UsageAggregate.split(key).0 == id { groupPeople = max(groupPeople, count) }

@@ -26,10 +26,15 @@ public struct UsageAggregate: Sendable {
     var adoption: [AdoptionKey: AdoptionTrace] = [:]
     /// (tool, week) → totals and people.
     var toolWeeks: [PairKey: TeamWeekCell] = [:]
-    /// Per tool: totals.
-    var toolTotals: [Int32: Totals] = [:]
     /// (team, tool) → totals, for acceptance compared within each tool.
     var teamTools: [PairKey: Totals] = [:]
+    /// Per tool: totals, the sum of its `teamTools` (every row reaches both, and a table of
+    /// its own cost a lookup per row). Worked out on each call: bind it once.
+    var toolTotals: [Int32: Totals] {
+        var totals: [Int32: Totals] = [:]
+        for (key, cell) in teamTools { totals[Self.split(key).1, default: Totals()].add(cell) }
+        return totals
+    }
     /// Per team: repeated-prompt counting.
     var teamPrompts: [Int32: PromptCounter] = [:]
     /// Days with at least one row: the days of `teamDays`, which every accepted row reaches
@@ -154,7 +159,6 @@ public struct UsageAggregate: Sendable {
         // One lookup per cell for its totals and the person's share of them.
         teamWeeks[Self.key(team, week), default: TeamWeekCell()].add(totals, person: person, share: share)
         toolWeeks[Self.key(tool, week), default: TeamWeekCell()].add(totals, person: person, share: share)
-        toolTotals[tool, default: Totals()].add(totals)
         teamTools[Self.key(team, tool), default: Totals()].add(totals)
 
         guard row.user != nil else {
@@ -236,7 +240,6 @@ public struct UsageAggregate: Sendable {
         for (key, tokens) in other.userTeamTokens { userTeamTokens[remap(key, userMap, teamMap), default: 0] &+= tokens }
         for (key, count) in other.groupActive { groupActive[remap(key, teamMap, nil), default: 0] &+= count }
         for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] &+= count }
-        for (tool, totals) in other.toolTotals { toolTotals[toolMap[Int(tool)], default: Totals()].add(totals) }
         for (key, totals) in other.teamTools { teamTools[remap(key, teamMap, toolMap), default: Totals()].add(totals) }
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
         for (key, trace) in other.adoption {
@@ -344,7 +347,7 @@ struct TeamWeekCell {
 /// 460 KB, and the two workers' tool-weeks were 170 MB of a 10M-row build in random order
 /// (heaptrack). Iteration order is the array's or the table's: readers sort or sum.
 struct PersonShares: Sequence {
-    private var sparse: [Int32: Share] = [:]
+    private var sparse: [PersonKey: Share] = [:]
     /// Indexed by person id, an absent person's entry `Share.absent`; empty while `sparse` is used.
     private var dense: [Share] = []
     private var isDense: Bool { !dense.isEmpty }
@@ -378,7 +381,7 @@ struct PersonShares: Sequence {
         }
         // One lookup with a default; `sparse[person]?.add(…)` allocated on every call.
         let known = sparse.count
-        sparse[person, default: Share()].add(share)
+        sparse[PersonKey(person), default: Share()].add(share)
         if sparse.count > known {
             count += 1
             // Most ids up to the largest present: an array is then at most two entries a person.
@@ -388,19 +391,19 @@ struct PersonShares: Sequence {
 
     private mutating func toDense() {
         dense = Array(repeating: Share.absent, count: Int(largest) + 1)
-        for (person, share) in sparse { dense[Int(person)] = share }
+        for (person, share) in sparse { dense[Int(person.id)] = share }
         sparse = [:]
     }
 
     private mutating func toSparse() {
         sparse = Dictionary(minimumCapacity: count)
-        for (person, share) in self { sparse[person] = share }
+        for (person, share) in self { sparse[PersonKey(person)] = share }
         dense = []
     }
 
     subscript(person: Int32) -> Share? {
         if isDense { return person >= 0 && Int(person) < dense.count && !dense[Int(person)].isAbsent ? dense[Int(person)] : nil }
-        return sparse[person]
+        return sparse[PersonKey(person)]
     }
 
     func makeIterator() -> Iterator { Iterator(dense: dense, sparse: sparse.makeIterator()) }
@@ -408,14 +411,14 @@ struct PersonShares: Sequence {
     struct Iterator: IteratorProtocol {
         let dense: [Share]
         var index = 0
-        var sparse: Dictionary<Int32, Share>.Iterator
+        var sparse: Dictionary<PersonKey, Share>.Iterator
 
         mutating func next() -> (key: Int32, value: Share)? {
             while index < dense.count {
                 defer { index += 1 }
                 if !dense[index].isAbsent { return (Int32(index), dense[index]) }
             }
-            return sparse.next()
+            return sparse.next().map { (key: $0.key.id, value: $0.value) }
         }
     }
 }
@@ -435,6 +438,18 @@ struct Share {
     /// No share: a person absent from an array of shares (counts are never negative).
     static let absent = Share(tokens: 0, requests: .min, costMicros: 0)
     var isAbsent: Bool { requests == .min }
+}
+
+/// A person id as a table key, hashed like `PairKey` (a multiply–xorshift of the id and the
+/// table's seed) rather than by SipHash, which for the shares of a group's cells was 5 % of a
+/// build's instructions in random order (cachegrind).
+struct PersonKey: Hashable {
+    var id: Int32
+
+    init(_ id: Int32) { self.id = id }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    func _rawHashValue(seed: Int) -> Int { PairKey.mix(UInt64(UInt32(bitPattern: id)), seed: seed) }
 }
 
 struct AdoptionKey: Hashable {
