@@ -227,31 +227,26 @@ public func csvRecordBoundaries(path: String, parts: Int) throws -> [(start: Int
     return pieces
 }
 
-/// Adds the quotes and line ends among `bytes[range]` to the counts, eight bytes at a time
-/// (the compiler would not vectorise the byte loop; byte by byte, this pass before the parallel
-/// read was the slowest serial step of a large build).
+/// Adds the quotes and line ends among `bytes[range]` to the counts, each found by `memchr`
+/// (vectorised in the C library): a call per line end, and for the quotes — which most usage
+/// files have none of — often one call for the whole range. This pass before the parallel read
+/// is serial; counted byte by byte, then eight bytes at a time in a word, it cost 5.9
+/// instructions a byte, and in Swift's SIMD types 24 (cachegrind).
 @inline(__always)
 private func tally(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, quotes: inout Int, newlines: inout Int) {
     guard let base = bytes.baseAddress, !range.isEmpty else { return }
-    /// How many bytes of `word` are zero: exact, with no carry from one byte into the next.
-    @inline(__always) func zeroBytes(_ word: UInt64) -> Int {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return (~((((word & low7) &+ low7) | word) | low7)).nonzeroBitCount
+    func count(_ byte: UInt8) -> Int {
+        var found = 0
+        var from = base + range.lowerBound
+        let end = base + range.upperBound
+        while from < end, let hit = memchr(from, Int32(byte), end - from) {
+            found += 1
+            from = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return found
     }
-    let raw = UnsafeRawPointer(base + range.lowerBound)
-    let count = range.count
-    var index = 0
-    while index + 8 <= count {
-        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        quotes += zeroBytes(word ^ 0x2222_2222_2222_2222)
-        newlines += zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-        index += 8
-    }
-    while index < count {
-        let byte = raw.load(fromByteOffset: index, as: UInt8.self)
-        if byte == 0x22 { quotes += 1 } else if byte == 0x0A { newlines += 1 }
-        index += 1
-    }
+    quotes += count(0x22)
+    newlines += count(0x0A)
 }
 
 /// Opens a file as a byte source, inflating it when its name ends in `.gz`.

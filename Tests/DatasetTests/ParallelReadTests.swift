@@ -52,6 +52,8 @@ final class ParallelReadTests: XCTestCase {
                 let length = next(20) == 0 ? 300_000 : next(40)
                 let pieces = ["a", "b", "\n", "\n", "\"\"", ","]  // a doubled quote stands for one
                 field = "\"" + (0..<length).map { _ in pieces[next(pieces.count)] }.joined() + "\""
+            } else if next(500) == 0 {  // 40,000 quotes or line ends in a row: more than a byte counts
+                field = "\"" + String(repeating: next(2) == 0 ? "\"\"" : "\n\n", count: 20_000) + "\""
             }
             bytes += Array("2026-01-01,u\(next(50)),Team,tool,1,\(field)\n".utf8)
         }
