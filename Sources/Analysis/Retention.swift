@@ -52,6 +52,13 @@ extension Context {
             byTeamTool[UsageAggregate.key(key.team, key.tool), default: []].append((key.user, trace))
             byUser[key.user] = merge(byUser[key.user], trace)
         }
+        // Per tool, the largest count of people its group rows gave on one day: one pass, not
+        // one over every (tool, day) for each tool (quadratic with many tools and days).
+        var toolGroupPeople: [Int32: Int] = [:]
+        for (key, count) in agg.toolGroupActive {
+            let tool = UsageAggregate.split(key).0
+            toolGroupPeople[tool] = max(toolGroupPeople[tool] ?? 0, count)
+        }
         var toolTraces: [Int32: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var toolTeams: [Int32: Set<Int32>] = [:]
         for (key, trace) in byUserTool {
@@ -73,8 +80,7 @@ extension Context {
             let id = agg.tools.lookup(name)
             let totals = id.flatMap { toolTotals[$0] } ?? Totals()
             let traces = id.flatMap { toolTraces[$0] } ?? []
-            var groupPeople = 0
-            for (key, count) in agg.toolGroupActive where UsageAggregate.split(key).0 == id { groupPeople = max(groupPeople, count) }
+            let groupPeople = id.flatMap { toolGroupPeople[$0] } ?? 0
             let active = traces.count + groupPeople
             var toolShares: [Int32: Share] = [:]
             let weekly: [WeekFigures] = weeks.map { week in
