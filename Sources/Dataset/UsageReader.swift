@@ -247,6 +247,8 @@ protocol FieldAccess {
     /// Calls `body` with the field's bytes (trimmed of surrounding spaces) when the column is
     /// present and not empty.
     func with<T>(_ column: UsageColumn, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T?
+    /// The field as a count (`parseCount`); nil when absent or empty.
+    func count(_ column: UsageColumn) throws -> Int64?
 }
 
 extension FieldAccess {
@@ -414,6 +416,33 @@ struct CSVFields: FieldAccess {
             let value = trimmed(bytes)
             return value.isEmpty ? nil : try body(value)
         }
+    }
+}
+
+extension CSVFields {
+    /// A field of one to twelve digits — nearly every count of a usage file — read in place;
+    /// anything else (spaces, a sign, a decimal point, a thirteenth digit) as `parseCount`
+    /// reads it. Through `with`, its closure and the trimming, the counts of a row were 6 % of
+    /// a 1M-row build's instructions (cachegrind).
+    @inline(__always)
+    func count(_ column: UsageColumn) throws -> Int64? {
+        guard let index = mapping.index[column.ordinal] else { return nil }
+        let range = record.range(index)
+        if range.isEmpty { return nil }
+        if range.count <= 12 {
+            // Twelve digits are at most 999,999,999,999: within `maxCount`, and no overflow.
+            let value: Int64? = record.bytes.withUnsafeBufferPointer { buffer in
+                var value: Int64 = 0
+                for position in range {
+                    let digit = buffer[position] &- 0x30
+                    guard digit <= 9 else { return nil }
+                    value = value &* 10 &+ Int64(digit)
+                }
+                return value
+            }
+            if let value { return value }
+        }
+        return try with(column) { try parseCount($0, column: column.rawValue) } ?? nil
     }
 }
 

@@ -279,6 +279,40 @@ final class NameCacheTests: XCTestCase {
         XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
     }
 
+    /// A count read in place (one to twelve digits) is the count the general parser reads, and
+    /// every other field — spaces, signs, decimal points, letters, thirteen digits and more —
+    /// is left to that parser, with its value or its error.
+    func testCountsReadInPlaceAgreeWithTheGeneralParser() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["0", "1", "9", "5", " ", "-", "+", ".", "a", "00", "/", ":"]
+        var fields = ["", " ", "0", "007", "999999999999", "1000000000000", "1000000000001", "0000000000005",
+                      "12.0", " 42", "42 ", "-0", "+3", "1e3", "12a", "9999999999999999999"]
+        for _ in 0..<3_000 {
+            fields.append((0..<Int.random(in: 1...15, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        let text = "date,user,team,tool,requests\n" + fields.map { "2026-01-01,u,t,x,\($0)" }.joined(separator: "\n") + "\n"
+        var reader = CSVReader(source: MemorySource(text, chunk: 1 << 16))
+        var mapping: ColumnMapping?
+        var row = 0
+        try reader.forEach { record in
+            guard let columns = mapping else {
+                var diagnostics: [Diagnostic] = []
+                mapping = try ColumnMapping(header: record, config: ReportConfig(), hasPeople: false, file: "t.csv", diagnostics: &diagnostics)
+                return
+            }
+            let fields = CSVFields(record: record, mapping: columns)
+            let general = Result { try fields.with(.requests) { try parseCount($0, column: "requests") } ?? nil }
+            let inPlace = Result { try fields.count(.requests) }
+            switch (general, inPlace) {
+            case let (.success(expected), .success(found)): XCTAssertEqual(found, expected, "\"\(text.split(separator: "\n", omittingEmptySubsequences: false)[row + 1])\"")
+            case (.failure, .failure): break
+            default: XCTFail("row \(row + 1): \(general) but \(inPlace)")
+            }
+            row += 1
+        }
+        XCTAssertEqual(row, fields.count)
+    }
+
     /// The names' keyed hash is SipHash-1-3 to the bit: the values of an independent
     /// implementation (Fixtures/siphash/make_vectors.py) for every length from 0 to 63 bytes,
     /// which crosses each tail length and word count.
