@@ -441,8 +441,8 @@ struct Share {
 }
 
 /// A person id as a table key, hashed like `PairKey` (a multiply–xorshift of the id and the
-/// table's seed) rather than by SipHash, which for the shares of a group's cells was 5 % of a
-/// build's instructions in random order (cachegrind).
+/// table's seed) rather than by SipHash, which for these and the per-tool totals (now summed
+/// once, see `toolTotals`) was 5 % of a build's instructions in random order (cachegrind).
 struct PersonKey: Hashable {
     var id: Int32
 
