@@ -319,16 +319,8 @@ private func zeroByteMask(_ word: UInt64) -> UInt64 {
 /// How many bytes of `start[0..<count]` are `byte`.
 @inline(__always)
 func occurrences(of byte: UInt8, in start: UnsafeRawPointer, count: Int) -> Int {
-    let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
-    var found = 0, offset = 0
-    while offset + 8 <= count {
-        found += zeroByteMask(start.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ pattern).nonzeroBitCount
-        offset += 8
-    }
-    while offset < count {
-        if start.load(fromByteOffset: offset, as: UInt8.self) == byte { found += 1 }
-        offset += 1
-    }
+    var found = 0
+    forEachOccurrence(of: byte, in: start, count: count) { _ in found += 1 }
     return found
 }
 

@@ -290,7 +290,8 @@ func validatedText(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) thr
 /// checked strings once per distinct value and file, and each person's identity resolved once:
 /// a row then costs a comparison with the column's previous value or one hash of its bytes, not
 /// a string built, validated and looked up again. (The profile of a 1M-row build put a fifth of
-/// ingest in building and re-hashing these.) One cache per file (or per part of a file read in
+/// ingest in building and re-hashing these.) The date, which rows also repeat, is kept the same
+/// way (`day`). One cache per file (or per part of a file read in
 /// parallel); a struct owned by the reading loop, so that no access to it is checked at run time.
 struct NameCache {
     struct Identity {
@@ -322,6 +323,8 @@ struct NameCache {
     /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
     /// a team and a tool.
     private var last = [Int32](repeating: -1, count: UsageColumn.allCases.count)
+    /// The previous row's date, as its ten bytes and its day: rows mostly come day by day.
+    private var lastDate: (head: UInt64, tail: UInt16, day: Day)?
     /// Entries compared with a name when looking it up by hash (tests: the probes per
     /// look-up stay short whatever the names).
     private(set) var probes = 0
@@ -357,9 +360,6 @@ struct NameCache {
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
     }
-
-    /// The previous row's date, as its ten bytes and its day: rows mostly come day by day.
-    private var lastDate: (head: UInt64, tail: UInt16, day: Day)?
 
     /// The day of a `YYYY-MM-DD` field, parsed only when it is not the previous row's.
     mutating func day(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
