@@ -119,6 +119,27 @@ final class PublicationTests: XCTestCase {
         XCTAssertEqual(first.cells.map(\.name), second.cells.map(\.name))
     }
 
+    /// The report cache keeps the figures in `CompactEncoder`'s bytes: read back, they are the
+    /// same figures, compared through their whole JSON (withheld cells, infinities and all).
+    func testTheCachedFiguresAreTheFiguresComputed() throws {
+        let rows = team("A", people: 8, days: twoWeeks) + team("B", people: 9, days: twoWeeks, tokens: 3000)
+            + team("C", people: 12, days: twoWeeks, tokens: 2000) + team("Trio", people: 3, days: twoWeeks)
+        let feedback = (0..<7).map { line in
+            FeedbackDocument(file: "feedback/s.csv", line: line, date: Day(parsing: "2026-01-06"), team: line < 4 ? "A" : "B", tool: nil,
+                             channel: .survey, title: nil, scores: [], hours: [.init(question: "hours_saved", value: Double(line))],
+                             text: "It helps with boilerplate", textLine: line)
+        }
+        let (report, _) = try publish(rows, feedback: feedback) { $0.hoursQuestions = ["hours_saved"] }
+        XCTAssertTrue(report.teams.contains { $0.published == nil } && report.teams.contains { $0.published != nil }, "\(report.teams.map { ($0.name, $0.published != nil) })")
+        let decoded = try CompactDecoder().decode(PublishedReport.self, from: try CompactEncoder().encode(report))
+        let json = JSONEncoder()
+        json.outputFormatting = .sortedKeys
+        json.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let (expected, got) = (try json.encode(report), try json.encode(decoded))
+        XCTAssertGreaterThan(expected.count, 5_000)
+        XCTAssertEqual(String(decoding: got, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+    }
+
     func testAnOrganisationBelowTheFloorPublishesNothing() {
         XCTAssertThrowsError(try publish(team("A", people: 3, days: twoWeeks))) { error in
             XCTAssertTrue("\(error)".contains("fewer than the privacy floor of 5"))
