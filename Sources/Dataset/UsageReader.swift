@@ -304,25 +304,38 @@ struct NameCache {
         var bytes: [UInt8]
         var string: String
         var identity: Identity?
-        /// The keyed hash of the bytes (`SipHash13`).
-        var hash: Int
-        /// The column's ordinal: the same bytes in two columns are two entries.
-        var column: Int
+    }
+
+    /// A place in the table: an entry's keyed hash, its number, column and length, and a name
+    /// of up to 16 bytes itself. Finding a name reads this one line of memory; when the table
+    /// kept only entry numbers, each look-up of a row in random order also missed the cache on
+    /// the entry and on its bytes (perf: a tenth of such a build, in this function).
+    private struct Slot {
+        var hash: UInt64 = 0
+        /// Entry number + 1 (0: an empty slot) in the low 32 bits, the column's ordinal in the
+        /// next 8, the length (255 for any longer) in the top 8 (`meta(column:length:)`).
+        var meta: UInt64 = 0
+        /// The first 16 bytes of the name, zero beyond its end.
+        var head: UInt64 = 0, tail: UInt64 = 0
+
+        var entry: Int { Int(meta & 0xFFFF_FFFF) - 1 }
+        static func meta(column: Int, length: Int) -> UInt64 { UInt64(column) << 32 | UInt64(min(length, 255)) << 40 }
     }
 
     private var entries: [Entry] = []
     /// This cache among all made in the process (from 1): entry numbers mean names only
     /// within it (`NameKeys`).
     let scope = NameCache.nextScope()
-    /// An open-addressed table of entry numbers (−1 empty), found by the keyed hash of the
-    /// bytes; never more than half full. The hash is SipHash with a key drawn by every
-    /// process: with a fixed hash (this was FNV-1a), a file could be made of names that all
-    /// collide, and each new one would be compared with every one before it — reading
-    /// quadratic in the rows, from a file anyone may hand in.
-    private var slots = [Int32](repeating: -1, count: 64)
-    /// Per column, the entry of its previous value: consecutive rows mostly repeat a person,
-    /// a team and a tool.
-    private var last = [Int32](repeating: -1, count: UsageColumn.allCases.count)
+    /// An open-addressed table, found by the keyed hash of the bytes; never more than half
+    /// full. The hash is SipHash with a key drawn by every process: with a fixed hash (this
+    /// was FNV-1a), a file could be made of names that all collide, and each new one would
+    /// be compared with every one before it — reading quadratic in the rows, from a file
+    /// anyone may hand in.
+    private var slots = [Slot](repeating: Slot(), count: 64)
+    /// Per column, its previous value's entry (−1: none) and slot: consecutive rows mostly
+    /// repeat a person, a team and a tool, and the slot's copy of a short name is compared
+    /// here without reading the entry.
+    private var last = [(entry: Int32, slot: Slot)](repeating: (-1, Slot()), count: UsageColumn.allCases.count)
     /// The previous row's date, as its ten bytes and its day: rows mostly come day by day.
     private var lastDate: (head: UInt64, tail: UInt16, day: Day)?
     /// Entries compared with a name when looking it up by hash (tests: the probes per
@@ -334,29 +347,57 @@ struct NameCache {
     private static let scopes = Atomic<Int>(1)
     private static func nextScope() -> Int { scopes.add(1, ordering: .relaxed).oldValue }
 
+    /// The first 16 bytes, zero beyond the end.
+    @inline(__always)
+    private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        if let base = bytes.baseAddress { withUnsafeMutableBytes(of: &words) { _ = memcpy($0.baseAddress!, base, min(bytes.count, 16)) } }
+        return words
+    }
+
     /// The entry for these bytes in this column, or −1 (with the string) once the cache is full.
     mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> (Int32, String) {
         let ordinal = column.ordinal
+        let meta = Slot.meta(column: ordinal, length: bytes.count)
         let previous = last[ordinal]
-        if previous >= 0, sameBytes(entries[Int(previous)].bytes, bytes) { return (previous, entries[Int(previous)].string) }
-        let hash = Int(truncatingIfNeeded: SipHash13.process.hash(bytes))
+        if previous.entry >= 0, previous.slot.meta & ~0xFFFF_FFFF == meta {
+            let same: Bool
+            if bytes.count <= 16 {
+                let (head, tail) = Self.words(bytes)
+                same = previous.slot.head == head && previous.slot.tail == tail
+            } else {
+                same = sameBytes(entries[Int(previous.entry)].bytes, bytes)
+            }
+            if same { return (previous.entry, entries[Int(previous.entry)].string) }
+        }
+        let hash = SipHash13.process.hash(bytes)
         let mask = slots.count - 1
-        var slot = hash & mask
-        while slots[slot] >= 0 {
-            let candidate = Int(slots[slot])
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot].meta != 0 {
             probes += 1
-            if entries[candidate].hash == hash, entries[candidate].column == ordinal, sameBytes(entries[candidate].bytes, bytes) {
-                last[ordinal] = Int32(candidate)
-                return (Int32(candidate), entries[candidate].string)
+            let candidate = slots[slot]
+            if candidate.hash == hash, candidate.meta & ~0xFFFF_FFFF == meta {
+                let same: Bool
+                if bytes.count <= 16 {
+                    let (head, tail) = Self.words(bytes)
+                    same = candidate.head == head && candidate.tail == tail
+                } else {
+                    same = sameBytes(entries[candidate.entry].bytes, bytes)
+                }
+                if same {
+                    last[ordinal] = (Int32(candidate.entry), candidate)
+                    return (Int32(candidate.entry), entries[candidate.entry].string)
+                }
             }
             slot = (slot + 1) & mask
         }
         let string = try validatedText(bytes, column: column)
         guard entries.count < Self.capacity else { return (-1, string) }
         let id = Int32(entries.count)
-        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil, hash: hash, column: ordinal))
-        slots[slot] = id
-        last[ordinal] = id
+        entries.append(Entry(bytes: Array(bytes), string: string, identity: nil))
+        let (head, tail) = Self.words(bytes)
+        slots[slot] = Slot(hash: hash, meta: meta | UInt64(id + 1), head: head, tail: tail)
+        last[ordinal] = (id, slots[slot])
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
     }
@@ -372,14 +413,15 @@ struct NameCache {
         return day
     }
 
-    /// Twice the slots, every entry placed again by its kept hash.
+    /// Twice the slots, each placed again by its hash.
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: 2 * slots.count)
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: 2 * old.count)
         let mask = slots.count - 1
-        for (id, entry) in entries.enumerated() {
-            var slot = entry.hash & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+        for placed in old where placed.meta != 0 {
+            var slot = Int(truncatingIfNeeded: placed.hash) & mask
+            while slots[slot].meta != 0 { slot = (slot + 1) & mask }
+            slots[slot] = placed
         }
     }
 

@@ -279,6 +279,38 @@ final class NameCacheTests: XCTestCase {
         XCTAssertThrowsError(try entry("bad\u{1B}name", .tool))
     }
 
+    /// The table keeps a name of up to 16 bytes beside its hash, and compares longer ones
+    /// whole: names equal in their first 16 bytes, names one zero byte apart and names longer
+    /// than the length it keeps (255) are each their own entry, found again, also when the
+    /// previous row had the other.
+    func testNamesAlikeInTheirFirstBytesOrLengthAreKeptApart() throws {
+        var cache = NameCache()
+        func entry(_ text: String) throws -> (Int32, String) {
+            var bytes = Array(text.utf8)
+            return try bytes.withUnsafeMutableBufferPointer { try cache.entry(UnsafeBufferPointer($0), column: .team) }
+        }
+        let prefix = "0123456789abcdef"
+        let names = ["", "a", prefix.dropLast().description, prefix, prefix + "0", prefix + "1", prefix + prefix,
+                     String(repeating: "x", count: 300), String(repeating: "x", count: 301), String(repeating: "x", count: 255),
+                     String(repeating: "x", count: 300) + "y"]
+        var ids: [Int32] = []
+        for name in names {
+            let (id, string) = try entry(name)
+            XCTAssertEqual(string, name)
+            ids.append(id)
+        }
+        XCTAssertEqual(Set(ids).count, names.count)
+        for _ in 0..<3 {
+            for (name, id) in zip(names, ids).reversed() { XCTAssertEqual(try entry(name).0, id, name) }
+            for (name, id) in zip(names, ids) {
+                let found = try entry(name)
+                XCTAssertEqual(found.0, id, name)
+                XCTAssertEqual(found.1, name)
+            }
+        }
+        XCTAssertThrowsError(try entry("a\u{0}"), "not the entry of \"a\": a control character is refused")
+    }
+
     /// A count read in place (one to twelve digits) is the count the general parser reads, and
     /// every other field — spaces, signs, decimal points, letters, thirteen digits and more —
     /// is left to that parser, with its value or its error.
