@@ -311,6 +311,20 @@ final class NameCacheTests: XCTestCase {
         XCTAssertThrowsError(try entry("a\u{0}"), "not the entry of \"a\": a control character is refused")
     }
 
+    /// A short name's two words are its bytes, zero-padded to 16, for every length to 16,
+    /// whatever the bytes.
+    func testAShortNamesWordsAreItsBytes() {
+        for length in 0...16 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: 0xF1 &- $0 &* 37) }
+            var padded = Array(bytes.prefix(16)) + [UInt8](repeating: 0, count: 16)
+            padded = Array(padded.prefix(16))
+            let expected = padded.withUnsafeBytes { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+            let words = bytes.withUnsafeBufferPointer { NameCache.words($0) }
+            XCTAssertEqual(words.0, UInt64(littleEndian: expected.0), "\(length) bytes")
+            XCTAssertEqual(words.1, UInt64(littleEndian: expected.1), "\(length) bytes")
+        }
+    }
+
     /// A count read in place (one to twelve digits) is the count the general parser reads, and
     /// every other field — spaces, signs, decimal points, letters, thirteen digits and more —
     /// is left to that parser, with its value or its error.
