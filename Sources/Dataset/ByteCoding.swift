@@ -20,6 +20,12 @@ public struct ByteWriter {
         int(value.count)
         bytes.append(contentsOf: value)
     }
+    public mutating func byte(_ value: UInt8) { bytes.append(value) }
+    public var count: Int { bytes.count }
+    /// Overwrites the integer `int` wrote at `offset` (a length known once what follows it is).
+    public mutating func patch(_ value: Int, at offset: Int) {
+        withUnsafeBytes(of: Int64(value).littleEndian) { for (index, byte) in $0.enumerated() { bytes[offset + index] = byte } }
+    }
     /// Bytes without their length (a file's magic number).
     public mutating func unframed(_ value: [UInt8]) { bytes.append(contentsOf: value) }
     public mutating func string(_ value: String) { raw(Array(value.utf8)) }

@@ -29,10 +29,9 @@ public struct CompactEncoder {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 16)
-        try CompactEncoding.node(of: value, path: []).write(into: &bytes)
-        return bytes
+        var writer = ByteWriter()
+        try CompactEncoding.node(of: value, path: []).write(into: &writer)
+        return writer.bytes
     }
 }
 
@@ -50,34 +49,25 @@ enum CompactNode {
     /// A super encoder's value, known only once its user is done with it.
     case deferred(CompactEncoding)
 
-    func write(into bytes: inout [UInt8]) {
-        func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-        func text(_ value: String) {
-            var value = value
-            value.withUTF8 { utf8 in
-                word(UInt64(utf8.count))
-                bytes.append(contentsOf: utf8)
-            }
-        }
+    func write(into writer: inout ByteWriter) {
         switch self {
-        case .null: bytes.append(CompactTag.null.rawValue)
-        case let .bool(value): bytes.append(value ? CompactTag.trueValue.rawValue : CompactTag.falseValue.rawValue)
-        case let .int(value): bytes.append(CompactTag.int.rawValue); word(UInt64(bitPattern: value))
-        case let .uint(value): bytes.append(CompactTag.uint.rawValue); word(value)
-        case let .double(value): bytes.append(CompactTag.double.rawValue); word(value.bitPattern)
-        case let .string(value): bytes.append(CompactTag.string.rawValue); text(value)
-        case let .deferred(encoder): (encoder.node ?? .container(CompactBox(keyed: true))).write(into: &bytes)
+        case .null: writer.byte(CompactTag.null.rawValue)
+        case let .bool(value): writer.byte(value ? CompactTag.trueValue.rawValue : CompactTag.falseValue.rawValue)
+        case let .int(value): writer.byte(CompactTag.int.rawValue); writer.int(value)
+        case let .uint(value): writer.byte(CompactTag.uint.rawValue); writer.uint64(value)
+        case let .double(value): writer.byte(CompactTag.double.rawValue); writer.double(value)
+        case let .string(value): writer.byte(CompactTag.string.rawValue); writer.string(value)
+        case let .deferred(encoder): (encoder.node ?? .container(CompactBox(keyed: true))).write(into: &writer)
         case let .container(box):
-            bytes.append(box.keyed ? CompactTag.keyed.rawValue : CompactTag.unkeyed.rawValue)
-            let lengthAt = bytes.count
-            word(0)
-            word(UInt64(box.values.count))
+            writer.byte(box.keyed ? CompactTag.keyed.rawValue : CompactTag.unkeyed.rawValue)
+            let lengthAt = writer.count
+            writer.int(0)
+            writer.int(box.values.count)
             for index in box.values.indices {
-                if box.keyed { text(box.keys[index]) }
-                box.values[index].write(into: &bytes)
+                if box.keyed { writer.string(box.keys[index]) }
+                box.values[index].write(into: &writer)
             }
-            let length = UInt64(bytes.count - lengthAt - 8).littleEndian
-            withUnsafeBytes(of: length) { for (offset, byte) in $0.enumerated() { bytes[lengthAt + offset] = byte } }
+            writer.patch(writer.count - lengthAt - 8, at: lengthAt)
         }
     }
 }
@@ -255,7 +245,10 @@ final class CompactDecoding: Decoder {
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
 
     func damaged(_ at: Int, _ what: String) -> DecodingError {
         .dataCorrupted(.init(codingPath: [], debugDescription: "\(what) (at byte \(at))"))
@@ -381,9 +374,12 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
     }
 
     /// Where the value of `key` starts, or nil when the container has no such key.
-    func find(_ key: Key) throws -> Int? {
+    func find(_ key: Key) throws -> Int? { try find(name: key.stringValue) }
+
+    /// Where the value named `name` starts (a super encoder's "super" is no case of `Key`).
+    func find(name: String) throws -> Int? {
         guard count > 0 else { return nil }
-        var name = key.stringValue
+        var name = name
         return try name.withUTF8 { wanted -> Int? in
             var at = cursor, index = cursorIndex
             for _ in 0..<count {
@@ -450,23 +446,13 @@ final class CompactKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol
     }
 
     func superDecoder() throws -> Decoder {
-        try superDecoder(at: try find(name: "super"))
-    }
-
-    func superDecoder(forKey key: Key) throws -> Decoder { try superDecoder(at: try require(key)) }
-
-    private func find(name: String) throws -> Int {
-        guard let key = Key(stringValue: name), let at = try find(key) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no value for \"\(name)\""))
+        guard let at = try find(name: "super") else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no value for \"super\""))
         }
-        return at
+        return CompactDecoding(bytes: decoder.bytes, position: at)
     }
 
-    private func superDecoder(at: Int) throws -> Decoder {
-        let decoder = CompactDecoding(bytes: self.decoder.bytes)
-        decoder.position = at
-        return decoder
-    }
+    func superDecoder(forKey key: Key) throws -> Decoder { CompactDecoding(bytes: decoder.bytes, position: try require(key)) }
 }
 
 final class CompactUnkeyedDecoding: UnkeyedDecodingContainer {
@@ -524,11 +510,7 @@ final class CompactUnkeyedDecoding: UnkeyedDecodingContainer {
 
     func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try CompactUnkeyedDecoding(decoder: decoder, at: try advance()) }
 
-    func superDecoder() throws -> Decoder {
-        let decoder = CompactDecoding(bytes: self.decoder.bytes)
-        decoder.position = try advance()
-        return decoder
-    }
+    func superDecoder() throws -> Decoder { CompactDecoding(bytes: decoder.bytes, position: try advance()) }
 }
 
 struct CompactSingleDecoding: SingleValueDecodingContainer {

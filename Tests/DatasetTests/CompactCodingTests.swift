@@ -89,6 +89,32 @@ final class CompactCodingTests: XCTestCase {
                        ["1", "two", "[3.0]", "[3.0]", "true", "true", "nil", "abcd"])
     }
 
+    /// A subclass's coding, through a super encoder under a key, the default "super" key and
+    /// an unkeyed container, reads back what was written.
+    func testSuperEncodersReadBack() throws {
+        struct Layered: Codable, Equatable {
+            var base: Inner, extra: String, listed: Int
+            enum CodingKeys: String, CodingKey { case base, extra, list }
+            init(base: Inner, extra: String, listed: Int) { (self.base, self.extra, self.listed) = (base, extra, listed) }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try base.encode(to: c.superEncoder(forKey: .base))
+                try extra.encode(to: c.superEncoder())
+                var list = c.nestedUnkeyedContainer(forKey: .list)
+                try listed.encode(to: list.superEncoder())
+            }
+            init(from decoder: Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                base = try Inner(from: c.superDecoder(forKey: .base))
+                extra = try String(from: c.superDecoder())
+                var list = try c.nestedUnkeyedContainer(forKey: .list)
+                listed = try Int(from: list.superDecoder())
+            }
+        }
+        let value = Layered(base: Inner(label: "b", weights: [2]), extra: "x", listed: -4)
+        XCTAssertEqual(try roundTrip(value), value)
+    }
+
     func testAWrongTypeOrANumberOutOfRangeThrows() throws {
         let bytes = try CompactEncoder().encode([Int64(Int32.max) + 1])
         XCTAssertThrowsError(try CompactDecoder().decode([Int32].self, from: bytes))
