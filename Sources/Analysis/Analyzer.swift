@@ -233,8 +233,9 @@ struct Context {
         for (tool, totals) in toolTotals where totals.shown > 0 { orgToolAcceptance[tool] = Double(totals.accepted) / Double(totals.shown) }
         var teams: [TeamFigures] = []
         var teamWeekly: [String: [WeekFigures]] = [:]
+        let teamSlugs = distinctSlugs(sortedTeams)
         for team in sortedTeams {
-            let slug = slugify(team)
+            let slug = teamSlugs[team]!
             let totals = teamTotals[team] ?? Totals()
             let active = (teamPeople[team]?.count ?? 0) + (teamGroupPeople[team] ?? 0)
             let count = headcount(team)

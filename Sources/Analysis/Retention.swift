@@ -76,7 +76,9 @@ extension Context {
         // A tool with licensed seats and no usage rows is listed too: seats nobody uses are
         // the licence cost the report exists to show.
         let seatOnly = usage.seats.filter { $0.value > 0 && agg.tools.lookup($0.key) == nil }.keys
-        for name in (agg.tools.names + seatOnly).sorted() {
+        let toolNames = (agg.tools.names + seatOnly).sorted()
+        let toolSlugs = distinctSlugs(toolNames)
+        for name in toolNames {
             let id = agg.tools.lookup(name)
             let totals = id.flatMap { toolTotals[$0] } ?? Totals()
             let traces = id.flatMap { toolTraces[$0] } ?? []
@@ -92,7 +94,7 @@ extension Context {
                                    partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups))
             }
             tools.append(ToolFigures(
-                tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: slugify(name), capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
+                tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: toolSlugs[name]!, capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
                 contributors: Contributors(toolShares, anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
                 requests: totals.requests, costUSD: totals.costUSD,
                 costRange: costRange(totals, seats: seatCost(name)), seats: usage.seats[name], seatCostUSD: seatCost(name),

@@ -175,43 +175,6 @@ public struct CommentarySource: Equatable, Sendable {
     }
 }
 
-/// Why a slug cannot name a page in the output folder, or nil when it can. A slug is one file
-/// name: letters, digits, `-`, `_` and `.`, not starting with a dot.
-public func slugProblem(_ slug: String) -> String? {
-    if slug.isEmpty { return "is empty" }
-    if slug.contains("/") || slug.contains("\\") { return "must not contain a slash" }
-    if slug.contains("..") { return "must not contain \"..\"" }
-    if slug.hasPrefix(".") { return "must not start with a dot" }
-    if slug.count > 120 { return "is longer than 120 characters" }
-    let allowed = slug.unicodeScalars.allSatisfy {
-        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "."
-    }
-    return allowed ? nil : "may hold only letters, digits, \"-\", \"_\" and \".\""
-}
-
-/// A page-name slug for any name: lower-case ASCII letters and digits joined by "-".
-public func slugify(_ name: String) -> String {
-    var slug = ""
-    var pendingDash = false
-    for scalar in name.lowercased().unicodeScalars {
-        if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-            if pendingDash && !slug.isEmpty { slug += "-" }
-            slug.unicodeScalars.append(scalar)
-            pendingDash = false
-        } else {
-            pendingDash = true
-        }
-    }
-    if slug.isEmpty { slug = "x" + String(stableHashHex(name).prefix(8)) }
-    return String(slug.prefix(80))
-}
-
-func stableHashHex(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return String(hash, radix: 16)
-}
-
 /// Reads a feedback document from text (for the fuzz targets and tools).
 public func fuzzFeedbackDocument(_ text: String) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []

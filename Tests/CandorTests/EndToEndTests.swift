@@ -293,3 +293,48 @@ final class SingleFileTests: XCTestCase {
         XCTAssertTrue(ids.contains("page-outcomes") && ids.contains("page-feedback-index") && ids.contains("page-reading-this-report"))
     }
 }
+
+/// Two teams whose names slugify alike ("Data Eng", "data-eng") are two pages and two rows of
+/// report.json, each with its own figures: one slug for both had one page overwrite the other
+/// and report.json show one team's figures twice, under one name.
+final class SlugCollisionTests: XCTestCase {
+    func testTeamsWhoseNamesSlugifyAlikeKeepTheirOwnPagesAndFigures() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        try FileManager.default.createDirectory(atPath: content + "/data/usage", withIntermediateDirectories: true)
+        try "title: Slugs\nprivacy: {min_group_size: 3}\n".write(toFile: content + "/report.yml", atomically: true, encoding: .utf8)
+        let teams = ["Data Eng", "data-eng", "Zürich", "Zurich", "Équipe Données"]
+        var csv = "date,user,team,tool,requests,input_tokens,output_tokens\n"
+        var tokens: [String: Int] = [:]
+        for (index, team) in teams.enumerated() {
+            for person in 0..<6 {
+                for day in 1...20 {
+                    // Each team's own level, so that figures swapped between teams would show.
+                    let input = 100 * (index + 1) + 7 * person + day, output = 10 * (index + 1) + day % 3
+                    // Tools alike too: "Cursor" (the first team's) and "cursor" are two tools.
+                    csv += String(format: "2026-03-%02d,u%d-%d,%@,%@,%d,%d,%d\n", day, index, person, team, index == 0 ? "Cursor" : "cursor", 2 + day % 4, input, output)
+                    tokens[team, default: 0] += input + output
+                }
+            }
+        }
+        try csv.write(toFile: content + "/data/usage/usage.csv", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let rows = try json(output + "/data/report.json")["teams"] as! [[String: Any]]
+        XCTAssertEqual(Set(rows.compactMap { $0["team"] as? String }), Set(teams))
+        let slugs = rows.compactMap { $0["slug"] as? String }
+        XCTAssertEqual(Set(slugs).count, teams.count, "\(slugs)")
+        for row in rows {
+            let team = row["team"] as! String, slug = row["slug"] as! String
+            XCTAssertEqual(row["suppressed"] as? Bool, false, team)
+            XCTAssertEqual(row["tokens"] as? Int, tokens[team], team)
+            let page = try String(contentsOfFile: output + "/teams/\(slug).html", encoding: .utf8)
+            XCTAssertTrue(page.contains("<h1>\(esc(team))</h1>"), "teams/\(slug).html is not \(team)'s page")
+        }
+        XCTAssertEqual(rows.first { $0["team"] as? String == "Équipe Données" }?["slug"] as? String, "equipe-donnees")
+        let tools = try json(output + "/data/report.json")["tools"] as! [[String: Any]]
+        let toolSlugs = tools.compactMap { $0["slug"] as? String }
+        XCTAssertEqual(tools.count, 2)
+        XCTAssertEqual(Set(toolSlugs).count, 2, "\(toolSlugs)")
+        for slug in toolSlugs { XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/tools/\(slug).html"), slug) }
+    }
+}

@@ -231,7 +231,6 @@ final class FeedbackReaderTests: XCTestCase {
         XCTAssertNotNil(slugProblem("/abs"))
         XCTAssertNotNil(slugProblem(".hidden"))
         XCTAssertNil(slugProblem("q3-findings"))
-        XCTAssertEqual(slugify("Data Engineering & <ML>"), "data-engineering-ml")
     }
 }
 
