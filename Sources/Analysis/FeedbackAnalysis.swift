@@ -117,7 +117,7 @@ struct FeedbackAnalysis {
 
         // Letters, redacted, each with a page.
         var letters: [Letter] = []
-        var used = Set<String>()
+        var used: Set<String> = ["index"]  // feedback/index.html is the feedback page itself
         for document in documents where document.channel == .letter {
             let base = slugify(document.title ?? (document.file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: ""))
             var slug = base, counter = 2

@@ -8,13 +8,15 @@ public struct SiteFiles: Sendable {
 
     public init() {}
 
-    /// Adds a file. Throws when the path would leave the output folder.
+    /// Adds a file. Throws when the path would leave the output folder, or when another file
+    /// has that path already (two pages of one name: the first would be lost without a word).
     public mutating func add(_ path: String, _ text: String) throws {
         try add(path, Array(text.utf8))
     }
 
     public mutating func add(_ path: String, _ bytes: [UInt8]) throws {
         guard OutputFolder.isSafeRelativePath(path) else { throw OutputFolder.Error.unsafePath(path) }
+        guard files[path] == nil else { throw OutputFolder.Error.twoFiles(path) }
         files[path] = bytes
     }
 
@@ -30,10 +32,12 @@ public struct SiteFiles: Sendable {
 public enum OutputFolder {
     public enum Error: Swift.Error, CustomStringConvertible {
         case unsafePath(String)
+        case twoFiles(String)
         case io(String)
         public var description: String {
             switch self {
             case let .unsafePath(path): return "refusing to write \"\(path)\": it would leave the output folder"
+            case let .twoFiles(path): return "two files of the site are both named \"\(path)\"; rename one of the pages, teams or tools they come from"
             case let .io(message): return message
             }
         }

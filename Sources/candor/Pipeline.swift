@@ -281,9 +281,16 @@ struct Pipeline {
         }
         summary.chartsKept = keptCharts.count
         let chartMemo = ChartMemo(kept: keptCharts)
-        let site = try SiteBuilder.build(report: report, inputs: inputs,
+        let site: SiteResult
+        do {
+            site = try SiteBuilder.build(report: report, inputs: inputs,
                                          theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
                                                                             previous: previous, singleFile: options.singleFile, charts: chartMemo))
+        } catch let OutputFolder.Error.twoFiles(path) {
+            // Named by where it would be written (an absolute path is printed as it is).
+            let written = URL(fileURLWithPath: options.output).appendingPathComponent(path).path
+            throw Failure.inputs(summary.diagnostics + [.error(written, "two pages of the site would both be written here (a commentary page named like a page Candor writes, such as report.md with --single-file?); give one a `slug:` of its own")])
+        }
         if let store, let reportKey, audit == nil, chartMemo.drewAny {
             let folder = inputs.folder
             DispatchQueue.global().async(group: saving) {

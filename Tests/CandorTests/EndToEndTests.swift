@@ -294,10 +294,12 @@ final class SingleFileTests: XCTestCase {
     }
 }
 
-/// Two teams whose names slugify alike ("Data Eng", "data-eng") are two pages and two rows of
-/// report.json, each with its own figures: one slug for both had one page overwrite the other
-/// and report.json show one team's figures twice, under one name.
-final class SlugCollisionTests: XCTestCase {
+/// Every page keeps its own file. Two teams whose names slugify alike ("Data Eng", "data-eng")
+/// are two pages and two rows of report.json, each with its own figures: one slug for both had
+/// one page overwrite the other and report.json show one team's figures twice, under one name.
+/// A letter titled "Index" overwrote the feedback page. Whatever else would share a file
+/// fails the build with its name, never silently.
+final class PageNameTests: XCTestCase {
     func testTeamsWhoseNamesSlugifyAlikeKeepTheirOwnPagesAndFigures() throws {
         let scratch = Scratch()
         let content = scratch.path + "/content", output = scratch.path + "/out"
@@ -336,5 +338,35 @@ final class SlugCollisionTests: XCTestCase {
         XCTAssertEqual(tools.count, 2)
         XCTAssertEqual(Set(toolSlugs).count, 2, "\(toolSlugs)")
         for slug in toolSlugs { XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/tools/\(slug).html"), slug) }
+    }
+
+    func testALetterTitledIndexKeepsItsPageBesideTheFeedbackPage() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 120, days: 20, seed: 5).write(to: content)
+        try "---\ndate: 2026-03-10\nchannel: letter\ntitle: Index\n---\nA letter titled Index.\n"
+            .write(toFile: content + "/feedback/index-letter.md", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let overview = try String(contentsOfFile: output + "/feedback/index.html", encoding: .utf8)
+        XCTAssertTrue(overview.contains("<h1>What employees say"), "the feedback page was replaced")
+        XCTAssertTrue(overview.contains("href=\"index-2.html\""), "the feedback page does not link the letter")
+        let letter = try String(contentsOfFile: output + "/feedback/index-2.html", encoding: .utf8)
+        XCTAssertTrue(letter.contains("<h1>Index</h1>") && letter.contains("A letter titled Index."))
+    }
+
+    func testACommentaryPageNamedLikeTheSingleFileFailsTheBuildByName() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 120, days: 20, seed: 5).write(to: content)
+        try "---\ntitle: Report\n---\nOur report.\n".write(toFile: content + "/commentary/report.md", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output + "/report.html"))
+        var options = Pipeline.Options(content: content, output: output + "-single", theme: repository + "/Themes/default")
+        options.singleFile = true
+        XCTAssertThrowsError(try Pipeline.run(options, progress: Progress(quiet: true, verbose: false))) { error in
+            guard case let Pipeline.Failure.inputs(diagnostics) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(diagnostics.contains { $0.severity == .error && $0.file.hasSuffix("-single/report.html") && $0.message.contains("two pages") }, "\(diagnostics)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "-single"))
     }
 }

@@ -51,6 +51,9 @@ final class SiteTests: XCTestCase {
             XCTAssertThrowsError(try files.add(path, "x"), path)
         }
         XCTAssertNoThrow(try files.add("teams/a.html", "x"))
+        // A second file of one name is refused, and the first is kept.
+        XCTAssertThrowsError(try files.add("teams/a.html", "y"))
+        XCTAssertEqual(files.text("teams/a.html"), "x")
     }
 
     func testOutputIsReplacedWholeAndDotFilesAreKept() throws {
