@@ -9,7 +9,9 @@
 /// every measure, that the cell can lie anywhere from (1 − p) to (1 + p) times its value
 /// given everything published (p = `privacy.protection_pct`), and that every exactly
 /// derivable sum of hidden cells along a published line is itself a safe group. The attacker
-/// problem is solved as two linear programs per cell and measure over all tables at once;
+/// problem is solved as two linear programs per cell and measure over all tables at once
+/// (unless a move of hidden cells proves the cell safe, or a line gives it exactly, which
+/// settle it without them: `hasProtectingMove`, `isAloneOnAnExactLine`);
 /// cells are added greedily, preferring cells that close a cycle with hidden cells (as the
 /// hypercube method does, Repsilber 2002) and then the smallest, as in the heuristics of
 /// Hundepool et al., *Statistical Disclosure Control* (Wiley, 2012), §4.2 — the families
@@ -243,21 +245,17 @@ public struct CellSuppression {
     func cycle(through start: Int, need: Need) -> [Int]? {
         let measure = need.measure
         // The rectangle search below asks for the same cells' lines and the same lines'
-        // members many times over: each is worked out once per call.
-        var linesOfCellMemo: [Int: [Int]] = [:]
-        var membersMemo: [Int: [Int]] = [:]
+        // members many times over: each is worked out once per call, in arrays (dictionaries
+        // of them hashed an Int thousands of times a call, a third of the privacy step with
+        // hundreds of teams).
+        var linesOfCellMemo = [[Int]?](repeating: nil, count: cells.count)
         func linesOfCell(_ cell: Int) -> [Int] {
             if let known = linesOfCellMemo[cell] { return known }
             let found = linesOf[cell].filter { self.lines[$0].measure == measure }
             linesOfCellMemo[cell] = found
             return found
         }
-        func members(_ line: Int) -> [Int] {
-            if let known = membersMemo[line] { return known }
-            let found = [lines[line].total] + lines[line].parts
-            membersMemo[line] = found
-            return found
-        }
+        func members(_ line: Int) -> [Int] { [lines[line].total] + lines[line].parts }
         func usable(_ cell: Int) -> Bool {
             cell != start && !cells[cell].fixed && (cells[cell].values[measure] ?? 0) >= need.required && cells[cell].status != .structural
         }
@@ -267,7 +265,7 @@ public struct CellSuppression {
             let totals = linesOfCell(cell).count { lines[$0].total == cell }
             return value + Double(cells[cell].implies.count + totals) * (1 + value) * 1000
         }
-        var costMemo: [Int: Double] = [:]
+        var costMemo = [Double?](repeating: nil, count: cells.count)
         func memoCost(_ cell: Int) -> Double {
             if let known = costMemo[cell] { return known }
             let found = cost(cell)
@@ -293,7 +291,7 @@ public struct CellSuppression {
         guard own.count == 2 else { return best?.cells }
         // The corners a line offers: its usable cells on exactly two lines, each with its other
         // line (worked out once per line, not once per corner tried).
-        var cornersMemo: [Int: [(cell: Int, other: Int)]] = [:]
+        var cornersMemo = [[(cell: Int, other: Int)]?](repeating: nil, count: lines.count)
         func corners(_ line: Int) -> [(cell: Int, other: Int)] {
             if let known = cornersMemo[line] { return known }
             var found: [(cell: Int, other: Int)] = []
@@ -307,9 +305,13 @@ public struct CellSuppression {
         }
         for (first, second) in [(own[0], own[1]), (own[1], own[0])] {
             let onSecond = Set(members(second))
+            // The corners b of the second line by their other line D: the b that closes a
+            // rectangle is looked up, not searched for along D (D may be a line of thousands).
+            var bByLine: [Int: [Int]] = [:]
+            for (b, other) in corners(second) { bByLine[other, default: []].append(b) }
             for (a, third) in corners(first) {
                 for (d, fourth) in corners(third) where d != a && !onSecond.contains(d) && fourth != first {
-                    for (b, _) in corners(fourth) where b != d && b != a && onSecond.contains(b) {
+                    for b in bByLine[fourth] ?? [] where b != d && b != a {
                         consider([a, b, d])
                     }
                 }
@@ -346,10 +348,20 @@ public struct CellSuppression {
     func exposure(of index: Int) -> Need? {
         for measure in cells[index].values.keys.sorted() {
             guard let value = cells[index].values[measure], value > 0 else { continue }
-            let range = attackerRange(of: [index], measure: measure)
             let required = rules.protection * value
             let tolerance = 1e-7 * max(1, value)
-            if range.low > value - required + tolerance || range.high < value + required - tolerance {
+            // The linear programs only when neither shortcut decides (each is what the programs
+            // would find): they were nearly all of a build with hundreds of teams.
+            let exposed: Bool
+            if required <= tolerance || hasProtectingMove(index, measure: measure, by: required) {
+                exposed = false
+            } else if isAloneOnAnExactLine(index, measure: measure) {
+                exposed = true
+            } else {
+                let range = attackerRange(of: [index], measure: measure)
+                exposed = range.low > value - required + tolerance || range.high < value + required - tolerance
+            }
+            if exposed {
                 let open = linesOf[index].filter { number in
                     let line = lines[number]
                     guard line.measure == measure else { return false }
@@ -359,6 +371,157 @@ public struct CellSuppression {
             }
         }
         return nil
+    }
+
+    /// True when `index` is the only hidden cell of an exact line of `measure`: the line's
+    /// published cells then give its value exactly.
+    func isAloneOnAnExactLine(_ index: Int, measure: Measure) -> Bool {
+        linesOf[index].contains { number in
+            let line = lines[number]
+            return line.measure == measure && line.exact
+                && !([line.total] + line.parts).contains { $0 != index && cells[$0].status.isHidden }
+        }
+    }
+
+    /// Whether some hidden cells can move together with `index`, by `amount` up or down, while
+    /// every exact line of `measure` keeps its published total, every other line stays within
+    /// its slack, and every cell stays at least zero: a point of the attacker's program on each
+    /// side, so a proof without the program that an attacker cannot pin `index` closer than
+    /// ± `amount`. Tried, cheapest first: the cell alone; with one partner on one of its lines;
+    /// the triangles and rectangles through its two lines (the cycles the hypercube method
+    /// builds), at most 64 moves in all; then the shortest longer cycle. Each is checked
+    /// against every line it touches. False when none is found: the programs decide.
+    func hasProtectingMove(_ index: Int, measure: Measure, by amount: Double) -> Bool {
+        var linesMemo: [Int: [Int]] = [:]
+        func linesOfCell(_ cell: Int) -> [Int] {
+            if let known = linesMemo[cell] { return known }
+            let found = linesOf[cell].filter { lines[$0].measure == measure }
+            linesMemo[cell] = found
+            return found
+        }
+        /// Calls `body` with each hidden cell of the line that can give `amount` either way, and
+        /// its lines, until `body` returns true (lazily: lines can hold thousands of cells, and
+        /// the first cycle found is usually a proof).
+        func partners(_ line: Int, _ body: (Int, [Int]) -> Bool) -> Bool {
+            func usable(_ cell: Int) -> Bool {
+                cell != index && cells[cell].status.isHidden && (cells[cell].values[measure] ?? 0) >= amount
+            }
+            if usable(lines[line].total), body(lines[line].total, linesOfCell(lines[line].total)) { return true }
+            for cell in lines[line].parts where usable(cell) {
+                if body(cell, linesOfCell(cell)) { return true }
+            }
+            return false
+        }
+        /// A cell's coefficient in a line: +1 for each time it is a part, −1 as the total.
+        func coefficient(_ cell: Int, _ line: Int) -> Double {
+            Double(lines[line].parts.count { $0 == cell }) - (lines[line].total == cell ? 1 : 0)
+        }
+        /// How much more the parts of a line sum to than its total.
+        func slack(_ line: Int) -> Double {
+            lines[line].parts.reduce(0.0) { $0 + (cells[$1].values[measure] ?? 0) } - (cells[lines[line].total].values[measure] ?? 0)
+        }
+        var tries = 0
+        /// Moves `index` by 1 and the others so that each line balances, then checks every line.
+        func moves(_ support: [Int]) -> Bool {
+            tries += 1
+            var shift: [Int: Double] = [index: 1]
+            var touched = Set<Int>()
+            for cell in support { touched.formUnion(linesOfCell(cell)) }
+            // Each cell takes the shift that balances a line on which it is the last unknown:
+            // exact lines first, as the others need only stay within their slack.
+            for balancing in [touched.filter { lines[$0].exact }.sorted(), touched.sorted()] {
+                var settled = false
+                while !settled {
+                    settled = true
+                    for line in balancing {
+                        let open = support.filter { shift[$0] == nil && coefficient($0, line) != 0 }
+                        guard open.count == 1 else { continue }
+                        let known = support.reduce(0.0) { $0 + coefficient($1, line) * (shift[$1] ?? 0) }
+                        shift[open[0]] = -known / coefficient(open[0], line)
+                        settled = false
+                    }
+                }
+            }
+            guard support.allSatisfy({ shift[$0] != nil }) else { return false }
+            // An exact line keeps its total; a line that is at most the sum of its parts
+            // (people counted in two parts) may lose up to its slack.
+            for line in touched {
+                let change = abs(support.reduce(0.0) { $0 + coefficient($1, line) * shift[$1]! })
+                if lines[line].exact ? change > 1e-12 : change * amount > slack(line) { return false }
+            }
+            // Up or down by `amount`, each cell moves by |shift| · amount.
+            return support.allSatisfy { abs(shift[$0]!) * amount <= cells[$0].values[measure] ?? 0 }
+        }
+        /// The shortest path of usable cells, each on exactly two lines, from one of the cell's
+        /// lines to the other (breadth first over lines), which the cell closes into a cycle: the
+        /// cycles longer than a rectangle that protect a cell of a team whose other weeks are
+        /// published. Checked like every other move.
+        func longerCycle(from start: Int, to goal: Int) -> Bool {
+            // The line → the cell it was reached by (−1: the start; −2: not reached).
+            var cameBy = [Int](repeating: -2, count: lines.count)
+            cameBy[start] = -1
+            var frontier = [start]
+            while !frontier.isEmpty {
+                var next: [Int] = []
+                for line in frontier {
+                    let reached = partners(line) { cell, cellLines in
+                        guard cellLines.count == 2 else { return false }
+                        let other = cellLines[0] == line ? cellLines[1] : cellLines[0]
+                        guard cameBy[other] == -2 else { return false }
+                        cameBy[other] = cell
+                        next.append(other)
+                        return other == goal
+                    }
+                    guard reached else { continue }
+                    var support = [index], at = goal
+                    while cameBy[at] >= 0 {
+                        let cell = cameBy[at]
+                        support.append(cell)
+                        let cellLines = linesOfCell(cell)
+                        at = cellLines[0] == at ? cellLines[1] : cellLines[0]
+                    }
+                    return moves(support)
+                }
+                frontier = next
+            }
+            return false
+        }
+        let own = linesOfCell(index)
+        // Alone, when the cell's lines have room enough (people of a team counted in two weeks).
+        if own.allSatisfy({ !lines[$0].exact }) && moves([index]) { return true }
+        // With one partner on one of its lines, when its other lines have room.
+        for line in own where own.allSatisfy({ $0 == line || !lines[$0].exact }) {
+            var found = false, pairs = 0
+            _ = partners(line) { a, _ in
+                pairs += 1
+                found = moves([index, a])
+                return found || pairs >= 16
+            }
+            if found { return true }
+        }
+        guard own.count == 2 else { return false }
+        let (first, second) = (own[0], own[1])
+        var proved = false
+        _ = partners(first) { a, aLines in
+            guard aLines.count == 2, !aLines.contains(second) else { return false }
+            let third = aLines[0] == first ? aLines[1] : aLines[0]
+            return partners(second) { b, bLines in
+                guard b != a, bLines.count == 2, !bLines.contains(first) else { return false }
+                let fourth = bLines[0] == second ? bLines[1] : bLines[0]
+                if fourth == third {
+                    proved = moves([index, a, b])
+                } else {
+                    // The fourth corner: on both other lines and on no further one.
+                    _ = partners(third) { d, dLines in
+                        guard d != b, dLines.count == 2, dLines.contains(fourth) else { return false }
+                        proved = moves([index, a, b, d])
+                        return true
+                    }
+                }
+                return proved || tries >= 64
+            }
+        }
+        return proved || (tries < 64 && longerCycle(from: first, to: second))
     }
 
     /// The cell to hide next for `index`: on a line where it stands alone, the cheapest cell

@@ -56,3 +56,68 @@ final class CellSuppressionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(range.high, 11)
     }
 }
+
+/// The shortcuts of the attacker problem say only what its linear programs would: a move that
+/// proves a cell safe lies inside the programs' range, and a cell alone on an exact line is
+/// pinned. Checked on random tables with margins, some of whose lines count people twice (a
+/// total less than its parts), under random hidden patterns.
+final class AttackerShortcutTests: XCTestCase {
+    func testEveryShortcutAgreesWithTheLinearPrograms() {
+        var random = SplitMix(seed: 17)
+        var proofs = 0, pinned = 0
+        for _ in 0..<300 {
+            let rows = 2 + random.below(4), columns = 2 + random.below(4)
+            let values = (0..<rows).map { _ in (0..<columns).map { _ in Double(random.below(40)) } }
+            var problem = CellSuppression(rules: .init(minGroupSize: 5, dominanceP: 0, protection: [0.05, 0.1, 0.3, 1][random.below(4)]))
+            // A row total may be below the sum of its parts (people counted in two columns).
+            let rowTotals = values.map { row in
+                problem.add(.init(name: "row", values: [.people: max(0, row.reduce(0, +) - Double(random.below(2) * random.below(30)))]))
+            }
+            let columnTotals = (0..<columns).map { c in problem.add(.init(name: "column", values: [.people: values.map { $0[c] }.reduce(0, +)])) }
+            var grand = CellSuppression.Cell(name: "total", values: [.people: columnTotals.map { problem.cells[$0].values[.people]! }.reduce(0, +)])
+            grand.fixed = true
+            let total = problem.add(grand)
+            let cells = values.map { row in row.map { problem.add(.init(name: "cell", values: [.people: $0])) } }
+            for r in 0..<rows { problem.addLine(.people, total: rowTotals[r], parts: cells[r]) }
+            for c in 0..<columns { problem.addLine(.people, total: columnTotals[c], parts: cells.map { $0[c] }) }
+            // (No line of the row totals: with people counted twice, they sum to more than the
+            // grand total, which no line of Candor's is.)
+            problem.addLine(.people, total: total, parts: columnTotals)
+            let candidates = cells.flatMap { $0 } + rowTotals + columnTotals
+            for cell in candidates where random.below(100) < 45 { problem.hide(cell, as: .secondary) }
+            for cell in candidates where problem.cells[cell].status.isHidden {
+                let value = problem.cells[cell].values[.people]!
+                guard value > 0 else { continue }
+                let amount = problem.rules.protection * value
+                let range = problem.attackerRange(of: [cell], measure: .people)
+                if problem.hasProtectingMove(cell, measure: .people, by: amount) {
+                    proofs += 1
+                    XCTAssertLessThanOrEqual(range.low, value - amount + 1e-6 * max(1, value), "\(values)")
+                    XCTAssertGreaterThanOrEqual(range.high, value + amount - 1e-6 * max(1, value), "\(values)")
+                }
+                if problem.isAloneOnAnExactLine(cell, measure: .people) {
+                    pinned += 1
+                    XCTAssertEqual(range.low, value, accuracy: 1e-6 * max(1, value))
+                    XCTAssertEqual(range.high, value, accuracy: 1e-6 * max(1, value))
+                }
+            }
+        }
+        // Both shortcuts were taken often enough to mean something.
+        XCTAssertGreaterThan(proofs, 300)
+        XCTAssertGreaterThan(pinned, 100)
+    }
+}
+
+/// splitmix64: a small seeded generator for the random tables.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
