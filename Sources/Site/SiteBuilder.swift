@@ -79,11 +79,19 @@ public struct SiteBuilder {
         layoutParts = parts
     }
 
+    /// The most teams (or tools) the footer of every page lists one by one.
+    static let footerListLimit = 60
+
     static func layoutParts(root: String, report: PublishedReport, theme: Theme, targets: [(String, String)]) -> LayoutParts {
         let teams: [[String: Any]] = report.teams.map { ["href": root + "teams/\($0.slug).html", "label": $0.name, "suppressed": $0.published == nil] }
         let tools: [[String: Any]] = report.tools.map { ["href": root + "tools/\($0.slug).html", "label": $0.name] }
         let nav = navigation(targets, root: root, current: nil)
-        return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", ["teams": teams, "tools": tools, "root": root]),
+        // Every team in every page's footer made a site of n teams n² in size (1,500 teams: 240
+        // MB, 127 KB a team page): past `footerListLimit`, the footer links teams.html instead.
+        let context: [String: Any] = ["teams": teams, "tools": tools, "root": root,
+                                      "teamsListed": teams.count <= footerListLimit, "teamCount": teams.count.formatted(),
+                                      "toolsListed": tools.count <= footerListLimit, "toolCount": tools.count.formatted()]
+        return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", context),
                            nav: nav, navLinks: theme.render("nav-links", ["nav": nav, "root": root]))
     }
 

@@ -369,4 +369,33 @@ final class PageNameTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: output + "-single"))
     }
+
+    /// Past 60 teams the footer of every page links the teams page instead of listing them:
+    /// listed, 1,500 teams made a 240 MB site (127 KB a team page, nearly all footer).
+    func testAFooterOfManyTeamsLinksTheTeamsPageInstead() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        try FileManager.default.createDirectory(atPath: content + "/data/usage", withIntermediateDirectories: true)
+        try "title: Many\nprivacy: {min_group_size: 3}\n".write(toFile: content + "/report.yml", atomically: true, encoding: .utf8)
+        var csv = "date,user,team,tool,requests,input_tokens,output_tokens\n"
+        for team in 0..<65 {
+            for person in 0..<4 {
+                for day in 1...7 { csv += "2026-03-0\(day),u\(team)-\(person),Team \(team),cursor,\(1 + (team + day) % 5),\(100 + 3 * team + person),\(10 + day)\n" }
+            }
+        }
+        try csv.write(toFile: content + "/data/usage/usage.csv", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let page = try String(contentsOfFile: output + "/teams/team-7.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("<a href=\"../teams.html\">All 65 teams</a>"), page)
+        XCTAssertFalse(page.contains("href=\"../teams/team-8.html\""))
+        // The tools, few, are still listed; and the teams page lists every team.
+        XCTAssertTrue(page.contains("href=\"../tools/cursor.html\""))
+        let teams = try String(contentsOfFile: output + "/teams.html", encoding: .utf8)
+        for team in [0, 33, 64] { XCTAssertTrue(teams.contains("teams/team-\(team).html"), "team \(team)") }
+        // A report of few teams lists them in every footer, as before.
+        let example = scratch.path + "/example"
+        _ = try build(repository + "/Content", example)
+        let summary = try String(contentsOfFile: example + "/index.html", encoding: .utf8)
+        XCTAssertTrue(summary.contains("<li><a href=\"teams/analytics.html\">Analytics</a></li>"))
+    }
 }
