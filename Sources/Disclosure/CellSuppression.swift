@@ -389,8 +389,9 @@ public struct CellSuppression {
     /// side, so a proof without the program that an attacker cannot pin `index` closer than
     /// ± `amount`. Tried, cheapest first: the cell alone; with one partner on one of its lines;
     /// the triangles and rectangles through its two lines (the cycles the hypercube method
-    /// builds), at most 64 moves in all; then the shortest longer cycle. Each is checked
-    /// against every line it touches. False when none is found: the programs decide.
+    /// builds), at most 64 moves in all; then the shortest longer cycle; then, for a total, its
+    /// whole group against another. Each is checked against every line it touches. False when
+    /// none is found: the programs decide.
     func hasProtectingMove(_ index: Int, measure: Measure, by amount: Double) -> Bool {
         var linesMemo: [Int: [Int]] = [:]
         func linesOfCell(_ cell: Int) -> [Int] {
@@ -443,14 +444,60 @@ public struct CellSuppression {
                 }
             }
             guard support.allSatisfy({ shift[$0] != nil }) else { return false }
-            // An exact line keeps its total; a line that is at most the sum of its parts
-            // (people counted in two parts) may lose up to its slack.
+            return holds(shift)
+        }
+        /// Whether moving each cell by its shift × `amount`, up or down, keeps every exact line
+        /// it touches at its total (to rounding), every other line within its slack (a line
+        /// that is at most the sum of its parts, people counted in two parts), and every cell
+        /// at least zero.
+        func holds(_ shift: [Int: Double]) -> Bool {
+            var touched = Set<Int>()
+            for cell in shift.keys { touched.formUnion(linesOfCell(cell)) }
             for line in touched {
-                let change = abs(support.reduce(0.0) { $0 + coefficient($1, line) * shift[$1]! })
-                if lines[line].exact ? change > 1e-12 : change * amount > slack(line) { return false }
+                let change = abs(shift.reduce(0.0) { $0 + coefficient($1.key, line) * $1.value })
+                if lines[line].exact ? change > 1e-9 : change * amount > slack(line) { return false }
             }
-            // Up or down by `amount`, each cell moves by |shift| · amount.
-            return support.allSatisfy { abs(shift[$0]!) * amount <= cells[$0].values[measure] ?? 0 }
+            return shift.allSatisfy { abs($0.value) * amount <= cells[$0.key].values[measure] ?? 0 }
+        }
+        /// For a total whose parts are all hidden (a withheld team and its weeks): the whole
+        /// group moves up, each part by its own share, while another such group on the total's
+        /// other line (another withheld team) moves down part by part in the same other lines
+        /// (the same weeks). Cycles of single cells cannot do it when every part is smaller than
+        /// the protection the total needs.
+        func groupMove(total line: Int, across other: Int) -> Bool {
+            let parts = lines[line].parts
+            let sum = parts.reduce(0.0) { $0 + (cells[$1].values[measure] ?? 0) }
+            guard lines[line].exact, sum > 0, parts.allSatisfy({ cells[$0].status.isHidden }) else { return false }
+            // Each part with a share: its share and its other line.
+            var shares: [(cell: Int, share: Double, line: Int)] = []
+            for part in parts {
+                let value = cells[part].values[measure] ?? 0
+                guard value > 0 else { continue }
+                let partLines = linesOfCell(part)
+                guard partLines.count == 2, let partLine = partLines.first(where: { $0 != line }) else { return false }
+                shares.append((part, value / sum, partLine))
+            }
+            var found = false, groups = 0
+            _ = partners(other) { partner, partnerLines in
+                guard partnerLines.count == 2, let group = partnerLines.first(where: { $0 != other }),
+                      group != line, lines[group].total == partner, lines[group].exact else { return false }
+                groups += 1
+                // The partner group's part in each of this group's other lines.
+                var byLine: [Int: Int] = [:]
+                for part in lines[group].parts where cells[part].status.isHidden {
+                    let partLines = linesOfCell(part)
+                    if partLines.count == 2, let partLine = partLines.first(where: { $0 != group }) { byLine[partLine] = part }
+                }
+                var shift: [Int: Double] = [index: 1, partner: -1]
+                for (cell, share, partLine) in shares {
+                    guard let mirror = byLine[partLine] else { return groups >= 8 }
+                    shift[cell] = share
+                    shift[mirror] = -share
+                }
+                found = holds(shift)
+                return found || groups >= 8
+            }
+            return found
         }
         /// The shortest path of usable cells, each on exactly two lines, from one of the cell's
         /// lines to the other (breadth first over lines), which the cell closes into a cycle: the
@@ -521,7 +568,9 @@ public struct CellSuppression {
                 return proved || tries >= 64
             }
         }
-        return proved || (tries < 64 && longerCycle(from: first, to: second))
+        if proved || (tries < 64 && longerCycle(from: first, to: second)) { return true }
+        return (lines[first].total == index && groupMove(total: first, across: second))
+            || (lines[second].total == index && groupMove(total: second, across: first))
     }
 
     /// The cell to hide next for `index`: on a line where it stands alone, the cheapest cell

@@ -108,6 +108,27 @@ final class AttackerShortcutTests: XCTestCase {
     }
 }
 
+extension CellSuppressionTests {
+    /// Two withheld columns (a team and its weeks, another team and its weeks): every cell is
+    /// smaller than the protection the column total needs, so no cycle of single cells can move
+    /// it, but the whole column can move against the other, week by week.
+    func testAWholeGroupMovesAgainstAnother() {
+        var (problem, cells, _, columnTotals, _) = table([[3, 4, 5], [3, 4, 5], [3, 4, 5], [3, 4, 5]],
+                                                         rules: .init(minGroupSize: 5, dominanceP: 0, protection: 1))
+        for column in [0, 1] {
+            problem.hide(columnTotals[column], as: .secondary)
+            for row in cells.indices { problem.hide(cells[row][column], as: .secondary) }
+        }
+        XCTAssertTrue(problem.hasProtectingMove(columnTotals[0], measure: .tokens, by: 12))
+        let range = problem.attackerRange(of: [columnTotals[0]], measure: .tokens)
+        XCTAssertLessThanOrEqual(range.low, 1e-9)
+        XCTAssertGreaterThanOrEqual(range.high, 24 - 1e-9)
+        // The first column's total is less than the 16 the second's needs: no such move (the
+        // programs decide).
+        XCTAssertFalse(problem.hasProtectingMove(columnTotals[1], measure: .tokens, by: 16))
+    }
+}
+
 /// splitmix64: a small seeded generator for the random tables.
 struct SplitMix {
     var state: UInt64
