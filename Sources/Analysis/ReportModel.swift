@@ -394,8 +394,15 @@ public struct SprawlFigures: Sendable, Codable {
     public var capabilities: [CapabilityTools]
     public var toolsBelowFloor: Int
     public var toolsBelowFloorNames: [String]
-    /// Jaccard similarity of tool sets between published teams.
-    public var overlap: [TeamOverlap]
+    /// Jaccard similarity of tool sets between published teams: the `overlapLimit` most alike
+    /// pairs (see `TeamOverlap.mostAlike`); empty until the disclosure stage knows the teams.
+    public var overlap: [TeamOverlap] = []
+    /// How many pairs of published teams have a tool between them (`overlap` lists at most
+    /// `overlapLimit` of them).
+    public var overlapPairs = 0
+    /// Each team's tools, sorted, from which the disclosure stage works out `overlap` over the
+    /// teams it publishes; emptied there.
+    public var teamTools: [String: [String]] = [:]
     public var medianToolsPerPerson: Double?
     /// People using two or more tools of the same capability.
     public var peopleWithOverlappingTools: Int
@@ -409,10 +416,55 @@ public struct CapabilityTools: Sendable, Codable {
 }
 
 /// How alike two teams' tool sets are (Jaccard index).
-public struct TeamOverlap: Sendable, Codable {
+public struct TeamOverlap: Sendable, Codable, Equatable {
     public var a: String
     public var b: String
     public var jaccard: Double
+
+    /// The most pairs `report.json` lists: every pair of teams made the list, and the report,
+    /// grow with the square of the teams (3,000 teams: 4.5 million pairs, 219 MB of JSON).
+    public static let limit = 1000
+
+    /// The `limit` pairs of `teams` most alike in their tools, most alike first, then by the
+    /// names (the first `limit` of the whole list sorted so), and how many pairs there are
+    /// (pairs of teams without a tool between them are none). Memory stays with the teams
+    /// and the limit, not the pairs.
+    public static func mostAlike(_ teams: [String], tools: [String: [String]], limit: Int = limit) -> (pairs: [TeamOverlap], count: Int) {
+        let names = teams.sorted()
+        let sets = names.map { Set(tools[$0] ?? []) }
+        func jaccard(_ i: Int, _ j: Int) -> Double? {
+            let shared = sets[i].intersection(sets[j]).count
+            let union = sets[i].count + sets[j].count - shared
+            return union > 0 ? Double(shared) / Double(union) : nil
+        }
+        // How many pairs have each value (few values: tool sets are small), to find the value
+        // the limit falls on; then the pairs above it and, in order, enough of those at it.
+        var byValue: [Double: Int] = [:]
+        var count = 0
+        for i in names.indices {
+            for j in names.indices where j > i {
+                if let value = jaccard(i, j) { byValue[value, default: 0] += 1; count += 1 }
+            }
+        }
+        var threshold = -1.0, atThreshold = 0, above = 0
+        for value in byValue.keys.sorted(by: >) {
+            if above + byValue[value]! >= limit { threshold = value; atThreshold = limit - above; break }
+            above += byValue[value]!
+        }
+        var pairs: [TeamOverlap] = []
+        for i in names.indices {
+            for j in names.indices where j > i {
+                guard let value = jaccard(i, j), value >= threshold else { continue }
+                if value == threshold {
+                    guard atThreshold > 0 else { continue }
+                    atThreshold -= 1
+                }
+                pairs.append(TeamOverlap(a: names[i], b: names[j], jaccard: value))
+            }
+        }
+        // Stable: pairs alike in value and first team keep the order of their second.
+        return (pairs.sorted { ($0.jaccard, $1.a) > ($1.jaccard, $0.a) }, count)
+    }
 }
 
 /// A team's counts, as the report cache stores the `(team, counts)` pairs of score tables.

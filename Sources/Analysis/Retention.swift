@@ -148,20 +148,8 @@ extension Context {
         var capabilities: [String: [String]] = [:]
         for tool in tools { capabilities[tool.capability, default: []].append(tool.tool) }
         let below = tools.filter { $0.activeUsers > 0 && $0.activeUsers < floor }
-        // Jaccard of tool sets between teams: |A ∩ B| / |A ∪ B| (the disclosure stage keeps
-        // the pairs of published teams).
-        let teams = retention.keys.sorted()
-        // Each team's tools as a set made once (made per pair, they were most of the analysis
-        // of a report of 1,500 teams).
-        let toolSets = teams.map { Set(retention[$0]!.map(\.tool)) }
-        var overlap: [TeamOverlap] = []
-        for i in teams.indices {
-            for j in teams.indices where j > i {
-                let shared = toolSets[i].intersection(toolSets[j]).count
-                let union = toolSets[i].count + toolSets[j].count - shared
-                if union > 0 { overlap.append(TeamOverlap(a: teams[i], b: teams[j], jaccard: Double(shared) / Double(union))) }
-            }
-        }
+        // Each team's tools: the disclosure stage lists the pairs of published teams most alike.
+        let teamTools = retention.mapValues { Set($0.map(\.tool)).sorted() }
         // People × tools.
         let capabilityOf = Dictionary(tools.map { ($0.tool, $0.capability) }, uniquingKeysWith: { a, _ in a })
         var toolsPerUser: [Int32: Set<Int32>] = [:]
@@ -176,7 +164,7 @@ extension Context {
         return SprawlFigures(
             capabilities: capabilities.keys.sorted().map { CapabilityTools(capability: $0, tools: capabilities[$0]!.sorted()) },
             toolsBelowFloor: below.count, toolsBelowFloorNames: below.map(\.tool).sorted(),
-            overlap: overlap.sorted { ($0.jaccard, $1.a) > ($1.jaccard, $0.a) }, medianToolsPerPerson: median(counts),
-            peopleWithOverlappingTools: overlapping, peopleUsingTools: toolsPerUser.count)
+            teamTools: teamTools, medianToolsPerPerson: median(counts), peopleWithOverlappingTools: overlapping,
+            peopleUsingTools: toolsPerUser.count)
     }
 }

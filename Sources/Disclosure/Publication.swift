@@ -276,7 +276,8 @@ struct Grid {
             team.weekly.compactMap { $0.cell.shown == nil ? nil : "\(team.figures.team)|\($0.week)" }
         })
         var sprawl = model.sprawl
-        sprawl.overlap = sprawl.overlap.filter { publishedTeamNames.contains($0.a) && publishedTeamNames.contains($0.b) }
+        (sprawl.overlap, sprawl.overlapPairs) = TeamOverlap.mostAlike(Array(publishedTeamNames), tools: sprawl.teamTools)
+        sprawl.teamTools = [:]
 
         let feedback = model.feedback
         let byTeam: [PublishedFeedback.TeamRow] = feedback.byTeam.compactMap { row in

@@ -278,6 +278,7 @@ enum ReportJSON {
             ("tools_per_capability", .object(sprawl.capabilities.map { ($0.capability, .array($0.tools.map(JSONValue.string))) })),
             ("tools_below_floor", .int(sprawl.toolsBelowFloor)),
             ("team_overlap", .array(sprawl.overlap.map { .object([("a", .string($0.a)), ("b", .string($0.b)), ("jaccard", .number($0.jaccard))]) })),
+            ("team_overlap_pairs", .int(sprawl.overlapPairs)),
             ("median_tools_per_person", .num(sprawl.medianToolsPerPerson)),
             ("people_with_overlapping_tools", .int(sprawl.peopleWithOverlappingTools)),
             ("people_using_tools", .int(sprawl.peopleUsingTools)),

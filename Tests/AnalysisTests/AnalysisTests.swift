@@ -393,3 +393,35 @@ final class InflationTestTests: XCTestCase {
         XCTAssertTrue(spike?.evidence.contains("11.9× its baseline") ?? false, spike?.evidence ?? "")  // 12× on weekdays, 5 of its 7 days
     }
 }
+
+/// The pairs of teams most alike in their tools are the first of the whole list sorted the
+/// way report.json sorts it, however many tie at the limit, and the count is every pair's.
+final class TeamOverlapTests: XCTestCase {
+    func testTheMostAlikePairsAreTheWholeSortedListsFirst() {
+        var state: UInt64 = 42
+        func below(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for round in 0..<40 {
+            let teams = (0..<(2 + below(30))).map { "team \($0)" }
+            var tools: [String: [String]] = [:]
+            for team in teams where below(10) > 0 { tools[team] = Set((0..<below(5)).map { _ in "tool \(below(6))" }).sorted() }
+            // The whole list, as the analysis made it before it was bounded.
+            var all: [TeamOverlap] = []
+            let sorted = teams.sorted()
+            for i in sorted.indices {
+                for j in sorted.indices where j > i {
+                    let a = Set(tools[sorted[i]] ?? []), b = Set(tools[sorted[j]] ?? [])
+                    let union = a.union(b).count
+                    if union > 0 { all.append(TeamOverlap(a: sorted[i], b: sorted[j], jaccard: Double(a.intersection(b).count) / Double(union))) }
+                }
+            }
+            all.sort { ($0.jaccard, $1.a) > ($1.jaccard, $0.a) }
+            let limit = [1, 5, 17, 1000][round % 4]
+            let (pairs, count) = TeamOverlap.mostAlike(teams.reversed(), tools: tools, limit: limit)
+            XCTAssertEqual(count, all.count)
+            XCTAssertEqual(pairs, Array(all.prefix(limit)), "round \(round)")
+        }
+    }
+}
