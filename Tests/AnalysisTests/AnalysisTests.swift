@@ -398,11 +398,8 @@ final class InflationTestTests: XCTestCase {
 /// way report.json sorts it, however many tie at the limit, and the count is every pair's.
 final class TeamOverlapTests: XCTestCase {
     func testTheMostAlikePairsAreTheWholeSortedListsFirst() {
-        var state: UInt64 = 42
-        func below(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var random = SplitMix64(seed: 42)
+        func below(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
         for round in 0..<40 {
             let teams = (0..<(2 + below(30))).map { "team \($0)" }
             var tools: [String: [String]] = [:]

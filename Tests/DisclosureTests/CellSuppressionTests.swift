@@ -1,4 +1,5 @@
 @testable import Disclosure
+import Stats
 import XCTest
 
 final class CellSuppressionTests: XCTestCase {
@@ -63,7 +64,7 @@ final class CellSuppressionTests: XCTestCase {
 /// total less than its parts), under random hidden patterns.
 final class AttackerShortcutTests: XCTestCase {
     func testEveryShortcutAgreesWithTheLinearPrograms() {
-        var random = SplitMix(seed: 17)
+        var random = SplitMix64(seed: 17)
         var proofs = 0, pinned = 0
         for _ in 0..<300 {
             let rows = 2 + random.below(4), columns = 2 + random.below(4)
@@ -129,16 +130,7 @@ extension CellSuppressionTests {
     }
 }
 
-/// splitmix64: a small seeded generator for the random tables.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A number from 0 to n − 1.
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
