@@ -89,8 +89,8 @@ public struct SiteBuilder {
         // Every team in every page's footer made a site of n teams n² in size (1,500 teams: 240
         // MB, 127 KB a team page): past `footerListLimit`, the footer links teams.html instead.
         let context: [String: Any] = ["teams": teams, "tools": tools, "root": root,
-                                      "teamsListed": teams.count <= footerListLimit, "teamCount": teams.count.formatted(),
-                                      "toolsListed": tools.count <= footerListLimit, "toolCount": tools.count.formatted()]
+                                      "teamsListed": teams.count <= footerListLimit, "teamCount": whole.format(Double(teams.count)),
+                                      "toolsListed": tools.count <= footerListLimit, "toolCount": whole.format(Double(tools.count))]
         return LayoutParts(teams: teams, tools: tools, groupLinks: theme.render("group-links", context),
                            nav: nav, navLinks: theme.render("nav-links", ["nav": nav, "root": root]))
     }
