@@ -361,14 +361,7 @@ public struct CellSuppression {
                 let range = attackerRange(of: [index], measure: measure)
                 exposed = range.low > value - required + tolerance || range.high < value + required - tolerance
             }
-            if exposed {
-                let open = linesOf[index].filter { number in
-                    let line = lines[number]
-                    guard line.measure == measure else { return false }
-                    return ([line.total] + line.parts).filter { $0 != index && cells[$0].status.isHidden }.isEmpty
-                }
-                return Need(measure: measure, required: required, openLines: open)
-            }
+            if exposed { return Need(measure: measure, required: required, openLines: openLines(of: index, measure: measure)) }
         }
         return nil
     }
@@ -376,10 +369,14 @@ public struct CellSuppression {
     /// True when `index` is the only hidden cell of an exact line of `measure`: the line's
     /// published cells then give its value exactly.
     func isAloneOnAnExactLine(_ index: Int, measure: Measure) -> Bool {
-        linesOf[index].contains { number in
+        openLines(of: index, measure: measure).contains { lines[$0].exact }
+    }
+
+    /// The lines of `measure` on which `index` is the only hidden cell.
+    func openLines(of index: Int, measure: Measure) -> [Int] {
+        linesOf[index].filter { number in
             let line = lines[number]
-            return line.measure == measure && line.exact
-                && !([line.total] + line.parts).contains { $0 != index && cells[$0].status.isHidden }
+            return line.measure == measure && !([line.total] + line.parts).contains { $0 != index && cells[$0].status.isHidden }
         }
     }
 
