@@ -182,7 +182,7 @@ public struct SiteBuilder {
         var body = context
         let root = root(of: path)
         body["root"] = root
-        body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText]
+        body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText, "byline": byline]
         let content = theme.render(template, body)
         let targets = navigationTargets
         let parts = layoutParts[root] ?? Self.layoutParts(root: root, report: report, theme: theme, targets: targets)
@@ -194,7 +194,7 @@ public struct SiteBuilder {
         }
         let layout: [String: Any] = [
             "title": title, "root": root, "content": content, "nav": nav, "navLinks": navLinks,
-            "reportTitle": report.title, "organisation": report.organisation ?? "", "period": periodText,
+            "reportTitle": report.title, "organisation": report.organisation ?? "", "period": periodText, "byline": byline,
             "description": description ?? "\(report.title): \(title)", "generator": "Candor \(options.version)",
             // A theme's own layout may still loop over `teams` and `tools`; the default one
             // writes the links rendered once (`groupLinks`).
@@ -210,6 +210,9 @@ public struct SiteBuilder {
     }
 
     var periodText: String { "\(report.period.from.readable) – \(report.period.to.readable)" }
+    /// The organisation and the period, or the period alone (a report without `organisation:`
+    /// began its footer and subtitle with a stray " · ").
+    var byline: String { [report.organisation, periodText].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ") }
 
     /// A report chart as a figure, under `key` (its place on the site) in the chart memo: kept
     /// from a build with the same figures, else drawn. Nil from `draw`: no such chart here.

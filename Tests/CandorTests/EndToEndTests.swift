@@ -387,6 +387,10 @@ final class PageNameTests: XCTestCase {
         _ = try build(content, output)
         let page = try String(contentsOfFile: output + "/teams/team-7.html", encoding: .utf8)
         XCTAssertTrue(page.contains("<a href=\"../teams.html\">All 65 teams</a>"), page)
+        // Without `organisation:` the footer and the summary's subtitle start with the period.
+        XCTAssertTrue(page.contains("<p>1 Mar 2026 – 7 Mar 2026 · Made with"), page)
+        let index = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        XCTAssertTrue(index.contains("<p class=\"subtitle\">1 Mar 2026 – 7 Mar 2026</p>"))
         XCTAssertFalse(page.contains("href=\"../teams/team-8.html\""))
         // The tools, few, are still listed; and the teams page lists every team.
         XCTAssertTrue(page.contains("href=\"../tools/cursor.html\""))
