@@ -249,15 +249,20 @@ public enum OutputFolder {
             for folder in folders.sorted() {  // parents sort before their children
                 try fileManager.createDirectory(atPath: staging.path + "/" + folder, withIntermediateDirectories: false)
             }
-            // Plain writes on all cores: the staging folder is renamed into place only when
-            // complete, so a per-file atomic write (and its fsync) would buy nothing; it was a
-            // fifth of a 10,000-page build (perf, `make bench`). A file the previous site holds
-            // unchanged is linked rather than written (`reuse`).
+            // Plain writes: the staging folder is renamed into place only when complete, so a
+            // per-file atomic write (and its fsync) would buy nothing; it was a fifth of a
+            // 10,000-page build (perf, `make bench`). A file the previous site holds unchanged
+            // is linked rather than written (`reuse`), reading and comparing on all cores. New
+            // files are made one at a time: creating a file locks its folder, and two threads
+            // creating in one folder spent the second core spinning on that lock in the kernel
+            // (perf: `rwsem_spin_on_owner`, a quarter of a 10,000-page build into an empty
+            // folder, whose system time halved with one writer and whose wall time did not grow).
+            let creating = NSLock()
             let failures = parallelMap(paths) { path -> (String, Int32)? in
                 let bytes = site.files[path]!, destination = staging.path + "/" + path
                 if oldFolders.contains((path as NSString).deletingLastPathComponent),
                    reuse(target.path + "/" + path, at: destination, bytes) { return nil }
-                return writeFile(destination, bytes).map { (path, $0) }
+                return creating.withLock { writeFile(destination, bytes) }.map { (path, $0) }
             }
             if let (failed, code) = failures.compactMap({ $0 }).first {
                 throw Error.io("cannot write \(failed) into \(staging.path): \(explain(code)); \(output) was left as it was")
