@@ -17,13 +17,35 @@ public enum Analyzer {
     public static func refreshInputs(of coverage: inout Coverage, inputs: ReportInputs, usage: UsageSummary) {
         coverage.rowsRead = usage.rowsRead + inputs.rowsRead
         coverage.rowsRejected = usage.rowsRejected + inputs.rowsRejected
-        coverage.issues = inputs.diagnostics + usage.diagnostics
+        coverage.issues = inputs.diagnostics + usage.diagnostics + coverage.nameWarnings
         coverage.files = inputs.files + usage.files
     }
 
     public static func analyze(_ aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws -> ReportModel {
         var context = try Context(aggregate: aggregate, inputs: inputs, usage: usage)
         return try context.build()
+    }
+}
+
+extension Context {
+    /// Team and tool names of headcount, outcomes, feedback and tools.csv that match no usage
+    /// name but nearly match one (see `NameMatching`), each told once where first written.
+    func nameWarnings() -> [Diagnostic] {
+        typealias Mention = NameMatching.Mention
+        let (teams, tools) = (aggregate.teams.names, aggregate.tools.names)
+        func near(_ mentions: [Mention], _ known: [String], _ kind: String, _ consequence: String) -> [Diagnostic] {
+            NameMatching.nearMisses(mentions, known: known, kind: kind, consequence: consequence)
+        }
+        return near(inputs.headcount.map { Mention(name: $0.team, file: "data/headcount.csv", line: $0.line) }, teams, "team",
+                    "its headcount makes a team of its own, with no usage")
+            + near(inputs.outcomes.map { Mention(name: $0.team, file: "data/outcomes.csv", line: $0.line) }, teams, "team",
+                   "these outcomes are not the other team's")
+            + near(inputs.feedback.compactMap { doc in doc.team.map { Mention(name: $0, file: doc.file, line: doc.line) } }, teams, "team",
+                   "this feedback is not the other team's")
+            + near(inputs.tools.map { Mention(name: $0.tool, file: "data/tools.csv", line: $0.line) }, tools, "tool",
+                   "its prices, seats and name are not the other tool's")
+            + near(inputs.feedback.compactMap { doc in doc.tool.map { Mention(name: $0, file: doc.file, line: doc.line) } }, tools, "tool",
+                   "this feedback is not about the other tool")
     }
 }
 
@@ -350,6 +372,7 @@ struct Context {
             issues: inputs.diagnostics + usage.diagnostics,
             files: inputs.files + usage.files,
             teamsWithoutValue: valueMetric == nil ? [] : teams.filter { $0.value == nil }.map(\.team))
+        coverage.nameWarnings = nameWarnings()
         Analyzer.refreshInputs(of: &coverage, inputs: inputs, usage: usage)
 
         return ReportModel(

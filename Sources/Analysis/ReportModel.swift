@@ -327,6 +327,9 @@ public struct Coverage: Sendable, Codable {
     public var issues: [Diagnostic]
     public var files: [InputFile]
     public var teamsWithoutValue: [String]
+    /// Team and tool names of the small inputs that nearly match a usage name (`NameMatching`):
+    /// made with the figures, from inputs the figures depend on, and kept among `issues`.
+    public var nameWarnings: [Diagnostic] = []
 }
 
 public struct FeedbackFigures: Sendable {

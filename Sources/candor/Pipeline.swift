@@ -246,6 +246,7 @@ struct Pipeline {
             throw Failure.inputs(summary.diagnostics + [.error("data/usage", error.description.replacingOccurrences(of: "data/usage: ", with: ""))])
         }
         summary.report = report
+        summary.diagnostics += report.coverage.nameWarnings
         summary.teams = report.teams.count
         let analysed = Date()
         progress.detail("candor: stage ingest+aggregate \(String(format: "%.3f", analysed.timeIntervalSince(started) - analysed.timeIntervalSince(ingested))) s")
