@@ -341,7 +341,7 @@ struct Grid {
         }
 
         let statuses = problem.cells.map(\.status)
-        let summary = SuppressionSummary(
+        var summary = SuppressionSummary(
             cells: statuses.count(where: { $0 != .structural }),
             frequency: statuses.count(where: { $0 == .frequency }),
             dominance: statuses.count(where: { $0 == .dominance }),
@@ -349,6 +349,7 @@ struct Grid {
             teamsWithheld: teamEntries.count - publishedTeamNames.count,
             toolsWithheld: toolEntries.count(where: { $0.published == nil }),
             protectionPct: problem.rules.protection * 100, dominanceP: problem.rules.dominanceP)
+        summary.teamsWithheldAsComplements = teams.values.count(where: { problem.cells[$0].status == .secondary })
 
         return PublishedReport(
             title: model.title, organisation: model.organisation, period: model.period, minGroupSize: model.minGroupSize,

@@ -197,6 +197,10 @@ public struct SuppressionSummary: Sendable, Equatable, Codable {
     public var toolsWithheld: Int
     public var protectionPct: Double
     public var dominanceP: Double
+    /// Teams withheld by no rule of their own, only so that other cells cannot be solved for:
+    /// told to the author (never published: with the other counts it would say which rule hid
+    /// the remaining teams).
+    public var teamsWithheldAsComplements = 0
 }
 
 /// The report as it may be published: what `Site` reads, and all it reads. A figure about a

@@ -38,6 +38,8 @@ struct Pipeline {
         var chartsKept = 0
         /// Why a cache file was not used, when it could not be.
         var cacheNote: String?
+        /// Why whole teams were withheld, when the dominance rule made it so (`suppressionNote`).
+        var suppressionNote: String?
         /// Usage and vendor files read to hash them (nil: hashed while their rows were read).
         var filesHashed: Int?
     }
@@ -247,6 +249,10 @@ struct Pipeline {
         }
         summary.report = report
         summary.diagnostics += report.coverage.nameWarnings
+        if let note = Self.suppressionNote(report.suppression, teams: report.teams.count) {
+            summary.suppressionNote = note
+            progress.note("candor: " + note)
+        }
         summary.teams = report.teams.count
         let analysed = Date()
         progress.detail("candor: stage ingest+aggregate \(String(format: "%.3f", analysed.timeIntervalSince(started) - analysed.timeIntervalSince(ingested))) s")
@@ -322,6 +328,21 @@ struct Pipeline {
         summary.seconds = Date().timeIntervalSince(started)
         progress.finish()
         return summary
+    }
+
+    /// Told to the author (never published) when more teams are withheld only to protect other
+    /// cells than by rules of their own, and the dominance rule withheld some cell: most often
+    /// one person whose usage dwarfs everyone's, hidden with every figure it could be
+    /// subtracted out of, which the author would otherwise see only as teams gone missing.
+    static func suppressionNote(_ suppression: SuppressionSummary, teams: Int) -> String? {
+        let complements = suppression.teamsWithheldAsComplements
+        guard suppression.dominance > 0, complements >= 3, complements > suppression.teamsWithheld - complements else { return nil }
+        return "\(suppression.teamsWithheld) of \(teams) teams are withheld, \(complements) of them by no rule of their own, "
+            + "so that other figures cannot be worked out from theirs; among those, \(suppression.dominance) "
+            + "\(suppression.dominance == 1 ? "is" : "are") withheld because one or two people make up nearly all of "
+            + "\(suppression.dominance == 1 ? "it" : "each") (the dominance rule, privacy.dominance_p "
+            + "\(String(format: "%g", suppression.dominanceP)) in report.yml). If one person's usage is an outlier "
+            + "(an import error, an automated account, a shared key), correct it in the usage data"
     }
 
     /// This build of Candor: its version and its executable's size, time and inode, so that a
