@@ -102,7 +102,7 @@ extension SiteBuilder {
             sentences.append(sentence)
         }
         if report.publishedTeams.count <= 1 && report.teams.count > 1 {
-            sentences.append("All but \(report.publishedTeams.count) of \(report.teams.count) teams are withheld to protect small groups, so most figures are for the organisation as a whole.")
+            sentences.append("All but \(whole.format(report.publishedTeams.count)) of \(whole.format(report.teams.count)) teams are withheld to protect small groups, so most figures are for the organisation as a whole.")
         }
         return sentences.joined(separator: " ")
     }
@@ -161,7 +161,7 @@ extension SiteBuilder {
             guard let figures = outcome.teams[team] else { continue }
             let trend: String
             if let doubling = figures.trendPerDoubling {
-                trend = "\(OutcomeWords.signed(doubling.value)) [\(OutcomeWords.signed(doubling.low)), \(OutcomeWords.signed(doubling.high))], \(doubling.n) weeks: <strong>\(esc(figures.effect.rawValue))</strong>"
+                trend = "\(OutcomeWords.signed(doubling.value)) [\(OutcomeWords.signed(doubling.low)), \(OutcomeWords.signed(doubling.high))], \(whole.format(doubling.n)) weeks: <strong>\(esc(figures.effect.rawValue))</strong>"
             } else {
                 trend = "not enough weeks"
             }
@@ -174,7 +174,7 @@ extension SiteBuilder {
         }
         for saved in report.timeSaved {
             guard let group = saved.byTeam.first(where: { $0.name == team }) else { continue }
-            var text = "People in this team report saving \(OutcomeWords.hours(group.mean)) (\(group.n) answers to \(saved.question.replacingOccurrences(of: "_", with: " ")))."
+            var text = "People in this team report saving \(OutcomeWords.hours(group.mean)) (\(whole.format(group.n)) answers to \(saved.question.replacingOccurrences(of: "_", with: " ")))."
             if let comparison = group.comparison.flatMap({ OutcomeWords.comparison($0, primary: report.primaryOutcome?.metric, team: true) }) { text += " " + comparison }
             html += "<p>\(esc(text))</p>\n"
         }
@@ -213,16 +213,16 @@ extension SiteBuilder {
             let rows = question.byTeam.map { ("team", $0) } + question.byTool.map { ("tool", $0) }
             var table = tableOpening(className: "figures", caption: "Hours saved a week, as reported (\(question.question.replacingOccurrences(of: "_", with: " ")))", columns: ["Group", "Answers", "Mean hours a week", "95 % interval", "Against measured outcomes"])
             for (kind, group) in rows {
-                table += "<tr><th scope=\"row\">\(esc(kind == "tool" ? report.toolName(group.name) : group.name)) <span class=\"unit\">(\(kind))</span></th><td>\(group.n)</td>"
+                table += "<tr><th scope=\"row\">\(esc(kind == "tool" ? report.toolName(group.name) : group.name)) <span class=\"unit\">(\(kind))</span></th><td>\(whole.format(group.n))</td>"
                 table += "<td>\(group.mean.map { String(format: "%.1f", $0.value) } ?? "n/a")</td><td>\(group.mean.map { String(format: "%.1f–%.1f", $0.low, $0.high) } ?? "n/a")</td>"
                 table += "<td>\(esc(group.comparison.map(comparisonLabel) ?? ""))</td></tr>\n"
             }
             table += "</tbody></table></div>\n"
             var withheld: [String] = []
-            if question.teamsWithheld > 0 { withheld.append("\(question.teamsWithheld) team\(question.teamsWithheld == 1 ? "" : "s")") }
-            if question.toolsWithheld > 0 { withheld.append("\(question.toolsWithheld) tool\(question.toolsWithheld == 1 ? "" : "s")") }
+            if question.teamsWithheld > 0 { withheld.append("\(whole.format(question.teamsWithheld)) team\(question.teamsWithheld == 1 ? "" : "s")") }
+            if question.toolsWithheld > 0 { withheld.append("\(whole.format(question.toolsWithheld)) tool\(question.toolsWithheld == 1 ? "" : "s")") }
             return ["question": question.question.replacingOccurrences(of: "_", with: " "),
-                    "summary": "\(question.n) answers; the organisation's mean: \(OutcomeWords.hours(question.org)).",
+                    "summary": "\(whole.format(question.n)) answers; the organisation's mean: \(OutcomeWords.hours(question.org)).",
                     "comparison": OutcomeWords.comparison(question.comparison, primary: report.primaryOutcome?.metric) ?? "",
                     "table": table,
                     "withheld": withheld.isEmpty ? "" : "Withheld to protect small groups: \(withheld.joined(separator: " and ")) with too few answers."]

@@ -27,9 +27,9 @@ extension SiteBuilder {
     mutating func summaryPage() throws {
         let org = report.org
         let coverage = report.coverage
-        var coverageParts = ["data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days"]
+        var coverageParts = ["data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) days"]
         let withheld = report.suppression.teamsWithheld
-        coverageParts.append("\(withheld) team\(withheld == 1 ? "" : "s") withheld to protect small groups")
+        coverageParts.append("\(whole.format(withheld)) team\(withheld == 1 ? "" : "s") withheld to protect small groups")
         coverageParts.append("\(whole.format(Double(coverage.rowsRejected))) row\(coverage.rowsRejected == 1 ? "" : "s") rejected")
         if let partial = coverage.partialLastWeek { coverageParts.append("week \(partial.short) is partial") }
         let headline: [[String: Any]] = [
@@ -45,7 +45,7 @@ extension SiteBuilder {
             ["label": "Adoption versus value", "value": adoptionValueHeadline,
              "detail": "within teams: \(withinSentence(report.correlation, level: report.correlationLevel)); an association, not a cause"],
             ["label": "Teams flagged", "value": String(report.teamsFlagged),
-             "detail": "by the inflation test, of \(report.publishedTeams.count) published teams; at most \(pct.format(report.falseDiscoveryRate)) of flags expected to be false alarms"],
+             "detail": "by the inflation test, of \(whole.format(report.publishedTeams.count)) published teams; at most \(pct.format(report.falseDiscoveryRate)) of flags expected to be false alarms"],
         ]
         let published = report.publishedTeams.map(\.figures)
         let flagged = published.filter { $0.inflation.flagged }
@@ -71,7 +71,7 @@ extension SiteBuilder {
             "guardrail": guardrailNotice,
             "timeSaved": report.timeSaved.compactMap { saved -> String? in
                 guard let estimate = saved.org else { return nil }
-                return "People report saving \(OutcomeWords.hours(estimate)) (\(saved.n) answers). " + (OutcomeWords.comparison(saved.comparison, primary: report.primaryOutcome?.metric) ?? "")
+                return "People report saving \(OutcomeWords.hours(estimate)) (\(whole.format(saved.n)) answers). " + (OutcomeWords.comparison(saved.comparison, primary: report.primaryOutcome?.metric) ?? "")
             },
             "coverage": coverageParts.joined(separator: "; "),
             "headline": headline,
@@ -160,14 +160,14 @@ extension SiteBuilder {
         let order = published.map(\.figures.team) + report.teams.filter { $0.published == nil }.map(\.name)
         try page(path: "teams.html", title: "Teams", template: "group-index", context: [
             "heading": "Teams", "table": teamsTableHTML(order: order, root: ""),
-            "intro": "\(report.teams.count) teams, ranked by adoption; \(report.suppression.teamsWithheld) withheld to protect small groups. Each row links to the team's page.",
+            "intro": "\(whole.format(report.teams.count)) teams, ranked by adoption; \(whole.format(report.suppression.teamsWithheld)) withheld to protect small groups. Each row links to the team's page.",
         ])
         var html = tableOpening(className: "figures tools", caption: "Tools, by active people", columns: ["Tool", "Capability", "Active people", "Tokens", "Cost", "Tried → returned → sustained", "People per week"])
         let tools = report.publishedTools.sorted { ($0.figures.activeUsers, $1.figures.tool) > ($1.figures.activeUsers, $0.figures.tool) }
         for published in tools {
             let tool = published.figures
             html += "<tr><th scope=\"row\"><a href=\"tools/\(esc(tool.slug)).html\">\(esc(tool.name))</a></th><td>\(esc(tool.capability))</td><td>\(whole.format(Double(tool.activeUsers)))</td>"
-            html += "<td>\(si.format(Double(tool.tokens)))</td><td>\(dollarRange(tool.costRange))</td><td>\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)</td>"
+            html += "<td>\(si.format(Double(tool.tokens)))</td><td>\(dollarRange(tool.costRange))</td><td>\(whole.format(tool.retention.tried)) → \(whole.format(tool.retention.returned)) → \(whole.format(tool.retention.sustained))</td>"
             let spark = sparkline("tool \(tool.tool)#spark", Sparkline(id: "spark-tool-\(tool.slug)", label: "\(tool.name): active people per week", values: published.weekly.map { $0.cell.shown.map { Double($0.activeUsers) } }).draw())
             html += "<td class=\"spark\">\(spark)</td></tr>\n"
         }
@@ -192,10 +192,10 @@ extension SiteBuilder {
         }
         let team = published.figures
         let figures: [[String: Any]] = [
-            ["label": "Active people", "value": "\(team.activeUsers)", "detail": "of \(team.headcount.map(String.init) ?? "unknown") (headcount)"],
+            ["label": "Active people", "value": whole.format(team.activeUsers), "detail": "of \(team.headcount.map(whole.format) ?? "unknown") (headcount)"],
             ["label": "Adoption rate", "value": rate(team.adoptionRate), "detail": team.headcount == nil ? "no headcount given" : "active ÷ headcount"],
             ["label": "Tokens", "value": si.format(Double(team.tokens)), "detail": "\(si.format(Double(team.requests))) requests"],
-            ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "over the period; median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(team.intensity.userDays))"],
+            ["label": "Tokens per active person", "value": team.tokensPerActiveUser.map(si.format) ?? "n/a", "detail": "over the period; median per person-day \(team.intensity.tokens.map { si.format($0.median) } ?? "n/a") (n = \(whole.format(team.intensity.userDays)))"],
             ["label": "\(report.primaryOutcome?.metric.name ?? "Value") per head", "value": team.valuePerHead.map { NumberFormat.column([$0]).format($0) } ?? "n/a",
              "detail": report.primaryOutcome.map { "\($0.metric.unit) per person of the headcount, over the period (\(report.period.from.readable) to \(report.period.to.readable))" } ?? "no value metric"],
             ["label": "Acceptance", "value": rate(team.acceptanceRate), "detail": "by lines: \(rate(team.acceptanceRateLines))"],
@@ -208,7 +208,7 @@ extension SiteBuilder {
         }
         let retention = published.retention.map { entry -> [String: Any] in
             guard let figures = entry.funnel.shown else { return ["tool": entry.name, "suppressed": true] }
-            return ["tool": entry.name, "tried": figures.tried, "returned": figures.returned, "sustained": figures.sustained,
+            return ["tool": entry.name, "tried": whole.format(figures.tried), "returned": whole.format(figures.returned), "sustained": whole.format(figures.sustained),
                     "days": figures.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–", "suppressed": false]
         }
         try page(path: path, title: team.team, template: "team", context: [
@@ -240,16 +240,16 @@ extension SiteBuilder {
         }
         let tool = published.figures
         let figures: [[String: Any]] = [
-            ["label": "Active people", "value": "\(tool.activeUsers)",
-             "detail": "in \(tool.teamsUsing) teams" + (tool.seats.map { "; \(pct.format(Double(tool.activeUsers) / Double(max($0, 1)))) of \(whole.format(Double($0))) licensed seats" } ?? "")],
+            ["label": "Active people", "value": whole.format(tool.activeUsers),
+             "detail": "in \(whole.format(tool.teamsUsing)) teams" + (tool.seats.map { "; \(pct.format(Double(tool.activeUsers) / Double(max($0, 1)))) of \(whole.format(Double($0))) licensed seats" } ?? "")],
             ["label": "Tokens", "value": si.format(Double(tool.tokens)), "detail": "\(si.format(Double(tool.requests))) requests"],
             ["label": "Acceptance by count", "value": rate(tool.acceptanceRate), "detail": tool.suggestionsShown > 0 ? "of \(whole.format(Double(tool.suggestionsShown))) suggestions shown" : "this source reports no suggestions"],
             ["label": "Acceptance by lines", "value": rate(tool.acceptanceRateLines), "detail": tool.linesSuggested > 0 ? "of \(whole.format(Double(tool.linesSuggested))) lines suggested" : "this source reports no suggested lines"],
             ["label": "Cost", "value": dollarRange(tool.costRange),
              "detail": (tool.seatCostUSD > 0 ? "\(usd.format(tool.seatCostUSD)) for \(whole.format(Double(tool.seats ?? 0))) seats; " : "")
                 + (tool.priced ? "usage from cost_usd or the price table" : "usage has no price: a lower bound")],
-            ["label": "Retention", "value": "\(tool.retention.tried) → \(tool.retention.returned) → \(tool.retention.sustained)",
-             "detail": "tried → returned (of \(tool.retention.eligibleReturned) observed 14 days or more) → sustained (of \(tool.retention.eligibleSustained) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
+            ["label": "Retention", "value": "\(whole.format(tool.retention.tried)) → \(whole.format(tool.retention.returned)) → \(whole.format(tool.retention.sustained))",
+             "detail": "tried → returned (of \(whole.format(tool.retention.eligibleReturned)) observed 14 days or more) → sustained (of \(whole.format(tool.retention.eligibleSustained)) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]
         try page(path: path, title: tool.name, template: "tool", context: [
             "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
@@ -367,7 +367,7 @@ extension SiteBuilder {
         let rejectedByFile = Dictionary(grouping: issues.filter { $0.severity == .error }, by: \.file).mapValues(\.count)
         let files = fileRows(rejected: rejectedByFile)
         var gaps: [String] = []
-        gaps.append("Data for \(coverage.daysWithData) of \(coverage.daysInPeriod) days in the period.")
+        gaps.append("Data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) days in the period.")
         gaps.append("Privacy: " + suppressionSentence)
         if !coverage.teamsWithoutHeadcount.isEmpty { gaps.append("Teams without headcount (adoption shown against people seen): \(coverage.teamsWithoutHeadcount.joined(separator: ", ")).") }
         if !coverage.teamsWithoutValue.isEmpty { gaps.append("Teams without outcome data: \(coverage.teamsWithoutValue.joined(separator: ", ")).") }
@@ -377,7 +377,7 @@ extension SiteBuilder {
         if coverage.rowsOutsidePeriod > 0 { gaps.append("\(whole.format(Double(coverage.rowsOutsidePeriod))) rows fall outside the period and were left out.") }
         if coverage.overlaps > 0 { gaps.append("\(whole.format(Double(coverage.overlaps))) rows overlapped an earlier source's report of the same person, day and tool: what that source already gave was dropped from them (each measure counts once).") }
         for file in coverage.recognised { gaps.append("Read \(file), recognised from its contents.") }
-        if coverage.unmatchedIdentities > 0 { gaps.append("\(coverage.unmatchedIdentities) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
+        if coverage.unmatchedIdentities > 0 { gaps.append("\(whole.format(coverage.unmatchedIdentities)) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
         try page(path: "data-quality.html", title: "Data quality", template: "data-quality", context: [
             "rowsRead": whole.format(Double(coverage.rowsRead)), "rowsRejected": whole.format(Double(coverage.rowsRejected)),
             "files": files, "issues": shown, "hasIssues": !shown.isEmpty, "moreIssues": issues.count > 1000 ? whole.format(Double(issues.count - 1000)) : false,  // Mustache takes 0 as true

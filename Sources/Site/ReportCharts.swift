@@ -49,7 +49,7 @@ struct ReportCharts {
         parts.append("Within teams: " + withinSentence(correlation, level: level) + ".")
         let shown = teams.filter { $0.usagePerHeadWeekly != nil && $0.valuePerHeadWeekly != nil }.count
         if correlation.n > shown {
-            parts.append("\(correlation.n - shown) of the \(correlation.n) teams behind these figures \(correlation.n - shown == 1 ? "is" : "are") not drawn: withheld to protect smaller groups.")
+            parts.append("\(whole.format(correlation.n - shown)) of the \(whole.format(correlation.n)) teams behind these figures \(correlation.n - shown == 1 ? "is" : "are") not drawn: withheld to protect smaller groups.")
         }
         let unclear = teams.filter { $0.quadrant == .unclear }.count
         if unclear > 0 { parts.append("\(unclear) team\(unclear == 1 ? "'s" : "s'") position is unclear: its interval holds the median.") }
@@ -89,7 +89,7 @@ struct ReportCharts {
         guard !report.feedback.themes.isEmpty else { return nil }
         var chart = BarChart(id: "feedback-themes", title: "Themes in employee feedback",
                              bars: report.feedback.themes.map { .init(label: $0.theme.replacingOccurrences(of: "_", with: " "), values: [$0.share]) },
-                             unit: "share of \(report.feedback.documents) documents")
+                             unit: "share of \(whole.format(report.feedback.documents)) documents")
         chart.format = .percent
         return chart.draw()
     }

@@ -15,6 +15,9 @@ public enum NumberFormat: Sendable, Equatable {
     case aligned(decimals: Int)
     case integer
 
+    /// A count, as `format(Double(value))` writes it.
+    public func format<Count: BinaryInteger>(_ value: Count) -> String { format(Double(value)) }
+
     public func format(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         switch self {
