@@ -92,7 +92,7 @@ struct Build: ParsableCommand {
             let errors = summary.diagnostics.filter { $0.severity == .error }.count
             var rejected = summary.rowsRejected > 0 ? "\(summary.rowsRejected.formatted()) rejected (see data-quality.html)" : "0 rejected"
             if errors > 0 { rejected += ", \(errors) error\(errors == 1 ? "" : "s") (what they name was left out; --strict fails instead)" }
-            progress.note("candor: built \(output.output)/: \(summary.rowsRead.formatted()) rows read, \(rejected), \(summary.teams) teams, \(summary.pages) pages, \(summary.charts) charts, \(summary.bytes.formatted()) bytes in \(String(format: "%.2f", summary.seconds)) s")
+            progress.note("candor: built \(output.output)/: \(counted(summary.rowsRead, "row")) read, \(rejected), \(counted(summary.teams, "team")), \(counted(summary.pages, "page")), \(counted(summary.charts, "chart")), \(counted(summary.bytes, "byte")) in \(String(format: "%.2f", summary.seconds)) s")
         } catch let Pipeline.Failure.inputs(diagnostics) {
             progress.finish()
             printer.print(diagnostics)
@@ -133,7 +133,7 @@ struct Check: ParsableCommand {
             let summary = try Pipeline.run(options, progress: progress)
             printer.print(summary.diagnostics)
             let errors = summary.diagnostics.filter { $0.severity == .error }.count
-            progress.note("candor: checked \(content.content)/: \(summary.rowsRead.formatted()) rows, \(summary.rowsRejected.formatted()) rejected, \(errors) errors, \(summary.diagnostics.count - errors) warnings")
+            progress.note("candor: checked \(content.content)/: \(counted(summary.rowsRead, "row")), \(summary.rowsRejected.formatted()) rejected, \(counted(errors, "error")), \(counted(summary.diagnostics.count - errors, "warning"))")
             if errors > 0 { throw ExitCode(1) }
         } catch let Pipeline.Failure.inputs(diagnostics) {
             printer.print(diagnostics)
@@ -141,3 +141,6 @@ struct Check: ParsableCommand {
         }
     }
 }
+
+/// A count and its noun, singular for one: "1 team", "1,500 teams".
+func counted(_ count: Int, _ noun: String) -> String { "\(count.formatted()) \(noun)\(count == 1 ? "" : "s")" }
