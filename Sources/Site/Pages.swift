@@ -27,7 +27,8 @@ extension SiteBuilder {
     mutating func summaryPage() throws {
         let org = report.org
         let coverage = report.coverage
-        var coverageParts = ["data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) days"]
+        let scatter = chart("index/scatter") { $0.adoptionVersusValue() }
+        var coverageParts = ["data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) day\(coverage.daysInPeriod == 1 ? "" : "s")"]
         let withheld = report.suppression.teamsWithheld
         coverageParts.append("\(whole.format(withheld)) team\(withheld == 1 ? "" : "s") withheld to protect small groups")
         coverageParts.append("\(whole.format(Double(coverage.rowsRejected))) row\(coverage.rowsRejected == 1 ? "" : "s") rejected")
@@ -75,7 +76,10 @@ extension SiteBuilder {
             },
             "coverage": coverageParts.joined(separator: "; "),
             "headline": headline,
-            "scatter": chart("index/scatter") { $0.adoptionVersusValue() },
+            "scatter": scatter, "hasScatter": !scatter.isEmpty,
+            "scatterAbsent": report.primaryOutcome == nil
+                ? "The report has no outcome data (data/outcomes.csv and value: in report.yml), so there is no value to set adoption against."
+                : "Fewer than two published teams have both usage and value per head, so there is nothing to plot.",
             "trendActive": chart("index/weekly-active") { $0.weeklyActive() },
             "trendTokens": chart("index/weekly-tokens") { $0.weeklyTokens() },
             "inflation": chart("index/inflation") { $0.inflationRanking() },
@@ -86,7 +90,7 @@ extension SiteBuilder {
             "themes": chart("themes") { $0.themes() },
             "scores": chart("scores") { $0.scores() },
             "quotes": quoteContext(Array(report.feedback.quotes.prefix(4))),
-            "feedbackDocuments": report.feedback.documents,
+            "feedbackDocuments": whole.format(report.feedback.documents),
             "netSentiment": report.feedback.netSentiment.map { String(format: "%+.0f", $0) } ?? "n/a",
             "funnel": chart("index/funnel") { $0.funnel($0.report.toolRetention) },
             "onboarding": onboardingQuotes(),
@@ -367,7 +371,7 @@ extension SiteBuilder {
         let rejectedByFile = Dictionary(grouping: issues.filter { $0.severity == .error }, by: \.file).mapValues(\.count)
         let files = fileRows(rejected: rejectedByFile)
         var gaps: [String] = []
-        gaps.append("Data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) days in the period.")
+        gaps.append("Data for \(whole.format(coverage.daysWithData)) of \(whole.format(coverage.daysInPeriod)) day\(coverage.daysInPeriod == 1 ? "" : "s") in the period.")
         gaps.append("Privacy: " + suppressionSentence)
         if !coverage.teamsWithoutHeadcount.isEmpty { gaps.append("Teams without headcount (adoption shown against people seen): \(coverage.teamsWithoutHeadcount.joined(separator: ", ")).") }
         if !coverage.teamsWithoutValue.isEmpty { gaps.append("Teams without outcome data: \(coverage.teamsWithoutValue.joined(separator: ", ")).") }

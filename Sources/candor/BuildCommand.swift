@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Dataset
 import Foundation
+import Stats
 
 /// Options shared by build, check and serve.
 struct ContentOptions: ParsableArguments {
@@ -142,5 +143,6 @@ struct Check: ParsableCommand {
     }
 }
 
-/// A count and its noun, singular for one: "1 team", "1,500 teams".
-func counted(_ count: Int, _ noun: String) -> String { "\(count.formatted()) \(noun)\(count == 1 ? "" : "s")" }
+/// A count and its noun, singular for one: "1 team", "1,500 teams" (grouped as the site
+/// writes numbers, whatever the machine's locale).
+func counted(_ count: Int, _ noun: String) -> String { "\(NumberFormat.integer.format(count)) \(noun)\(count == 1 ? "" : "s")" }
