@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads a built site's charts as a phone, tablet and desktop reader would: the summary, a team
 page, a tool page and the feedback page in headless Chromium at 360, 768 and 1280 CSS px wide,
-light and dark. In every chart that is shown, no text may be drawn smaller than 11 CSS px and no
+light and dark (and the data-quality page, whose paths are long). No page may be wider than the
+screen. In every chart that is shown, no text may be drawn smaller than 11 CSS px and no
 two texts may overlap (their boxes, from getBoundingClientRect, may touch but not cross by more
 than a pixel). Prints each failure with its page, width, scheme, chart and texts; exit 1 on any.
 
@@ -26,7 +27,8 @@ def first(pattern):
     return found[0] if found else None
 
 
-pages = {"summary": os.path.join(site, "index.html"), "feedback": os.path.join(site, "feedback", "index.html")}
+pages = {"summary": os.path.join(site, "index.html"), "feedback": os.path.join(site, "feedback", "index.html"),
+         "data-quality": os.path.join(site, "data-quality.html")}
 # The team and tool pages with the most charts drawn (a withheld team's page has none).
 for name, pattern in {"team": "teams/*.html", "tool": "tools/*.html"}.items():
     candidates = sorted(glob.glob(os.path.join(site, pattern)), key=lambda p: -open(p, encoding="utf-8").read().count("<svg"))
@@ -75,6 +77,11 @@ try:
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
             for name, path in pages.items():
                 driver.get("file://" + path)
+                # Nothing may widen the page past the screen (a long path once did): wide tables
+                # and charts scroll inside their own frames.
+                page_width = driver.execute_script("return document.documentElement.scrollWidth")
+                if page_width > width:
+                    failures.append(f"{name} {width}px {scheme}: the page is {page_width} px wide")
                 for chart in driver.execute_script(MEASURE):
                     checked += 1
                     texts = chart["texts"]
