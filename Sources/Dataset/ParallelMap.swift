@@ -12,9 +12,11 @@ public final class Pending<Value>: @unchecked Sendable {
 
     public init(_ work: @escaping @Sendable () -> Value) {
         done.enter()
+        pendingWork.enter()
         DispatchQueue.global().async {
             self.result = work()
             self.done.leave()
+            pendingWork.leave()
         }
     }
 
@@ -23,6 +25,16 @@ public final class Pending<Value>: @unchecked Sendable {
         return result!
     }
 }
+
+/// Every `Pending` started and not yet finished, waited for or not.
+private let pendingWork = DispatchGroup()
+
+/// Waits until no `Pending` work is running: the process calls it before it exits. A build
+/// that failed early (no such folder, a report.yml error) exited while a thread was still
+/// decoding the build cache in OpenSSL, whose clean-up at exit pulled the tables from under it:
+/// the process died of a segmentation fault (status 139, and a crash report) in half the runs,
+/// and now and then hung in the crash reporter.
+public func waitForPendingWork() { pendingWork.wait() }
 
 /// Maps `items` on up to `workers` threads and returns the results in the items' order, so
 /// the output does not depend on how the work was scheduled. `transform` must not touch

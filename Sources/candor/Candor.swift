@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Foundation
 
 @main
@@ -43,10 +44,12 @@ struct Candor: AsyncParsableCommand {
         } catch {
             fail(error, type(of: command))
         }
+        waitForPendingWork()
     }
 
     /// Exits with the documented status; a usage error's message names the subcommand's usage.
     static func fail(_ error: Error, _ command: ParsableCommand.Type) -> Never {
+        waitForPendingWork()  // no thread may be inside a library while exit cleans it up
         if exitCode(for: error) == .validationFailure {
             var message: String
             if let validation = error as? ValidationError {

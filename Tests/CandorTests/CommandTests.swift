@@ -169,6 +169,21 @@ final class ExitStatusTests: XCTestCase {
         return (process.terminationStatus, text)
     }
 
+    /// A build that fails at once exits 1 every time. It used to exit while a thread was still
+    /// hashing in OpenSSL to find the build cache, whose clean-up at exit pulled the tables from
+    /// under it: a segmentation fault (139) and a crash report in half the runs, now and then a
+    /// hang.
+    func testAnEarlyFailureExitsOneEveryTimeWithoutACrash() throws {
+        let scratch = Scratch()
+        try "title: [unclosed\n".write(toFile: scratch.path + "/report.yml", atomically: true, encoding: .utf8)
+        for run in 0..<16 {
+            let content = run % 2 == 0 ? scratch.path + "/no-such-report" : scratch.path
+            let (status, text) = try self.run(["build", "--content", content, "--output", scratch.path + "/out", "--cache-dir", scratch.path + "/cache"])
+            XCTAssertEqual(status, 1, "run \(run): \(text)")
+            XCTAssertFalse(text.contains("crashed"), text)
+        }
+    }
+
     func testUsageErrorsExitTwoWithTheSubcommandsUsage() throws {
         let (unknown, message) = try run(["build", "--bogus"])
         XCTAssertEqual(unknown, 2)
