@@ -10,8 +10,7 @@ final class CountFormattingTests: XCTestCase {
         let scratch = Scratch()
         let folder = scratch.path + "/report", output = scratch.path + "/site"
         _ = try SampleGenerator(users: 2_500, days: 42, seed: 4).write(to: folder)
-        let summary = try Pipeline.run(Pipeline.Options(content: folder, output: output, theme: repository + "/Themes/default"),
-                                       progress: Progress(quiet: true, verbose: false))
+        let summary = try build(folder, output)
         let report = try XCTUnwrap(summary.report)
         var checked = 0
         for entry in report.tools {

@@ -13,8 +13,7 @@ final class OneDayReportTests: XCTestCase {
         let rows = (1...6).map { "2026-03-04,u\($0),Ops,cursor,\($0),100\($0),20\($0)" }
         try (["date,user,team,tool,requests,input_tokens,output_tokens"] + rows).joined(separator: "\n")
             .write(toFile: folder + "/data/usage/u.csv", atomically: true, encoding: .utf8)
-        let summary = try Pipeline.run(Pipeline.Options(content: folder, output: output, theme: repository + "/Themes/default"),
-                                       progress: Progress(quiet: true, verbose: false))
+        let summary = try build(folder, output)
         XCTAssertEqual(summary.teams, 1)
         let index = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
         XCTAssertTrue(index.contains("data for 1 of 1 day;"), "one day, singular")

@@ -28,17 +28,13 @@ final class SuppressionNoteTests: XCTestCase {
         let scratch = Scratch()
         let folder = scratch.path + "/report"
         _ = try SampleGenerator(users: 200, days: 56, seed: 11).write(to: folder)
-        func build(_ output: String) throws -> Pipeline.Summary {
-            try Pipeline.run(Pipeline.Options(content: folder, output: scratch.path + "/" + output, theme: repository + "/Themes/default"),
-                             progress: Progress(quiet: true, verbose: false))
-        }
-        XCTAssertNil(try build("plain").suppressionNote, "the sample has no such outlier")
+        XCTAssertNil(try build(folder, scratch.path + "/plain").suppressionNote, "the sample has no such outlier")
         // One more row on the first row's day and team, from someone new, with ten billion tokens.
         let rows = try String(contentsOfFile: folder + "/data/usage/usage.csv", encoding: .utf8).split(separator: "\n")
         let first = rows[1].split(separator: ",", omittingEmptySubsequences: false)
         try "date,user,team,tool,requests,input_tokens,output_tokens\n\(first[0]),heavy-one,\(first[2]),\(first[3]),3,9000000000,1000000000\n"
             .write(toFile: folder + "/data/usage/heavy.csv", atomically: true, encoding: .utf8)
-        let heavy = try build("heavy")
+        let heavy = try build(folder, scratch.path + "/heavy")
         let note = try XCTUnwrap(heavy.suppressionNote)
         let report = try XCTUnwrap(heavy.report)
         XCTAssertGreaterThan(report.suppression.dominance, 0)
