@@ -31,7 +31,8 @@ private let pendingWork = DispatchGroup()
 
 /// Waits until no `Pending` work is running: the process calls it before it exits. A build
 /// that failed early (no such folder, a report.yml error) exited while a thread was still
-/// decoding the build cache in OpenSSL, whose clean-up at exit pulled the tables from under it:
+/// hashing in OpenSSL to find the build cache, and OpenSSL's clean-up at exit pulled its tables
+/// from under that thread:
 /// the process died of a segmentation fault (status 139, and a crash report) in half the runs,
 /// and now and then hung in the crash reporter.
 public func waitForPendingWork() { pendingWork.wait() }

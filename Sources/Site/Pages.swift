@@ -384,7 +384,7 @@ extension SiteBuilder {
         if coverage.unmatchedIdentities > 0 { gaps.append("\(whole.format(coverage.unmatchedIdentities)) identities matched nobody in data/people.csv and were counted under \"unassigned\".") }
         try page(path: "data-quality.html", title: "Data quality", template: "data-quality", context: [
             "rowsRead": whole.format(Double(coverage.rowsRead)), "rowsRejected": whole.format(Double(coverage.rowsRejected)),
-            "files": files, "issues": shown, "hasIssues": !shown.isEmpty, "moreIssues": issues.count > 1000 ? whole.format(Double(issues.count - 1000)) : false,  // Mustache takes 0 as true
+            "files": files, "issues": shown, "hasIssues": !shown.isEmpty, "moreIssues": issues.count > 1000 ? whole.format(issues.count - 1000) : false,  // Mustache takes 0 as true
             "gaps": gaps,
         ])
     }
