@@ -83,8 +83,10 @@ public func formatSI(_ value: Double, minimumForSuffix: Double = 1000) -> String
     let magnitude = abs(value)
     let sign = value < 0 ? "−" : ""
     if magnitude < minimumForSuffix {
-        if magnitude == magnitude.rounded() { return sign + groupThousands(Int64(magnitude)) }
-        return sign + fixed(magnitude, magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0)
+        // Whole figures, and any from 100 up (written without decimals), are grouped: "$1,694",
+        // as every other count of the site, not "$1694".
+        if magnitude >= 100 || magnitude == magnitude.rounded() { return sign + groupThousands(Int64(magnitude.rounded())) }
+        return sign + fixed(magnitude, magnitude < 10 ? 2 : 1)
     }
     let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
     for (size, suffix) in units where magnitude >= size {

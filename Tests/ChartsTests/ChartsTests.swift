@@ -84,6 +84,9 @@ final class ScaleTests: XCTestCase {
         XCTAssertEqual(NumberFormat.range(0.01234, 2.5), "0.0123–2.5")
         XCTAssertEqual(NumberFormat.currency.format(36529.5), "$36.5k")
         XCTAssertEqual(NumberFormat.currency.format(12.5), "$12.5")
+        XCTAssertEqual(NumberFormat.currency.format(1694.4), "$1,694", "grouped below the suffix too")
+        XCTAssertEqual(NumberFormat.currency.format(999.6), "$1,000")
+        XCTAssertEqual(NumberFormat.currency.format(123.4), "$123")
         XCTAssertEqual(NumberFormat.integer.format(1824), "1,824")
         XCTAssertEqual(NumberFormat.si.format(.nan), "–")
     }
