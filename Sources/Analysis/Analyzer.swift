@@ -70,7 +70,7 @@ struct Context {
     let toolTotals: [Int32: Totals]
 
     init(aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws {
-        self.aggregate = aggregate
+        self.aggregate = aggregate.settled()
         toolTotals = aggregate.toolTotals
         self.inputs = inputs
         self.usage = usage

@@ -22,7 +22,7 @@ public struct BuildCache: Sendable {
 
     public let folder: String
     static let magic = Array("CANDOR-BUILD-CACHE\u{0}".utf8)
-    public static let formatVersion: Int64 = 7
+    public static let formatVersion: Int64 = 8
 
     public init(folder: String) { self.folder = folder }
 
@@ -173,7 +173,7 @@ public struct BuildCache: Sendable {
     public func save(report folder: String, key: String, aggregate: UsageAggregate, summary: UsageSummary) -> String? {
         write(report: folder, kind: "usage", key: key) { writer in
             summary.encode(to: &writer)
-            aggregate.encode(to: &writer)
+            aggregate.settled().encode(to: &writer)  // the cells' shares, not the traces' weeks
         }
     }
 }
@@ -291,10 +291,14 @@ extension UsageAggregate {
                 let key = try pair(&reader, groups, nil)
                 var cell = TeamWeekCell(totals: try Totals(from: &reader))
                 let people = try reader.count(itemBytes: 28)
+                var previous: Int32 = -1
                 for _ in 0..<people {
                     let person = try reader.int32()
                     try check(person, below: userCount, "person")
-                    guard cell.shares[person] == nil else { throw ByteReader.Malformed(description: "lists a person twice in a cell") }
+                    // Written in ascending order (`PersonShares`): anything else, a person twice
+                    // included, is not this program's file.
+                    guard person > previous else { throw ByteReader.Malformed(description: "lists a cell's people out of order") }
+                    previous = person
                     cell.shares.add(person, Share(tokens: try reader.int(), requests: Int64(try reader.int(in: 0...Int64.max)), costMicros: try reader.int()))
                 }
                 cells[key] = cell

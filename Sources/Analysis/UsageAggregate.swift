@@ -62,6 +62,8 @@ public struct UsageAggregate: Sendable {
         case none
     }
     var minDay = Day(index: .max), maxDay = Day(index: .min)
+    /// Whether adoption traces hold weekly shares not yet filed into the cells (`settle`).
+    private(set) var unsettled = false
 
     public init(config: ReportConfig, tools: [ToolInfo]) {
         if let from = config.periodFrom, let to = config.periodTo { period = (from, to) }
@@ -156,9 +158,10 @@ public struct UsageAggregate: Sendable {
         let person = active ? row.user.map { users.id($0, key: keys.user, scope: keys.scope) } : nil
         let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
         teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
-        // One lookup per cell for its totals and the person's share of them.
-        teamWeeks[Self.key(team, week), default: TeamWeekCell()].add(totals, person: person, share: share)
-        toolWeeks[Self.key(tool, week), default: TeamWeekCell()].add(totals, person: person, share: share)
+        // The cells' totals here; the person's share of them is kept in the person's adoption
+        // trace below, and filed into the cells once the rows are read (`settle`).
+        teamWeeks[Self.key(team, week), default: TeamWeekCell()].totals.add(totals)
+        toolWeeks[Self.key(tool, week), default: TeamWeekCell()].totals.add(totals)
         teamTools[Self.key(team, tool), default: Totals()].add(totals)
 
         guard row.user != nil else {
@@ -171,7 +174,8 @@ public struct UsageAggregate: Sendable {
         guard let user = person else { return }
         userDays.add(person: user, day: row.day.index, tokens: row.tokens, requests: row.requests)
         userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
-        adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day)
+        adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day, share: share)
+        unsettled = true
         if let hash = row.promptHash {
             teamPrompts[team, default: PromptCounter()].add(userSeed: promptSeed(user), hash: hash, requests: row.requests)
         }
@@ -210,13 +214,51 @@ public struct UsageAggregate: Sendable {
         parts.sort { $0.userDays.count < $1.userDays.count }
         guard var whole = parts.popLast() else { return nil }
         while let part = parts.popLast() { whole.merge(part) }
+        whole.settle()
         return whole
+    }
+
+    /// Files each person's weekly shares into the team-week and tool-week cells; until then the
+    /// cells hold only their totals. Each row adds its share to its person's adoption trace
+    /// (person, team and tool), which it looks up anyway, rather than to two cells: with rows in
+    /// random order, the cells' per-person tables were a random access each, a quarter of
+    /// ingest and a third of its memory (perf, heaptrack). Here the traces are taken in order of
+    /// team (then tool) and person, so each cell receives its people in ascending order.
+    public mutating func settle() {
+        guard unsettled else { return }
+        unsettled = false
+        var traces: [(key: AdoptionKey, weekly: WeeklyShares)] = []
+        traces.reserveCapacity(adoption.count)
+        var index = adoption.startIndex
+        while index != adoption.endIndex {
+            traces.append((adoption.keys[index], adoption.values[index].weekly))
+            adoption.values[index].weekly = WeeklyShares()  // released once filed
+            index = adoption.index(after: index)
+        }
+        func file(into cells: inout [PairKey: TeamWeekCell], by group: (AdoptionKey) -> Int32) {
+            traces.sort { (group($0.key), $0.key.user) < (group($1.key), $1.key.user) }
+            for trace in traces {
+                for item in trace.weekly.items {
+                    cells[Self.key(group(trace.key), item.monday), default: TeamWeekCell()].shares.add(trace.key.user, item.share)
+                }
+            }
+        }
+        file(into: &teamWeeks, by: \.team)
+        file(into: &toolWeeks, by: \.tool)
+    }
+
+    /// This aggregate with its shares filed (`settle`).
+    public func settled() -> UsageAggregate {
+        var copy = self
+        copy.settle()
+        return copy
     }
 
     /// Adds another aggregate of other rows (from a parallel worker). Every part is a sum, a
     /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
     public mutating func merge(_ other: UsageAggregate) {
         rowsOutsidePeriod += other.rowsOutsidePeriod
+        unsettled = unsettled || other.unsettled
         rowsAccepted += other.rowsAccepted
         shadowTotal += other.shadowTotal
         if other.rowsAccepted > 0 {
@@ -329,11 +371,6 @@ struct TeamWeekCell {
     var totals = Totals()
     var shares = PersonShares()
 
-    mutating func add(_ rowTotals: Totals, person: Int32?, share: Share) {
-        totals.add(rowTotals)
-        if let person { shares.add(person, share) }
-    }
-
     /// Another worker's cell, its person ids mapped to this one's by `personMap`.
     mutating func merge(_ other: TeamWeekCell, personMap: [Int32]) {
         totals.add(other.totals)
@@ -341,85 +378,106 @@ struct TeamWeekCell {
     }
 }
 
-/// Each identified person's share of a cell. A cell that most people reach (a tool's week,
-/// when one tool is used by nearly everyone) keeps the shares in an array indexed by person id,
-/// 24 bytes a person; others keep a hash table. As a table, a tool-week of 6,700 people was
-/// 460 KB, and the two workers' tool-weeks were 170 MB of a 10M-row build in random order
-/// (heaptrack). Iteration order is the array's or the table's: readers sort or sum.
+/// Each identified person's share of a cell, in ascending order of person. Cells receive their
+/// people in that order (`UsageAggregate.settle`, and the cache as it was written), so adding
+/// is an append or a sum into the last; a person out of order is placed by binary search.
 struct PersonShares: Sequence {
-    private var sparse: [PersonKey: Share] = [:]
-    /// Indexed by person id, an absent person's entry `Share.absent`; empty while `sparse` is used.
-    private var dense: [Share] = []
-    private var isDense: Bool { !dense.isEmpty }
-    /// The largest person id added.
-    private var largest: Int32 = -1
-    private(set) var count = 0
+    private var people: [Int32] = []
+    private var shares: [Share] = []
 
     init() {}
 
+    var count: Int { people.count }
+
     mutating func add(_ person: Int32, _ share: Share) {
-        largest = Swift.max(largest, person)
-        if isDense {
-            if Int(person) >= dense.count {
-                // Ids far beyond the people present would leave the array mostly empty: back
-                // to a table (only once the people have doubled can it become an array again).
-                if Int64(person) + 1 > 4 * Int64(count + 1) + 64 {
-                    toSparse()
-                    return add(person, share)
-                }
-                let wanted = Int(person) + 1
-                if dense.capacity < wanted { dense.reserveCapacity(Swift.max(wanted, dense.count + dense.count / 8 + 16)) }
-                dense.append(contentsOf: repeatElement(Share.absent, count: wanted - dense.count))
-            }
-            if dense[Int(person)].isAbsent {
-                dense[Int(person)] = share
-                count += 1
+        if let last = people.last, last >= person {
+            let index = position(of: person)
+            if index < people.count && people[index] == person {
+                shares[index].add(share)
             } else {
-                dense[Int(person)].add(share)
+                people.insert(person, at: index)
+                shares.insert(share, at: index)
             }
             return
         }
-        // One lookup with a default; `sparse[person]?.add(…)` allocated on every call.
-        let known = sparse.count
-        sparse[PersonKey(person), default: Share()].add(share)
-        if sparse.count > known {
-            count += 1
-            // Most ids up to the largest present: an array is then at most two entries a person.
-            if count >= 32 && Int64(largest) + 1 <= 2 * Int64(count) { toDense() }
+        people.append(person)
+        shares.append(share)
+    }
+
+    /// The index of `person`, or where it would be inserted.
+    private func position(of person: Int32) -> Int {
+        var low = 0, high = people.count
+        while low < high {
+            let middle = (low + high) / 2
+            if people[middle] < person { low = middle + 1 } else { high = middle }
         }
-    }
-
-    private mutating func toDense() {
-        dense = Array(repeating: Share.absent, count: Int(largest) + 1)
-        for (person, share) in sparse { dense[Int(person.id)] = share }
-        sparse = [:]
-    }
-
-    private mutating func toSparse() {
-        sparse = Dictionary(minimumCapacity: count)
-        for (person, share) in self { sparse[PersonKey(person)] = share }
-        dense = []
+        return low
     }
 
     subscript(person: Int32) -> Share? {
-        if isDense { return person >= 0 && Int(person) < dense.count && !dense[Int(person)].isAbsent ? dense[Int(person)] : nil }
-        return sparse[PersonKey(person)]
+        let index = position(of: person)
+        return index < people.count && people[index] == person ? shares[index] : nil
     }
 
-    func makeIterator() -> Iterator { Iterator(dense: dense, sparse: sparse.makeIterator()) }
+    func makeIterator() -> Iterator { Iterator(people: people, shares: shares) }
 
     struct Iterator: IteratorProtocol {
-        let dense: [Share]
+        let people: [Int32]
+        let shares: [Share]
         var index = 0
-        var sparse: Dictionary<PersonKey, Share>.Iterator
 
         mutating func next() -> (key: Int32, value: Share)? {
-            while index < dense.count {
-                defer { index += 1 }
-                if !dense[index].isAbsent { return (Int32(index), dense[index]) }
-            }
-            return sparse.next().map { (key: $0.key.id, value: $0.value) }
+            guard index < people.count else { return nil }
+            defer { index += 1 }
+            return (people[index], shares[index])
         }
+    }
+}
+
+/// One person's share of a cell in each week (by Monday), in ascending order of week: kept per
+/// person, team and tool while the rows are read, and filed into the cells after (`settle`).
+/// Rows mostly come in order of day, so adding is mostly an append or a sum into the last.
+struct WeeklyShares {
+    struct Item {
+        var monday: Int32
+        var share: Share
+    }
+    private(set) var items: [Item] = []
+
+    mutating func add(_ monday: Int32, _ share: Share) {
+        if let last = items.last, last.monday >= monday {
+            if last.monday == monday { items[items.count - 1].share.add(share); return }
+            var low = 0, high = items.count
+            while low < high {
+                let middle = (low + high) / 2
+                if items[middle].monday < monday { low = middle + 1 } else { high = middle }
+            }
+            if items[low].monday == monday { items[low].share.add(share) } else { items.insert(Item(monday: monday, share: share), at: low) }
+            return
+        }
+        items.append(Item(monday: monday, share: share))
+    }
+
+    /// Both, week by week.
+    func merged(with other: WeeklyShares) -> WeeklyShares {
+        if other.items.isEmpty { return self }
+        if items.isEmpty { return other }
+        var result = WeeklyShares()
+        result.items.reserveCapacity(items.count + other.items.count)
+        var (i, j) = (0, 0)
+        while i < items.count || j < other.items.count {
+            if j == other.items.count || (i < items.count && items[i].monday < other.items[j].monday) {
+                result.items.append(items[i]); i += 1
+            } else if i == items.count || other.items[j].monday < items[i].monday {
+                result.items.append(other.items[j]); j += 1
+            } else {
+                var item = items[i]
+                item.share.add(other.items[j].share)
+                result.items.append(item)
+                i += 1; j += 1
+            }
+        }
+        return result
     }
 }
 
@@ -495,19 +553,24 @@ struct AdoptionTrace {
     var first = Day(index: .max)
     var second = Day(index: .max)
     var weeks = WeekSet()
+    /// The person's share of each week, until filed into the cells (`UsageAggregate.settle`).
+    var weekly = WeeklyShares()
 
     /// The trace of both: the two earliest distinct days and every week. (Made without a set
     /// or an array of the days: a merge of two workers' parts made a few for every trace.)
     func merged(with other: AdoptionTrace) -> AdoptionTrace {
         var result = self
         result.weeks.formUnion(other.weeks)
+        result.weekly = weekly.merged(with: other.weekly)
         result.takeDay(other.first)
         result.takeDay(other.second)
         return result
     }
 
-    mutating func record(_ day: Day) {
-        weeks.insert(day.week.monday.index)
+    mutating func record(_ day: Day, share: Share) {
+        let monday = day.week.monday.index
+        weeks.insert(monday)
+        weekly.add(monday, share)
         takeDay(day)
     }
 

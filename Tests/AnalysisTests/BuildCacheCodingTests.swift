@@ -50,7 +50,9 @@ final class BuildCacheCodingTests: XCTestCase {
         XCTAssertEqual(loaded.teams.names, original.teams.names)
         XCTAssertEqual(loaded.userDays.table, original.userDays.table)
         XCTAssertFalse(original.userDays.table.isEmpty)
-        XCTAssertEqual(loaded.teamWeeks.mapValues(\.shares.table), original.teamWeeks.mapValues(\.shares.table))
+        XCTAssertEqual(loaded.teamWeeks.mapValues(\.shares.table), original.settled().teamWeeks.mapValues(\.shares.table))
+        XCTAssertEqual(loaded.toolWeeks.mapValues(\.shares.table), original.settled().toolWeeks.mapValues(\.shares.table))
+        XCTAssertFalse(original.settled().teamWeeks.values.allSatisfy { $0.shares.count == 0 })
         XCTAssertEqual(loaded.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] },
                        original.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] })
         XCTAssertEqual(loaded.groupActive, original.groupActive)

@@ -114,8 +114,8 @@ final class PersonTablesTests: XCTestCase {
 
     func testPersonSharesHoldWhatADictionaryHolds() {
         var generator = SystemRandomNumberGenerator()
-        // Ids: a dense block (the array), one far beyond it (back to a table), the block
-        // filled towards it (the array again), and ids at random.
+        // Ids: ascending (appends), one far beyond a block and the block filled towards it
+        // (inserts before the last), and ids at random.
         let patterns: [[Int32]] = [
             (0..<200).map { $0 },
             (0..<100).map { $0 } + [1_000_000] + (100..<700).map { $0 },
@@ -146,6 +146,27 @@ final class PersonTablesTests: XCTestCase {
         }
     }
 
+    /// A person's weekly shares, added in any order and merged with another's, hold each week's
+    /// sum once, in ascending order of week.
+    func testWeeklySharesHoldEachWeekOnceInOrder() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<20 {
+            var parts = [WeeklyShares(), WeeklyShares()]
+            var reference: [Int32: [Int64]] = [:]
+            let mondays = (0..<Int.random(in: 1...80, using: &generator)).map { _ in 20_454 + 7 * Int32.random(in: -60..<60, using: &generator) }
+            for monday in mondays + mondays.shuffled(using: &generator) {
+                let share = Share(tokens: Int64.random(in: 0...100, using: &generator), requests: 1, costMicros: Int64.random(in: 0...9, using: &generator))
+                parts[Int.random(in: 0...1, using: &generator)].add(monday, share)
+                let old = reference[monday] ?? [0, 0, 0]
+                reference[monday] = [old[0] + share.tokens, old[1] + share.requests, old[2] + share.costMicros]
+            }
+            let merged = parts[0].merged(with: parts[1])
+            XCTAssertEqual(merged.items.map(\.monday), reference.keys.sorted(), "round \(round)")
+            XCTAssertEqual(merged.items.map { [$0.share.tokens, $0.share.requests, $0.share.costMicros] },
+                           reference.keys.sorted().map { reference[$0]! }, "round \(round)")
+        }
+    }
+
     /// Rows split among workers at random and merged give the aggregate of all of them at
     /// once: every person-day, every cell's people and every adoption trace (first two days and
     /// weeks, whose windows moved differently in each part).
@@ -167,6 +188,7 @@ final class PersonTablesTests: XCTestCase {
             }
             var whole = UsageAggregate(config: config, tools: [])
             for row in rows { whole.add(row) }
+            whole.settle()
             var parts = (0..<3).map { _ in UsageAggregate(config: config, tools: []) }
             for row in rows.shuffled(using: &generator) { parts[Int.random(in: 0..<3, using: &generator)].add(row) }
             guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
