@@ -219,9 +219,17 @@ struct Context {
         // The person-days come person by person, so each person's days are judged as they end.
         var teamTokensById: [Int32: [Double]] = [:], teamRequestsById: [Int32: [Double]] = [:]
         var regularUsers = Set<Int32>()
-        var daily: [Double] = [], person: Int32 = -1
-        func judge() {
-            defer { daily.removeAll(keepingCapacity: true) }
+        var dailyTokens: [Double] = [], daily: [Double] = [], person: Int32 = -1
+        // A person's days, once they end: into the organisation's and the primary team's
+        // samples (a table look-up per person, not per person-day), then judged.
+        func endPerson() {
+            defer { dailyTokens.removeAll(keepingCapacity: true); daily.removeAll(keepingCapacity: true) }
+            orgTokensPerDay.append(contentsOf: dailyTokens)
+            orgRequestsPerDay.append(contentsOf: daily)
+            if let team = userPrimaryTeam[person] {
+                teamTokensById[team, default: []].append(contentsOf: dailyTokens)
+                teamRequestsById[team, default: []].append(contentsOf: daily)
+            }
             guard daily.count >= 10 else { return }
             daily.sort()
             if let mean = mean(daily), mean > 0 {
@@ -232,16 +240,11 @@ struct Context {
         orgTokensPerDay.reserveCapacity(agg.userDays.count)
         orgRequestsPerDay.reserveCapacity(agg.userDays.count)
         agg.userDays.forEach { user, _, totals in
-            if user != person { judge(); person = user }
-            orgTokensPerDay.append(Double(totals.tokens))
-            orgRequestsPerDay.append(Double(totals.requests))
-            if let team = userPrimaryTeam[user] {
-                teamTokensById[team, default: []].append(Double(totals.tokens))
-                teamRequestsById[team, default: []].append(Double(totals.requests))
-            }
+            if user != person { endPerson(); person = user }
+            dailyTokens.append(Double(totals.tokens))
             daily.append(Double(totals.requests))
         }
-        judge()
+        endPerson()
         let teamTokensPerDay = Dictionary(uniqueKeysWithValues: teamTokensById.map { (agg.teams[$0.key], $0.value) })
         let teamRequestsPerDay = Dictionary(uniqueKeysWithValues: teamRequestsById.map { (agg.teams[$0.key], $0.value) })
         let orgUserTokens = userTokenTotals()

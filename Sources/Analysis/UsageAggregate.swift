@@ -235,16 +235,52 @@ public struct UsageAggregate: Sendable {
             adoption.values[index].weekly = WeeklyShares()  // released once filed
             index = adoption.index(after: index)
         }
-        func file(into cells: inout [PairKey: TeamWeekCell], by group: (AdoptionKey) -> Int32) {
-            traces.sort { (group($0.key), $0.key.user) < (group($1.key), $1.key.user) }
-            for trace in traces {
-                for item in trace.weekly.items {
-                    cells[Self.key(group(trace.key), item.monday), default: TeamWeekCell()].shares.add(trace.key.user, item.share)
+        // Teams' cells on another core, tools' here.
+        let (teamCells, firstMonday, lastMonday) = (teamWeeks, minDay.week.monday.index, maxDay.week.monday.index)
+        teamWeeks = [:]
+        let teams = Pending { [traces] in
+            Self.file(traces, into: teamCells, by: { $0.team }, mondays: firstMonday...lastMonday)
+        }
+        toolWeeks = Self.file(traces, into: toolWeeks, by: { $0.tool }, mondays: firstMonday...lastMonday)
+        teamWeeks = teams.value
+    }
+
+    /// The traces' weekly shares added to the cells of their group (team or tool): the traces
+    /// taken by group, then person, so each cell receives its people in ascending order, and a
+    /// group's cells kept in an array by week meanwhile (`mondays` spans every row's week).
+    private static func file(_ traces: [(key: AdoptionKey, weekly: WeeklyShares)], into cells: [PairKey: TeamWeekCell],
+                             by group: (AdoptionKey) -> Int32, mondays: ClosedRange<Int32>) -> [PairKey: TeamWeekCell] {
+        var cells = cells
+        let sorted = traces.map { (order: PairKey(group($0.key), $0.key.user), trace: $0) }.sorted { $0.order < $1.order }.map(\.trace)
+        var column = [PersonShares](repeating: PersonShares(), count: Int(mondays.upperBound - mondays.lowerBound) / 7 + 1)
+        var touched: [Int] = []
+        func flush(_ id: Int32) {
+            for week in touched {
+                let key = Self.key(id, mondays.lowerBound + Int32(week) * 7)
+                if cells[key]?.shares.count ?? 0 == 0 {
+                    cells[key, default: TeamWeekCell()].shares = column[week]
+                } else {
+                    for (person, share) in column[week] { cells[key, default: TeamWeekCell()].shares.add(person, share) }
                 }
+                column[week] = PersonShares()
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
+        var current: Int32?
+        for trace in sorted {
+            let id = group(trace.key)
+            if id != current {
+                if let current { flush(current) }
+                current = id
+            }
+            for item in trace.weekly.items {
+                let week = Int(item.monday - mondays.lowerBound) / 7
+                if column[week].count == 0 { touched.append(week) }
+                column[week].add(trace.key.user, item.share)
             }
         }
-        file(into: &teamWeeks, by: \.team)
-        file(into: &toolWeeks, by: \.tool)
+        if let current { flush(current) }
+        return cells
     }
 
     /// This aggregate with its shares filed (`settle`).
