@@ -216,7 +216,7 @@ public final class UsageReader: Sendable {
         record.linesSuggested = try fields.count(.linesSuggested)
         record.linesAccepted = try fields.count(.linesAccepted)
         record.taskCategory = try fields.with(.taskCategory) { try names.name($0, column: .taskCategory) }
-        record.promptHash = try fields.string(.promptHash)
+        record.promptHash = try fields.with(.promptHash) { try names.repeatedText($0, column: .promptHash) }
         record.automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
         record.costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
         for problem in record.dropImpossibleFigures() { result.dropped(displayPath, line, problem) }
@@ -404,6 +404,23 @@ struct NameCache {
         last[ordinal] = slots[slot]
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
+    }
+
+    /// The previous row's text of a column that is not a name (a prompt hash).
+    private var previousText: (column: UsageColumn, string: String)?
+
+    /// A field's text (`validatedText`), the previous row's string again when the bytes are the
+    /// same: a prompt hash of over 15 bytes is an allocation of its own, and consecutive rows
+    /// (a person's requests of a day) often repeat one. The string holds exactly the bytes it
+    /// was made from, so comparing its UTF-8 with the field's is comparing the fields.
+    mutating func repeatedText(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
+        if let previous = previousText, previous.column == column,
+           previous.string.utf8.withContiguousStorageIfAvailable({ sameBytes($0, bytes) }) == true {
+            return previous.string
+        }
+        let string = try validatedText(bytes, column: column)
+        previousText = (column, string)
+        return string
     }
 
     /// The day of a `YYYY-MM-DD` field, parsed only when it is not the previous row's.
