@@ -20,7 +20,8 @@ public struct UsageAggregate: Sendable {
     var teamWeeks: [PairKey: TeamWeekCell] = [:]
     /// (team, day) → tokens, for the review-spike signal.
     var teamDays: [PairKey: Int64] = [:]
-    /// (user, team) → tokens over the period, for concentration.
+    /// (user, team) → tokens over the period, for concentration: the sum of the person's
+    /// adoption traces in the team, made when they are filed (`settle`).
     var userTeamTokens: [PairKey: Int64] = [:]
     /// (user, team, tool) → first days and active weeks, for retention.
     var adoption: [AdoptionKey: AdoptionTrace] = [:]
@@ -173,7 +174,6 @@ public struct UsageAggregate: Sendable {
         }
         guard let user = person else { return }
         userDays.add(person: user, day: row.day.index, tokens: row.tokens, requests: row.requests)
-        userTeamTokens[Self.key(user, team), default: 0] &+= row.tokens
         adoption[AdoptionKey(user: user, team: team, tool: tool), default: AdoptionTrace()].record(row.day, share: share)
         unsettled = true
         if let hash = row.promptHash {
@@ -231,7 +231,9 @@ public struct UsageAggregate: Sendable {
         traces.reserveCapacity(adoption.count)
         var index = adoption.startIndex
         while index != adoption.endIndex {
-            traces.append((adoption.keys[index], adoption.values[index].weekly))
+            let (key, weekly) = (adoption.keys[index], adoption.values[index].weekly)
+            traces.append((key, weekly))
+            userTeamTokens[Self.key(key.user, key.team), default: 0] &+= weekly.items.reduce(0) { $0 &+ $1.share.tokens }
             adoption.values[index].weekly = WeeklyShares()  // released once filed
             index = adoption.index(after: index)
         }
@@ -308,7 +310,16 @@ public struct UsageAggregate: Sendable {
             let (a, b) = Self.split(key)
             return Self.key(first.map { $0[Int(a)] } ?? a, second.map { $0[Int(b)] } ?? b)
         }
-        userDays.merge(other.userDays, personMap: userMap)
+        // The person-days (a third of the merge) on another core, beside the rest. They are
+        // handed over in a box, their only holder meanwhile, so that merging into them copies
+        // nothing.
+        let days = Handover(userDays)
+        userDays = PersonDays()
+        let merging = Pending { [days] in days.value.merge(other.userDays, personMap: userMap) }
+        defer {
+            merging.value
+            swap(&userDays, &days.value)
+        }
         func mergeCells(_ cells: [PairKey: TeamWeekCell], into mine: inout [PairKey: TeamWeekCell], groups: [Int32]) {
             for (key, cell) in cells { mine[remap(key, groups, nil), default: TeamWeekCell()].merge(cell, personMap: userMap) }
         }
@@ -336,6 +347,12 @@ public struct UsageAggregate: Sendable {
         let to = period.map { $0.to.index == .max ? maxDay : $0.to } ?? maxDay
         return (from, to)
     }
+}
+
+/// A value handed to another thread whole: the box is its only holder until `take`.
+private final class Handover<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// Additive totals of usage rows.

@@ -113,7 +113,7 @@ final class NameKeyTests: XCTestCase {
         XCTAssertEqual(withKeys.tools.names, ["copilot", "cursor"])
         func table(_ aggregate: UsageAggregate) -> [String: Int64] {
             var table: [String: Int64] = [:]
-            for (key, tokens) in aggregate.userTeamTokens {
+            for (key, tokens) in aggregate.settled().userTeamTokens {
                 let (user, team) = key.parts
                 table[aggregate.users[user] + "|" + aggregate.teams[team]] = tokens
             }
