@@ -217,7 +217,9 @@ struct Context {
         }
         // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
         // The person-days come person by person, so each person's days are judged as they end.
-        var teamTokensById: [Int32: [Double]] = [:], teamRequestsById: [Int32: [Double]] = [:]
+        // By team id: appended in place (a table of arrays showed a copy's worth of moves).
+        var teamTokensById = [[Double]](repeating: [], count: agg.teams.count)
+        var teamRequestsById = [[Double]](repeating: [], count: agg.teams.count)
         var regularUsers = Set<Int32>()
         var dailyTokens: [Double] = [], daily: [Double] = [], person: Int32 = -1
         // A person's days, once they end: into the organisation's and the primary team's
@@ -227,8 +229,8 @@ struct Context {
             orgTokensPerDay.append(contentsOf: dailyTokens)
             orgRequestsPerDay.append(contentsOf: daily)
             if let team = userPrimaryTeam[person] {
-                teamTokensById[team, default: []].append(contentsOf: dailyTokens)
-                teamRequestsById[team, default: []].append(contentsOf: daily)
+                teamTokensById[Int(team)].append(contentsOf: dailyTokens)
+                teamRequestsById[Int(team)].append(contentsOf: daily)
             }
             guard daily.count >= 10 else { return }
             daily.sort()
@@ -245,8 +247,10 @@ struct Context {
             daily.append(Double(totals.requests))
         }
         endPerson()
-        let teamTokensPerDay = Dictionary(uniqueKeysWithValues: teamTokensById.map { (agg.teams[$0.key], $0.value) })
-        let teamRequestsPerDay = Dictionary(uniqueKeysWithValues: teamRequestsById.map { (agg.teams[$0.key], $0.value) })
+        func byName(_ samples: [[Double]]) -> [String: [Double]] {
+            Dictionary(uniqueKeysWithValues: samples.enumerated().filter { !$0.element.isEmpty }.map { (agg.teams[Int32($0.offset)], $0.element) })
+        }
+        let (teamTokensPerDay, teamRequestsPerDay) = (byName(teamTokensById), byName(teamRequestsById))
         let orgUserTokens = userTokenTotals()
         let orgGini = gini(orgUserTokens)
         let orgAcceptance = ratio(orgTotals.accepted, orgTotals.shown)
