@@ -260,7 +260,7 @@ public struct UsageAggregate: Sendable {
             for week in touched {
                 let key = Self.key(id, mondays.lowerBound + Int32(week) * 7)
                 if cells[key]?.shares.count ?? 0 == 0 {
-                    cells[key, default: TeamWeekCell()].shares = column[week]
+                    cells[key, default: TeamWeekCell()].shares = column[week].trimmed()
                 } else {
                     for (person, share) in column[week] { cells[key, default: TeamWeekCell()].shares.add(person, share) }
                 }
@@ -333,7 +333,7 @@ public struct UsageAggregate: Sendable {
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
         for (key, trace) in other.adoption {
             let target = AdoptionKey(user: userMap[Int(key.user)], team: teamMap[Int(key.team)], tool: toolMap[Int(key.tool)])
-            adoption[target] = adoption[target].map { $0.merged(with: trace) } ?? trace
+            adoption[target, default: AdoptionTrace()].merge(trace)  // in place: no third copy of the weeks
         }
     }
 
@@ -457,6 +457,15 @@ struct PersonShares: Sequence {
         shares.append(share)
     }
 
+    /// The same shares in arrays without room to grow: a cell's people are filed by appending,
+    /// which leaves up to as much room again, and the cells are kept to the end of the build.
+    func trimmed() -> PersonShares {
+        var copy = PersonShares()
+        copy.people = people.withUnsafeBufferPointer { Array($0) }
+        copy.shares = shares.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
+
     /// The index of `person`, or where it would be inserted.
     private func position(of person: Int32) -> Int {
         var low = 0, high = people.count
@@ -490,6 +499,8 @@ struct PersonShares: Sequence {
 /// One person's share of a cell in each week (by Monday), in ascending order of week: kept per
 /// person, team and tool while the rows are read, and filed into the cells after (`settle`).
 /// Rows mostly come in order of day, so adding is mostly an append or a sum into the last.
+/// Room is made half again at a time, not doubled: with rows in random order both workers hold
+/// nearly every trace, and doubling left a 38-week trace room for 64.
 struct WeeklyShares {
     struct Item {
         var monday: Int32
@@ -498,39 +509,24 @@ struct WeeklyShares {
     private(set) var items: [Item] = []
 
     mutating func add(_ monday: Int32, _ share: Share) {
+        var index = items.count
         if let last = items.last, last.monday >= monday {
-            if last.monday == monday { items[items.count - 1].share.add(share); return }
-            var low = 0, high = items.count
-            while low < high {
-                let middle = (low + high) / 2
-                if items[middle].monday < monday { low = middle + 1 } else { high = middle }
+            if last.monday == monday { items[index - 1].share.add(share); return }
+            var low = 0
+            while low < index {
+                let middle = (low + index) / 2
+                if items[middle].monday < monday { low = middle + 1 } else { index = middle }
             }
-            if items[low].monday == monday { items[low].share.add(share) } else { items.insert(Item(monday: monday, share: share), at: low) }
-            return
+            if items[index].monday == monday { items[index].share.add(share); return }
         }
-        items.append(Item(monday: monday, share: share))
+        if items.count == items.capacity { items.reserveCapacity(Swift.max(4, items.count + items.count / 2)) }
+        items.insert(Item(monday: monday, share: share), at: index)
     }
 
-    /// Both, week by week.
-    func merged(with other: WeeklyShares) -> WeeklyShares {
-        if other.items.isEmpty { return self }
-        if items.isEmpty { return other }
-        var result = WeeklyShares()
-        result.items.reserveCapacity(items.count + other.items.count)
-        var (i, j) = (0, 0)
-        while i < items.count || j < other.items.count {
-            if j == other.items.count || (i < items.count && items[i].monday < other.items[j].monday) {
-                result.items.append(items[i]); i += 1
-            } else if i == items.count || other.items[j].monday < items[i].monday {
-                result.items.append(other.items[j]); j += 1
-            } else {
-                var item = items[i]
-                item.share.add(other.items[j].share)
-                result.items.append(item)
-                i += 1; j += 1
-            }
-        }
-        return result
+    /// Adds another's weeks, in place.
+    mutating func merge(_ other: WeeklyShares) {
+        if items.isEmpty { items = other.items; return }
+        for item in other.items { add(item.monday, item.share) }
     }
 }
 
@@ -593,14 +589,19 @@ struct AdoptionTrace {
     /// The person's share of each week, until filed into the cells (`UsageAggregate.settle`).
     var weekly = WeeklyShares()
 
-    /// The trace of both: the two earliest distinct days and every week. (Made without a set
-    /// or an array of the days: a merge of two workers' parts made a few for every trace.)
+    /// Takes in another trace: the two earliest distinct days of both and every week. (Made
+    /// without a set or an array of the days: a merge of two workers' parts made a few for
+    /// every trace.)
+    mutating func merge(_ other: AdoptionTrace) {
+        weeks.formUnion(other.weeks)
+        weekly.merge(other.weekly)
+        takeDay(other.first)
+        takeDay(other.second)
+    }
+
     func merged(with other: AdoptionTrace) -> AdoptionTrace {
         var result = self
-        result.weeks.formUnion(other.weeks)
-        result.weekly = weekly.merged(with: other.weekly)
-        result.takeDay(other.first)
-        result.takeDay(other.second)
+        result.merge(other)
         return result
     }
 

@@ -160,7 +160,8 @@ final class PersonTablesTests: XCTestCase {
                 let old = reference[monday] ?? [0, 0, 0]
                 reference[monday] = [old[0] + share.tokens, old[1] + share.requests, old[2] + share.costMicros]
             }
-            let merged = parts[0].merged(with: parts[1])
+            var merged = parts[0]
+            merged.merge(parts[1])
             XCTAssertEqual(merged.items.map(\.monday), reference.keys.sorted(), "round \(round)")
             XCTAssertEqual(merged.items.map { [$0.share.tokens, $0.share.requests, $0.share.costMicros] },
                            reference.keys.sorted().map { reference[$0]! }, "round \(round)")
