@@ -217,21 +217,21 @@ struct Context {
         }
         // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
         // The person-days come person by person, so each person's days are judged as they end.
-        // By team id: appended in place (a table of arrays showed a copy's worth of moves).
-        var teamTokensById = [[Double]](repeating: [], count: agg.teams.count)
-        var teamRequestsById = [[Double]](repeating: [], count: agg.teams.count)
+        // A team's samples are its people's days, which lie together in the organisation's:
+        // kept as ranges of those by team id, and gathered one team at a time when its figures
+        // are made (a copy of every sample per team was a fifth of the analysis's memory at 10M
+        // rows in random order).
+        var teamRanges = [[Swift.Range<Int>]](repeating: [], count: agg.teams.count)
         var regularUsers = Set<Int32>()
         var dailyTokens: [Double] = [], daily: [Double] = [], person: Int32 = -1
         // A person's days, once they end: into the organisation's and the primary team's
         // samples (a table look-up per person, not per person-day), then judged.
         func endPerson() {
             defer { dailyTokens.removeAll(keepingCapacity: true); daily.removeAll(keepingCapacity: true) }
+            let start = orgTokensPerDay.count
             orgTokensPerDay.append(contentsOf: dailyTokens)
             orgRequestsPerDay.append(contentsOf: daily)
-            if let team = userPrimaryTeam[person] {
-                teamTokensById[Int(team)].append(contentsOf: dailyTokens)
-                teamRequestsById[Int(team)].append(contentsOf: daily)
-            }
+            if let team = userPrimaryTeam[person], !daily.isEmpty { teamRanges[Int(team)].append(start..<orgTokensPerDay.count) }
             guard daily.count >= 10 else { return }
             daily.sort()
             if let mean = mean(daily), mean > 0 {
@@ -247,10 +247,17 @@ struct Context {
             daily.append(Double(totals.requests))
         }
         endPerson()
-        func byName(_ samples: [[Double]]) -> [String: [Double]] {
-            Dictionary(uniqueKeysWithValues: samples.enumerated().filter { !$0.element.isEmpty }.map { (agg.teams[Int32($0.offset)], $0.element) })
+        func teamIntensity(_ team: String) -> Intensity {
+            let ranges = agg.teams.lookup(team).map { teamRanges[Int($0)] } ?? []
+            func gathered(_ samples: [Double]) -> [Double] {
+                var values: [Double] = []
+                values.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
+                for range in ranges { values.append(contentsOf: samples[range]) }
+                return values
+            }
+            let tokens = gathered(orgTokensPerDay)
+            return Intensity(userDays: tokens.count, tokens: Spread(tokens), requests: Spread(gathered(orgRequestsPerDay)))
         }
-        let (teamTokensPerDay, teamRequestsPerDay) = (byName(teamTokensById), byName(teamRequestsById))
         let orgUserTokens = userTokenTotals()
         let orgGini = gini(orgUserTokens)
         let orgAcceptance = ratio(orgTotals.accepted, orgTotals.shown)
@@ -292,8 +299,7 @@ struct Context {
                 inflation: Inflation(index: nil, flagged: false, signals: []),
                 acceptanceRate: ratio(totals.accepted, totals.shown),
                 acceptanceRateLines: ratio(totals.linesAcceptedOfSuggested, totals.linesSuggested),
-                intensity: Intensity(userDays: teamTokensPerDay[team]?.count ?? 0,
-                                     tokens: Spread(teamTokensPerDay[team] ?? []), requests: Spread(teamRequestsPerDay[team] ?? [])),
+                intensity: teamIntensity(team),
                 gini: gini(teamUserTokens[team] ?? []),
                 toolCount: 0, outcomes: teamOutcomes)
             if figures.headcount == nil { figures.adoptionRate = nil }
