@@ -346,7 +346,7 @@ struct Context {
             headcount: orgHeadcount, activeUsers: orgActive,
             adoptionRate: orgHeadcount.map { $0 > 0 ? Double(orgActive) / Double($0) : 0 } ?? (orgActive > 0 ? 1 : nil),
             adoptionDenominator: orgHeadcount == nil ? "people seen in the usage data (no headcount given)"
-                : unlistedPeople > 0 ? "headcount, with the people seen in \(unlisted.count) team\(unlisted.count == 1 ? "" : "s") without one" : "headcount",
+                : unlistedPeople > 0 ? "headcount, with the people seen in \(NumberFormat.integer.format(unlisted.count)) team\(unlisted.count == 1 ? "" : "s") without one" : "headcount",
             requests: orgTotals.requests, tokens: orgTotals.tokens, inputTokens: orgTotals.inputTokens,
             outputTokens: orgTotals.outputTokens, cachedTokens: orgTotals.cachedTokens,
             costUSD: orgTotals.costUSD, costRange: costRange(orgTotals, seats: tools.reduce(0) { $0 + $1.seatCostUSD }),

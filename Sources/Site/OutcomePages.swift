@@ -95,7 +95,7 @@ extension SiteBuilder {
             sentences.append("In \(listText(names)), \(OutcomeWords.tradeoff(teamTradeoffs[0])).")
         }
         let flagged = report.publishedTeams.filter { $0.figures.inflation.flagged }.map(\.figures.team)
-        sentences.append(flagged.isEmpty ? "The inflation test flags no team." : "The inflation test flags \(flagged.count) team\(flagged.count == 1 ? "" : "s") (\(listText(flagged))) as worth a look.")
+        sentences.append(flagged.isEmpty ? "The inflation test flags no team." : "The inflation test flags \(whole.format(flagged.count)) team\(flagged.count == 1 ? "" : "s") (\(listText(flagged))) as worth a look.")
         if let saved = report.timeSaved.first, let estimate = saved.org {
             var sentence = "People report saving \(OutcomeWords.hours(estimate))."
             if let comparison = OutcomeWords.comparison(saved.comparison, primary: report.primaryOutcome?.metric) { sentence += " " + comparison }

@@ -309,8 +309,8 @@ extension SiteBuilder {
         let s = report.suppression
         return "\(whole.format(Double(s.frequency + s.dominance + s.secondary))) of \(whole.format(Double(s.cells))) cells withheld: "
             + "\(whole.format(Double(s.frequency))) by the frequency rule, \(whole.format(Double(s.dominance))) by the dominance rule, "
-            + "\(whole.format(Double(s.secondary))) as secondary suppressions; \(s.teamsWithheld) team\(s.teamsWithheld == 1 ? "" : "s") and "
-            + "\(s.toolsWithheld) tool\(s.toolsWithheld == 1 ? "" : "s") withheld whole."
+            + "\(whole.format(Double(s.secondary))) as secondary suppressions; \(whole.format(s.teamsWithheld)) team\(s.teamsWithheld == 1 ? "" : "s") and "
+            + "\(whole.format(s.toolsWithheld)) tool\(s.toolsWithheld == 1 ? "" : "s") withheld whole."
     }
 
     /// A folder holding more files than this is one row of the pages' file tables.

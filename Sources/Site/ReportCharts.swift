@@ -44,7 +44,7 @@ struct ReportCharts {
         let level = report.correlationLevel
         var parts: [String] = []
         if let rho = correlation.spearman {
-            parts.append(String(format: "Between teams: rank correlation %.2f (%@ interval %.2f to %.2f, %d teams).", rho.value, OutcomeWords.levelText(level), rho.low, rho.high, correlation.n))
+            parts.append(String(format: "Between teams: rank correlation %.2f (%@ interval %.2f to %.2f, %@ teams).", rho.value, OutcomeWords.levelText(level), rho.low, rho.high, whole.format(correlation.n)))
         }
         parts.append("Within teams: " + withinSentence(correlation, level: level) + ".")
         let shown = teams.filter { $0.usagePerHeadWeekly != nil && $0.valuePerHeadWeekly != nil }.count
@@ -52,7 +52,7 @@ struct ReportCharts {
             parts.append("\(whole.format(correlation.n - shown)) of the \(whole.format(correlation.n)) teams behind these figures \(correlation.n - shown == 1 ? "is" : "are") not drawn: withheld to protect smaller groups.")
         }
         let unclear = teams.filter { $0.quadrant == .unclear }.count
-        if unclear > 0 { parts.append("\(unclear) team\(unclear == 1 ? "'s" : "s'") position is unclear: its interval holds the median.") }
+        if unclear > 0 { parts.append("\(whole.format(unclear)) team\(unclear == 1 ? "'s" : "s'") position is unclear: its interval holds the median.") }
         return parts.joined(separator: " ")
     }
 

@@ -92,13 +92,13 @@ struct Build: ParsableCommand {
             printer.print(summary.diagnostics)
             let errors = summary.diagnostics.filter { $0.severity == .error }.count
             var rejected = summary.rowsRejected > 0 ? "\(summary.rowsRejected.formatted()) rejected (see data-quality.html)" : "0 rejected"
-            if errors > 0 { rejected += ", \(errors) error\(errors == 1 ? "" : "s") (what they name was left out; --strict fails instead)" }
+            if errors > 0 { rejected += ", \(counted(errors, "error")) (what they name was left out; --strict fails instead)" }
             progress.note("candor: built \(output.output)/: \(counted(summary.rowsRead, "row")) read, \(rejected), \(counted(summary.teams, "team")), \(counted(summary.pages, "page")), \(counted(summary.charts, "chart")), \(counted(summary.bytes, "byte")) in \(String(format: "%.2f", summary.seconds)) s")
         } catch let Pipeline.Failure.inputs(diagnostics) {
             progress.finish()
             printer.print(diagnostics)
             let count = diagnostics.filter { $0.severity == .error }.count
-            FileHandle.standardError.write(Data("candor: build failed with \(count) error\(count == 1 ? "" : "s")\(strict ? " (--strict)" : ""); \(output.output)/ was left as it was\n".utf8))
+            FileHandle.standardError.write(Data("candor: build failed with \(counted(count, "error"))\(strict ? " (--strict)" : ""); \(output.output)/ was left as it was\n".utf8))
             throw ExitCode(1)
         }
     }
