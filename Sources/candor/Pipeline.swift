@@ -397,8 +397,8 @@ struct Pipeline {
 /// are merged and freed. The allocator keeps freed memory for reuse, and the parts were freed
 /// in pieces among what the analysis then allocates: at 10M rows in random order, the peak
 /// resident size after the merge was a third above that of reading the rows.
-/// glibc's `malloc_trim` (not in Swift's Glibc module), looked up once; other C libraries
-/// have none, and nothing is done.
+/// glibc's `malloc_trim` (not in Swift's Glibc module) is looked up by name; other C
+/// libraries have none, and nothing is done.
 private func returnFreedMemory() {
     typealias Trim = @convention(c) (Int) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
