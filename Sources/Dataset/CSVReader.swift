@@ -73,6 +73,12 @@ public struct CSVReader {
     public var maxFields = 10_000
     public var maxRecordBytes = 16 << 20
 
+    /// After `forEach`: the line ends read, and whether the source ended between records (its
+    /// last byte closed a record outside quotes) rather than inside one. A piece of a file cut
+    /// at a line end read this way tells whether the cut was a record boundary.
+    public private(set) var linesRead = 0
+    public private(set) var endedBetweenRecords = true
+
     public init(source: ByteSource, maxFieldBytes: Int = 1 << 20) {
         self.source = source
         self.maxFieldBytes = maxFieldBytes
@@ -96,6 +102,8 @@ public struct CSVReader {
             }
             try parser.consume(chunk, from: start, body)
         }
+        linesRead = parser.line - firstLine
+        endedBetweenRecords = !parser.recordOpen && parser.state == .fieldStart && !parser.pendingCR
         try parser.finish(body)
     }
 }

@@ -199,13 +199,15 @@ public enum ReportFolder {
 
     /// Reads every usage row into per-worker partial results, on `workers` threads: vendor
     /// exports in order (their overlaps and team data depend on it), then the usage files —
-    /// whole, or in byte ranges cut at record boundaries when a plain CSV file is large — and
-    /// the files' digests. The caller merges the partials; rows are never held.
+    /// whole, or in byte ranges cut at line ends when a plain CSV file is larger than
+    /// `splitAbove` bytes (and whole after all if a cut fell inside a quoted field) — and the
+    /// files' digests. The caller merges the partials; rows are never held.
     public static func readUsage<Partial>(_ inputs: ReportInputs, workers requested: Int,
                                           makePartial: @escaping () -> Partial,
                                           add: @escaping (inout Partial, UsageRecord) throws -> Void,
                                           progress: ((Int) -> Void)? = nil,
-                                          fingerprint: UsageFingerprint? = nil) throws -> (UsageSummary, [Partial]) {
+                                          fingerprint: UsageFingerprint? = nil,
+                                          splitAbove: Int = 16 << 20) throws -> (UsageSummary, [Partial]) {
         var stamps: [String: String] = fingerprint?.stamps ?? [:]
         if fingerprint == nil {
             for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
@@ -287,54 +289,35 @@ public enum ReportFolder {
         }
         summary.overlaps += attribution.overlaps
         unmatched.formUnion(attribution.unmatched)
-        // The usage files, in parallel.
+        // The usage files, in parallel: a large plain CSV file in pieces cut at line ends. A cut
+        // that was not a record boundary (a line end inside a quoted field) made the rows after
+        // it wrong; the files are then read again, that one whole.
         let workers = max(1, requested)
+        var whole = Set<String>()
         var tasks: [UsageTask] = []
-        for relative in inputs.usageFiles {
-            let path = inputs.folder + "/" + relative
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > 16 << 20 {
-                for range in try csvRecordBoundaries(path: path, parts: workers * 2) {
-                    tasks.append(UsageTask(relative: relative, range: range))
-                }
-            } else {
-                tasks.append(UsageTask(relative: relative, range: nil))
+        var state: ParallelState<Partial>
+        repeat {
+            tasks = try usageTasks(inputs, workers: workers, splitAbove: splitAbove, except: whole, fingerprint: fingerprint)
+            state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, makePartial: makePartial, add: add, progress: progress)
+            if let error = state.error {
+                if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
+                throw error
             }
-            if fingerprint?.digests[relative] == nil { tasks.append(UsageTask(relative: relative, range: nil, digest: true)) }
-        }
-        let state = ParallelState<Partial>(tasks: tasks)
-        let context = WorkerContext(reader: reader, folder: inputs.folder, makePartial: makePartial, add: add, progress: progress)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let (reading, add, progress) = (context.reader, context.add, context.progress)
-            var partial = context.makePartial()
-            var rowsHere = 0
-            while let (index, task) = state.next() {
-                let path = context.folder + "/" + task.relative
-                do {
-                    if task.digest {
-                        state.store(index, .digest(try fileDigest(path: path)))
-                        continue
-                    }
-                    // The sink is written where it is passed, not stored in a variable: a stored
-                    // closure escapes, and what it captures is then checked for exclusive access
-                    // on every row.
-                    let result = try reading.read(path: path, displayPath: task.relative, range: task.range) { record in
-                        try add(&partial, record)
-                        rowsHere &+= 1
-                        if rowsHere & 0xFFFF == 0 { state.progressed(0x10000, progress) }
-                    }
-                    state.store(index, .rows(result))
-                } catch {
-                    state.fail(error)
-                }
+            let misread = zip(tasks, state.results).filter { task, result in
+                guard task.range != nil, task.range?.end != task.size, case let .rows(rows)? = result else { return false }
+                return !rows.endedBetweenRecords
             }
-            state.finish(partial)
+            if misread.isEmpty { break }
+            whole.formUnion(misread.map(\.0.relative))
+        } while true
+        // Results in file order, whatever order the workers finished in; a piece's diagnostics
+        // at their lines in the file.
+        var linesBefore: [String: Int] = [:]
+        for (index, task) in tasks.enumerated() where task.range != nil {
+            guard case let .rows(result)? = state.results[index] else { continue }
+            state.store(index, .rows(result.shiftingLines(by: linesBefore[task.relative, default: 0])))
+            linesBefore[task.relative, default: 0] += result.lines
         }
-        if let error = state.error {
-            if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
-            throw error
-        }
-        // Results in file order, whatever order the workers finished in.
         var perFile: [String: (rows: Int, rejected: Int, digest: (sha256: String, bytes: Int)?)] = [:]
         for (relative, digest) in fingerprint?.digests ?? [:] { perFile[relative] = (0, 0, digest) }
         for (index, task) in tasks.enumerated() {
@@ -367,6 +350,62 @@ public enum ReportFolder {
             throw InputError(changed.map { .error($0, line: 1, "changed while it was read (its size or modification time moved); build again once it is complete") })
         }
         return (summary, [vendorPartial] + state.partials)
+    }
+
+    /// The reading tasks of the usage files: each whole, or a large plain CSV file (unless in
+    /// `except`) in pieces cut at line ends; and a digest of each file not yet fingerprinted.
+    private static func usageTasks(_ inputs: ReportInputs, workers: Int, splitAbove: Int, except: Set<String>,
+                                   fingerprint: UsageFingerprint?) throws -> [UsageTask] {
+        var tasks: [UsageTask] = []
+        for relative in inputs.usageFiles {
+            let path = inputs.folder + "/" + relative
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > splitAbove && !except.contains(relative) {
+                for range in try csvLineCuts(path: path, parts: workers * 2) {
+                    tasks.append(UsageTask(relative: relative, range: range, size: size))
+                }
+            } else {
+                tasks.append(UsageTask(relative: relative, range: nil, size: size))
+            }
+            if fingerprint?.digests[relative] == nil { tasks.append(UsageTask(relative: relative, range: nil, size: size, digest: true)) }
+        }
+        return tasks
+    }
+
+    /// Runs the tasks on `workers` threads, each adding its rows to a partial of its own.
+    private static func readInParallel<Partial>(_ tasks: [UsageTask], workers: Int, folder: String, reader: UsageReader,
+                                                makePartial: @escaping () -> Partial,
+                                                add: @escaping (inout Partial, UsageRecord) throws -> Void,
+                                                progress: ((Int) -> Void)?) -> ParallelState<Partial> {
+        let state = ParallelState<Partial>(tasks: tasks)
+        let context = WorkerContext(reader: reader, folder: folder, makePartial: makePartial, add: add, progress: progress)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let (reading, add, progress) = (context.reader, context.add, context.progress)
+            var partial = context.makePartial()
+            var rowsHere = 0
+            while let (index, task) = state.next() {
+                let path = context.folder + "/" + task.relative
+                do {
+                    if task.digest {
+                        state.store(index, .digest(try fileDigest(path: path)))
+                        continue
+                    }
+                    // The sink is written where it is passed, not stored in a variable: a stored
+                    // closure escapes, and what it captures is then checked for exclusive access
+                    // on every row.
+                    let result = try reading.read(path: path, displayPath: task.relative, range: task.range) { record in
+                        try add(&partial, record)
+                        rowsHere &+= 1
+                        if rowsHere & 0xFFFF == 0 { state.progressed(0x10000, progress) }
+                    }
+                    state.store(index, .rows(result))
+                } catch {
+                    state.fail(error)
+                }
+            }
+            state.finish(partial)
+        }
+        return state
     }
 
     /// Every usage and vendor file as it is now — size and modification time, then SHA-256 —
@@ -572,7 +611,9 @@ public struct UsageFingerprint: Sendable {
 
 struct UsageTask {
     var relative: String
-    var range: (start: Int, end: Int, firstLine: Int)?
+    var range: (start: Int, end: Int)?
+    /// The file's size in bytes.
+    var size: Int
     var digest = false
 }
 

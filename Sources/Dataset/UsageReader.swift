@@ -28,14 +28,22 @@ public final class UsageReader: Sendable {
         public var diagnostics: [Diagnostic] = []
         /// Identities that the people directory did not know, when a row needed it for its team.
         public var unmatchedIdentities = Set<String>()
+        /// For a byte range: the line ends in it, and whether it ended between records (see
+        /// `read(path:displayPath:range:sink:)`).
+        public var lines = 0
+        public var endedBetweenRecords = true
     }
 
     /// Reads one file. `displayPath` is how the file is named in messages (relative to the
     /// report folder). Throws an `InputError` only for problems that make the whole file
     /// unusable (a missing required column, an unreadable file).
-    /// With a `range` (from `csvRecordBoundaries`), reads that byte range of a plain CSV file;
-    /// the column mapping comes from the file's header, and a range starting at 0 includes it.
-    public func read(path: String, displayPath: String, range: (start: Int, end: Int, firstLine: Int)? = nil,
+    /// With a `range` (from `csvLineCuts`), reads that byte range of a plain CSV file; the
+    /// column mapping comes from the file's header, and a range starting at 0 includes it. Its
+    /// lines are numbered from 1 at the range's start: the caller adds the lines before it (the
+    /// earlier ranges' `lines`) to its diagnostics (`shiftingLines`). Where the range ends inside
+    /// a quoted field (`endedBetweenRecords` false), the next range did not start at a record
+    /// and its rows are not those of the file.
+    public func read(path: String, displayPath: String, range: (start: Int, end: Int)? = nil,
                      sink: (UsageRecord) throws -> Void) throws -> FileResult {
         if let range { return try read(path: path, displayPath: displayPath, csvRange: range, sink: sink) }
         let lower = path.lowercased()
@@ -51,7 +59,7 @@ public final class UsageReader: Sendable {
         }
     }
 
-    private func read(path: String, displayPath: String, csvRange range: (start: Int, end: Int, firstLine: Int),
+    private func read(path: String, displayPath: String, csvRange range: (start: Int, end: Int),
                       sink: (UsageRecord) throws -> Void) throws -> FileResult {
         if range.start == 0 {
             return try readCSV(source: FileRangeByteSource(path: path, start: 0, end: range.end), displayPath: displayPath, sink: sink)
@@ -69,7 +77,6 @@ public final class UsageReader: Sendable {
         } catch is Stop {}
         guard let mapping else { throw InputError(.error(displayPath, line: 1, "is empty: a usage file needs a header row")) }
         var reader = CSVReader(source: try FileRangeByteSource(path: path, start: range.start, end: range.end))
-        reader.firstLine = range.firstLine
         reader.skipsByteOrderMark = false
         return try readRecords(&reader, mapping: mapping, displayPath: displayPath, sink: sink)
     }
@@ -114,6 +121,8 @@ public final class UsageReader: Sendable {
         if mapping == nil {
             throw InputError(.error(displayPath, line: 1, "is empty: a usage file needs a header row"))
         }
+        result.lines = reader.linesRead
+        result.endedBetweenRecords = reader.endedBetweenRecords
         return result
     }
 
@@ -225,6 +234,14 @@ public final class UsageReader: Sendable {
 }
 
 extension UsageReader.FileResult {
+    /// The result of a byte range with its diagnostics at their lines in the file: `offset`
+    /// line ends come before the range.
+    public func shiftingLines(by offset: Int) -> Self {
+        var shifted = self
+        for index in shifted.diagnostics.indices where shifted.diagnostics[index].line > 0 { shifted.diagnostics[index].line += offset }
+        return shifted
+    }
+
     /// A figure dropped from a row whose other figures are kept.
     mutating func dropped(_ file: String, _ line: Int, _ message: String) {
         diagnostics.append(.warning(file, line: line, message + "; the row's other figures are kept"))

@@ -2,43 +2,69 @@ import XCTest
 @testable import Dataset
 
 final class ParallelReadTests: XCTestCase {
-    /// Cutting a CSV at record boundaries and reading the pieces gives the same rows, and the
-    /// same file:line for a bad row, as reading it whole — also with quoted line breaks.
-    func testByteRangesCutAtRecordBoundariesReadLikeTheWholeFile() throws {
-        let folder = TemporaryFolder()
-        var text = "date,user,team,tool,requests,task_category\n"
-        for index in 0..<3000 {
-            let category = index % 7 == 0 ? "\"multi\nline, \"\"quoted\"\"\"" : "coding"
-            let requests = index == 2500 ? "-1" : String(index % 9 + 1)
-            text += "2026-01-\(String(format: "%02d", index % 28 + 1)),u\(index % 50),Team \(index % 4),tool,\(requests),\(category)\n"
+    /// Whether each offset of `bytes` that follows a line end is a record boundary: the line
+    /// end is outside quotes (an even number of `"` before it, as RFC 4180 quotes come in pairs).
+    private func recordBoundaries(_ bytes: [UInt8]) -> Set<Int> {
+        var quotes = 0, boundaries = Set<Int>()
+        for (index, byte) in bytes.enumerated() {
+            if byte == 0x22 { quotes += 1 } else if byte == 0x0A && quotes % 2 == 0 { boundaries.insert(index + 1) }
         }
-        let path = folder.write("big.csv", text)
-        let reader = UsageReader(config: ReportConfig())
-        var whole: [UsageRecord] = []
-        let wholeResult = try reader.read(path: path, displayPath: "big.csv") { whole.append($0) }
-        let ranges = try csvRecordBoundaries(path: path, parts: 5)
-        XCTAssertEqual(ranges.count, 5)
-        XCTAssertEqual(ranges.first?.start, 0)
-        XCTAssertEqual(ranges.last?.end, text.utf8.count)
-        var pieces: [UsageRecord] = []
-        var diagnostics: [Diagnostic] = []
-        var rowsRead = 0
-        for range in ranges {
-            let result = try reader.read(path: path, displayPath: "big.csv", range: range) { pieces.append($0) }
-            diagnostics += result.diagnostics
-            rowsRead += result.rowsRead
-        }
-        XCTAssertEqual(rowsRead, wholeResult.rowsRead)
-        XCTAssertEqual(pieces, whole)
-        XCTAssertEqual(diagnostics, wholeResult.diagnostics)
-        XCTAssertEqual(diagnostics.map(\.description), ["big.csv:\(2500 + 2 + 2500 / 7 + 1): error: requests is negative (-1)"])
-        XCTAssertEqual(whole.filter { $0.taskCategory == "multi\nline, \"quoted\"" }.count, 3000 / 7 + 1)
+        return boundaries
     }
 
-    /// The cuts are those of the plain byte-by-byte rule (the first line end at or after each
-    /// target with an even number of quotes before it), also across the reader's 1 MiB chunks,
-    /// with long quoted fields full of line ends straddling them.
-    func testCutsFollowTheQuoteRuleAcrossChunks() throws {
+    /// Reading a CSV in pieces cut at line ends gives the same rows, and the same file:line for
+    /// a bad row (once each piece's lines are counted after those before it), as reading it
+    /// whole, when every cut is a record boundary; a piece that ends inside a quoted field
+    /// says so.
+    func testPiecesCutAtLineEndsReadLikeTheWholeFileOrSaySo() throws {
+        let folder = TemporaryFolder()
+        let reader = UsageReader(config: ReportConfig())
+        for quotedEvery in [0, 7] {
+            var text = "date,user,team,tool,requests,task_category\n"
+            for index in 0..<3000 {
+                let category = quotedEvery > 0 && index % quotedEvery == 0 ? "\"multi\nline, \"\"quoted\"\"\"" : "coding"
+                let requests = index == 2500 ? "-1" : String(index % 9 + 1)
+                text += "2026-01-\(String(format: "%02d", index % 28 + 1)),u\(index % 50),Team \(index % 4),tool,\(requests),\(category)\n"
+            }
+            let path = folder.write("big-\(quotedEvery).csv", text)
+            let boundaries = recordBoundaries(Array(text.utf8))
+            var whole: [UsageRecord] = []
+            let wholeResult = try reader.read(path: path, displayPath: "big.csv") { whole.append($0) }
+            for parts in [2, 5, 11] {
+                let ranges = try csvLineCuts(path: path, parts: parts)
+                XCTAssertEqual(ranges.count, parts)
+                XCTAssertEqual(ranges.first?.start, 0)
+                XCTAssertEqual(ranges.last?.end, text.utf8.count)
+                XCTAssertEqual(zip(ranges, ranges.dropFirst()).filter { $0.0.end != $0.1.start }.count, 0)
+                var pieces: [UsageRecord] = []
+                var diagnostics: [Diagnostic] = []
+                var rowsRead = 0, lines = 0, aligned = true
+                for range in ranges {
+                    let result = try reader.read(path: path, displayPath: "big.csv", range: range) { pieces.append($0) }
+                    diagnostics += result.shiftingLines(by: lines).diagnostics
+                    rowsRead += result.rowsRead
+                    lines += result.lines
+                    if range.end < text.utf8.count && aligned {  // pieces so far started at records
+                        XCTAssertEqual(result.endedBetweenRecords, boundaries.contains(range.end), "parts \(parts), cut \(range.end)")
+                        aligned = result.endedBetweenRecords
+                    }
+                }
+                XCTAssertEqual(lines, text.utf8.filter { $0 == 0x0A }.count)
+                if quotedEvery == 0 { XCTAssertTrue(aligned) }
+                guard aligned else { continue }
+                XCTAssertEqual(rowsRead, wholeResult.rowsRead)
+                XCTAssertEqual(pieces, whole)
+                XCTAssertEqual(diagnostics, wholeResult.diagnostics)
+            }
+            let quotedLines = quotedEvery > 0 ? 2500 / quotedEvery + 1 : 0
+            XCTAssertEqual(wholeResult.diagnostics.map(\.description), ["big.csv:\(2500 + 2 + quotedLines): error: requests is negative (-1)"])
+        }
+    }
+
+    /// Each cut follows the first line end at or after its target, also across the reader's
+    /// 1 MiB chunks, with long quoted fields full of line ends straddling them; and the piece
+    /// before each cut tells whether the cut is a record boundary.
+    func testCutsAndWhetherTheyAreRecordBoundariesAcrossChunks() throws {
         let folder = TemporaryFolder()
         var seed: UInt64 = 7
         func next(_ bound: Int) -> Int {
@@ -52,34 +78,67 @@ final class ParallelReadTests: XCTestCase {
                 let length = next(20) == 0 ? 300_000 : next(40)
                 let pieces = ["a", "b", "\n", "\n", "\"\"", ","]  // a doubled quote stands for one
                 field = "\"" + (0..<length).map { _ in pieces[next(pieces.count)] }.joined() + "\""
-            } else if next(500) == 0 {  // 40,000 quotes or line ends in a row: more than a byte counts
+            } else if next(500) == 0 {  // 40,000 quotes or line ends in a row
                 field = "\"" + String(repeating: next(2) == 0 ? "\"\"" : "\n\n", count: 20_000) + "\""
             }
             bytes += Array("2026-01-01,u\(next(50)),Team,tool,1,\(field)\n".utf8)
         }
         let path = folder.write("cuts.csv", String(decoding: bytes, as: UTF8.self))
         let written = Array(FileManager.default.contents(atPath: path)!)
-        for parts in [2, 3, 4, 7, 16] {
-            // The rule, byte by byte over the whole file.
-            var targets = (1..<parts).map { written.count * $0 / parts }
-            var expected: [(Int, Int)] = []
-            var quotes = 0, newlines = 0
-            for (index, byte) in written.enumerated() where !targets.isEmpty {
-                if byte == 0x22 { quotes += 1 } else if byte == 0x0A {
-                    newlines += 1
-                    if index >= targets[0], quotes % 2 == 0 {
-                        expected.append((index + 1, newlines + 1))
-                        targets.removeFirst()
-                    }
-                }
+        let boundaries = recordBoundaries(written)
+        let reader = UsageReader(config: ReportConfig())
+        var misaligned = 0
+        for parts in [2, 3, 4, 7, 16, 64] {
+            var expected: [Int] = []
+            for part in 1..<parts {
+                guard let end = written[max(expected.last ?? 0, written.count * part / parts)...].firstIndex(of: 0x0A),
+                      end + 1 < written.count else { break }
+                expected.append(end + 1)
             }
-            let ranges = try csvRecordBoundaries(path: path, parts: parts)
-            let cuts = ranges.dropFirst().map { ($0.start, $0.firstLine) }
-            var deduplicated: [(Int, Int)] = []
-            for cut in expected where cut.0 < written.count && cut.0 > (deduplicated.last?.0 ?? 0) { deduplicated.append(cut) }
-            XCTAssertEqual(cuts.map(\.0), deduplicated.map(\.0), "parts \(parts)")
-            XCTAssertEqual(cuts.map(\.1), deduplicated.map(\.1), "parts \(parts)")
+            let ranges = try csvLineCuts(path: path, parts: parts)
+            XCTAssertEqual(ranges.dropFirst().map(\.start), expected, "parts \(parts)")
             XCTAssertEqual(ranges.last?.end, written.count)
+            // A piece that starts at a record tells whether it ends at one (one that does not
+            // start at a record reads something else: the reader never relies on it, as the
+            // piece before tells first).
+            for range in ranges.dropLast() where range.start == 0 || boundaries.contains(range.start) {
+                let result = try reader.read(path: path, displayPath: "cuts.csv", range: range) { _ in }
+                XCTAssertEqual(result.endedBetweenRecords, boundaries.contains(range.end), "parts \(parts), cut \(range.end)")
+                if !boundaries.contains(range.end) { misaligned += 1 }
+            }
+        }
+        XCTAssertGreaterThan(misaligned, 0, "no cut fell inside a quoted field: the file does not test that")
+    }
+
+    /// A file read in parallel pieces, some cut inside quoted fields, gives the same rows, counts
+    /// and diagnostics (at the same lines) as one worker reading it whole.
+    func testParallelReadOfAFileWithCutsInsideQuotesIsTheWholeRead() throws {
+        for quoted in [false, true] {
+            let folder = TemporaryFolder()
+            folder.write("report.yml", "title: T\n")
+            var text = "date,user,team,tool,requests,task_category\n"
+            for index in 0..<4000 {
+                // Long quoted fields of many lines make most line ends lie inside quotes.
+                let category = quoted && index % 3 == 0 ? "\"" + String(repeating: "a line\n", count: 40) + "\"" : "coding"
+                let requests = index % 997 == 0 ? "-\(index)" : String(index)
+                text += "2026-01-05,u\(index % 60),T,t,\(requests),\(category)\n"
+            }
+            folder.write("data/usage/usage.csv", text)
+            let inputs = try ReportFolder.read(folder.path, environment: [:])
+            let (one, oneRows) = try ReportFolder.readUsage(inputs, workers: 1, makePartial: { [Int64]() }, add: { $0.append($1.requests) })
+            let lock = NSLock()
+            var partials = 0
+            let (two, twoRows) = try ReportFolder.readUsage(inputs, workers: 2, makePartial: { lock.withLock { partials += 1 }; return [Int64]() },
+                                                           add: { $0.append($1.requests) }, splitAbove: 1_000)
+            // The vendor files' part and one per worker; with a cut inside quotes, one per
+            // worker again for the second read (the rows of the first are dropped).
+            XCTAssertEqual(partials, quoted ? 5 : 3)
+            XCTAssertEqual(two.rowsRead, 4000)
+            XCTAssertEqual(two.rowsRead, one.rowsRead)
+            XCTAssertEqual(two.rowsRejected, 4)
+            XCTAssertEqual(twoRows.flatMap { $0 }.sorted(), oneRows.flatMap { $0 }.sorted())
+            XCTAssertEqual(two.diagnostics, one.diagnostics)
+            XCTAssertEqual(two.files.map(\.sha256), one.files.map(\.sha256))
         }
     }
 
