@@ -213,6 +213,68 @@ public func csvLineCuts(path: String, parts: Int, longestLine: Int = 16 << 20) t
     return pieces
 }
 
+/// Whether the first `within` bytes of a CSV file hold a line end inside a quoted field: a file
+/// that does is cut where the quotes are counted (`csvRecordCuts`), as its line ends are likely
+/// to be inside quotes further on too, where a cut at one would be read twice.
+public func csvHasQuotedLineEnds(path: String, within: Int = 1 << 20) throws -> Bool {
+    let head = try readHead(path: path, bytes: within)
+    var quoted = false
+    for byte in head {
+        if byte == 0x22 { quoted.toggle() } else if byte == 0x0A && quoted { return true }
+    }
+    return false
+}
+
+/// Where a plain CSV file can be cut into `parts` pieces at record boundaries: after the first
+/// line end at or after each target that is outside quotes (an even number of `"` before it,
+/// as RFC 4180 quotes come in pairs). One sequential pass over the file, up to the last cut:
+/// for a file whose line ends are often inside quoted fields (`csvLineCuts` then cuts one).
+public func csvRecordCuts(path: String, parts: Int) throws -> [(start: Int, end: Int)] {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    guard parts > 1, size > 0 else { return [(0, size)] }
+    var targets = (1..<parts).map { size * $0 / parts }
+    var cuts: [Int] = []
+    let source = try FileByteSource(path: path)
+    var buffer: [UInt8] = []
+    var position = 0, quotes = 0
+    while !targets.isEmpty {
+        try source.read(into: &buffer)
+        if buffer.isEmpty { break }
+        buffer.withUnsafeBufferPointer { bytes in
+            func count(_ range: Swift.Range<Int>) -> Int {
+                range.isEmpty ? 0 : occurrences(of: 0x22, in: UnsafeRawPointer(bytes.baseAddress! + range.lowerBound), count: range.count)
+            }
+            // Up to each target only the quotes are counted (eight bytes at a time); from it on,
+            // every byte is looked at, to the first line end outside quotes.
+            var index = 0
+            while let target = targets.first, target < position + bytes.count {
+                let from = max(target - position, index)
+                quotes += count(index..<from)
+                index = from
+                var cut = false
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == 0x22 { quotes += 1 } else if byte == 0x0A && quotes % 2 == 0 { cut = true; break }
+                }
+                guard cut else { return }  // the record goes on in the next chunk
+                cuts.append(position + index)
+                targets.removeFirst()
+            }
+            quotes += count(index..<bytes.count)
+        }
+        position += buffer.count
+    }
+    var pieces: [(start: Int, end: Int)] = []
+    var start = 0
+    for cut in cuts where cut > start && cut < size {
+        pieces.append((start, cut))
+        start = cut
+    }
+    pieces.append((start, size))
+    return pieces
+}
+
 /// Opens a file as a byte source, inflating it when its name ends in `.gz`.
 public func openByteSource(path: String) throws -> ByteSource {
     path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileByteSource(path: path)

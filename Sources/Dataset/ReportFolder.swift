@@ -289,15 +289,17 @@ public enum ReportFolder {
         }
         summary.overlaps += attribution.overlaps
         unmatched.formUnion(attribution.unmatched)
-        // The usage files, in parallel: a large plain CSV file in pieces cut at line ends. A cut
-        // that was not a record boundary (a line end inside a quoted field) made the rows after
-        // it wrong; the files are then read again, that one whole.
+        // The usage files, in parallel: a large plain CSV file in pieces cut at line ends (where
+        // the quotes are counted, if its first MiB has a line end inside quotes). A cut that was
+        // not a record boundary (a line end inside a quoted field) made the rows after it wrong;
+        // the files are then read again, that one cut where the quotes are counted (and whole,
+        // should that ever fail too).
         let workers = max(1, requested)
-        var whole = Set<String>()
+        var cutting: [String: UsageCutting] = [:]
         var tasks: [UsageTask] = []
         var state: ParallelState<Partial>
         repeat {
-            tasks = try usageTasks(inputs, workers: workers, splitAbove: splitAbove, except: whole, fingerprint: fingerprint)
+            tasks = try usageTasks(inputs, workers: workers, splitAbove: splitAbove, cutting: cutting, fingerprint: fingerprint)
             state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, makePartial: makePartial, add: add, progress: progress)
             if let error = state.error {
                 if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
@@ -308,7 +310,7 @@ public enum ReportFolder {
                 return !rows.endedBetweenRecords
             }
             if misread.isEmpty { break }
-            whole.formUnion(misread.map(\.0.relative))
+            for relative in Set(misread.map(\.0.relative)) { cutting[relative] = cutting[relative] == nil ? .countingQuotes : UsageCutting.none }
         } while true
         // Results in file order, whatever order the workers finished in; a piece's diagnostics
         // at their lines in the file.
@@ -352,18 +354,20 @@ public enum ReportFolder {
         return (summary, [vendorPartial] + state.partials)
     }
 
-    /// The reading tasks of the usage files: each whole, or a large plain CSV file (unless in
-    /// `except`) in pieces cut at line ends; and a digest of each file not yet fingerprinted.
-    private static func usageTasks(_ inputs: ReportInputs, workers: Int, splitAbove: Int, except: Set<String>,
+    /// The reading tasks of the usage files: each whole, or a large plain CSV file in pieces as
+    /// `cutting` says (at line ends unless it names the file); and a digest of each file not yet
+    /// fingerprinted.
+    private static func usageTasks(_ inputs: ReportInputs, workers: Int, splitAbove: Int, cutting: [String: UsageCutting],
                                    fingerprint: UsageFingerprint?) throws -> [UsageTask] {
         var tasks: [UsageTask] = []
         for relative in inputs.usageFiles {
             let path = inputs.folder + "/" + relative
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > splitAbove && !except.contains(relative) {
-                for range in try csvLineCuts(path: path, parts: workers * 2) {
-                    tasks.append(UsageTask(relative: relative, range: range, size: size))
-                }
+            let how = cutting[relative, default: .atLineEnds]
+            if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > splitAbove && how != .none {
+                let atLineEnds = try how == .atLineEnds && !csvHasQuotedLineEnds(path: path)
+                let pieces = atLineEnds ? try csvLineCuts(path: path, parts: workers * 2) : try csvRecordCuts(path: path, parts: workers * 2)
+                for range in pieces { tasks.append(UsageTask(relative: relative, range: range, size: size)) }
             } else {
                 tasks.append(UsageTask(relative: relative, range: nil, size: size))
             }
@@ -608,6 +612,10 @@ public struct UsageFingerprint: Sendable {
 
     public var sha256s: [String: String] { digests.mapValues(\.sha256) }
 }
+
+/// How a large CSV file is cut for reading in parallel: at line ends (`csvLineCuts`), at line
+/// ends outside quotes (`csvRecordCuts`, a pass over the file first), or not at all.
+enum UsageCutting { case atLineEnds, countingQuotes, none }
 
 struct UsageTask {
     var relative: String

@@ -108,18 +108,38 @@ final class ParallelReadTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(misaligned, 0, "no cut fell inside a quoted field: the file does not test that")
+        // Cut where the quotes are counted (the second try): at the first line end at or after
+        // each target with an even number of quotes before it, byte by byte.
+        for parts in [2, 3, 4, 7, 16] {
+            var targets = (1..<parts).map { written.count * $0 / parts }
+            var expected: [Int] = []
+            var quotes = 0
+            for (index, byte) in written.enumerated() where !targets.isEmpty {
+                if byte == 0x22 { quotes += 1 } else if byte == 0x0A, index >= targets[0], quotes % 2 == 0 {
+                    if index + 1 < written.count && index + 1 > (expected.last ?? 0) { expected.append(index + 1) }
+                    targets.removeFirst()
+                }
+            }
+            let ranges = try csvRecordCuts(path: path, parts: parts)
+            XCTAssertEqual(ranges.dropFirst().map(\.start), expected, "parts \(parts)")
+            XCTAssertEqual(ranges.last?.end, written.count)
+            XCTAssertTrue(ranges.dropFirst().allSatisfy { boundaries.contains($0.start) })
+        }
     }
 
-    /// A file read in parallel pieces, some cut inside quoted fields, gives the same rows, counts
-    /// and diagnostics (at the same lines) as one worker reading it whole.
-    func testParallelReadOfAFileWithCutsInsideQuotesIsTheWholeRead() throws {
-        for quoted in [false, true] {
+    /// A file read in parallel pieces gives the same rows, counts and diagnostics (at the same
+    /// lines) as one worker reading it whole: without quotes; with line ends inside quotes from
+    /// its start (cut where the quotes are counted); and with them only after its first MiB
+    /// (cut at line ends, some inside quotes, and read again).
+    func testParallelReadOfAFileWithLineEndsInsideQuotesIsTheWholeRead() throws {
+        for (quotedFrom, reads) in [(nil, 1), (0, 1), (40_000, 2)] as [(Int?, Int)] {
             let folder = TemporaryFolder()
             folder.write("report.yml", "title: T\n")
             var text = "date,user,team,tool,requests,task_category\n"
-            for index in 0..<4000 {
+            for index in 0..<48_000 {
                 // Long quoted fields of many lines make most line ends lie inside quotes.
-                let category = quoted && index % 3 == 0 ? "\"" + String(repeating: "a line\n", count: 40) + "\"" : "coding"
+                let quoted = quotedFrom.map { index >= $0 && index % 3 == 0 } ?? false
+                let category = quoted ? "\"" + String(repeating: "a line\n", count: 40) + "\"" : "coding"
                 let requests = index % 997 == 0 ? "-\(index)" : String(index)
                 text += "2026-01-05,u\(index % 60),T,t,\(requests),\(category)\n"
             }
@@ -130,12 +150,12 @@ final class ParallelReadTests: XCTestCase {
             var partials = 0
             let (two, twoRows) = try ReportFolder.readUsage(inputs, workers: 2, makePartial: { lock.withLock { partials += 1 }; return [Int64]() },
                                                            add: { $0.append($1.requests) }, splitAbove: 1_000)
-            // The vendor files' part and one per worker; with a cut inside quotes, one per
-            // worker again for the second read (the rows of the first are dropped).
-            XCTAssertEqual(partials, quoted ? 5 : 3)
-            XCTAssertEqual(two.rowsRead, 4000)
+            // The vendor files' part and one per worker and read (the rows of a first read
+            // with a cut inside quotes are dropped).
+            XCTAssertEqual(partials, 1 + 2 * reads, "quoted from \(quotedFrom ?? -1)")
+            XCTAssertEqual(two.rowsRead, 48_000)
             XCTAssertEqual(two.rowsRead, one.rowsRead)
-            XCTAssertEqual(two.rowsRejected, 4)
+            XCTAssertEqual(two.rowsRejected, 48)
             XCTAssertEqual(twoRows.flatMap { $0 }.sorted(), oneRows.flatMap { $0 }.sorted())
             XCTAssertEqual(two.diagnostics, one.diagnostics)
             XCTAssertEqual(two.files.map(\.sha256), one.files.map(\.sha256))
