@@ -162,6 +162,30 @@ final class ParallelReadTests: XCTestCase {
         }
     }
 
+    /// Quotes inside unquoted fields (`Team "3"`) are text, not the start of a quoted field:
+    /// counting every quote then finds "boundaries" inside records, and the cutting that did so
+    /// before any check read other rows than a whole read. The parser's own state tells, and
+    /// the file is read as one worker reads it.
+    func testStrayQuotesInUnquotedFieldsStillReadAsTheWholeFile() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        var text = "date,user,team,tool,requests,task_category\n"
+        for index in 0..<20_000 {
+            let team = index % 11 == 0 ? "Team \"\(index % 4)" : "Team \(index % 4)"  // a lone quote inside a field
+            let category = index % 5 == 0 ? "\"two\nlines\"" : "coding"
+            text += "2026-01-05,u\(index % 60),\(team),t,\(index),\(category)\n"
+        }
+        folder.write("data/usage/usage.csv", text)
+        let inputs = try ReportFolder.read(folder.path, environment: [:])
+        let (one, oneRows) = try ReportFolder.readUsage(inputs, workers: 1, makePartial: { [String]() }, add: { $0.append("\($1.requests) \($1.team)") })
+        let (two, twoRows) = try ReportFolder.readUsage(inputs, workers: 2, makePartial: { [String]() }, add: { $0.append("\($1.requests) \($1.team)") },
+                                                       splitAbove: 1_000)
+        XCTAssertEqual(one.rowsRead, 20_000)
+        XCTAssertEqual(two.rowsRead, one.rowsRead)
+        XCTAssertEqual(twoRows.flatMap { $0 }.sorted(), oneRows.flatMap { $0 }.sorted())
+        XCTAssertEqual(two.diagnostics, one.diagnostics)
+    }
+
     func testParallelWorkersGiveTheSameRowsAsOne() throws {
         let folder = TemporaryFolder()
         folder.write("report.yml", "title: T\n")
