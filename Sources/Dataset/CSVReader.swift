@@ -60,8 +60,6 @@ public struct CSVReader {
     public var maxFieldBytes: Int
     private var source: ByteSource
 
-    /// The physical line number of the source's first byte (a chunk of a file starts later).
-    public var firstLine = 1
     /// False for a chunk that starts after the file's byte-order mark.
     public var skipsByteOrderMark = true
 
@@ -89,7 +87,7 @@ public struct CSVReader {
     /// caller can report it at its line.
     public mutating func forEach(_ body: (CSVRecord) throws -> Void) throws {
         var chunk: [UInt8] = []
-        var parser = CSVParser(line: firstLine, delimiter: delimiter, maxFieldBytes: maxFieldBytes,
+        var parser = CSVParser(line: 1, delimiter: delimiter, maxFieldBytes: maxFieldBytes,
                                maxFields: maxFields, maxRecordBytes: maxRecordBytes)
         var firstChunk = skipsByteOrderMark
         while true {
@@ -102,7 +100,7 @@ public struct CSVReader {
             }
             try parser.consume(chunk, from: start, body)
         }
-        linesRead = parser.line - firstLine
+        linesRead = parser.line - 1
         endedBetweenRecords = !parser.recordOpen && parser.state == .fieldStart && !parser.pendingCR
         try parser.finish(body)
     }
