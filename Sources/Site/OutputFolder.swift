@@ -49,9 +49,12 @@ public enum OutputFolder {
         return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
     }
 
-    /// Writes a new file; nil when written, else errno.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Int32? {
+    /// Writes a new file; nil when written, else errno. The file is created holding `creating`,
+    /// when given (see `write`), and filled after it is released.
+    static func writeFile(_ path: String, _ bytes: [UInt8], creating: NSLock? = nil) -> Int32? {
+        creating?.lock()
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        creating?.unlock()
         guard descriptor >= 0 else { return errno }
         defer { close(descriptor) }
         return bytes.withUnsafeBytes { buffer -> Int32? in
@@ -262,7 +265,7 @@ public enum OutputFolder {
                 let bytes = site.files[path]!, destination = staging.path + "/" + path
                 if oldFolders.contains((path as NSString).deletingLastPathComponent),
                    reuse(target.path + "/" + path, at: destination, bytes) { return nil }
-                return creating.withLock { writeFile(destination, bytes) }.map { (path, $0) }
+                return writeFile(destination, bytes, creating: creating).map { (path, $0) }
             }
             if let (failed, code) = failures.compactMap({ $0 }).first {
                 throw Error.io("cannot write \(failed) into \(staging.path): \(explain(code)); \(output) was left as it was")
