@@ -66,32 +66,28 @@ public struct FrontMatterDocument {
     /// feedback files write their scores). The nodes are those the YAML parser would make: plain
     /// scalars, resolved by the same rules. Anything else — a list, a quote, a comment, a colon or
     /// a bracket in a value, a key or value written twice — returns nil and goes to the parser.
+    ///
+    /// The lines are read as bytes: every byte that decides anything is ASCII, and no byte of a
+    /// multi-byte UTF-8 sequence is. (Read as characters, this was a tenth of a 10,000-page
+    /// build's time: each step asked where a grapheme ends.) A line with a character of several
+    /// scalars (a letter and a combining accent) goes to the parser, so that scalars, which
+    /// columns are counted in, are the characters the parser counts.
     static func plainMapping(_ yaml: Substring) -> (Node, NodeMarks)? {
         var reading = PlainReading()
         var pairs: [(Node, Node)] = []
-        for (offset, raw) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.allSatisfy({ $0 == " " }) { continue }
-            guard let (key, value) = reading.pair(line, from: line.startIndex, line: offset + 1) else { return nil }
-            let valueNode: Node
-            if value.first == "{" {
-                guard value.last == "}" else { return nil }
-                var inner: [(Node, Node)] = []
-                let items = value.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
-                for item in items {
-                    guard let start = item.firstIndex(where: { $0 != " " }),
-                          let (innerKey, innerValue) = reading.pair(item, from: start, line: offset + 1, in: line, flow: true),
-                          let scalar = reading.scalar(innerValue, line: offset + 1, in: line) else { return nil }
-                    inner.append((innerKey, scalar))
-                }
-                guard !inner.isEmpty else { return nil }
-                valueNode = Node.mapping(.init(inner, tag(.implicit), .flow))
-                reading.marks[valueNode] = (offset + 1, line.distance(from: line.startIndex, to: value.startIndex) + 1)
-            } else {
-                guard let scalar = reading.scalar(value, line: offset + 1, in: line) else { return nil }
-                valueNode = scalar
+        var rest = yaml
+        var number = 0
+        while true {
+            number += 1
+            let end = rest.utf8.firstIndex(of: 0x0A) ?? rest.endIndex
+            var line = rest[..<end]
+            if line.utf8.last == 0x0D { line = line[..<line.utf8.index(before: line.endIndex)] }
+            if !line.utf8.allSatisfy({ $0 == 0x20 }) {
+                guard let pair = reading.line(line, number: number) else { return nil }
+                pairs.append(pair)
             }
-            pairs.append((key, valueNode))
+            if end == rest.endIndex { break }
+            rest = rest[rest.utf8.index(after: end)...]
         }
         guard !pairs.isEmpty else { return nil }
         return (Node.mapping(.init(pairs, tag(.implicit), .block)), reading.marks)
@@ -102,6 +98,9 @@ public struct FrontMatterDocument {
     private struct PlainReading {
         var marks = NodeMarks()
         var seen = Set<Substring>()
+        /// The line being read, and whether it is all ASCII (then a column is a byte offset).
+        var line: Substring = ""
+        var ascii = true
         /// A byte that sends the block to the parser: YAML syntax (`#:{}[]&*!|>%@` and the
         /// backquote, backslash, quotes), or a control character. Every one is ASCII, and no
         /// byte of a multi-byte UTF-8 sequence is, so bytes can be checked one by one.
@@ -111,39 +110,70 @@ public struct FrontMatterDocument {
         @inline(__always) static func isForbidden(_ byte: UInt8) -> Bool { forbidden[Int(byte)] }
         @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 
-        /// `key: value` starting at `from`: the key's node (marked) and the value's text, trimmed.
-        mutating func pair(_ text: Substring, from: Substring.Index, line: Int, in whole: Substring? = nil,
-                           flow: Bool = false) -> (Node, Substring)? {
-            let whole = whole ?? text
-            guard let colon = text[from...].firstIndex(of: ":") else { return nil }
-            let key = text[from..<colon]
-            // An ASCII letter or "_", then letters, digits, "_" and "-": checked as bytes (the
-            // Unicode property lookups of a check by scalar were a third of reading the block).
+        /// One line's key and value nodes (marked), or nil when the line is not plain.
+        mutating func line(_ text: Substring, number: Int) -> (Node, Node)? {
+            line = text
+            ascii = text.utf8.allSatisfy { $0 < 0x80 }
+            if !ascii && text.count != text.unicodeScalars.count { return nil }
+            guard let (key, value) = pair(text, number: number) else { return nil }
+            guard value.utf8.first == 0x7B else {  // "{"
+                guard let scalar = scalar(value, number: number) else { return nil }
+                return (key, scalar)
+            }
+            guard value.utf8.last == 0x7D else { return nil }  // "}"
+            var inner: [(Node, Node)] = []
+            let items = value.utf8.dropFirst().dropLast().split(separator: 0x2C, omittingEmptySubsequences: false)  // ","
+            for item in items {
+                guard let start = item.firstIndex(where: { $0 != 0x20 }),
+                      let (innerKey, innerValue) = pair(text[start..<item.endIndex], number: number, flow: true),
+                      let scalar = scalar(innerValue, number: number) else { return nil }
+                inner.append((innerKey, scalar))
+            }
+            guard !inner.isEmpty else { return nil }
+            let node = Node.mapping(.init(inner, tag(.implicit), .flow))
+            marks[node] = (number, column(value.startIndex))
+            return (key, node)
+        }
+
+        /// The 1-based column of a place in the line: its scalars before it (`line` made sure
+        /// that each is a character).
+        func column(_ index: Substring.Index) -> Int {
+            (ascii ? line.utf8.distance(from: line.startIndex, to: index) : line.unicodeScalars.distance(from: line.startIndex, to: index)) + 1
+        }
+
+        /// `key: value` at the start of `text`: the key's node (marked) and the value's text, trimmed.
+        mutating func pair(_ text: Substring, number: Int, flow: Bool = false) -> (Node, Substring)? {
+            let bytes = text.utf8
+            guard let colon = bytes.firstIndex(of: 0x3A) else { return nil }  // ":"
+            let key = text[..<colon]
+            // An ASCII letter or "_", then letters, digits, "_" and "-".
             guard let head = key.utf8.first, Self.isLetter(head) || head == 0x5F,
                   key.utf8.allSatisfy({ Self.isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }),
                   seen.insert(key).inserted
             else { return nil }
-            let afterColon = text[text.index(after: colon)...]
-            guard afterColon.first == " " else { return nil }
-            var value = afterColon.drop { $0 == " " }
-            while value.last == " " { value = value.dropLast() }
-            if flow, value.contains(where: { $0 == "{" || $0 == "}" }) { return nil }
+            let afterColon = bytes.index(after: colon)
+            guard afterColon < bytes.endIndex, bytes[afterColon] == 0x20 else { return nil }
+            let start = bytes[afterColon...].firstIndex { $0 != 0x20 } ?? bytes.endIndex
+            var end = bytes.endIndex
+            while end > start, bytes[bytes.index(before: end)] == 0x20 { end = bytes.index(before: end) }
+            let value = text[start..<end]
+            if flow, value.utf8.contains(where: { $0 == 0x7B || $0 == 0x7D }) { return nil }
             let node = Node.scalar(.init(String(key), FrontMatterDocument.plainTag(key), .plain))
-            marks[node] = (line, whole.distance(from: whole.startIndex, to: key.startIndex) + 1)
+            marks[node] = (number, column(key.startIndex))
             return (node, value)
         }
 
         /// A plain scalar's node (marked), or nil when the text is not one that reads the same
         /// without the parser.
-        mutating func scalar(_ value: Substring, line: Int, in whole: Substring) -> Node? {
+        mutating func scalar(_ value: Substring, number: Int) -> Node? {
             // A leading "-" is a list item unless a digit or letter follows it ("-3").
-            guard let lead = value.first, !"?,".contains(lead),
-                  lead != "-" || value.dropFirst().first.map({ $0.isNumber || $0.isLetter }) == true,
+            guard let lead = value.utf8.first, lead != 0x3F, lead != 0x2C,  // "?", ","
+                  lead != 0x2D || value.dropFirst().first.map({ $0.isNumber || $0.isLetter }) == true,
                   !value.utf8.contains(where: Self.isForbidden),
                   seen.insert(value).inserted
             else { return nil }
             let node = Node.scalar(.init(String(value), FrontMatterDocument.plainTag(value), .plain))
-            marks[node] = (line, whole.distance(from: whole.startIndex, to: value.startIndex) + 1)
+            marks[node] = (number, column(value.startIndex))
             return node
         }
     }
@@ -169,8 +199,10 @@ public struct FrontMatterDocument {
             }
             return tag(.implicit)
         }
-        guard let scalar = text.unicodeScalars.first, scalar.properties.isAlphabetic,
-              !yamlWords.contains(text.lowercased()) else { return tag(.implicit) }
+        // A letter; the words are of at most five letters (lower-casing each value was a
+        // fifth of reading plain front matter).
+        let letter = first < 0x80 ? PlainReading.isLetter(first) : text.unicodeScalars.first!.properties.isAlphabetic
+        guard letter, bytes.count > 5 || !yamlWords.contains(text.lowercased()) else { return tag(.implicit) }
         return tag(.str)
     }
 

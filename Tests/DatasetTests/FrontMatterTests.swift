@@ -53,6 +53,58 @@ final class FrontMatterTests: XCTestCase {
         }
     }
 
+    /// Every node a plain block's fast reading makes, with its text, tag, line and column, in order.
+    func described(_ node: Node?, marks: NodeMarks) -> [String] {
+        var reader = YAMLReader(file: "c.md")
+        reader.marks = marks
+        func walk(_ node: Node) -> [String] {
+            let place = "\(reader.line(node)):\(reader.column(node))"
+            switch node {
+            case let .mapping(mapping):
+                return ["{ \(place)"] + mapping.flatMap { walk($0.key) + walk($0.value) } + ["}"]
+            default:
+                return ["\(node.string ?? "?") \(node.tag.description) \(place)"]
+            }
+        }
+        guard case let .mapping(mapping)? = node else { return [] }
+        return mapping.flatMap { walk($0.key) + walk($0.value) }
+    }
+
+    func testRandomBlocksReadWithoutTheParserGiveItsNodesAtItsPlaces() throws {
+        // Lines of a key, a separator and a value (or a one-line mapping of such pairs), each
+        // drawn from plain, nearly plain and not plain texts: whatever the fast reading takes
+        // must be what the parser makes, node for node, at the same line and column.
+        let keys = ["title", "a", "k-1", "_x", "x9", "é", "1k", " t", "t "]
+        let separators = [": ", ":  ", ":", " : ", ":\t"]
+        let values = ["Page one", "1", "07", "2.5", "-3", "-", "- a", "yes", "Null", "nO", "2026-02-01", "é", "e\u{301}", "日本 語",
+                      "\u{212A}", "K", "x # y", "\"q\"", "a,b", "?x", "@x", "a\tb", "a\rb", "word  ", "", "x y", "A", "a"]
+        var random = SplitMix(state: 17)  // seeded: the same blocks on every run
+        func pick(_ texts: [String]) -> String { texts.randomElement(using: &random)! }
+        func pair(flow: Bool) -> String {
+            guard !flow, Int.random(in: 0..<4, using: &random) == 0 else { return pick(keys) + pick(separators) + pick(values) }
+            let inner = (0..<Int.random(in: 1...3, using: &random)).map { _ in pair(flow: true) }
+            return pick(keys) + pick(separators) + "{" + pick(["", " "]) + inner.joined(separator: pick([", ", ",", " , "])) + pick(["}", " }", ""])
+        }
+        var taken = 0
+        for _ in 0..<12000 {
+            let lines = (0..<Int.random(in: 1...4, using: &random)).map { _ in Int.random(in: 0..<8, using: &random) == 0 ? pick(["", "  "]) : pair(flow: false) }
+            let block = lines.joined(separator: "\n")
+            guard let (fast, marks) = FrontMatterDocument.plainMapping(Substring(block)) else { continue }
+            taken += 1
+            let parsed = try YAMLReader.compose(block, file: "c.md")
+            XCTAssertEqual(described(fast, marks: marks), described(parsed, marks: NodeMarks()), block.debugDescription)
+        }
+        // Columns count scalars, as the parser's do, not bytes.
+        for block in ["a: {b: é, c: 1}", "a: {b: 日本, c: 1}", "a: {b: \u{212A}, c: 1}"] {
+            let (fast, marks) = try XCTUnwrap(FrontMatterDocument.plainMapping(Substring(block)))
+            let parsed = try YAMLReader.compose(block, file: "c.md")
+            XCTAssertEqual(described(fast, marks: marks), described(parsed, marks: NodeMarks()), block)
+        }
+        // A character of two scalars goes to the parser.
+        XCTAssertNil(FrontMatterDocument.plainMapping("a: {b: e\u{301}, c: 1}"))
+        XCTAssertGreaterThan(taken, 300, "enough random blocks are plain")
+    }
+
     func testProblemsNameTheSameLineAndColumnEitherWay() {
         // The same page, once plain and once with a comment line that sends it to the parser.
         var fast: [Diagnostic] = [], parsed: [Diagnostic] = []
