@@ -97,7 +97,10 @@ public struct FrontMatterDocument {
     /// key and value text seen (a repeated one goes to the parser: marks are found by node).
     private struct PlainReading {
         var marks = NodeMarks()
-        var seen = Set<Substring>()
+        /// Compared one by one, as texts (so as nodes are), not hashed: a block has a few, and
+        /// a set of them was a fifth of reading one. Past `maxTexts`, the parser reads it.
+        var seen: [Substring] = []
+        static let maxTexts = 64
         /// The line being read, and whether it is all ASCII (then a column is a byte offset).
         var line: Substring = ""
         var ascii = true
@@ -149,7 +152,7 @@ public struct FrontMatterDocument {
             // An ASCII letter or "_", then letters, digits, "_" and "-".
             guard let head = key.utf8.first, Self.isLetter(head) || head == 0x5F,
                   key.utf8.allSatisfy({ Self.isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }),
-                  seen.insert(key).inserted
+                  firstSeen(key)
             else { return nil }
             let afterColon = bytes.index(after: colon)
             guard afterColon < bytes.endIndex, bytes[afterColon] == 0x20 else { return nil }
@@ -163,6 +166,13 @@ public struct FrontMatterDocument {
             return (node, value)
         }
 
+        /// Whether this text is new to the block (and it is now seen).
+        mutating func firstSeen(_ text: Substring) -> Bool {
+            guard seen.count < Self.maxTexts, !seen.contains(text) else { return false }
+            seen.append(text)
+            return true
+        }
+
         /// A plain scalar's node (marked), or nil when the text is not one that reads the same
         /// without the parser.
         mutating func scalar(_ value: Substring, number: Int) -> Node? {
@@ -170,7 +180,7 @@ public struct FrontMatterDocument {
             guard let lead = value.utf8.first, lead != 0x3F, lead != 0x2C,  // "?", ","
                   lead != 0x2D || value.dropFirst().first.map({ $0.isNumber || $0.isLetter }) == true,
                   !value.utf8.contains(where: Self.isForbidden),
-                  seen.insert(value).inserted
+                  firstSeen(value)
             else { return nil }
             let node = Node.scalar(.init(String(value), FrontMatterDocument.plainTag(value), .plain))
             marks[node] = (number, column(value.startIndex))
@@ -188,14 +198,19 @@ public struct FrontMatterDocument {
     static func plainTag(_ text: Substring) -> Tag {
         let bytes = text.utf8
         guard let first = bytes.first else { return tag(.implicit) }
-        func digits(_ part: Substring.UTF8View.SubSequence) -> Bool { !part.isEmpty && part.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         if first >= 0x30 && first <= 0x39 {
-            if digits(bytes[...]) { return tag(first != 0x30 || bytes.count == 1 ? .int : .implicit) }
-            let parts = bytes.split(separator: 0x2E, omittingEmptySubsequences: false)
-            if parts.count == 2, digits(parts[0]), digits(parts[1]) { return tag(.float) }
-            let dashed = bytes.split(separator: 0x2D, omittingEmptySubsequences: false)
-            if dashed.count == 3, dashed[0].count == 4, dashed[1].count == 2, dashed[2].count == 2, dashed.allSatisfy(digits) {
-                return tag(.timestamp)
+            // One pass: digits, and where the points and dashes are (splitting the text at
+            // them made arrays for every date).
+            var points = 0, dashes = 0, other = false
+            for byte in bytes where byte < 0x30 || byte > 0x39 {
+                if byte == 0x2E { points += 1 } else if byte == 0x2D { dashes += 1 } else { other = true }
+            }
+            if other { return tag(.implicit) }
+            if points == 0 && dashes == 0 { return tag(first != 0x30 || bytes.count == 1 ? .int : .implicit) }
+            if points == 1 && dashes == 0, let last = bytes.last, last != 0x2E { return tag(.float) }
+            if points == 0 && dashes == 2 && bytes.count == 10 {
+                let start = bytes.startIndex
+                if bytes[bytes.index(start, offsetBy: 4)] == 0x2D && bytes[bytes.index(start, offsetBy: 7)] == 0x2D { return tag(.timestamp) }
             }
             return tag(.implicit)
         }

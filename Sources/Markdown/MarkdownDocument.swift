@@ -346,13 +346,19 @@ extension Node {
     }
 }
 
-/// Whether the text holds "{{", by a scan of its bytes: Foundation's `contains`, asked for every
-/// text node of every page, was 3 % of a 10,000-page build.
+/// Whether the text holds "{{", by `memchr` over its bytes: Foundation's `contains`, asked for
+/// every text node of every page, was 3 % of a 10,000-page build, and a loop over `utf8` still
+/// cost some ten instructions a byte (callgrind: 2.6 % of a 1,000-page build).
 func hasDoubleBrace(_ text: String) -> Bool {
-    var previous: UInt8 = 0
-    for byte in text.utf8 {
-        if byte == 0x7B && previous == 0x7B { return true }
-        previous = byte
+    var text = text
+    return text.withUTF8 { bytes in
+        guard var start = bytes.baseAddress, bytes.count >= 2 else { return false }
+        let end = start + bytes.count
+        while let found = memchr(start, 0x7B, end - start) {
+            let brace = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            if brace + 1 < end && brace[1] == 0x7B { return true }
+            start = brace + 1
+        }
+        return false
     }
-    return false
 }

@@ -77,7 +77,7 @@ final class FrontMatterTests: XCTestCase {
         let keys = ["title", "a", "k-1", "_x", "x9", "é", "1k", " t", "t "]
         let separators = [": ", ":  ", ":", " : ", ":\t"]
         let values = ["Page one", "1", "07", "2.5", "-3", "-", "- a", "yes", "Null", "nO", "2026-02-01", "é", "e\u{301}", "日本 語",
-                      "\u{212A}", "K", "x # y", "\"q\"", "a,b", "?x", "@x", "a\tb", "a\rb", "word  ", "", "x y", "A", "a"]
+                      "\u{212A}", "K", "1.2.3", "2.", "2026-1-50", "1e3", "12-45-7890", "x # y", "\"q\"", "a,b", "?x", "@x", "a\tb", "a\rb", "word  ", "", "x y", "A", "a"]
         var random = SplitMix(state: 17)  // seeded: the same blocks on every run
         func pick(_ texts: [String]) -> String { texts.randomElement(using: &random)! }
         func pair(flow: Bool) -> String {
@@ -100,6 +100,10 @@ final class FrontMatterTests: XCTestCase {
             let parsed = try YAMLReader.compose(block, file: "c.md")
             XCTAssertEqual(described(fast, marks: marks), described(parsed, marks: NodeMarks()), block)
         }
+        // A block of more texts than are compared one by one goes to the parser, and reads the same.
+        let long = (0..<40).map { "key\($0): value \($0)" }.joined(separator: "\n")
+        XCTAssertNil(FrontMatterDocument.plainMapping(Substring(long)))
+        XCTAssertEqual(pairs(try FrontMatterDocument.split("---\n\(long)\n---\n", file: "c.md").meta).count, 40)
         // A character of two scalars goes to the parser.
         XCTAssertNil(FrontMatterDocument.plainMapping("a: {b: e\u{301}, c: 1}"))
         XCTAssertGreaterThan(taken, 300, "enough random blocks are plain")

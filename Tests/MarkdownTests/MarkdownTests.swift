@@ -75,6 +75,20 @@ final class MarkdownTests: XCTestCase {
         XCTAssertFalse(rendered.html.contains("data-sourcepos"))
     }
 
+    func testDoubleBracesAreFoundWhereverTheyAre() {
+        for text in ["", "{", "{{", "a{", "{a{", "{{a", "a{{", "é{{", "{é{", "}{", "{}{", "x{ {"] {
+            XCTAssertEqual(hasDoubleBrace(text), text.contains("{{"), text)
+        }
+        // Texts of braces, letters and a two-byte letter, of every length up to 40.
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            for _ in 0..<50 {
+                let text = String((0..<length).map { _ in "{{a}é ".randomElement(using: &generator)! })
+                XCTAssertEqual(hasDoubleBrace(text), text.contains("{{"), text)
+            }
+        }
+    }
+
     func testPlainTextDropsMarkup() {
         XCTAssertEqual(Markdown.plainText("# Hi\n\nSome *very* `code` [link](x)."), "Hi Some very code link.")
     }
