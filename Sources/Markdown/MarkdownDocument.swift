@@ -275,31 +275,37 @@ private struct Walker {
     /// bytes (Foundation's `range(of:)` on a substring copies it each time: quadratic on a page
     /// of many blocks).
     func finish(_ html: String) -> String {
-        let bytes = Array(html.utf8)
-        let marker = Array(" data-sourcepos=\"".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == 0x20, index + marker.count <= bytes.count, bytes[index..<(index + marker.count)].elementsEqual(marker) {
-                let start = index + marker.count
-                var end = start
-                while end < bytes.count && bytes[end] != 0x22 { end += 1 }
-                guard end < bytes.count else { out += bytes[index...]; break }
-                let position = String(decoding: bytes[start..<end], as: UTF8.self)
+        // Each marker is found from its "=" (by `memchr`) and the text between markers copied
+        // whole: copied byte by byte, with a comparison at every space, this was a fifth of
+        // rendering a page (callgrind).
+        let name = Array(" data-sourcepos".utf8)
+        var html = html
+        return html.withUTF8 { bytes -> String in
+            guard let base = bytes.baseAddress else { return "" }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var copied = 0, from = 0
+            while from < bytes.count, let found = memchr(base + from, 0x3D, bytes.count - from) {  // "="
+                let equals = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                from = equals + 1
+                guard equals >= name.count, equals + 1 < bytes.count, bytes[equals + 1] == 0x22,
+                      memcmp(base + equals - name.count, name, name.count) == 0 else { continue }
+                let start = equals + 2
+                guard let quote = bytes[start...].firstIndex(of: 0x22) else { break }  // the rest is copied as it is
+                out.append(contentsOf: bytes[copied..<(equals - name.count)])
+                let position = String(decoding: bytes[start..<quote], as: UTF8.self)
                 let first = position.split(separator: "-").first.map(String.init) ?? ""
                 let n = out.count
                 // Right after "<h1" … "<h6": a heading, which gets its anchor.
                 if n >= 3, out[n - 3] == 0x3C, out[n - 2] == 0x68, (0x31...0x36).contains(out[n - 1]), let anchor = anchors[first] {
                     out += Array(" id=\"\(anchor)\"".utf8)
                 }
-                index = end + 1
-            } else {
-                out.append(bytes[index])
-                index += 1
+                copied = quote + 1
+                from = copied
             }
+            out.append(contentsOf: bytes[copied...])
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
