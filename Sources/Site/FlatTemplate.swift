@@ -1,33 +1,73 @@
-/// A template that is only text and plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}` —
-/// as the default theme's layout is, rendered by joining its pieces. Every page goes through
-/// the layout, and Mustache's general renderer spent most of its time finding each name on its
-/// context stack (a dynamic cast per level and name): a quarter of a 10,000-page build (perf).
+/// A template that is only text, plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}` — and
+/// sections over plain names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — each sharing its
+/// line with other text, as the default theme's layout and commentary pages are: rendered by
+/// joining its pieces. Every page goes through the layout, and Mustache's general renderer spent
+/// most of its time finding each name on its context stack (a dynamic cast per level and name):
+/// a quarter of a 10,000-page build (perf), and the commentary template's sections a tenth.
 ///
-/// It gives way to Mustache whenever it might differ: a template with any other tag (a section,
-/// a partial, a comment, a delimiter change, a dotted or transformed name) is not flat, and a
-/// page whose value for a name is missing or not a string is rendered by Mustache. A test
-/// renders templates and values through both and compares.
+/// It gives way to Mustache whenever it might differ: a template with any other tag (a partial,
+/// a comment, a delimiter change, a dotted or transformed name), or with a section tag alone on
+/// its line (which Mustache removes with its line), is not flat; and a page whose value for a
+/// name is missing or of another type than those below is rendered by Mustache. A test renders
+/// random templates and values through both and compares.
+///
+/// Values, as Mustache reads them: a variable's string, or an integer's digits; a section's
+/// `Bool` (shown when true), array of dictionaries (shown for each, its names looked up in it
+/// first), dictionary (shown once, looked up in first), or string or integer (shown once, even
+/// when empty or 0; Mustache pushes them, but they answer no name).
 struct FlatTemplate: Sendable {
-    enum Piece: Sendable {
+    indirect enum Piece: Sendable {
         case text(String)
         case escaped(String)
         case raw(String)
+        case section(String, inverted: Bool, [Piece])
     }
     let pieces: [Piece]
 
-    /// The template's pieces, or nil when it has any tag but a plain variable. `Theme` puts a
-    /// pragma tag before the first line, which makes a first line of only spaces and tabs a
-    /// "standalone" line to Mustache, removed with its line break; so it is here.
+    /// The template's pieces, or nil when it is not flat. `Theme` puts a pragma tag before the
+    /// first line, which makes a first line of only spaces and tabs a "standalone" line to
+    /// Mustache, removed with its line break (any character that is a newline to Swift); so it
+    /// is here.
     init?(_ text: String) {
-        var pieces: [Piece] = []
         var rest = Substring(text)
         let blank = rest.prefix { $0 == " " || $0 == "\t" }
         let afterBlank = rest[blank.endIndex...]
         if afterBlank.isEmpty { rest = afterBlank }
-        else if afterBlank.first == "\n" || afterBlank.first == "\r\n" { rest = afterBlank.dropFirst() }
+        else if afterBlank.first?.isNewline == true { rest = afterBlank.dropFirst() }
+        guard var pieces = Self.pieces(&rest, closing: nil), rest.isEmpty else { return nil }
+        // Spaces and tabs after the last line break Mustache drops: it keeps them only for the
+        // text or tag that would follow on that line.
+        if case let .text(last)? = pieces.last, let lineBreak = last.lastIndex(where: \.isNewline),
+           last[last.index(after: lineBreak)...].allSatisfy({ $0 == " " || $0 == "\t" }) {
+            pieces[pieces.count - 1] = .text(String(last[...lineBreak]))
+        }
+        self.pieces = pieces
+    }
+
+    /// The pieces up to the tag closing the section `closing` (read past), or to the end.
+    private static func pieces(_ rest: inout Substring, closing: String?) -> [Piece]? {
+        var pieces: [Piece] = []
         while let open = rest.range(of: "{{") {
             if open.lowerBound > rest.startIndex { pieces.append(.text(String(rest[..<open.lowerBound]))) }
             var inner = rest[open.upperBound...]
+            switch inner.first {
+            case "#", "^", "/":
+                // A section's name right after its sigil; the tag must share its line.
+                let sigil = inner.removeFirst()
+                guard let end = inner.range(of: "}}") else { return nil }
+                let name = String(inner[..<end.lowerBound])
+                guard !name.isEmpty, name.utf8.allSatisfy(isNameByte),
+                      sharesLine(open.lowerBound..<end.upperBound, in: rest.base) else { return nil }
+                rest = inner[end.upperBound...]
+                if sigil == "/" {
+                    return name == closing ? pieces : nil
+                }
+                guard let inside = Self.pieces(&rest, closing: name) else { return nil }
+                pieces.append(.section(name, inverted: sigil == "^", inside))
+                continue
+            default:
+                break
+            }
             let close: String
             let escaped: Bool
             switch inner.first {
@@ -42,7 +82,16 @@ struct FlatTemplate: Sendable {
             rest = inner[end.upperBound...]
         }
         if !rest.isEmpty { pieces.append(.text(String(rest))) }
-        self.pieces = pieces
+        rest = rest[rest.endIndex...]
+        return closing == nil ? pieces : nil
+    }
+
+    /// Whether the line of this tag holds anything but spaces and tabs besides it. A line ends
+    /// wherever Mustache ends one: at any character that is a newline to Swift.
+    private static func sharesLine(_ tag: Swift.Range<String.Index>, in text: String) -> Bool {
+        let before = text[..<tag.lowerBound].reversed().prefix { !$0.isNewline }
+        let after = text[tag.upperBound...].prefix { !$0.isNewline }
+        return !(before + after).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     /// ASCII letters, digits, `_` and `-`: a name Mustache looks up as it is (no `.`, no
@@ -51,29 +100,66 @@ struct FlatTemplate: Sendable {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D
     }
 
-    /// The page, or nil when a name's value is missing or not a string (Mustache decides then).
+    /// The page, or nil when a value is missing or of a type not read here (Mustache decides then).
     func render(_ values: [String: Any], escape: (String) -> String) -> String? {
         var output = ""
-        var strings: [String] = []
-        strings.reserveCapacity(pieces.count)
-        var length = 0
-        for piece in pieces {
-            let value: String
-            switch piece {
-            case let .text(text): value = text
-            case let .escaped(name):
-                guard let text = values[name] as? String else { return nil }
-                value = escape(text)
-            case let .raw(name):
-                guard let text = values[name] as? String else { return nil }
-                value = text
-            }
-            length += value.utf8.count
-            strings.append(value)
+        var scopes: [[String: Any]] = []
+        return append(pieces, values, &scopes, &output, escape) ? output : nil
+    }
+
+    /// Appends the pieces; false as soon as one cannot be rendered here. `scopes` are the
+    /// dictionaries of the sections around, innermost last, looked up before `values`.
+    private func append(_ pieces: [Piece], _ values: [String: Any], _ scopes: inout [[String: Any]], _ output: inout String,
+                        _ escape: (String) -> String) -> Bool {
+        func lookup(_ name: String) -> Any? {
+            for scope in scopes.reversed() { if let value = scope[name] { return value } }
+            return values[name]
         }
-        output.reserveCapacity(length)
-        for string in strings { output += string }
-        return output
+        func text(_ name: String) -> String? {
+            let value = lookup(name)
+            if let string = value as? String { return string }
+            if let number = value as? Int { return String(number) }
+            return nil
+        }
+        for piece in pieces {
+            switch piece {
+            case let .text(text): output += text
+            case let .escaped(name):
+                guard let value = text(name) else { return false }
+                output += escape(value)
+            case let .raw(name):
+                guard let value = text(name) else { return false }
+                output += value
+            case let .section(name, inverted, inside):
+                let value = lookup(name)
+                if let shown = value as? Bool {
+                    if shown != inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                } else if let items = value as? [[String: Any]] {
+                    if inverted {
+                        if items.isEmpty, !append(inside, values, &scopes, &output, escape) { return false }
+                    } else {
+                        for item in items {
+                            scopes.append(item)
+                            defer { scopes.removeLast() }
+                            if !append(inside, values, &scopes, &output, escape) { return false }
+                        }
+                    }
+                } else if let scope = value as? [String: Any] {
+                    if !inverted {
+                        scopes.append(scope)
+                        defer { scopes.removeLast() }
+                        if !append(inside, values, &scopes, &output, escape) { return false }
+                    }
+                } else if value is String || value is Int {
+                    if !inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                } else if value == nil {
+                    if inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                } else {
+                    return false
+                }
+            }
+        }
+        return true
     }
 }
 

@@ -111,8 +111,9 @@ final class SiteTests: XCTestCase {
         let spaced = ["", " ", "  ", "\t"]
         // (No text ends in "{": before a tag it would make another tag, which Mustache refuses.)
         let texts = ["<p>", "}}", "}", "{ x", "{ {x", "text ", "\n", "\r\n", "  \n", "é ✓", "\"'&<>", "{x}"]
-        let others = ["{{#a}}in{{/a}}", "{{^b}}not{{/b}}", "{{! note }}", "{{> part}}", "{{a.b}}", "{{.}}",
-                      "{{=<% %>=}}<%a%><%={{ }}=%>", "{{#a}}\n{{b}}\n{{/a}}\n", "{{uppercased(a)}}"]
+        // (Sections are flat too, and compared in the test below.)
+        let others = ["{{! note }}", "{{> part}}", "{{a.b}}", "{{.}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
+                      "{{#a.b}}x{{/a.b}}", "{{# a}}x{{/a}}"]
         let scratch = NSTemporaryDirectory() + "candor-flat-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: scratch + "/templates", withIntermediateDirectories: true)
@@ -154,5 +155,67 @@ final class SiteTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 200, "enough pages went the flat way to compare")
+    }
+
+    /// Sections too: random templates of text, variables and sections (nested, inverted, alone
+    /// on their lines or not) with values of every type a page passes and some it does not;
+    /// whenever the template renders without Mustache, the page is Mustache's.
+    func testTemplatesWithSectionsRenderAsMustacheDoes() throws {
+        var state: UInt64 = 0x5EC7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let names = ["a", "b", "c-d"]
+        let texts = ["<p>", "}", "x", " ", "\t", "\n", "\r\n", "  \n", "é", "\"'&<>", "\u{2028}", "\n  "]
+        func template(depth: Int) -> String {
+            var text = ""
+            for _ in 0..<(1 + next(5)) {
+                switch next(depth < 2 ? 5 : 3) {
+                case 0: text += texts[next(texts.count)]
+                case 1: text += "{{" + names[next(names.count)] + "}}"
+                case 2: text += "{{{" + names[next(names.count)] + "}}}"
+                default:
+                    let name = names[next(names.count)]
+                    text += "{{" + (next(2) == 0 ? "#" : "^") + name + "}}" + template(depth: depth + 1) + "{{/" + name + "}}"
+                }
+            }
+            return text
+        }
+        let scratch = NSTemporaryDirectory() + "candor-sections-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch + "/templates", withIntermediateDirectories: true)
+        var written: [String] = []
+        for index in 0..<400 {
+            let text = template(depth: 0)
+            guard text.contains("{{#") || text.contains("{{^") else { continue }
+            try text.write(toFile: scratch + "/templates/probe-\(index).mustache", atomically: true, encoding: .utf8)
+            written.append("probe-\(index)")
+        }
+        let defaultTheme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Themes/default").standardized.path
+        let theme = try Theme(folder: defaultTheme, overrides: scratch)
+        let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", true, false, 0, 7, 3.5,
+                           [] as [[String: Any]], [["a": "in item", "b": 2]] as [[String: Any]], [["b": "one"], ["a": true, "c-d": "two"]] as [[String: Any]],
+                           ["a": "in scope"] as [String: Any], ["s1", "s2"], [] as [String], Optional<String>.none as Any, Optional("opt") as Any]
+        var compared = 0, flat = 0
+        for name in written {
+            if theme.flat[name] != nil { flat += 1 }
+            for _ in 0..<10 {
+                var values: [String: Any] = [:]
+                for key in names where next(5) != 0 { values[key] = pool[next(pool.count)] }
+                let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
+                if let page = theme.flat[name]?.render(values, escape: esc) {
+                    XCTAssertEqual(page, mustache, "\(name) with \(values)")
+                    compared += 1
+                }
+                XCTAssertEqual(theme.render(name, values), mustache, name)
+            }
+        }
+        XCTAssertGreaterThan(flat, 100, "enough templates with sections are flat")
+        XCTAssertGreaterThan(compared, 500, "enough pages went the flat way to compare")
+        // The default theme's commentary page, and a section alone on its line (not flat).
+        XCTAssertNotNil(theme.flat["commentary"])
+        XCTAssertNil(FlatTemplate("a\n  {{#b}}\nc\n{{/b}}\n"))
+        XCTAssertNotNil(FlatTemplate("a {{#b}}\nc\n{{/b}} d"))
     }
 }
