@@ -131,7 +131,9 @@ public enum ReportFolder {
         // Commentary pages.
         var slugs: [String: String] = [:]
         let pages = parallelMap(commentaryFiles) { relative -> SmallDocument<CommentarySource> in
-            let base = (relative as NSString).lastPathComponent
+            // The file's name without its folders and extension (a relative path from the
+            // listing: no trailing "/"; NSString's `lastPathComponent` bridged it each time).
+            let base = relative[(relative.lastIndex(of: "/").map(relative.index(after:)) ?? relative.startIndex)...]
             let stem = String(base.prefix(upTo: base.lastIndex(of: ".") ?? base.endIndex))
             return readSmallDocument(root: root, relative: relative, format: "commentary-md", rows: 0) { text, diagnostics in
                 CommentarySource.read(text: text, file: relative, defaultSlug: slugify(stem), diagnostics: &diagnostics)

@@ -12,6 +12,11 @@ final class SlugTests: XCTestCase {
         XCTAssertEqual(slugify("ﬁnance"), "finance")
         XCTAssertEqual(slugify("İstanbul"), "istanbul")
         XCTAssertEqual(slugify("Data Engineering & <ML>"), "data-engineering-ml")
+        // ASCII, which skips the decomposition, reads as the same name with an accent does.
+        XCTAssertEqual(slugify("--Q3_Review (DRAFT) 2026!"), "q3-review-draft-2026")
+        XCTAssertEqual(slugify("Equipe Donnees"), slugify("Équipe Données"))
+        XCTAssertEqual(slugify("Zurich\tOps"), slugify("Zürich Ops"))
+        XCTAssertTrue(slugify("!!!").hasPrefix("x"))
         // No letter with a plain form: a hash, the same every time, and different per name.
         let chinese = slugify("数据团队")
         XCTAssertTrue(chinese.hasPrefix("x") && chinese.count == 9, chinese)
