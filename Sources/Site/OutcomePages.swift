@@ -225,7 +225,8 @@ extension SiteBuilder {
                     "summary": "\(whole.format(question.n)) answers; the organisation's mean: \(OutcomeWords.hours(question.org)).",
                     "comparison": OutcomeWords.comparison(question.comparison, primary: report.primaryOutcome?.metric) ?? "",
                     "table": table,
-                    "withheld": withheld.isEmpty ? "" : "Withheld to protect small groups: \(withheld.joined(separator: " and ")) with too few answers."]
+                    "withheld": withheld.isEmpty ? "" : "Withheld to protect small groups: \(withheld.joined(separator: " and ")) with too few answers.",
+                    "hasWithheld": !withheld.isEmpty]
         }
         try page(path: "outcomes.html", title: "Outcomes", template: "outcomes", context: [
             "outcomesTable": outcomesTableHTML(), "hasOutcomes": !report.outcomes.isEmpty,

@@ -97,7 +97,7 @@ extension SiteBuilder {
             "capabilities": report.sprawl.capabilities.map { ["capability": $0.capability, "tools": $0.tools.map(report.toolName).joined(separator: ", "), "count": $0.tools.count] },
             "sprawlSummary": sprawlSentence(),
             "teamsTable": teamsTable,
-            "commentary": inputs.commentary.map { ["href": "\($0.slug).html", "title": $0.title, "summary": $0.summary ?? ""] },
+            "commentary": inputs.commentary.map { ["href": "\($0.slug).html", "title": $0.title, "summary": $0.summary ?? "", "hasSummary": !($0.summary ?? "").isEmpty] },
             "hasCommentary": !inputs.commentary.isEmpty,
         ]
         try page(path: "index.html", title: report.title, template: "index", context: context, description: headlineSentence())
@@ -256,7 +256,7 @@ extension SiteBuilder {
              "detail": "tried → returned (of \(whole.format(tool.retention.eligibleReturned)) observed 14 days or more) → sustained (of \(whole.format(tool.retention.eligibleSustained)) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]
         try page(path: path, title: tool.name, template: "tool", context: [
-            "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "suppressed": false, "figures": figures,
+            "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "hasVendor": !(tool.vendor ?? "").isEmpty, "suppressed": false, "figures": figures,
             "active": chart("tool \(tool.tool)#active") { $0.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.name): active people per week") },
             "sprawl": sprawlSentence(),
             "siblings": report.tools.filter { $0.capability == tool.capability && $0.slug != tool.slug }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
@@ -279,7 +279,7 @@ extension SiteBuilder {
         for letter in feedback.letters {
             let rendered = Markdown.render(letter.body, firstLine: letter.bodyLine, options: MarkdownOptions(unsafeHTML: false))
             try page(path: "feedback/\(letter.slug).html", title: letter.title, template: "letter", context: [
-                "title": letter.title, "date": letter.date?.readable ?? "", "team": letter.team ?? "", "html": rendered.html,
+                "title": letter.title, "date": letter.date?.readable ?? "", "team": letter.team ?? "", "hasTeam": !(letter.team ?? "").isEmpty, "html": rendered.html,
             ])
             letters.append(["title": letter.title, "href": "\(letter.slug).html", "date": letter.date?.readable ?? ""])
         }

@@ -247,7 +247,8 @@ public struct SiteBuilder {
             let rendered = Markdown.render(source.body, firstLine: source.bodyLine,
                                            options: MarkdownOptions(unsafeHTML: inputs.config.unsafeHTML), resolver: resolver)
             let headings = rendered.headings.filter { $0.level >= 2 }.map { ["text": $0.text, "anchor": $0.anchor, "level": $0.level] as [String: Any] }
-            let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "html": rendered.html,
+            // (Mustache shows a section for any string, even an empty one: the flags say.)
+            let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "hasSummary": !(source.summary ?? "").isEmpty, "html": rendered.html,
                                           "toc": headings, "hasToc": headings.count >= 2,
                                           "hasH1": rendered.headings.contains { $0.level == 1 }]
             let html = renderPage(path: "\(source.slug).html", title: source.title, template: "commentary", context: context, description: source.summary)

@@ -370,6 +370,36 @@ final class PageNameTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: output + "-single"))
     }
 
+    /// Optional fields left out leave nothing behind: Mustache shows a section for any string,
+    /// even an empty one, and the pages used to (an empty subtitle under a commentary page's
+    /// title, "Title — " in the summary's list, "date · " on a letter, "Capability: x · ").
+    func testFieldsLeftOutLeaveNoEmptyParagraphOrDanglingSeparator() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        for folder in ["data/usage", "commentary", "feedback"] {
+            try FileManager.default.createDirectory(atPath: content + "/" + folder, withIntermediateDirectories: true)
+        }
+        try "title: Optional\nprivacy: {min_group_size: 3}\n".write(toFile: content + "/report.yml", atomically: true, encoding: .utf8)
+        var csv = "date,user,team,tool,requests,input_tokens,output_tokens\n"
+        for person in 0..<4 { for day in 1...7 { csv += "2026-03-0\(day),u\(person),Payments,cursor,2,100,10\n" } }
+        try csv.write(toFile: content + "/data/usage/usage.csv", atomically: true, encoding: .utf8)
+        try "---\ntitle: Plain page\n---\nNo summary here.\n".write(toFile: content + "/commentary/plain.md", atomically: true, encoding: .utf8)
+        try "---\ntitle: Summed up\nsummary: The gist.\n---\nBody.\n".write(toFile: content + "/commentary/summed.md", atomically: true, encoding: .utf8)
+        try "---\ndate: 2026-03-02\nchannel: letter\ntitle: A letter\n---\nWe would like fewer quotas.\n".write(toFile: content + "/feedback/letter.md", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let plain = try String(contentsOfFile: output + "/plain.html", encoding: .utf8)
+        XCTAssertFalse(plain.contains("<p class=\"subtitle\"></p>"), plain)
+        let summed = try String(contentsOfFile: output + "/summed.html", encoding: .utf8)
+        XCTAssertTrue(summed.contains("<p class=\"subtitle\">The gist.</p>"), summed)
+        let index = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
+        XCTAssertTrue(index.contains("<a href=\"plain.html\">Plain page</a></li>"), index)
+        XCTAssertTrue(index.contains("<a href=\"summed.html\">Summed up</a> — The gist.</li>"), index)
+        let letter = try String(contentsOfFile: output + "/feedback/a-letter.html", encoding: .utf8)
+        XCTAssertTrue(letter.contains("<p class=\"subtitle\">2 Mar 2026</p>"), letter)
+        let tool = try String(contentsOfFile: output + "/tools/cursor.html", encoding: .utf8)
+        XCTAssertTrue(tool.contains("Capability: ") && !tool.contains(" · </p>"), tool)
+    }
+
     /// Past 60 teams the footer of every page links the teams page instead of listing them:
     /// listed, 1,500 teams made a 240 MB site (127 KB a team page, nearly all footer).
     func testAFooterOfManyTeamsLinksTheTeamsPageInstead() throws {
