@@ -1,6 +1,7 @@
-/// A template that is only text, plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}` — and
-/// sections over plain names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — each sharing its
-/// line with other text, as the default theme's layout and commentary pages are: rendered by
+/// A template that is only text, plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, and
+/// `{{.}}` for a list's text — and sections over plain names — `{{#name}}…{{/name}}`,
+/// `{{^name}}…{{/name}}` — each sharing its line with other text, as the default theme's
+/// layout, summary and commentary pages are: rendered by
 /// joining its pieces. Every page goes through the layout, and Mustache's general renderer spent
 /// most of its time finding each name on its context stack (a dynamic cast per level and name):
 /// a quarter of a 10,000-page build (perf), and the commentary template's sections a tenth.
@@ -13,14 +14,25 @@
 ///
 /// Values, as Mustache reads them: a variable's string, or an integer's digits; a section's
 /// `Bool` (shown when true), array of dictionaries (shown for each, its names looked up in it
-/// first), dictionary (shown once, looked up in first), or string or integer (shown once, even
-/// when empty or 0; Mustache pushes them, but they answer no name).
+/// first) or of strings (shown for each, which `{{.}}` is), dictionary (shown once, looked up
+/// in first), or string or integer (shown once, even when empty or 0, and `{{.}}` inside; they
+/// answer no name).
 struct FlatTemplate: Sendable {
     indirect enum Piece: Sendable {
         case text(String)
         case escaped(String)
         case raw(String)
+        /// `{{.}}` (escaped) or `{{{.}}}`: the text of the innermost section's value.
+        case current(escaped: Bool)
         case section(String, inverted: Bool, [Piece])
+    }
+
+    /// What a section puts on the context stack: a dictionary, which names are looked up in; a
+    /// text, which `{{.}}` shows; or something Mustache would show some other way.
+    private enum Frame {
+        case values([String: Any])
+        case text(String)
+        case opaque
     }
     let pieces: [Piece]
 
@@ -77,6 +89,11 @@ struct FlatTemplate: Sendable {
             }
             guard let end = inner.range(of: close) else { return nil }
             let name = inner[..<end.lowerBound].trimmingSpaces
+            if name == "." {
+                pieces.append(.current(escaped: escaped))
+                rest = inner[end.upperBound...]
+                continue
+            }
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte) else { return nil }
             pieces.append(escaped ? .escaped(String(name)) : .raw(String(name)))
             rest = inner[end.upperBound...]
@@ -103,17 +120,25 @@ struct FlatTemplate: Sendable {
     /// The page, or nil when a value is missing or of a type not read here (Mustache decides then).
     func render(_ values: [String: Any], escape: (String) -> String) -> String? {
         var output = ""
-        var scopes: [[String: Any]] = []
+        var scopes: [Frame] = []
         return append(pieces, values, &scopes, &output, escape) ? output : nil
     }
 
-    /// Appends the pieces; false as soon as one cannot be rendered here. `scopes` are the
-    /// dictionaries of the sections around, innermost last, looked up before `values`.
-    private func append(_ pieces: [Piece], _ values: [String: Any], _ scopes: inout [[String: Any]], _ output: inout String,
+    /// Appends the pieces; false as soon as one cannot be rendered here. `scopes` are what the
+    /// sections around put on the stack, innermost last; names are looked up in their
+    /// dictionaries before `values`.
+    private func append(_ pieces: [Piece], _ values: [String: Any], _ scopes: inout [Frame], _ output: inout String,
                         _ escape: (String) -> String) -> Bool {
         func lookup(_ name: String) -> Any? {
-            for scope in scopes.reversed() { if let value = scope[name] { return value } }
+            for case let .values(scope) in scopes.reversed() { if let value = scope[name] { return value } }
             return values[name]
+        }
+        /// Shows `inside` with `frame` on the stack (nil: as it is).
+        func show(_ inside: [Piece], _ frame: Frame?) -> Bool {
+            guard let frame else { return append(inside, values, &scopes, &output, escape) }
+            scopes.append(frame)
+            defer { scopes.removeLast() }
+            return append(inside, values, &scopes, &output, escape)
         }
         func text(_ name: String) -> String? {
             let value = lookup(name)
@@ -130,33 +155,33 @@ struct FlatTemplate: Sendable {
             case let .raw(name):
                 guard let value = text(name) else { return false }
                 output += value
+            case let .current(escaped):
+                guard case let .text(value)? = scopes.last else { return false }
+                output += escaped ? escape(value) : value
             case let .section(name, inverted, inside):
                 let value = lookup(name)
-                if let shown = value as? Bool {
-                    if shown != inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                // Whether the section rendered here: true when it is not shown at all.
+                let rendered: Bool
+                if let flag = value as? Bool {
+                    rendered = flag == inverted || show(inside, nil)
                 } else if let items = value as? [[String: Any]] {
-                    if inverted {
-                        if items.isEmpty, !append(inside, values, &scopes, &output, escape) { return false }
-                    } else {
-                        for item in items {
-                            scopes.append(item)
-                            defer { scopes.removeLast() }
-                            if !append(inside, values, &scopes, &output, escape) { return false }
-                        }
-                    }
+                    // (An empty list of anything is one of these.) Inverted, Mustache shows an
+                    // empty list with the list on the stack.
+                    rendered = inverted ? !items.isEmpty || show(inside, .opaque) : items.allSatisfy { show(inside, .values($0)) }
+                } else if let items = value as? [String] {
+                    rendered = inverted || items.allSatisfy { show(inside, .text($0)) }
                 } else if let scope = value as? [String: Any] {
-                    if !inverted {
-                        scopes.append(scope)
-                        defer { scopes.removeLast() }
-                        if !append(inside, values, &scopes, &output, escape) { return false }
-                    }
-                } else if value is String || value is Int {
-                    if !inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                    rendered = inverted || show(inside, .values(scope))
+                } else if let string = value as? String {
+                    rendered = inverted || show(inside, .text(string))
+                } else if let number = value as? Int {
+                    rendered = inverted || show(inside, .text(String(number)))
                 } else if value == nil {
-                    if inverted, !append(inside, values, &scopes, &output, escape) { return false }
+                    rendered = !inverted || show(inside, nil)
                 } else {
-                    return false
+                    rendered = false
                 }
+                if !rendered { return false }
             }
         }
         return true

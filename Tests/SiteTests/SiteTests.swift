@@ -111,8 +111,8 @@ final class SiteTests: XCTestCase {
         let spaced = ["", " ", "  ", "\t"]
         // (No text ends in "{": before a tag it would make another tag, which Mustache refuses.)
         let texts = ["<p>", "}}", "}", "{ x", "{ {x", "text ", "\n", "\r\n", "  \n", "é ✓", "\"'&<>", "{x}"]
-        // (Sections are flat too, and compared in the test below.)
-        let others = ["{{! note }}", "{{> part}}", "{{a.b}}", "{{.}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
+        // (Sections and {{.}} are flat too, and compared in the test below.)
+        let others = ["{{! note }}", "{{> part}}", "{{a.b}}", "{{.a}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
                       "{{#a.b}}x{{/a.b}}", "{{# a}}x{{/a}}"]
         let scratch = NSTemporaryDirectory() + "candor-flat-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -171,10 +171,11 @@ final class SiteTests: XCTestCase {
         func template(depth: Int) -> String {
             var text = ""
             for _ in 0..<(1 + next(5)) {
-                switch next(depth < 2 ? 5 : 3) {
+                switch next(depth < 2 ? 6 : 4) {
                 case 0: text += texts[next(texts.count)]
                 case 1: text += "{{" + names[next(names.count)] + "}}"
                 case 2: text += "{{{" + names[next(names.count)] + "}}}"
+                case 3: text += ["{{.}}", "{{{.}}}", "{{& . }}"][next(3)]
                 default:
                     let name = names[next(names.count)]
                     text += "{{" + (next(2) == 0 ? "#" : "^") + name + "}}" + template(depth: depth + 1) + "{{/" + name + "}}"
@@ -196,11 +197,11 @@ final class SiteTests: XCTestCase {
         let theme = try Theme(folder: defaultTheme, overrides: scratch)
         let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", true, false, 0, 7, 3.5,
                            [] as [[String: Any]], [["a": "in item", "b": 2]] as [[String: Any]], [["b": "one"], ["a": true, "c-d": "two"]] as [[String: Any]],
-                           ["a": "in scope"] as [String: Any], ["s1", "s2"], [] as [String], Optional<String>.none as Any, Optional("opt") as Any]
+                           ["a": "in scope"] as [String: Any], ["s1", "<s2>"], [] as [String], ["one"] as [Any], [1, 2], Optional<String>.none as Any, Optional("opt") as Any]
         var compared = 0, flat = 0
         for name in written {
             if theme.flat[name] != nil { flat += 1 }
-            for _ in 0..<10 {
+            for _ in 0..<20 {
                 var values: [String: Any] = [:]
                 for key in names where next(5) != 0 { values[key] = pool[next(pool.count)] }
                 let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
@@ -213,9 +214,14 @@ final class SiteTests: XCTestCase {
         }
         XCTAssertGreaterThan(flat, 100, "enough templates with sections are flat")
         XCTAssertGreaterThan(compared, 500, "enough pages went the flat way to compare")
-        // The default theme's commentary page, and a section alone on its line (not flat).
+        // The default theme's commentary and summary pages, and a section alone on its line (not flat).
         XCTAssertNotNil(theme.flat["commentary"])
+        XCTAssertNotNil(theme.flat["index"])
         XCTAssertNil(FlatTemplate("a\n  {{#b}}\nc\n{{/b}}\n"))
         XCTAssertNotNil(FlatTemplate("a {{#b}}\nc\n{{/b}} d"))
+        // Inside an inverted section over an empty list, `{{.}}` is the list to Mustache: left to it.
+        let current = try XCTUnwrap(FlatTemplate("{{#a}}[{{.}}{{^b}}{{.}}{{/b}}]{{/a}}"))
+        XCTAssertEqual(current.render(["a": ["x"], "b": ["y"]], escape: esc), "[x]")
+        XCTAssertNil(current.render(["a": ["x"], "b": [] as [String]], escape: esc))
     }
 }
