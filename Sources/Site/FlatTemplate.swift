@@ -1,10 +1,10 @@
 /// A template that is only text, plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, and
 /// `{{.}}` for a list's text — and sections over plain names — `{{#name}}…{{/name}}`,
 /// `{{^name}}…{{/name}}` — each sharing its line with other text, as the default theme's
-/// layout, summary and commentary pages are: rendered by
-/// joining its pieces. Every page goes through the layout, and Mustache's general renderer spent
-/// most of its time finding each name on its context stack (a dynamic cast per level and name):
-/// a quarter of a 10,000-page build (perf), and the commentary template's sections a tenth.
+/// layout, summary and commentary pages are: rendered by joining its pieces. Every page goes
+/// through the layout, and Mustache's general renderer spent most of its time finding each name
+/// on its context stack (a dynamic cast per level and name): a quarter of a 10,000-page build
+/// (perf), and the commentary template's sections another tenth.
 ///
 /// It gives way to Mustache whenever it might differ: a template with any other tag (a partial,
 /// a comment, a delimiter change, a dotted or transformed name), or with a section tag alone on
