@@ -140,12 +140,21 @@ final class SiteTests: XCTestCase {
         let theme = try Theme(folder: defaultTheme, overrides: scratch)
         let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", "<script>&amp;</script>", "{{a}}", "line\nbreak", "é\u{301}👩‍💻",
                            true, 0, 3.5]
+        for (name, flat) in flatExpected { XCTAssertEqual(theme.flat[name] != nil, flat, name) }
+        let compared = compareWithMustache(theme, flatExpected.keys.sorted(), keys: names, pool: pool, rounds: 8, next: next)
+        XCTAssertGreaterThan(compared, 200, "enough pages went the flat way to compare")
+    }
+
+    /// Renders each template `rounds` times with values drawn from `pool` for some of `keys`,
+    /// through Mustache and through the theme (flat where it can be): the pages must be the
+    /// same. Returns how many were rendered flat.
+    func compareWithMustache(_ theme: Theme, _ templates: [String], keys: [String], pool: [Any], rounds: Int,
+                             next: (Int) -> Int) -> Int {
         var compared = 0
-        for (name, flat) in flatExpected.sorted(by: { $0.key < $1.key }) {
-            XCTAssertEqual(theme.flat[name] != nil, flat, name)
-            for _ in 0..<8 {
+        for name in templates {
+            for _ in 0..<rounds {
                 var values: [String: Any] = [:]
-                for key in names where next(5) != 0 { values[key] = pool[next(pool.count)] }
+                for key in keys where next(5) != 0 { values[key] = pool[next(pool.count)] }
                 let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
                 if let page = theme.flat[name]?.render(values, escape: esc) {
                     XCTAssertEqual(page, mustache, "\(name) with \(values)")
@@ -154,7 +163,7 @@ final class SiteTests: XCTestCase {
                 XCTAssertEqual(theme.render(name, values), mustache, name)
             }
         }
-        XCTAssertGreaterThan(compared, 200, "enough pages went the flat way to compare")
+        return compared
     }
 
     /// Sections too: random templates of text, variables and sections (nested, inverted, alone
@@ -198,20 +207,8 @@ final class SiteTests: XCTestCase {
         let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", true, false, 0, 7, 3.5,
                            [] as [[String: Any]], [["a": "in item", "b": 2]] as [[String: Any]], [["b": "one"], ["a": true, "c-d": "two"]] as [[String: Any]],
                            ["a": "in scope"] as [String: Any], ["s1", "<s2>"], [] as [String], ["one"] as [Any], [1, 2], Optional<String>.none as Any, Optional("opt") as Any]
-        var compared = 0, flat = 0
-        for name in written {
-            if theme.flat[name] != nil { flat += 1 }
-            for _ in 0..<20 {
-                var values: [String: Any] = [:]
-                for key in names where next(5) != 0 { values[key] = pool[next(pool.count)] }
-                let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
-                if let page = theme.flat[name]?.render(values, escape: esc) {
-                    XCTAssertEqual(page, mustache, "\(name) with \(values)")
-                    compared += 1
-                }
-                XCTAssertEqual(theme.render(name, values), mustache, name)
-            }
-        }
+        let flat = written.filter { theme.flat[$0] != nil }.count
+        let compared = compareWithMustache(theme, written, keys: names, pool: pool, rounds: 20, next: next)
         XCTAssertGreaterThan(flat, 100, "enough templates with sections are flat")
         XCTAssertGreaterThan(compared, 500, "enough pages went the flat way to compare")
         // The default theme's commentary and summary pages, and a section alone on its line (not flat).
