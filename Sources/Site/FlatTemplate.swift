@@ -1,16 +1,16 @@
-/// A template that is only text, plain variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, and
-/// `{{.}}` for a list's text — and sections over plain names — `{{#name}}…{{/name}}`,
-/// `{{^name}}…{{/name}}` — each sharing its line with other text, as the default theme's
-/// layout, summary and commentary pages are: rendered by joining its pieces. Every page goes
-/// through the layout, and Mustache's general renderer spent most of its time finding each name
-/// on its context stack (a dynamic cast per level and name): a quarter of a 10,000-page build
-/// (perf), and the commentary template's sections another tenth.
+/// A template that is only text, variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, dotted
+/// names such as `{{report.title}}`, and `{{.}}` for a list's text — and sections over plain
+/// names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — each sharing its line with other
+/// text, as the default theme's layout, summary and commentary pages are: rendered by joining
+/// its pieces. Every page goes through the layout, and Mustache's general renderer spent most of
+/// its time finding each name on its context stack (a dynamic cast per level and name): a
+/// quarter of a 10,000-page build (perf), and the commentary template's sections another tenth.
 ///
 /// It gives way to Mustache whenever it might differ: a template with any other tag (a partial,
-/// a comment, a delimiter change, a dotted or transformed name), or with a section tag alone on
-/// its line (which Mustache removes with its line), is not flat; and a page whose value for a
-/// name is missing or of another type than those below is rendered by Mustache. A test renders
-/// random templates and values through both and compares.
+/// a comment, a delimiter change, a transformed name, a dotted section name), or with a section
+/// tag alone on its line (which Mustache removes with its line), is not flat; and a page whose
+/// value for a name is missing or of another type than those below is rendered by Mustache. A
+/// test renders random templates and values through both and compares.
 ///
 /// Values, as Mustache reads them: a variable's string, or an integer's digits; a section's
 /// `Bool` (shown when true), array of dictionaries (shown for each, its names looked up in it
@@ -94,7 +94,9 @@ struct FlatTemplate: Sendable {
                 rest = inner[end.upperBound...]
                 continue
             }
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte) else { return nil }
+            // A plain name, or names joined by "." (`report.title`), each looked up in the one before.
+            guard name.split(separator: ".", omittingEmptySubsequences: false)
+                .allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(Self.isNameByte) }) else { return nil }
             pieces.append(escaped ? .escaped(String(name)) : .raw(String(name)))
             rest = inner[end.upperBound...]
         }
@@ -140,8 +142,12 @@ struct FlatTemplate: Sendable {
             defer { scopes.removeLast() }
             return append(inside, values, &scopes, &output, escape)
         }
+        /// A variable's value: a dotted name's first part found as any name is, each next part in
+        /// the dictionary before it (where Mustache, too, looks no further down the stack).
         func text(_ name: String) -> String? {
-            let value = lookup(name)
+            var parts = name.split(separator: ".")[...]
+            var value = lookup(String(parts.removeFirst()))
+            for part in parts { value = (value as? [String: Any])?[String(part)] }
             if let string = value as? String { return string }
             if let number = value as? Int { return String(number) }
             return nil

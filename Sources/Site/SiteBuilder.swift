@@ -183,9 +183,6 @@ public struct SiteBuilder {
         let root = root(of: path)
         body["root"] = root
         body["report"] = ["title": report.title, "organisation": report.organisation ?? "", "period": periodText, "byline": byline]
-        // The same without a dotted name, which `FlatTemplate` leaves to Mustache.
-        body["reportTitle"] = report.title
-        body["reportByline"] = byline
         let content = theme.render(template, body)
         let targets = navigationTargets
         let parts = layoutParts[root] ?? Self.layoutParts(root: root, report: report, theme: theme, targets: targets)

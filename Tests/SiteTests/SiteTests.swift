@@ -111,8 +111,8 @@ final class SiteTests: XCTestCase {
         let spaced = ["", " ", "  ", "\t"]
         // (No text ends in "{": before a tag it would make another tag, which Mustache refuses.)
         let texts = ["<p>", "}}", "}", "{ x", "{ {x", "text ", "\n", "\r\n", "  \n", "é ✓", "\"'&<>", "{x}"]
-        // (Sections and {{.}} are flat too, and compared in the test below.)
-        let others = ["{{! note }}", "{{> part}}", "{{a.b}}", "{{.a}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
+        // (Sections, dotted names and {{.}} are flat too, and compared in the test below.)
+        let others = ["{{! note }}", "{{> part}}", "{{a..b}}", "{{.a}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
                       "{{#a.b}}x{{/a.b}}", "{{# a}}x{{/a}}"]
         let scratch = NSTemporaryDirectory() + "candor-flat-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -184,7 +184,7 @@ final class SiteTests: XCTestCase {
                 case 0: text += texts[next(texts.count)]
                 case 1: text += "{{" + names[next(names.count)] + "}}"
                 case 2: text += "{{{" + names[next(names.count)] + "}}}"
-                case 3: text += ["{{.}}", "{{{.}}}", "{{& . }}"][next(3)]
+                case 3: text += ["{{.}}", "{{{.}}}", "{{& . }}", "{{a.a}}", "{{{b.c-d}}}", "{{a.a.a}}"][next(6)]
                 default:
                     let name = names[next(names.count)]
                     text += "{{" + (next(2) == 0 ? "#" : "^") + name + "}}" + template(depth: depth + 1) + "{{/" + name + "}}"
@@ -206,7 +206,7 @@ final class SiteTests: XCTestCase {
         let theme = try Theme(folder: defaultTheme, overrides: scratch)
         let pool: [Any] = ["", "plain", "x\"\u{0338} onload=alert(1) y=\"'<", true, false, 0, 7, 3.5,
                            [] as [[String: Any]], [["a": "in item", "b": 2]] as [[String: Any]], [["b": "one"], ["a": true, "c-d": "two"]] as [[String: Any]],
-                           ["a": "in scope"] as [String: Any], ["s1", "<s2>"], [] as [String], ["one"] as [Any], [1, 2], Optional<String>.none as Any, Optional("opt") as Any]
+                           ["a": "in scope"] as [String: Any], ["a": ["a": "deep"], "c-d": 4] as [String: Any], ["s1", "<s2>"], [] as [String], ["one"] as [Any], [1, 2], Optional<String>.none as Any, Optional("opt") as Any]
         let flat = written.filter { theme.flat[$0] != nil }.count
         let compared = compareWithMustache(theme, written, keys: names, pool: pool, rounds: 20, next: next)
         XCTAssertGreaterThan(flat, 100, "enough templates with sections are flat")
