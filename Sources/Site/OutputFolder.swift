@@ -5,8 +5,12 @@ import Foundation
 public struct SiteFiles: Sendable {
     /// Relative path → bytes, in no particular order (written sorted).
     public private(set) var files: [String: [UInt8]] = [:]
+    /// Where each file is handed as it is added, to be written while the rest is built.
+    let staged: StagedSite?
 
-    public init() {}
+    public init(staged: StagedSite? = nil) {
+        self.staged = staged
+    }
 
     /// Adds a file. Throws when the path would leave the output folder, or when another file
     /// has that path already (two pages of one name: the first would be lost without a word).
@@ -18,6 +22,7 @@ public struct SiteFiles: Sendable {
         guard OutputFolder.isSafeRelativePath(path) else { throw OutputFolder.Error.unsafePath(path) }
         guard files[path] == nil else { throw OutputFolder.Error.twoFiles(path) }
         files[path] = bytes
+        staged?.hand(path, bytes)
     }
 
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
@@ -229,61 +234,174 @@ public enum OutputFolder {
         path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
     }
 
+    /// Writes the site into a new staging folder and puts it in place (`StagedSite`).
     public static func write(_ site: SiteFiles, to output: String, content: String? = nil) throws {
-        if let refusal = refusal(output: output, content: content) { throw Error.io(refusal) }
+        try StagedSite(output: output, content: content).finish(site)
+    }
+}
+
+/// The new site's folder while the site is built: a hidden staging folder beside the output,
+/// renamed into place by `finish` only when every file is in it (see `OutputFolder`), and
+/// removed by `abandon` when the build fails.
+///
+/// Files handed over as the pages are made (`hand`) are written meanwhile, on threads of their
+/// own: a 10,000-page build into a new folder rendered its pages on both cores and then created
+/// its files on one (creating a file locks its folder, below), 0.7 s each, one after the other
+/// (`make bench`, "new output folder"); written as they are made, the creating overlaps the
+/// rendering. Whatever `finish` is given that was not handed, or was handed with other bytes,
+/// is written then.
+public final class StagedSite: @unchecked Sendable {
+    let output: String
+    let target: URL
+    let staging: URL
+    private let previous: URL
+
+    /// Guards the five fields after it.
+    private let lock = NSLock()
+    /// Folders made in the staging folder, each with whether the previous site's folder of that
+    /// name may lend its files (`OutputFolder.reuse`): only a folder itself, not a symbolic link
+    /// (which would lead to files elsewhere), under such folders, in an output folder that is
+    /// not a mount point (whose files cannot be linked into the staging folder beside it).
+    private var folders: [String: Bool]
+    private var handed: [String: [UInt8]] = [:]
+    private var failure: (path: String, code: Int32)?
+    private var closed = false
+    private var turn = 0
+
+    /// New files are created one at a time: creating a file locks its folder, and two threads
+    /// creating in one folder spent the second core spinning on that lock in the kernel (perf:
+    /// `rwsem_spin_on_owner`, a quarter of a 10,000-page build into an empty folder), while the
+    /// other thread can read, compare or write a file's bytes meanwhile. (Links spin on it too,
+    /// a third of their time over the previous site, but taking them one at a time as well made
+    /// that build's write stage 0.45 → 0.65 s.)
+    private let creating = NSLock()
+    private struct Errno: Swift.Error { var code: Int32 }
+    private let writers: [DispatchQueue]
+    private let pending = DispatchGroup()
+
+    /// Makes the staging folder; throws when `output` may not be replaced (`refusal`) or the
+    /// folder cannot be made.
+    public init(output: String, content: String? = nil) throws {
+        if let refusal = OutputFolder.refusal(output: output, content: content) { throw OutputFolder.Error.io(refusal) }
         let fileManager = FileManager.default
-        let target = URL(fileURLWithPath: output).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        let name = target.lastPathComponent
+        self.output = output
+        target = URL(fileURLWithPath: output).standardizedFileURL
+        let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
         try? fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-        recoverLeftovers(of: target)
-        let staging = parent.appendingPathComponent(".\(name).candor-new-\(getpid())")
-        let previous = parent.appendingPathComponent(".\(name).candor-old-\(getpid())")
+        OutputFolder.recoverLeftovers(of: target)
+        staging = parent.appendingPathComponent(".\(name).candor-new-\(getpid())")
+        previous = parent.appendingPathComponent(".\(name).candor-old-\(getpid())")
         try? fileManager.removeItem(at: staging)
         try? fileManager.removeItem(at: previous)
         do {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            let paths = site.paths
-            var folders = Set<String>()
-            for path in paths {
-                var folder = Self.folder(of: path)
-                while !folder.isEmpty && folders.insert(folder).inserted { folder = Self.folder(of: folder) }
+        } catch {
+            throw Self.failed(error, target: target, output: output)
+        }
+        folders = ["": OutputFolder.isRealFolder(target.path) && !OutputFolder.isMountPoint(target.path)]
+        writers = (0..<defaultWorkers).map { DispatchQueue(label: "candor.write.\($0)") }
+    }
+
+    /// Writes a file of the site on another thread, unless one of that path was handed before
+    /// (the site then fails to build: `SiteFiles.add`) or the site is finished or abandoned.
+    public func hand(_ path: String, _ bytes: [UInt8]) {
+        guard OutputFolder.isSafeRelativePath(path) else { return }  // `SiteFiles.add` refuses it
+        lock.lock()
+        guard !closed, handed[path] == nil else { lock.unlock(); return }
+        handed[path] = bytes
+        let writer = writers[turn % writers.count]
+        turn += 1
+        lock.unlock()
+        writer.async(group: pending) { self.write(path, bytes) }
+    }
+
+    /// The folder of `path` in the staging folder (made with its parents when new), and whether
+    /// the previous site's folder of that name may lend files; errno when it cannot be made.
+    private func folder(_ folder: String) -> Result<Bool, Errno> {
+        lock.lock(); defer { lock.unlock() }
+        return makeFolder(folder)
+    }
+
+    private func makeFolder(_ folder: String) -> Result<Bool, Errno> {
+        if let known = folders[folder] { return .success(known) }
+        let parent: Bool
+        switch makeFolder(OutputFolder.folder(of: folder)) {
+        case let .success(lends): parent = lends
+        case let .failure(code): return .failure(code)
+        }
+        // As FileManager makes folders: all permissions the umask leaves.
+        if mkdir(staging.path + "/" + folder, 0o777) != 0 && errno != EEXIST {
+            return .failure(Errno(code: errno))
+        }
+        let lends = parent && OutputFolder.isRealFolder(target.path + "/" + folder)
+        folders[folder] = lends
+        return .success(lends)
+    }
+
+    /// Puts one file in the staging folder: the previous site's file when it holds the same
+    /// bytes (`OutputFolder.reuse`), else a new one. Errno when it cannot.
+    private func place(_ path: String, _ bytes: [UInt8]) -> Int32? {
+        let lends: Bool
+        switch folder(OutputFolder.folder(of: path)) {
+        case let .success(value): lends = value
+        case let .failure(error): return error.code
+        }
+        let destination = staging.path + "/" + path
+        if lends, OutputFolder.reuse(target.path + "/" + path, at: destination, bytes) { return nil }
+        return OutputFolder.writeFile(destination, bytes, creating: creating)
+    }
+
+    private func write(_ path: String, _ bytes: [UInt8]) {
+        guard let code = place(path, bytes) else { return }
+        lock.lock()
+        if failure == nil { failure = (path, code) }
+        lock.unlock()
+    }
+
+    /// Stops taking files and waits for those handed.
+    private func close() {
+        lock.lock()
+        closed = true
+        lock.unlock()
+        pending.wait()
+    }
+
+    /// Removes the staging folder; the output folder stays as it was.
+    public func abandon() {
+        close()
+        try? FileManager.default.removeItem(at: staging)
+    }
+
+    /// Completes the staging folder with `site` — exactly its files, whatever was handed — and
+    /// puts it in place of the output folder in one step.
+    public func finish(_ site: SiteFiles) throws {
+        close()
+        let fileManager = FileManager.default
+        do {
+            if let failure {
+                throw OutputFolder.Error.io("cannot write \(failure.path) into \(staging.path): \(OutputFolder.explain(failure.code)); \(output) was left as it was")
             }
-            // The previous site's files may be reused (`reuse`) only from its own folders: a
-            // folder there that is a symbolic link would lead to files elsewhere. (A mount
-            // point's files cannot be linked into the staging folder beside it.)
-            var oldFolders = Set<String>()
-            if isRealFolder(target.path) && !isMountPoint(target.path) {
-                oldFolders.insert("")
-                for folder in folders.sorted() where oldFolders.contains(Self.folder(of: folder))
-                    && isRealFolder(target.path + "/" + folder) {
-                    oldFolders.insert(folder)
+            // Handed but not part of the site, or with other bytes: out (the second is written
+            // below). Arrays that share their storage compare at once.
+            for (path, bytes) in handed where site.files[path] != bytes { unlink(staging.path + "/" + path) }
+            let rest = site.paths.filter { handed[$0] == nil || handed[$0] != site.files[$0] }
+            // The previous site's files that may be reused are read ahead while folders are made.
+            var lent: [String] = []
+            for path in rest {
+                switch folder(OutputFolder.folder(of: path)) {
+                case .success(true): lent.append(target.path + "/" + path)
+                case .success(false): break
+                case let .failure(code):
+                    throw OutputFolder.Error.io("cannot write \(path) into \(staging.path): \(OutputFolder.explain(code.code)); \(output) was left as it was")
                 }
-                // Their reading starts now, while the new folders are made.
-                prefetch(paths.filter { oldFolders.contains(folder(of: $0)) }.map { target.path + "/" + $0 })
             }
-            for folder in folders.sorted() {  // parents sort before their children
-                try fileManager.createDirectory(atPath: staging.path + "/" + folder, withIntermediateDirectories: false)
-            }
+            prefetch(lent)
             // Plain writes: the staging folder is renamed into place only when complete, so a
             // per-file atomic write (and its fsync) would buy nothing; it was a fifth of a
-            // 10,000-page build (perf, `make bench`). A file the previous site holds unchanged
-            // is linked rather than written (`reuse`), reading and comparing on all cores. New
-            // files are created one at a time: creating a file locks its folder, and two threads
-            // creating in one folder spent the second core spinning on that lock in the kernel
-            // (perf: `rwsem_spin_on_owner`, a quarter of a 10,000-page build into an empty
-            // folder), while the other thread can read, compare or write a file's bytes
-            // meanwhile. (Links spin on it too, a third of their time over the previous site, but
-            // taking them one at a time as well made that build's write stage 0.45 → 0.65 s.)
-            let creating = NSLock()
-            let failures = parallelMap(paths) { path -> (String, Int32)? in
-                let bytes = site.files[path]!, destination = staging.path + "/" + path
-                if oldFolders.contains(folder(of: path)),
-                   reuse(target.path + "/" + path, at: destination, bytes) { return nil }
-                return writeFile(destination, bytes, creating: creating).map { (path, $0) }
-            }
+            // 10,000-page build (perf, `make bench`).
+            let failures = parallelMap(rest) { path in place(path, site.files[path]!).map { (path, $0) } }
             if let (failed, code) = failures.compactMap({ $0 }).first {
-                throw Error.io("cannot write \(failed) into \(staging.path): \(explain(code)); \(output) was left as it was")
+                throw OutputFolder.Error.io("cannot write \(failed) into \(staging.path): \(OutputFolder.explain(code)); \(output) was left as it was")
             }
             // Carry over dot files the site does not contain.
             if let existing = try? fileManager.contentsOfDirectory(atPath: target.path) {
@@ -293,15 +411,15 @@ public enum OutputFolder {
             }
             var isDirectory: ObjCBool = false
             let exists = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
-            if exists && !isDirectory.boolValue { throw Error.io("\(target.path) exists and is not a folder") }
-            if exists && exchange(staging.path, target.path) {
+            if exists && !isDirectory.boolValue { throw OutputFolder.Error.io("\(target.path) exists and is not a folder") }
+            if exists && OutputFolder.exchange(staging.path, target.path) {
                 // One atomic step: the new site is in place, the old one in the staging folder.
                 try? fileManager.removeItem(at: staging)
                 return
             }
-            if exists && isMountPoint(target.path) {
+            if exists && OutputFolder.isMountPoint(target.path) {
                 // A mount point cannot be renamed: replace what is inside it instead.
-                try replaceContents(of: target, with: staging)
+                try OutputFolder.replaceContents(of: target, with: staging)
                 try? fileManager.removeItem(at: staging)
                 return
             }
@@ -315,9 +433,14 @@ public enum OutputFolder {
             try? fileManager.removeItem(at: previous)
         } catch {
             try? fileManager.removeItem(at: staging)
-            if let error = error as? Error { throw error }
-            let reason = posixCode(error).map(explain) ?? "the system refused (\((error as NSError).domain) \((error as NSError).code))"
-            throw Error.io("cannot write the site to \(target.path): \(reason); \(output) was left as it was")
+            throw Self.failed(error, target: target, output: output)
         }
+    }
+
+    /// An error of writing the site in words a user can act on.
+    private static func failed(_ error: Swift.Error, target: URL, output: String) -> OutputFolder.Error {
+        if let error = error as? OutputFolder.Error { return error }
+        let reason = OutputFolder.posixCode(error).map(OutputFolder.explain) ?? "the system refused (\((error as NSError).domain) \((error as NSError).code))"
+        return OutputFolder.Error.io("cannot write the site to \(target.path): \(reason); \(output) was left as it was")
     }
 }

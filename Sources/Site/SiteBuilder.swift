@@ -17,13 +17,17 @@ public struct SiteOptions: Sendable {
     public var singleFile = false
     /// The report's charts, drawn or kept from a build with the same figures.
     public var charts: ChartMemo
+    /// Where the files are written as they are made (a build that writes the site).
+    public var staged: StagedSite?
 
-    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false, charts: ChartMemo = ChartMemo()) {
+    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false,
+                charts: ChartMemo = ChartMemo(), staged: StagedSite? = nil) {
         self.version = version
         self.baseURL = baseURL
         self.previous = previous
         self.singleFile = singleFile
         self.charts = charts
+        self.staged = staged
     }
 }
 
@@ -43,7 +47,7 @@ public struct SiteBuilder {
     let options: SiteOptions
     let charts: ReportCharts
     let figures: FigureIndex
-    var files = SiteFiles()
+    var files: SiteFiles
     var diagnostics: [Diagnostic] = []
     var pageCount = 0
     var chartCount = 0
@@ -70,6 +74,7 @@ public struct SiteBuilder {
         self.inputs = inputs
         self.theme = theme
         self.options = options
+        files = SiteFiles(staged: options.staged)
         charts = ReportCharts(report: report)
         figures = FigureIndex(report)
         var parts: [String: LayoutParts] = [:]
@@ -204,7 +209,11 @@ public struct SiteBuilder {
     }
 
     mutating func addPage(path: String, title: String, html: String) throws {
-        try files.add(path, html)
+        try addPage(path: path, title: title, bytes: Array(html.utf8))
+    }
+
+    mutating func addPage(path: String, title: String, bytes: [UInt8]) throws {
+        try files.add(path, bytes)
         pageCount += 1
         sitemap.append((path, title))
     }
@@ -242,7 +251,7 @@ public struct SiteBuilder {
     /// Renders the commentary now (so errors are known early), on all cores, and returns
     /// writers that add the pages in the commentary's order.
     mutating func renderCommentary() -> [(inout SiteBuilder) throws -> Void] {
-        let rendered = parallelMap(inputs.commentary) { source -> (html: String, issues: [MarkdownIssue], charts: Int) in
+        let rendered = parallelMap(inputs.commentary) { source -> (html: [UInt8], issues: [MarkdownIssue], charts: Int) in
             let resolver = CommentaryResolver(charts: charts, figures: figures)
             let rendered = Markdown.render(source.body, firstLine: source.bodyLine,
                                            options: MarkdownOptions(unsafeHTML: inputs.config.unsafeHTML), resolver: resolver)
@@ -251,7 +260,11 @@ public struct SiteBuilder {
             let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "hasSummary": !(source.summary ?? "").isEmpty, "html": rendered.html,
                                           "toc": headings, "hasToc": headings.count >= 2,
                                           "hasH1": rendered.headings.contains { $0.level == 1 }]
-            let html = renderPage(path: "\(source.slug).html", title: source.title, template: "commentary", context: context, description: source.summary)
+            let path = "\(source.slug).html"
+            let html = Array(renderPage(path: path, title: source.title, template: "commentary", context: context, description: source.summary).utf8)
+            // Written now, while the other pages are made; added to the site (the same bytes,
+            // not written again) in the commentary's order.
+            options.staged?.hand(path, html)
             return (html, rendered.issues, rendered.charts)
         }
         var writers: [(inout SiteBuilder) throws -> Void] = []
@@ -261,7 +274,7 @@ public struct SiteBuilder {
             }
             chartCount += page.charts
             let path = "\(source.slug).html", title = source.title, html = page.html
-            writers.append { builder in try builder.addPage(path: path, title: title, html: html) }
+            writers.append { builder in try builder.addPage(path: path, title: title, bytes: html) }
         }
         return writers
     }

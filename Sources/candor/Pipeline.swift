@@ -289,11 +289,16 @@ struct Pipeline {
         }
         summary.chartsKept = keptCharts.count
         let chartMemo = ChartMemo(kept: keptCharts)
+        // The new site's folder, filled as the pages are made; in place only if all goes well.
+        let staged = options.checkOnly ? nil : try StagedSite(output: options.output, content: options.content)
+        var finished = false
+        defer { if !finished { staged?.abandon() } }
         let site: SiteResult
         do {
             site = try SiteBuilder.build(report: report, inputs: inputs,
                                          theme: theme, options: SiteOptions(version: Candor.version, baseURL: options.baseURL,
-                                                                            previous: previous, singleFile: options.singleFile, charts: chartMemo))
+                                                                            previous: previous, singleFile: options.singleFile,
+                                                                            charts: chartMemo, staged: staged))
         } catch let OutputFolder.Error.twoFiles(path) {
             // Named by where it would be written (an absolute path is printed as it is).
             let written = URL(fileURLWithPath: options.output).appendingPathComponent(path).path
@@ -320,9 +325,10 @@ struct Pipeline {
         if !contentErrors.isEmpty || (options.strict && (!errors.isEmpty || summary.rowsRejected > 0)) {
             throw Failure.inputs(summary.diagnostics)
         }
-        if !options.checkOnly {
+        if let staged {
             progress.update("writing \(site.files.paths.count) files")
-            try OutputFolder.write(site.files, to: options.output, content: options.content)
+            finished = true
+            try staged.finish(site.files)
             summary.bytes = site.files.byteCount
             progress.detail("candor: stage write \(String(format: "%.3f", Date().timeIntervalSince(rendered))) s")
         }

@@ -207,8 +207,21 @@ final class PlantedStoryTests: XCTestCase {
             XCTAssertEqual(diagnostics.first { $0.severity == .error }?.location, "commentary/broken.md:3")
         }
         XCTAssertEqual(tree(output), before)
-        // A rejected row fails only with --strict.
+        // Pages are written into the staging folder while the site is built (`StagedSite`): a
+        // commentary page report.md is written before --single-file's report.html is made, and
+        // the build then fails on the two; neither is left anywhere.
         try FileManager.default.removeItem(atPath: content + "/commentary/broken.md")
+        try "# Report\n\nA page in the single file's place.\n".write(toFile: content + "/commentary/report.md", atomically: true, encoding: .utf8)
+        var singleFile = Pipeline.Options(content: content, output: output, theme: repository + "/Themes/default")
+        singleFile.singleFile = true
+        XCTAssertThrowsError(try Pipeline.run(singleFile, progress: Progress(quiet: true, verbose: false))) { error in
+            guard case let Pipeline.Failure.inputs(diagnostics) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(diagnostics.contains { $0.message.contains("two pages of the site would both be written here") }, "\(diagnostics)")
+        }
+        XCTAssertEqual(tree(output), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted(), ["content", "out"], "no staging folder is left")
+        try FileManager.default.removeItem(atPath: content + "/commentary/report.md")
+        // A rejected row fails only with --strict.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: content + "/data/usage/usage.csv"))
         handle.seekToEndOfFile()
         handle.write(Data("2026-01-05,u99999,Payments,cursor,-4,,,,,,,,,,\n".utf8))

@@ -140,6 +140,61 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["site"], "no staging or old folder is left")
     }
 
+    /// Files handed over while the site is built are written at once, but the folder put in
+    /// place holds exactly the site `finish` is given: a file handed and then left out of the
+    /// site is not in it, one handed with other bytes has the site's, one never handed is
+    /// written at the end, and one the previous site holds unchanged is linked either way. An
+    /// abandoned build leaves the previous site as it was, and no staging folder.
+    func testFilesHandedWhileBuildingEndAsExactlyTheSitesFiles() throws {
+        let folder = NSTemporaryDirectory() + "candor-staged-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/site"
+        let manifest = Array(#"{"schema":"candor.manifest/1"}"#.utf8)
+        var old = SiteFiles()
+        try old.add("data/manifest.json", manifest)
+        try old.add("teams/kept.html", Array("kept".utf8))
+        try OutputFolder.write(old, to: output)
+        func inode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: output + "/" + path)[.systemFileNumber] as? Int) ?? -1
+        }
+        func tree() -> [String: [UInt8]] {
+            var files: [String: [UInt8]] = [:]
+            for case let path as String in FileManager.default.enumerator(atPath: output)! {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: output + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
+                    files[path] = Array(FileManager.default.contents(atPath: output + "/" + path)!)
+                }
+            }
+            return files
+        }
+        let kept = try inode("teams/kept.html")
+
+        let abandoned = try StagedSite(output: output)
+        abandoned.hand("index.html", Array("never".utf8))
+        abandoned.hand("teams/kept.html", Array("changed".utf8))
+        abandoned.abandon()
+        XCTAssertEqual(tree(), old.files)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["site"], "no staging folder is left")
+
+        let staged = try StagedSite(output: output)
+        var site = SiteFiles(staged: staged)
+        try site.add("data/manifest.json", manifest)
+        try site.add("teams/kept.html", Array("kept".utf8))
+        try site.add("teams/deep/new.html", Array("new".utf8))
+        staged.hand("left-out.html", Array("left out".utf8))
+        staged.hand("changed.html", Array("early".utf8))
+        staged.hand("../outside.html", Array("outside".utf8))
+        // What the build ends with: the files added, one handed with other bytes, one new.
+        var final = SiteFiles()
+        for (path, bytes) in site.files { try final.add(path, bytes) }
+        try final.add("changed.html", Array("late".utf8))
+        try final.add("late.html", Array("late".utf8))
+        try staged.finish(final)
+        XCTAssertEqual(tree(), final.files)
+        XCTAssertEqual(try inode("teams/kept.html"), kept, "an unchanged file handed early is linked")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["site"], "nothing outside the output folder")
+    }
+
     /// A rebuild links a file the previous site holds unchanged instead of writing it again (it
     /// keeps its inode), and writes every other file anew: a changed one, one the old site held
     /// as a symbolic link (to a file outside it with the same bytes), and one linked elsewhere
