@@ -128,7 +128,7 @@ public struct UsageAggregate: Sendable {
         }
         totals.linesAccepted = row.linesAccepted ?? 0
         if row.automated { totals.automatedTokens = row.tokens; totals.automatedRequests = row.requests }
-        if let category = row.taskCategory, isLowValue(category) { totals.lowValueTokens = row.tokens }
+        if let category = row.taskCategory, isLowValue(category, key: keys.category, scope: keys.scope) { totals.lowValueTokens = row.tokens }
         if let cost = row.costUSD {
             totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
@@ -182,8 +182,8 @@ public struct UsageAggregate: Sendable {
     }
 
     /// Whether report.yml names this task category low-value, decided once per category.
-    private mutating func isLowValue(_ category: String) -> Bool {
-        let id = Int(categories.id(category))
+    private mutating func isLowValue(_ category: String, key: Int32, scope: Int) -> Bool {
+        let id = Int(categories.id(category, key: key, scope: scope))
         while lowValueCategory.count <= id {
             lowValueCategory.append(lowValue.contains(categories[Int32(lowValueCategory.count)].lowercased()))
         }

@@ -224,7 +224,10 @@ public final class UsageReader: Sendable {
         record.suggestionsAccepted = try fields.count(.suggestionsAccepted)
         record.linesSuggested = try fields.count(.linesSuggested)
         record.linesAccepted = try fields.count(.linesAccepted)
-        record.taskCategory = try fields.with(.taskCategory) { try names.name($0, column: .taskCategory) }
+        if let (key, category) = try fields.with(.taskCategory, { try names.entry($0, column: .taskCategory) }) {
+            record.taskCategory = category
+            record.nameKeys.category = key
+        }
         record.promptHash = try fields.with(.promptHash) { try names.repeatedText($0, column: .promptHash) }
         record.automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
         record.costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
@@ -461,10 +464,6 @@ struct NameCache {
             while slots[slot].meta != 0 { slot = (slot + 1) & mask }
             slots[slot] = placed
         }
-    }
-
-    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> String {
-        try entry(bytes, column: column).1
     }
 
     /// The identity of the user of entry `id`, resolved on its first row.

@@ -34,9 +34,9 @@ public struct UsageRecord: Equatable, Sendable {
     public var tokens: Int64 { inputTokens + outputTokens }
 }
 
-/// The numbers a usage reader gave the row's person, team and tool in its cache of names, so
-/// that the aggregate can find a name it has seen by number instead of hashing its text on
-/// every row (which was a tenth of reading rows in random order, perf). A number means the same
+/// The numbers a usage reader gave the row's person, team, tool and task category in its cache
+/// of names, so that the aggregate can find a name it has seen by number instead of hashing its
+/// text on every row (which was a tenth of reading rows in random order, perf). A number means the same
 /// name only within one reader's cache, its `scope`; −1 (or scope 0) means no number. They are
 /// a shortcut, not part of the row: two rows with the same figures are equal whatever their keys.
 public struct NameKeys: Equatable, Sendable {
@@ -44,6 +44,7 @@ public struct NameKeys: Equatable, Sendable {
     public var user: Int32 = -1
     public var team: Int32 = -1
     public var tool: Int32 = -1
+    public var category: Int32 = -1
 
     public init() {}
 
