@@ -118,7 +118,7 @@ public struct SiteBuilder {
             case .summary: try builder.summaryPage()
             case .outcomes: try builder.outcomesPage()
             case .groupIndex: try builder.groupIndexPages()
-            case .reportJSON: try builder.files.add("data/report.json", ReportJSON.make(builder.report, version: builder.options.version).serialized())
+            case .reportJSON: try builder.files.add("data/report.json", ReportJSON.make(builder.report, version: builder.options.version).bytes())
             case .tables: try builder.dataTables()
             case let .team(team): try builder.teamPage(team)
             }
@@ -289,7 +289,7 @@ public struct SiteBuilder {
             for row in table.rows { csv.append(row.map(csvCell)) }
             try files.add(table.descriptor.file, csv.text)
         }
-        try files.add("data/manifest.json", manifest().serialized())
+        try files.add("data/manifest.json", manifest().bytes())
     }
 
     func csvCell(_ value: TableValue) -> String {

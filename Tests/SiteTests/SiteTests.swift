@@ -3,7 +3,7 @@ import XCTest
 @testable import Site
 
 final class SiteTests: XCTestCase {
-    func testJSONEscapesForJSONAndForInlineHTML() {
+    func testJSONEscapesForJSONAndForInlineHTML() throws {
         let value = JSONValue.object([("a\"b", .string("</script><b>&\n\u{1}")), ("n", .number(0.1 + 0.2)), ("i", .int(3)), ("x", .num(.nan))])
         XCTAssertEqual(value.serialized(pretty: false), #"{"a\"b":"\u003c/script\u003e\u003cb\u003e\u0026\n\u0001","n":0.3,"i":3,"x":null}"#)
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(value.serialized().utf8)))
@@ -11,6 +11,13 @@ final class SiteTests: XCTestCase {
         // and other text starting with the same byte (U+2013, U+2192) is kept as it is.
         XCTAssertEqual(JSONValue.string("Team 7 – Payments → é").serialized(pretty: false), "\"Team 7 – Payments → é\"")
         XCTAssertEqual(JSONValue.string("a\u{2028}b\u{2029}c").serialized(pretty: false), #""a\u2028b\u2029c""#)
+        // Every control character, and every other scalar up to U+02FF and beyond, comes back
+        // from a JSON parser as it went in.
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: (0..<0x300).compactMap(Unicode.Scalar.init(_:) as (UInt32) -> Unicode.Scalar?) + ["\u{2028}", "\u{2029}", "\u{1F600}"])
+        let text = String(scalars)
+        let parsed = try JSONSerialization.jsonObject(with: Data(JSONValue.object([(text, .array([.string(text)]))]).bytes()))
+        XCTAssertEqual((parsed as? [String: Any])?[text] as? [String], [text])
     }
 
     /// Numbers as report.json and the CSV files write them: "%.10g" with a canonical exponent,
