@@ -1,16 +1,17 @@
 /// A template that is only text, variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, dotted
-/// names such as `{{report.title}}`, and `{{.}}` for a list's text — and sections over plain
-/// names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — each sharing its line with other
-/// text, as the default theme's layout, summary and commentary pages are: rendered by joining
+/// names such as `{{report.title}}`, and `{{.}}` for a list's text — sections over plain
+/// names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — and partials — `{{> name}}` — each
+/// sharing its line with other text, as the default theme's templates are: rendered by joining
 /// its pieces. Every page goes through the layout, and Mustache's general renderer spent most of
 /// its time finding each name on its context stack (a dynamic cast per level and name): a
 /// quarter of a 10,000-page build (perf), and the commentary template's sections another tenth.
 ///
-/// It gives way to Mustache whenever it might differ: a template with any other tag (a partial,
-/// a comment, a delimiter change, a transformed name, a dotted section name), or with a section
-/// tag alone on its line (which Mustache removes with its line), is not flat; and a page whose
-/// value for a name is missing or of another type than those below is rendered by Mustache. A
-/// test renders random templates and values through both and compares.
+/// It gives way to Mustache whenever it might differ: a template with any other tag (a comment,
+/// a delimiter change, a transformed name, a dotted section name), or with a section or partial
+/// tag alone on its line (which Mustache removes with its line, or indents the partial by), is
+/// not flat; and a page whose value for a name is missing or of another type than those below,
+/// or whose partial is not flat, is rendered by Mustache. Tests render random templates and
+/// values through both and compare.
 ///
 /// Values, as Mustache reads them: a variable's string, or an integer's digits; a section's
 /// `Bool` (shown when true), array of dictionaries (shown for each, its names looked up in it
@@ -25,6 +26,8 @@ struct FlatTemplate: Sendable {
         /// `{{.}}` (escaped) or `{{{.}}}`: the text of the innermost section's value.
         case current(escaped: Bool)
         case section(String, inverted: Bool, [Piece])
+        /// `{{> name}}`: the theme's template of that name, in place, on the same stack.
+        case partial(String)
     }
 
     /// What a section puts on the context stack: a dictionary, which names are looked up in; a
@@ -77,6 +80,16 @@ struct FlatTemplate: Sendable {
                 guard let inside = Self.pieces(&rest, closing: name) else { return nil }
                 pieces.append(.section(name, inverted: sigil == "^", inside))
                 continue
+            case ">":
+                // A partial, when its tag shares its line (alone on it, Mustache would indent it).
+                inner.removeFirst()
+                guard let end = inner.range(of: "}}") else { return nil }
+                let name = inner[..<end.lowerBound].trimmingSpaces
+                guard !name.isEmpty, name.utf8.allSatisfy(isNameByte),
+                      sharesLine(open.lowerBound..<end.upperBound, in: rest.base) else { return nil }
+                pieces.append(.partial(String(name)))
+                rest = inner[end.upperBound...]
+                continue
             default:
                 break
             }
@@ -119,28 +132,33 @@ struct FlatTemplate: Sendable {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D
     }
 
-    /// The page, or nil when a value is missing or of a type not read here (Mustache decides then).
-    func render(_ values: [String: Any], escape: (String) -> String) -> String? {
+    /// The page, or nil when a value is missing or of a type not read here, or a partial is not
+    /// among `partials` (Mustache decides then).
+    func render(_ values: [String: Any], escape: (String) -> String, partials: [String: FlatTemplate] = [:]) -> String? {
         var output = ""
         var scopes: [Frame] = []
-        return append(pieces, values, &scopes, &output, escape) ? output : nil
+        return Self.append(pieces, values, &scopes, &output, escape, partials, depth: 0) ? output : nil
     }
+
+    /// Partials within partials deeper than this are left to Mustache (a theme's partial that
+    /// includes itself would never end).
+    static let partialDepth = 8
 
     /// Appends the pieces; false as soon as one cannot be rendered here. `scopes` are what the
     /// sections around put on the stack, innermost last; names are looked up in their
     /// dictionaries before `values`.
-    private func append(_ pieces: [Piece], _ values: [String: Any], _ scopes: inout [Frame], _ output: inout String,
-                        _ escape: (String) -> String) -> Bool {
+    private static func append(_ pieces: [Piece], _ values: [String: Any], _ scopes: inout [Frame], _ output: inout String,
+                               _ escape: (String) -> String, _ partials: [String: FlatTemplate], depth: Int) -> Bool {
         func lookup(_ name: String) -> Any? {
             for case let .values(scope) in scopes.reversed() { if let value = scope[name] { return value } }
             return values[name]
         }
         /// Shows `inside` with `frame` on the stack (nil: as it is).
         func show(_ inside: [Piece], _ frame: Frame?) -> Bool {
-            guard let frame else { return append(inside, values, &scopes, &output, escape) }
+            guard let frame else { return append(inside, values, &scopes, &output, escape, partials, depth: depth) }
             scopes.append(frame)
             defer { scopes.removeLast() }
-            return append(inside, values, &scopes, &output, escape)
+            return append(inside, values, &scopes, &output, escape, partials, depth: depth)
         }
         /// A variable's value: a dotted name's first part found as any name is, each next part in
         /// the dictionary before it (where Mustache, too, looks no further down the stack).
@@ -161,6 +179,9 @@ struct FlatTemplate: Sendable {
             case let .raw(name):
                 guard let value = text(name) else { return false }
                 output += value
+            case let .partial(name):
+                guard depth < partialDepth, let partial = partials[name],
+                      append(partial.pieces, values, &scopes, &output, escape, partials, depth: depth + 1) else { return false }
             case let .current(escaped):
                 guard case let .text(value)? = scopes.last else { return false }
                 output += escaped ? escape(value) : value

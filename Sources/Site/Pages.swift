@@ -255,11 +255,12 @@ extension SiteBuilder {
             ["label": "Retention", "value": "\(whole.format(tool.retention.tried)) → \(whole.format(tool.retention.returned)) → \(whole.format(tool.retention.sustained))",
              "detail": "tried → returned (of \(whole.format(tool.retention.eligibleReturned)) observed 14 days or more) → sustained (of \(whole.format(tool.retention.eligibleSustained)) observed four weeks or more); median \(tool.retention.medianDaysToSecondUse.map { NumberFormat.plain(decimals: 1).format($0) } ?? "–") days to second use (Kaplan–Meier)"],
         ]
+        let siblings = report.tools.filter { $0.capability == tool.capability && $0.slug != tool.slug }.map { ["tool": $0.name, "href": "\($0.slug).html"] }
         try page(path: path, title: tool.name, template: "tool", context: [
             "tool": tool.name, "capability": tool.capability, "vendor": tool.vendor ?? "", "hasVendor": !(tool.vendor ?? "").isEmpty, "suppressed": false, "figures": figures,
             "active": chart("tool \(tool.tool)#active") { $0.weeklyActive(id: "tool-active", weekly: published.weekly, title: "\(tool.name): active people per week") },
             "sprawl": sprawlSentence(),
-            "siblings": report.tools.filter { $0.capability == tool.capability && $0.slug != tool.slug }.map { ["tool": $0.name, "href": "\($0.slug).html"] },
+            "siblings": siblings, "hasSiblings": !siblings.isEmpty,
         ])
     }
 

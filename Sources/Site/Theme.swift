@@ -92,7 +92,7 @@ public struct Theme: Sendable {
     private static let registerContentType: Void = MustacheContentTypes.register(HTMLEscaping(), named: contentType)
 
     func render(_ template: String, _ context: [String: Any]) -> String {
-        if let page = flat[template]?.render(context, escape: esc) { return page }
+        if let page = flat[template]?.render(context, escape: esc, partials: flat) { return page }
         return library.render(Fields(context), withTemplate: template) ?? ""
     }
 

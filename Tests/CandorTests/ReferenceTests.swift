@@ -57,6 +57,9 @@ final class DisplayNameTests: XCTestCase {
         XCTAssertTrue(cursorPage.contains("<title>Cursor Business ·"), String(cursorPage.prefix(400)))
         let copilot = try String(contentsOfFile: output + "/tools/github-copilot.html", encoding: .utf8)
         XCTAssertTrue(copilot.contains("<title>GitHub Copilot ·"))
+        // Tools of one capability name each other, under a label (the template tested
+        // `siblings.0`, which Mustache never showed).
+        XCTAssertTrue(copilot.contains("<p>Other tools with the same capability:</p>\n<ul class=\"link-list\"><li><a href=\"cursor.html\">Cursor Business</a></li>"), copilot)
         let summary = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
         XCTAssertTrue(summary.contains(">Cursor Business<") || summary.contains("Cursor Business"))
         // The data keep the ids.

@@ -119,7 +119,7 @@ final class SiteTests: XCTestCase {
         // (No text ends in "{": before a tag it would make another tag, which Mustache refuses.)
         let texts = ["<p>", "}}", "}", "{ x", "{ {x", "text ", "\n", "\r\n", "  \n", "é ✓", "\"'&<>", "{x}"]
         // (Sections, dotted names and {{.}} are flat too, and compared in the test below.)
-        let others = ["{{! note }}", "{{> part}}", "{{a..b}}", "{{.a}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
+        let others = ["{{! note }}", "{{a..b}}", "{{.a}}", "{{=<% %>=}}<%a%><%={{ }}=%>", "{{uppercased(a)}}",
                       "{{#a.b}}x{{/a.b}}", "{{# a}}x{{/a}}"]
         let scratch = NSTemporaryDirectory() + "candor-flat-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -163,7 +163,7 @@ final class SiteTests: XCTestCase {
                 var values: [String: Any] = [:]
                 for key in keys where next(5) != 0 { values[key] = pool[next(pool.count)] }
                 let mustache = theme.library.render(Theme.Fields(values), withTemplate: name) ?? ""
-                if let page = theme.flat[name]?.render(values, escape: esc) {
+                if let page = theme.flat[name]?.render(values, escape: esc, partials: theme.flat) {
                     XCTAssertEqual(page, mustache, "\(name) with \(values)")
                     compared += 1
                 }
@@ -173,9 +173,10 @@ final class SiteTests: XCTestCase {
         return compared
     }
 
-    /// Sections too: random templates of text, variables and sections (nested, inverted, alone
-    /// on their lines or not) with values of every type a page passes and some it does not;
-    /// whenever the template renders without Mustache, the page is Mustache's.
+    /// Sections and partials too: random templates of text, variables, sections (nested,
+    /// inverted, alone on their lines or not) and partials (flat, not flat, missing) with values
+    /// of every type a page passes and some it does not; whenever the template renders without
+    /// Mustache, the page is Mustache's.
     func testTemplatesWithSectionsRenderAsMustacheDoes() throws {
         var state: UInt64 = 0x5EC7
         func next(_ bound: Int) -> Int {
@@ -191,7 +192,8 @@ final class SiteTests: XCTestCase {
                 case 0: text += texts[next(texts.count)]
                 case 1: text += "{{" + names[next(names.count)] + "}}"
                 case 2: text += "{{{" + names[next(names.count)] + "}}}"
-                case 3: text += ["{{.}}", "{{{.}}}", "{{& . }}", "{{a.a}}", "{{{b.c-d}}}", "{{a.a.a}}"][next(6)]
+                case 3: text += ["{{.}}", "{{{.}}}", "{{& . }}", "{{a.a}}", "{{{b.c-d}}}", "{{a.a.a}}",
+                                 "{{> part}}", "{{>part-b}}", "{{> part-c }}", "{{> missing}}"][next(10)]
                 default:
                     let name = names[next(names.count)]
                     text += "{{" + (next(2) == 0 ? "#" : "^") + name + "}}" + template(depth: depth + 1) + "{{/" + name + "}}"
@@ -202,12 +204,18 @@ final class SiteTests: XCTestCase {
         let scratch = NSTemporaryDirectory() + "candor-sections-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: scratch + "/templates", withIntermediateDirectories: true)
-        var written: [String] = []
+        // Partials: flat ones (one with sections, one with a partial of its own), and one that
+        // is not (a comment).
+        try "[{{a}}]".write(toFile: scratch + "/templates/part.mustache", atomically: true, encoding: .utf8)
+        try "{{#b}}<{{.}}|{{c-d}}>{{/b}}\n{{^a}}none {{> part}}{{/a}}".write(toFile: scratch + "/templates/part-b.mustache", atomically: true, encoding: .utf8)
+        try "{{! not flat }}({{a}})".write(toFile: scratch + "/templates/part-c.mustache", atomically: true, encoding: .utf8)
+        var written: [String] = [], withPartials: [String] = []
         for index in 0..<400 {
             let text = template(depth: 0)
             guard text.contains("{{#") || text.contains("{{^") else { continue }
             try text.write(toFile: scratch + "/templates/probe-\(index).mustache", atomically: true, encoding: .utf8)
             written.append("probe-\(index)")
+            if text.contains("{{> part}}") || text.contains("{{>part-b}}") { withPartials.append("probe-\(index)") }
         }
         let defaultTheme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Themes/default").standardized.path
         let theme = try Theme(folder: defaultTheme, overrides: scratch)
@@ -217,10 +225,17 @@ final class SiteTests: XCTestCase {
         let flat = written.filter { theme.flat[$0] != nil }.count
         let compared = compareWithMustache(theme, written, keys: names, pool: pool, rounds: 20, next: next)
         XCTAssertGreaterThan(flat, 100, "enough templates with sections are flat")
+        XCTAssertGreaterThan(withPartials.filter { theme.flat[$0] != nil }.count, 20, "enough with flat partials are flat")
         XCTAssertGreaterThan(compared, 500, "enough pages went the flat way to compare")
-        // The default theme's commentary and summary pages, and a section alone on its line (not flat).
-        XCTAssertNotNil(theme.flat["commentary"])
-        XCTAssertNotNil(theme.flat["index"])
+        // The default theme's pages (each team's and tool's with its partial), and a section or
+        // a partial alone on its line (not flat).
+        for name in ["commentary", "index", "team", "tool", "figure-list", "layout"] { XCTAssertNotNil(theme.flat[name], name) }
+        XCTAssertNil(FlatTemplate("a\n  {{> part}}\nc"))
+        XCTAssertNotNil(FlatTemplate("a {{> part}}\nc"))
+        // A partial that includes itself is left to Mustache, not followed for ever.
+        let loop = try XCTUnwrap(FlatTemplate("({{> loop}})"))
+        XCTAssertNil(loop.render([:], escape: esc, partials: ["loop": loop]))
+        XCTAssertEqual(try XCTUnwrap(FlatTemplate("x {{> part}}")).render(["a": "<"], escape: esc, partials: ["part": try XCTUnwrap(theme.flat["part"])]), "x [&lt;]")
         XCTAssertNil(FlatTemplate("a\n  {{#b}}\nc\n{{/b}}\n"))
         XCTAssertNotNil(FlatTemplate("a {{#b}}\nc\n{{/b}} d"))
         // Inside an inverted section over an empty list, `{{.}}` is the list to Mustache: left to it.
