@@ -40,10 +40,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// `continuing` is the hash of a prefix: `stableHash(b, continuing: stableHash(a))` equals
 /// `stableHash(a + b)` without building the joined string.
 public func stableHash(_ text: String, continuing start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-    var hash = start
-    for byte in text.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x0000_0100_0000_01B3
+    func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var hash = start
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
-    return hash
+    // The bytes in place where the string holds them so (as every prompt hash of a usage row
+    // does, hashed once per row: 1.8 % of a 1M-row build, perf), else one at a time.
+    return text.utf8.withContiguousStorageIfAvailable { fnv($0) } ?? fnv(text.utf8)
 }

@@ -4,6 +4,16 @@ import XCTest
 
 /// Compares Stats with values numpy and scipy computed (Fixtures/reference.py → reference.json).
 final class StatsReferenceTests: XCTestCase {
+    /// FNV-1a, 64 bits, as its published test vectors (and Python, for the last) give it; a
+    /// hash continued from a prefix's is the whole text's.
+    func testStableHashIsFNV1a() {
+        XCTAssertEqual(stableHash(""), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(stableHash("a"), 0xaf63_dc4c_8601_ec8c)
+        XCTAssertEqual(stableHash("foobar"), 0x8594_4171_f739_67e8)
+        XCTAssertEqual(stableHash("é ✓ prompt"), 0x3af3_1292_79bb_6d74)
+        XCTAssertEqual(stableHash(" prompt", continuing: stableHash("é ✓")), 0x3af3_1292_79bb_6d74)
+    }
+
     struct Pair: Decodable {
         var x: [Double], y: [Double]
         var pearson: Double, spearman: Double, slope: Double, intercept: Double
