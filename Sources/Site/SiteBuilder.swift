@@ -256,8 +256,16 @@ public struct SiteBuilder {
             let rendered = Markdown.render(source.body, firstLine: source.bodyLine,
                                            options: MarkdownOptions(unsafeHTML: inputs.config.unsafeHTML), resolver: resolver)
             let headings = rendered.headings.filter { $0.level >= 2 }.map { ["text": $0.text, "anchor": $0.anchor, "level": $0.level] as [String: Any] }
+            // A page that opens with its own `# Title` has it as the page's title, in the header
+            // above the summary and the contents (which stood above it).
+            var body = rendered.html, heading = ""
+            if body.hasPrefix("<h1"), let close = body.range(of: "</h1>") {
+                heading = String(body[..<close.upperBound])
+                body = String(body[close.upperBound...].drop { $0 == "\n" })
+            }
             // (Mustache shows a section for any string, even an empty one: the flags say.)
-            let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "hasSummary": !(source.summary ?? "").isEmpty, "html": rendered.html,
+            let context: [String: Any] = ["title": source.title, "summary": source.summary ?? "", "hasSummary": !(source.summary ?? "").isEmpty,
+                                          "html": body, "heading": heading,
                                           "toc": headings, "hasToc": headings.count >= 2,
                                           "hasH1": rendered.headings.contains { $0.level == 1 }]
             let path = "\(source.slug).html"

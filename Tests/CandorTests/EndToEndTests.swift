@@ -413,6 +413,32 @@ final class PageNameTests: XCTestCase {
         XCTAssertTrue(tool.contains("Capability: ") && !tool.contains(" · </p>"), tool)
     }
 
+    /// A commentary page that opens with its own `# Title` shows it as its title, above its
+    /// summary and its contents (they stood above it, at the top of the page); one without
+    /// shows its front matter's title there, and one whose first heading comes later keeps it
+    /// in place.
+    func testACommentaryPagesOwnTitleComesBeforeItsSummaryAndContents() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out"
+        _ = try SampleGenerator(users: 200, days: 30, seed: 3).write(to: content)
+        let sections = "\n\n## One\n\nText.\n\n## Two\n\nMore.\n"
+        try ("---\ntitle: Front\nsummary: The gist.\n---\n# The page's own title\n\nIntro." + sections)
+            .write(toFile: content + "/commentary/own.md", atomically: true, encoding: .utf8)
+        try ("---\ntitle: Front\nsummary: The gist.\n---\nIntro first.\n\n# A title later" + sections)
+            .write(toFile: content + "/commentary/later.md", atomically: true, encoding: .utf8)
+        _ = try build(content, output)
+        let own = try String(contentsOfFile: output + "/own.html", encoding: .utf8)
+        let positions = ["<h1 id=\"the-page-s-own-title\">The page's own title</h1>", "<p class=\"subtitle\">The gist.</p>",
+                         "<nav class=\"toc\"", "<article class=\"prose\"><p>Intro.</p>"].map { own.range(of: $0)?.lowerBound }
+        XCTAssertFalse(positions.contains(nil), own)
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "title, summary, contents, text, in that order")
+        XCTAssertEqual(own.components(separatedBy: "<h1").count, 2, "one h1")
+        XCTAssertFalse(own.contains(">Front</h1>"))
+        let later = try String(contentsOfFile: output + "/later.html", encoding: .utf8)
+        XCTAssertTrue(later.contains("<article class=\"prose\"><p>Intro first.</p>\n<h1"), later)
+        XCTAssertEqual(later.components(separatedBy: "<h1").count, 2, "one h1")
+    }
+
     /// Past 60 teams the footer of every page links the teams page instead of listing them:
     /// listed, 1,500 teams made a 240 MB site (127 KB a team page, nearly all footer).
     func testAFooterOfManyTeamsLinksTheTeamsPageInstead() throws {
