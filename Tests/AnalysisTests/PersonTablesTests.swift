@@ -219,4 +219,41 @@ final class PersonTablesTests: XCTestCase {
             XCTAssertEqual(byName(merged), expected, "round \(round)")
         }
     }
+    /// The person parts of rows wait in batches (`UsageAggregate.addPending`): rows past several
+    /// batches, in random order, reach the person tables exactly as a dictionary of each
+    /// person-day and of each person's tool adds them up, after the last, partial batch too.
+    func testPendingPersonRowsReachThePersonTables() {
+        var generator = SystemRandomNumberGenerator()
+        var aggregate = UsageAggregate(config: ReportConfig(), tools: [])
+        var days: [String: [Int64]] = [:]
+        var traces: [String: (days: Set<Int32>, weeks: Set<Int32>)] = [:]
+        let count = UsageAggregate.pendingLimit * 2 + 1_234
+        for _ in 0..<count {
+            let person = Int.random(in: 0..<400, using: &generator)
+            let day = 20_454 + Int32.random(in: 0..<200, using: &generator)
+            let tool = ["cursor", "copilot"].randomElement(using: &generator)!
+            var record = UsageRecord(day: Day(index: day), user: "u\(person)", team: "T\(person % 5)", tool: tool)
+            record.requests = Int64.random(in: 1...9, using: &generator)
+            record.inputTokens = Int64.random(in: 0...5_000, using: &generator)
+            aggregate.add(record)
+            days["u\(person)/\(day)", default: [0, 0]][0] += record.tokens
+            days["u\(person)/\(day)", default: [0, 0]][1] += record.requests
+            traces["u\(person) T\(person % 5) \(tool)", default: ([], [])].days.insert(day)
+            traces["u\(person) T\(person % 5) \(tool)", default: ([], [])].weeks.insert(Day(index: day).week.monday.index)
+        }
+        XCTAssertEqual(aggregate.pending.count, count % UsageAggregate.pendingLimit)
+        aggregate.settle()
+        XCTAssertTrue(aggregate.pending.isEmpty)
+        var held: [String: [Int64]] = [:]
+        aggregate.userDays.forEach { person, day, totals in held["\(aggregate.users[person])/\(day)"] = [totals.tokens, totals.requests] }
+        XCTAssertEqual(held, days)
+        var heldTraces: [String: [Int32]] = [:]
+        for (key, trace) in aggregate.adoption {
+            heldTraces["\(aggregate.users[key.user]) \(aggregate.teams[key.team]) \(aggregate.tools[key.tool])"] = [trace.first.index, trace.second.index] + trace.weeks.sorted()
+        }
+        XCTAssertEqual(heldTraces, traces.mapValues { trace in
+            let sorted = trace.days.sorted()
+            return [sorted[0], sorted.count > 1 ? sorted[1] : Day(index: .max).index] + trace.weeks.sorted()
+        })
+    }
 }
