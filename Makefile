@@ -21,9 +21,11 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## build: release build of the candor binary.
+## build: release build of the candor binary, with the Swift runtime and Foundation linked in: it
+## starts in 10 ms rather than 19 (the dynamic libraries' loading and binding), which is a tenth of
+## a rebuild after a commentary edit; the same binary is what `install` copies.
 build: deps
-	$(SWIFT) build -c release --product candor
+	$(SWIFT) build -c release --product candor --static-swift-stdlib
 
 ## site: build the example report in $(CONTENT)/ into $(OUTPUT)/.
 site: build
@@ -54,15 +56,13 @@ check-html: build
 	python3 scripts/check_site.py .build/check-site .build/screenshots
 	python3 scripts/check_layout.py .build/check-site .build/screenshots/layout
 
-## install: a self-contained candor (Swift runtime linked in) with the default theme and shell
-## completions, under $(PREFIX). The runner still needs the C libraries it links: libcmark0.30.2 and
-## libcurl4 (for FoundationNetworking, which the static runtime may link; present on Debian and Ubuntu images).
-install: deps
-	@[ -e /usr/lib/x86_64-linux-gnu/libcurl.so ] || [ -e /usr/lib/aarch64-linux-gnu/libcurl.so ] || { echo "make: installing libcurl4-openssl-dev with apt-get (the static Swift runtime links libcurl)"; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
-	$(SWIFT) build -c release --product candor --static-swift-stdlib --scratch-path .build-static
+## install: a self-contained candor (Swift runtime linked in, as `build` makes it) with the default
+## theme and shell completions, under $(PREFIX). The runner still needs the C libraries it links:
+## libcmark0.30.2, zlib and OpenSSL's libcrypto (the last two are on Debian and Ubuntu images).
+install: build
 	install -d $(PREFIX)/bin $(PREFIX)/share/candor/themes $(PREFIX)/share/bash-completion/completions \
 	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 .build-static/release/candor $(PREFIX)/bin/candor
+	install -m 755 .build/release/candor $(PREFIX)/bin/candor
 	rm -rf $(PREFIX)/share/candor/themes/default && cp -R Themes/default $(PREFIX)/share/candor/themes/default
 	$(PREFIX)/bin/candor --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/candor
 	$(PREFIX)/bin/candor --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_candor
