@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Foundation
 
 /// The worker threads for independent work: the machine's cores.
@@ -6,21 +7,32 @@ public let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
 /// A value worked out on another thread from the moment it is made, waited for when asked:
 /// for independent work (a previous edition read, a part of the analysis) beside the main line.
+/// Asked for before any thread has begun it (every core busy with other work), it is worked
+/// out on the asking thread rather than waited for.
 public final class Pending<Value>: @unchecked Sendable {
     private var result: Value?
+    private var work: (@Sendable () -> Value)?
+    private let begun = Atomic<Bool>(false)
     private let done = DispatchGroup()
 
     public init(_ work: @escaping @Sendable () -> Value) {
+        self.work = work
         done.enter()
         pendingWork.enter()
-        DispatchQueue.global().async {
-            self.result = work()
-            self.done.leave()
-            pendingWork.leave()
-        }
+        DispatchQueue.global().async { self.run() }
+    }
+
+    /// Does the work, unless another thread has begun it.
+    private func run() {
+        guard begun.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        result = work!()
+        work = nil
+        done.leave()
+        pendingWork.leave()
     }
 
     public var value: Value {
+        run()
         done.wait()
         return result!
     }

@@ -67,16 +67,17 @@ struct Pipeline {
         var summary = Summary()
         let saving = DispatchGroup()
         defer { saving.wait() }
-        // The previous edition's report.json (for changes.html), read beside the rest of the
-        // build: nothing else needs it, and a rebuild after a commentary edit waited for it.
-        let previousPath = options.previous ?? (options.output + "/data/report.json")
-        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).flatMap(parseJSON) }
         // The cached figures, decoded while the inputs are read (decoding them was a fifth of a
         // rebuild after a commentary edit, on one core); used only if the inputs' key is theirs.
+        // Begun first: a rebuild waits for them before anything else.
         let audit = ProcessInfo.processInfo.environment["CANDOR_DISCLOSURE_AUDIT"].flatMap { $0.isEmpty ? nil : $0 }
         let earlyReport = options.cacheFolder.flatMap { folder in
             audit != nil ? nil : Pending { BuildCache(folder: folder).loadAnyReport(report: ReportFolder.root(options.content)) }
         }
+        // The previous edition's report.json (for changes.html), read beside the rest of the
+        // build: nothing else needs it, and a rebuild after a commentary edit waited for it.
+        let previousPath = options.previous ?? (options.output + "/data/report.json")
+        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).flatMap(parseJSON) }
         // The charts drawn from the cached figures last time (see `ChartMemo`), read alike.
         let earlyCharts = options.cacheFolder.map { folder in
             Pending { BuildCache(folder: folder).loadAnyCharts(report: ReportFolder.root(options.content)) }
@@ -93,6 +94,14 @@ struct Pipeline {
         }
         summary.diagnostics = inputs.diagnostics
         progress.detail("read report.yml and \(inputs.files.count) small inputs; \(inputs.usageFiles.count) usage files")
+        // The theme, read now: a rebuild after a commentary edit waits next for the cached
+        // figures, decoded on another core, and this thread was idle meanwhile (perf). Its
+        // problems are told where they were, below. A theme named in report.yml lies inside the
+        // report folder (the report is content, and may come from anyone); --theme on the
+        // command line and the installed themes may not: one outside is not read at all.
+        let themeOutside = inputs.config.theme.map { !ReportFolder.isInside(inputs.folder + "/" + $0, root: inputs.folder) } ?? false
+        let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
+        let loadedTheme = themeOutside ? nil : Result { try Theme(folder: themeFolder, overrides: inputs.folder + "/theme") }
 
         // Stream the usage rows into the aggregate (or reuse the cached one).
         var aggregate = UsageAggregate(config: inputs.config, tools: inputs.tools)
@@ -260,15 +269,12 @@ struct Pipeline {
         progress.detail("candor: stage analysis \(String(format: "%.3f", analysed.timeIntervalSince(ingested))) s")
 
         // Theme and pages (commentary errors are found here, so check runs this too).
-        // A theme named in report.yml lies inside the report folder (the report is content, and
-        // may come from anyone); --theme on the command line and the installed themes may not.
-        if let named = inputs.config.theme, !ReportFolder.isInside(inputs.folder + "/" + named, root: inputs.folder) {
-            throw Failure.inputs(summary.diagnostics + [.error("report.yml", "theme \"\(named)\" is outside the report folder; put the theme in the report folder, or name it with --theme")])
+        guard let loadedTheme else {
+            throw Failure.inputs(summary.diagnostics + [.error("report.yml", "theme \"\(inputs.config.theme ?? "")\" is outside the report folder; put the theme in the report folder, or name it with --theme")])
         }
-        let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
         let theme: Theme
         do {
-            theme = try Theme(folder: themeFolder, overrides: inputs.folder + "/theme")
+            theme = try loadedTheme.get()
         } catch let error as Theme.Error {
             throw Failure.inputs(summary.diagnostics + [.error(error.file, line: error.line, error.message)])
         }
