@@ -182,10 +182,10 @@ extension BuildCache {
     /// Cache files not used for 30 days (report folders since moved or deleted) are removed.
     func pruneStale(keeping kept: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        let limit = Date().addingTimeInterval(-30 * 86_400)
+        let limit = Date().timeIntervalSince1970 - 30 * 86_400
         for name in names where ["usage-", "report-", "charts-", "files-"].contains(where: name.hasPrefix) && name.hasSuffix(".bin") && folder + "/" + name != kept {
             let path = folder + "/" + name
-            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+            if let modified = fileStatus(path)?.modified, modified < limit {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
@@ -385,8 +385,8 @@ extension BuildCache {
                 digests[texts[0]] = KnownDigest(identity: texts[1], sha256: texts[2], bytes: try reader.int(in: 0...Int64.max))
             }
             return digests
-        }), let written = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date else { return ([:], 0) }
-        return (digests, written.timeIntervalSince1970)
+        }), let written = fileStatus(file)?.modified else { return ([:], 0) }
+        return (digests, written)
     }
 
     /// Keeps the digests of this build with each file's identity now.

@@ -364,7 +364,7 @@ public enum ReportFolder {
         var tasks: [UsageTask] = []
         for relative in inputs.usageFiles {
             let path = inputs.folder + "/" + relative
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            let size = fileStatus(path)?.size ?? 0
             let how = cutting[relative, default: .atLineEnds]
             if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > splitAbove && how != .none {
                 let atLineEnds = try how == .atLineEnds && !csvHasQuotedLineEnds(path: path)
