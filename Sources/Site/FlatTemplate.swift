@@ -62,14 +62,14 @@ struct FlatTemplate: Sendable {
     /// The pieces up to the tag closing the section `closing` (read past), or to the end.
     private static func pieces(_ rest: inout Substring, closing: String?) -> [Piece]? {
         var pieces: [Piece] = []
-        while let open = rest.range(of: "{{") {
+        while let open = rest.range(ofASCII: "{{") {
             if open.lowerBound > rest.startIndex { pieces.append(.text(String(rest[..<open.lowerBound]))) }
             var inner = rest[open.upperBound...]
             switch inner.first {
             case "#", "^", "/":
                 // A section's name right after its sigil; the tag must share its line.
                 let sigil = inner.removeFirst()
-                guard let end = inner.range(of: "}}") else { return nil }
+                guard let end = inner.range(ofASCII: "}}") else { return nil }
                 let name = String(inner[..<end.lowerBound])
                 guard !name.isEmpty, name.utf8.allSatisfy(isNameByte),
                       sharesLine(open.lowerBound..<end.upperBound, in: rest.base) else { return nil }
@@ -83,7 +83,7 @@ struct FlatTemplate: Sendable {
             case ">":
                 // A partial, when its tag shares its line (alone on it, Mustache would indent it).
                 inner.removeFirst()
-                guard let end = inner.range(of: "}}") else { return nil }
+                guard let end = inner.range(ofASCII: "}}") else { return nil }
                 let name = inner[..<end.lowerBound].trimmingSpaces
                 guard !name.isEmpty, name.utf8.allSatisfy(isNameByte),
                       sharesLine(open.lowerBound..<end.upperBound, in: rest.base) else { return nil }
@@ -100,7 +100,7 @@ struct FlatTemplate: Sendable {
             case "&": inner = inner.dropFirst(); close = "}}"; escaped = false
             default: close = "}}"; escaped = true
             }
-            guard let end = inner.range(of: close) else { return nil }
+            guard let end = inner.range(ofASCII: close) else { return nil }
             let name = inner[..<end.lowerBound].trimmingSpaces
             if name == "." {
                 pieces.append(.current(escaped: escaped))
@@ -216,6 +216,25 @@ struct FlatTemplate: Sendable {
 }
 
 private extension Substring {
+    /// Where `needle` (ASCII, as the tags' braces are) first occurs, found in the UTF-8 bytes:
+    /// Foundation's `range(of:)` went through CFString for every tag, half of reading a theme
+    /// (perf of a rebuild after a commentary edit).
+    func range(ofASCII needle: String) -> Swift.Range<Index>? {
+        let wanted = Array(needle.utf8), bytes = utf8
+        guard let first = wanted.first else { return nil }
+        var from = bytes.startIndex
+        while let found = bytes[from...].firstIndex(of: first) {
+            var end = found, matched = 0
+            while matched < wanted.count, end < bytes.endIndex, bytes[end] == wanted[matched] {
+                end = bytes.index(after: end)
+                matched += 1
+            }
+            if matched == wanted.count { return found..<end }
+            from = bytes.index(after: found)
+        }
+        return nil
+    }
+
     /// ASCII spaces, tabs and line ends only, as Mustache trims a tag's name (Dataset's
     /// `trimmed()` also drops other Unicode spaces, which Mustache keeps in the name).
     var trimmingSpaces: Substring {
