@@ -226,3 +226,33 @@ final class UsageColumnTests: XCTestCase {
         XCTAssertEqual(UsageColumn.allCases.map(\.ordinal), Array(UsageColumn.allCases.indices))
     }
 }
+
+final class PendingTests: XCTestCase {
+    /// A `Pending` asked for at once races the thread it was handed to: whichever begins it,
+    /// its work runs exactly once, and every asker gets its value. Two thousand at once keep
+    /// the cores busy, so that some are asked for before any thread has begun them.
+    func testWorkRunsOnceWhoeverBeginsIt() {
+        let runs = (0..<2_000).map { _ in Counter() }
+        let pending = runs.enumerated().map { index, counter in
+            Pending { () -> Int in
+                counter.increment()
+                return index * 3
+            }
+        }
+        // Asked for from several threads at once, in an order unlike the one they were made in.
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            for index in stride(from: pending.count - 1 - part, through: 0, by: -4) {
+                XCTAssertEqual(pending[index].value, index * 3)
+            }
+        }
+        waitForPendingWork()
+        XCTAssertEqual(runs.map(\.count), Array(repeating: 1, count: runs.count))
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func increment() { lock.lock(); value += 1; lock.unlock() }
+        var count: Int { lock.lock(); defer { lock.unlock() }; return value }
+    }
+}
