@@ -337,6 +337,20 @@ final class SentimentTests: XCTestCase {
         XCTAssertGreaterThan(Sentiment.score("very helpful"), Sentiment.score("helpful"))
         XCTAssertEqual(Sentiment.label("we use it for SQL"), 0)
     }
+
+    /// ASCII text is split into words from its bytes; any other text by characters. Both give
+    /// the same words: ASCII text with a non-ASCII word after it (read by characters) gives the
+    /// ASCII text's words, then that word.
+    func testASCIIWordsAreTheWordsOfCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["Don't", "SAVES", "time", "it's", "'quoted'", "x2", "a-b", "\r\n", "\t", "...", "Hit", "and", "MISS", "@", "_", "`", "{", "[", "~", " "]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: Bool.random(using: &generator) ? " " : "")
+            XCTAssertEqual(Sentiment.words(text), Array(Sentiment.words(text + " é").dropLast()), text)
+            XCTAssertEqual(Sentiment.words(text + " é").last, "é")
+        }
+    }
 }
 
 final class InflationTestTests: XCTestCase {
