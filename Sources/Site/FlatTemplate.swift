@@ -215,10 +215,10 @@ struct FlatTemplate: Sendable {
     }
 }
 
-private extension Substring {
+extension Substring {
     /// Where `needle` (ASCII, as the tags' braces are) first occurs, found in the UTF-8 bytes:
-    /// Foundation's `range(of:)` went through CFString for every tag, half of reading a theme
-    /// (perf of a rebuild after a commentary edit).
+    /// Foundation's `range(of:)` went through CFString (the whole text as UTF-16) for every
+    /// tag, half of reading a theme (perf of a rebuild after a commentary edit).
     func range(ofASCII needle: String) -> Swift.Range<Index>? {
         let wanted = Array(needle.utf8), bytes = utf8
         guard let first = wanted.first else { return nil }
@@ -234,7 +234,9 @@ private extension Substring {
         }
         return nil
     }
+}
 
+private extension Substring {
     /// ASCII spaces, tabs and line ends only, as Mustache trims a tag's name (Dataset's
     /// `trimmed()` also drops other Unicode spaces, which Mustache keeps in the name).
     var trimmingSpaces: Substring {

@@ -259,7 +259,7 @@ public struct SiteBuilder {
             // A page that opens with its own `# Title` has it as the page's title, in the header
             // above the summary and the contents (which stood above it).
             var body = rendered.html, heading = ""
-            if body.hasPrefix("<h1"), let close = body.range(of: "</h1>") {
+            if body.hasPrefix("<h1"), let close = body[...].range(ofASCII: "</h1>") {
                 heading = String(body[..<close.upperBound])
                 body = String(body[close.upperBound...].drop { $0 == "\n" })
             }
