@@ -19,23 +19,10 @@ struct FeedbackAnalysis {
             phrases.filter { theme in
                 theme.phrases.contains { phrase in
                     var phrase = phrase
-                    return phrase.withUTF8 { contains(text, $0) }
+                    return phrase.withUTF8 { firstOffset(of: $0, in: text) != nil }
                 }
             }.map(\.name)
         }
-    }
-
-    /// Whether `needle` (not empty) occurs in `text`, byte for byte.
-    private func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first, needle.count <= text.count, let base = text.baseAddress, let pattern = needle.baseAddress else { return false }
-        let last = text.count - needle.count
-        var start = 0
-        while start <= last, let found = memchr(base + start, Int32(first), last - start + 1) {
-            start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if memcmp(base + start, pattern, needle.count) == 0 { return true }
-            start += 1
-        }
-        return false
     }
 
     func analyze(_ unsorted: [FeedbackDocument]) -> FeedbackFigures {

@@ -81,6 +81,21 @@ func sameBytes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     a.withUnsafeBufferPointer { sameBytes($0, b) }
 }
 
+/// Where `needle` (not empty) first occurs in `text`, as an offset: `memchr` for its first byte,
+/// then `memcmp`. For text searched often (template tags, feedback phrases, a page's title),
+/// where Foundation's `range(of:)` converted the whole text to UTF-16 each time.
+public func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let first = needle.first, needle.count <= text.count, let base = text.baseAddress, let pattern = needle.baseAddress else { return nil }
+    let last = text.count - needle.count
+    var start = 0
+    while start <= last, let found = memchr(base + start, Int32(first), last - start + 1) {
+        start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        if memcmp(base + start, pattern, needle.count) == 0 { return start }
+        start += 1
+    }
+    return nil
+}
+
 /// The bytes as text for a message (invalid UTF-8 repaired, long values cut).
 func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let shown = String(decoding: bytes.prefix(60), as: UTF8.self)

@@ -1,3 +1,5 @@
+import Dataset
+
 /// A template that is only text, variables — `{{name}}`, `{{{name}}}`, `{{&name}}`, dotted
 /// names such as `{{report.title}}`, and `{{.}}` for a list's text — sections over plain
 /// names — `{{#name}}…{{/name}}`, `{{^name}}…{{/name}}` — and partials — `{{> name}}` — each
@@ -220,19 +222,12 @@ extension Substring {
     /// Foundation's `range(of:)` went through CFString (the whole text as UTF-16) for every
     /// tag, half of reading a theme (perf of a rebuild after a commentary edit).
     func range(ofASCII needle: String) -> Swift.Range<Index>? {
-        let wanted = Array(needle.utf8), bytes = utf8
-        guard let first = wanted.first else { return nil }
-        var from = bytes.startIndex
-        while let found = bytes[from...].firstIndex(of: first) {
-            var end = found, matched = 0
-            while matched < wanted.count, end < bytes.endIndex, bytes[end] == wanted[matched] {
-                end = bytes.index(after: end)
-                matched += 1
-            }
-            if matched == wanted.count { return found..<end }
-            from = bytes.index(after: found)
+        var text = self, needle = needle
+        let offset = text.withUTF8 { bytes in needle.withUTF8 { firstOffset(of: $0, in: bytes) } }
+        return offset.map { offset in
+            let start = utf8.index(startIndex, offsetBy: offset)
+            return start..<utf8.index(start, offsetBy: needle.utf8.count)
         }
-        return nil
     }
 }
 
