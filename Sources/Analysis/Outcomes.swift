@@ -305,7 +305,8 @@ extension Context {
     /// period is their tokens there ÷ the weeks of the period; the cut points are the terciles of
     /// that figure across the people with tokens (people active without tokens are light). A
     /// person's level in a week is their tokens that week against the same cut points.
-    func usageCohorts(teams: [TeamFigures], teamWeekCells: [String: [Week: TeamWeekCell]],
+    /// `teams`: every team's name, in the order of the report's teams.
+    func usageCohorts(teams: [String], teamWeekCells: [String: [Week: TeamWeekCell]],
                       teamGroupPeople: [String: Int]) -> (cohorts: UsageCohorts, heavyShare: [String: [Week: Double]]) {
         let weeksInPeriod = Double(to - from + 1) / 7
         var perPair: [(user: Int32, team: String, weekly: Double)] = []
@@ -323,9 +324,9 @@ extension Context {
         var byTeam: [String: [[Int32]]] = [:]
         for pair in perPair { byTeam[pair.team, default: [[], [], []]][level(pair.weekly)].append(pair.user) }
         let teamRows = teams.map { team in
-            let people = byTeam[team.team] ?? [[], [], []]
-            return TeamCohorts(team: team.team, headcount: team.headcount, counts: people.map(\.count),
-                               contributors: people.map(contributors), unclassified: teamGroupPeople[team.team] ?? 0)
+            let people = byTeam[team] ?? [[], [], []]
+            return TeamCohorts(team: team, headcount: headcount(team), counts: people.map(\.count),
+                               contributors: people.map(contributors), unclassified: teamGroupPeople[team] ?? 0)
         }
         var heavyShare: [String: [Week: Double]] = [:]
         var weekPeople: [Week: [Int32: Int64]] = [:]
@@ -340,7 +341,7 @@ extension Context {
         let weekly = weeks.map { week in
             var people: [[Int32]] = [[], [], []]
             for (person, tokens) in weekPeople[week] ?? [:] { people[level(Double(tokens))].append(person) }
-            let groups = teams.reduce(0) { $0 + groupWeekPeople($1.team, week) }
+            let groups = teams.reduce(0) { $0 + groupWeekPeople($1, week) }
             return WeekCohorts(week: week, counts: people.map(\.count), contributors: people.map(contributors), unclassified: groups)
         }
         return (UsageCohorts(lightBelow: lightBelow, heavyFrom: heavyFrom, teams: teamRows, weekly: weekly), heavyShare)

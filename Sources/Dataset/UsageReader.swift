@@ -45,24 +45,35 @@ public final class UsageReader: Sendable {
     /// and its rows are not those of the file.
     public func read(path: String, displayPath: String, range: (start: Int, end: Int)? = nil,
                      sink: (UsageRecord) throws -> Void) throws -> FileResult {
-        if let range { return try read(path: path, displayPath: displayPath, csvRange: range, sink: sink) }
+        var names = NameCache()
+        return try read(path: path, displayPath: displayPath, range: range, names: &names, sink: sink)
+    }
+
+    /// Reads one file or byte range with the names of `names`, a cache that a reading thread
+    /// keeps over all the pieces it reads: with a cache per piece, every piece made each
+    /// person's name and resolved their identity again, and the aggregate looked each up again.
+    func read(path: String, displayPath: String, range: (start: Int, end: Int)?, names: inout NameCache,
+              sink: (UsageRecord) throws -> Void) throws -> FileResult {
+        if let range { return try read(path: path, displayPath: displayPath, csvRange: range, names: &names, sink: sink) }
         let lower = path.lowercased()
         let isJSON = lower.hasSuffix(".jsonl") || lower.hasSuffix(".jsonl.gz") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".ndjson.gz")
         do {
             let source = try openByteSource(path: path)
             if isJSON {
-                return try readJSONLines(source: source, displayPath: displayPath, sink: sink)
+                return try readJSONLines(source: source, displayPath: displayPath, names: &names, sink: sink)
             }
-            return try readCSV(source: source, displayPath: displayPath, sink: sink)
+            var reader = CSVReader(source: source)
+            return try readRecords(&reader, mapping: nil, displayPath: displayPath, names: &names, sink: sink)
         } catch let error as ReadError {
             throw InputError(.error(displayPath, error.message))
         }
     }
 
-    private func read(path: String, displayPath: String, csvRange range: (start: Int, end: Int),
+    private func read(path: String, displayPath: String, csvRange range: (start: Int, end: Int), names: inout NameCache,
                       sink: (UsageRecord) throws -> Void) throws -> FileResult {
         if range.start == 0 {
-            return try readCSV(source: FileRangeByteSource(path: path, start: 0, end: range.end), displayPath: displayPath, sink: sink)
+            var reader = CSVReader(source: try FileRangeByteSource(path: path, start: 0, end: range.end))
+            return try readRecords(&reader, mapping: nil, displayPath: displayPath, names: &names, sink: sink)
         }
         // The header, from the start of the file.
         var headerDiagnostics: [Diagnostic] = []
@@ -78,22 +89,15 @@ public final class UsageReader: Sendable {
         guard let mapping else { throw InputError(.error(displayPath, line: 1, "is empty: a usage file needs a header row")) }
         var reader = CSVReader(source: try FileRangeByteSource(path: path, start: range.start, end: range.end))
         reader.skipsByteOrderMark = false
-        return try readRecords(&reader, mapping: mapping, displayPath: displayPath, sink: sink)
+        return try readRecords(&reader, mapping: mapping, displayPath: displayPath, names: &names, sink: sink)
     }
 
     // MARK: CSV
 
-    private func readCSV(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
-        var reader = CSVReader(source: source)
-        let result = try readRecords(&reader, mapping: nil, displayPath: displayPath, sink: sink)
-        return result
-    }
-
     /// Reads records; without a mapping, the first record is the header that gives it.
-    private func readRecords(_ reader: inout CSVReader, mapping given: ColumnMapping?, displayPath: String,
+    private func readRecords(_ reader: inout CSVReader, mapping given: ColumnMapping?, displayPath: String, names: inout NameCache,
                              sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
-        var names = NameCache()
         var mapping = given
         try reader.forEach { record in
             guard let columns = mapping else {
@@ -128,9 +132,9 @@ public final class UsageReader: Sendable {
 
     // MARK: JSON lines
 
-    private func readJSONLines(source: ByteSource, displayPath: String, sink: (UsageRecord) throws -> Void) throws -> FileResult {
+    private func readJSONLines(source: ByteSource, displayPath: String, names: inout NameCache,
+                               sink: (UsageRecord) throws -> Void) throws -> FileResult {
         var result = FileResult(path: displayPath)
-        var names = NameCache()
         let aliases = ColumnMapping.aliasTable(config)
         var lines = LineReader(source: source)
         try lines.forEach { line, number in
@@ -311,8 +315,8 @@ func validatedText(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) thr
 /// a row then costs a comparison with the column's previous value or one hash of its bytes, not
 /// a string built, validated and looked up again. (The profile of a 1M-row build put a fifth of
 /// ingest in building and re-hashing these.) The date, which rows also repeat, is kept the same
-/// way (`day`). One cache per file (or per part of a file read in
-/// parallel); a struct owned by the reading loop, so that no access to it is checked at run time.
+/// way (`day`). One cache per reading thread, kept over the files and pieces it reads; a struct
+/// owned by the reading loop, so that no access to it is checked at run time.
 struct NameCache {
     struct Identity {
         var user: String

@@ -186,6 +186,26 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertEqual(two.diagnostics, one.diagnostics)
     }
 
+    /// The threads take whole files and digests first, longest first, then the pieces in file
+    /// order, so that the short pieces fill in around the long tasks and no thread waits on
+    /// another's last long task; results stay at their tasks' places.
+    func testLongTasksAreHandedOutFirstAndPiecesInFileOrder() {
+        let tasks = [UsageTask(relative: "a.csv", range: (0, 10), size: 30), UsageTask(relative: "a.csv", range: (10, 30), size: 30),
+                     UsageTask(relative: "a.csv", range: nil, size: 30, digest: true), UsageTask(relative: "b.jsonl", range: nil, size: 90),
+                     UsageTask(relative: "c.csv", range: nil, size: 5)]
+        let state = ParallelState<Int>(tasks: tasks)
+        var handed: [Int] = []
+        while let (index, task) = state.next() {
+            XCTAssertEqual(task.relative, tasks[index].relative)
+            handed.append(index)
+        }
+        XCTAssertEqual(handed, [3, 2, 4, 0, 1])
+        // About 4 MiB a piece, at least four a thread, at most 64.
+        XCTAssertEqual(ReportFolder.pieceCount(size: 17 << 20, workers: 2), 8)
+        XCTAssertEqual(ReportFolder.pieceCount(size: 58 << 20, workers: 2), 14)
+        XCTAssertEqual(ReportFolder.pieceCount(size: 580 << 20, workers: 2), 128)
+    }
+
     func testParallelWorkersGiveTheSameRowsAsOne() throws {
         let folder = TemporaryFolder()
         folder.write("report.yml", "title: T\n")
