@@ -7,8 +7,8 @@
 /// peak (heaptrack, `bench/bench.py`'s random shape). A run costs 16 bytes per day of the
 /// person's span whether one row or ten reached the day, and finding a day is an index, not a
 /// hash. A day far from the rest of a person's days (a run would then be mostly gaps) goes to
-/// a small table instead, so memory stays within five slots per person-day (four in a run, one
-/// apart) on any data.
+/// a small table instead (and into its person's list of such days), so memory stays within
+/// five slots per person-day (four in a run, one apart, and four bytes in the list) on any data.
 struct PersonDays {
     private struct Run {
         /// The day of `days[0]`.
@@ -17,8 +17,11 @@ struct PersonDays {
         var days: [DayTotals] = []
         /// Days that hold totals, in `days` and in `scattered`.
         var present: Int32 = 0
-        /// Days of this person kept in `scattered`.
-        var scattered: Int32 = 0
+        /// This person's days kept in `scattered`, in the order they came: when the run widens,
+        /// those it now covers move in. (Looking up every day the run newly covered in
+        /// `scattered`, whether kept apart or not, was a twentieth of a build of rows in random
+        /// order, perf.)
+        var apart: [Int32] = []
     }
 
     private var runs: [Run] = []
@@ -71,7 +74,7 @@ struct PersonDays {
             scattered[PairKey(person, day), default: DayTotals()].add(tokens: tokens, requests: requests)
             if scattered.count > known {
                 run.present += 1
-                run.scattered += 1
+                run.apart.append(day)
                 count += 1
             }
         }
@@ -110,33 +113,32 @@ struct PersonDays {
             run.days.append(contentsOf: repeatElement(DayTotals.absent, count: Int(newEnd - end)))
         }
         run.first = Int32(newStart)
-        if run.scattered > 0 {
-            // Only the days just covered: the rest were looked at when they were.
-            for covered in [newStart..<min(start, newEnd), max(end, newStart)..<newEnd].joined() {
-                if let totals = scattered.removeValue(forKey: PairKey(person, Int32(covered))) {
-                    run.days[Int(covered - newStart)] = totals
-                    run.scattered -= 1
+        if !run.apart.isEmpty {
+            // The days kept apart that the run now covers move into it; the rest stay, in order.
+            var kept = 0
+            for index in run.apart.indices {
+                let apartDay = run.apart[index]
+                if Int64(apartDay) >= newStart && Int64(apartDay) < newEnd,
+                   let totals = scattered.removeValue(forKey: PairKey(person, apartDay)) {
+                    run.days[Int(Int64(apartDay) - newStart)] = totals
+                } else {
+                    run.apart[kept] = apartDay
+                    kept += 1
                 }
             }
+            run.apart.removeLast(run.apart.count - kept)
         }
         return Int(Int64(day) - newStart)
     }
 
     /// Every person-day with totals: by person, then (within the run, then apart from it) by day.
     func forEach(_ body: (_ person: Int32, _ day: Int32, DayTotals) -> Void) {
-        var apart: [Int32: [(Int32, DayTotals)]] = [:]
-        for (key, totals) in scattered {
-            let (person, day) = key.parts
-            apart[person, default: []].append((day, totals))
-        }
         for (index, run) in runs.enumerated() {
             let person = Int32(index)
             for (offset, totals) in run.days.enumerated() where !totals.isAbsent {
                 body(person, Int32(Int64(run.first) + Int64(offset)), totals)
             }
-            if run.scattered > 0 {
-                for (day, totals) in apart[person, default: []].sorted(by: { $0.0 < $1.0 }) { body(person, day, totals) }
-            }
+            for day in run.apart.sorted() { body(person, day, scattered[PairKey(person, day)]!) }
         }
     }
 
@@ -149,6 +151,20 @@ struct PersonDays {
 
     /// Slots held for days, in runs (their capacity) and apart: what memory the days cost.
     var slots: Int { runs.reduce(0) { $0 + $1.days.capacity } + scattered.count }
+
+    /// Whether every day kept apart is listed by its person's run and no day is in both places
+    /// (tests).
+    var apartIsConsistent: Bool {
+        var listed = 0
+        for (index, run) in runs.enumerated() {
+            for day in run.apart {
+                let offset = Int64(day) - Int64(run.first)
+                guard scattered[PairKey(Int32(index), day)] != nil, !(offset >= 0 && offset < Int64(run.days.count)) else { return false }
+                listed += 1
+            }
+        }
+        return listed == scattered.count
+    }
 
     /// The totals of one person-day (tests and the cache's checks).
     subscript(person: Int32, day: Int32) -> DayTotals? {

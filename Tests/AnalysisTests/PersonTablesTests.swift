@@ -91,6 +91,8 @@ final class PersonTablesTests: XCTestCase {
         // however the days are spread.
         let people = Set(reference.keys.map(\.parts.0)).count
         XCTAssertLessThanOrEqual(days.slots, 5 * days.count + 24 * people, label)
+        // Each day kept apart is listed by its person's run, and none is also in the run.
+        XCTAssertTrue(days.apartIsConsistent, label)
     }
 
     /// Days in order, spaced at every gap a run can hold, for one person: a run grows an
