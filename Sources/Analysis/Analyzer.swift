@@ -71,7 +71,7 @@ struct Context {
 
     init(aggregate: UsageAggregate, inputs: ReportInputs, usage: UsageSummary) throws {
         self.aggregate = aggregate.settled()
-        toolTotals = aggregate.toolTotals
+        toolTotals = self.aggregate.toolTotals  // settled: every row's totals are in the cells
         self.inputs = inputs
         self.usage = usage
         config = inputs.config

@@ -56,7 +56,8 @@ final class BuildCacheCodingTests: XCTestCase {
         XCTAssertEqual(loaded.toolWeeks.mapValues(\.shares.table), settled.toolWeeks.mapValues(\.shares.table))
         XCTAssertFalse(settled.teamWeeks.values.allSatisfy { $0.shares.count == 0 })
         XCTAssertEqual(loaded.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] },
-                       original.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] })
+                       settled.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] })
+        XCTAssertFalse(settled.toolTotals.isEmpty)
         XCTAssertEqual(loaded.groupActive, original.groupActive)
         XCTAssertEqual(loaded.adoption.mapValues { [$0.first.index, $0.second.index, Int32($0.weeks.count)] },
                        settled.adoption.mapValues { [$0.first.index, $0.second.index, Int32($0.weeks.count)] })
