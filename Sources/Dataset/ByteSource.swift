@@ -194,7 +194,14 @@ public func fileStatus(_ path: String) -> (size: Int, modified: Double)? {
 /// (0.81 s of a 10M-row build, 0.10 s at 1M rows).
 public func csvLineCuts(path: String, parts: Int, longestLine: Int = 16 << 20) throws -> [(start: Int, end: Int)] {
     let size = fileStatus(path)?.size ?? 0
-    guard parts > 1, size > 0 else { return [(0, size)] }
+    return try csvLineCuts(path: path, targets: parts > 1 ? (1..<parts).map { size * $0 / parts } : [], longestLine: longestLine)
+}
+
+/// The pieces of a file cut at the first line end at or after each of `targets` (ascending
+/// offsets).
+public func csvLineCuts(path: String, targets: [Int], longestLine: Int = 16 << 20) throws -> [(start: Int, end: Int)] {
+    let size = fileStatus(path)?.size ?? 0
+    guard !targets.isEmpty, size > 0 else { return [(0, size)] }
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else { throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
     defer { close(descriptor) }
@@ -212,8 +219,8 @@ public func csvLineCuts(path: String, parts: Int, longestLine: Int = 16 << 20) t
         return nil
     }
     var cuts: [Int] = []
-    for part in 1..<parts {
-        guard let cut = try lineEnd(after: max(cuts.last ?? 0, size * part / parts)) else { break }
+    for target in targets {
+        guard let cut = try lineEnd(after: max(cuts.last ?? 0, target)) else { break }
         cuts.append(cut)
     }
     return pieces(cutAt: cuts, size: size)
@@ -249,8 +256,15 @@ public func csvHasQuotedLineEnds(path: String, within: Int = 1 << 20) throws -> 
 /// for a file whose line ends are often inside quoted fields (`csvLineCuts` then cuts one).
 public func csvRecordCuts(path: String, parts: Int) throws -> [(start: Int, end: Int)] {
     let size = fileStatus(path)?.size ?? 0
-    guard parts > 1, size > 0 else { return [(0, size)] }
-    var targets = (1..<parts).map { size * $0 / parts }
+    return try csvRecordCuts(path: path, targets: parts > 1 ? (1..<parts).map { size * $0 / parts } : [])
+}
+
+/// The pieces of a file cut at the first line end outside quotes at or after each of `targets`
+/// (ascending offsets).
+public func csvRecordCuts(path: String, targets: [Int]) throws -> [(start: Int, end: Int)] {
+    let size = fileStatus(path)?.size ?? 0
+    guard !targets.isEmpty, size > 0 else { return [(0, size)] }
+    var targets = targets
     var cuts: [Int] = []
     let source = try FileByteSource(path: path)
     var buffer: [UInt8] = []

@@ -368,8 +368,8 @@ public enum ReportFolder {
             let how = cutting[relative, default: .atLineEnds]
             if workers > 1 && relative.lowercased().hasSuffix(".csv") && size > splitAbove && how != .none {
                 let atLineEnds = try how == .atLineEnds && !csvHasQuotedLineEnds(path: path)
-                let parts = pieceCount(size: size, workers: workers)
-                let pieces = atLineEnds ? try csvLineCuts(path: path, parts: parts) : try csvRecordCuts(path: path, parts: parts)
+                let targets = pieceTargets(size: size, workers: workers)
+                let pieces = atLineEnds ? try csvLineCuts(path: path, targets: targets) : try csvRecordCuts(path: path, targets: targets)
                 for range in pieces { tasks.append(UsageTask(relative: relative, range: range, size: size)) }
             } else {
                 tasks.append(UsageTask(relative: relative, range: nil, size: size))
@@ -379,16 +379,25 @@ public enum ReportFolder {
         return tasks
     }
 
-    /// How many pieces a large CSV file is read in: pieces of about 4 MiB, at least four per
-    /// thread and at most 64. Why so many: the threads take tasks as they finish them, and a
-    /// file's digest or an unsplit file is a task as long as several pieces; with two pieces per
-    /// thread, one thread sat idle for a seventh of a 1M-row build while the other read its last
-    /// piece (perf timeline; the ingest stage of that build went from 0.425 to 0.398 s, medians
-    /// of 9). Why not smaller: each piece costs a read of the file's header and buffers of its
-    /// own, and pieces of 1 MiB took more CPU than they saved. The names are kept per thread,
-    /// not per piece (`NameCache`).
-    static func pieceCount(size: Int, workers: Int) -> Int {
-        max(workers * 4, min(workers * 64, size / (4 << 20)))
+    /// Where a large CSV file is cut for reading in parallel: pieces that shrink as the file
+    /// goes on — each a quarter of what is left for two threads (1 / (2 × workers)), down to
+    /// 1 MiB — so that the threads, which take tasks as they finish them, end within a small
+    /// piece of each other. With two pieces per thread, and the file's digest (or an unsplit
+    /// file) a long task of its own, one thread sat idle for a seventh of a 1M-row build while
+    /// the other read its last piece (perf timeline); with pieces of 1 MiB throughout, their
+    /// number cost more than the even end saved. A piece costs a read of the file's header;
+    /// the names are kept per thread, not per piece (`NameCache`). (A file under 8 MiB, split
+    /// only when asked, as the tests do, ends in pieces of an eighth of it.)
+    static func pieceTargets(size: Int, workers: Int) -> [Int] {
+        let smallest = max(1, min(1 << 20, size / (4 * max(1, workers))))
+        var targets: [Int] = []
+        var offset = 0
+        while true {
+            let piece = max(smallest, (size - offset) / (2 * max(1, workers)))
+            guard size - offset - piece >= smallest else { return targets }
+            offset += piece
+            targets.append(offset)
+        }
     }
 
     /// Runs the tasks on `workers` threads, each adding its rows to a partial of its own.

@@ -200,10 +200,18 @@ final class ParallelReadTests: XCTestCase {
             handed.append(index)
         }
         XCTAssertEqual(handed, [3, 2, 4, 0, 1])
-        // About 4 MiB a piece, at least four a thread, at most 64.
-        XCTAssertEqual(ReportFolder.pieceCount(size: 17 << 20, workers: 2), 8)
-        XCTAssertEqual(ReportFolder.pieceCount(size: 58 << 20, workers: 2), 14)
-        XCTAssertEqual(ReportFolder.pieceCount(size: 580 << 20, workers: 2), 128)
+        // Pieces shrink by a quarter of what is left (two threads), to 1 MiB at the end; the
+        // last is what remains (at least 1 MiB).
+        for size in [17 << 20, 58 << 20, 580 << 20, (16 << 20) + 5] {
+            let targets = ReportFolder.pieceTargets(size: size, workers: 2)
+            let pieces = zip([0] + targets, targets + [size]).map { $1 - $0 }
+            XCTAssertEqual(pieces.reduce(0, +), size)
+            XCTAssertTrue(pieces.allSatisfy { $0 >= 1 << 20 }, "\(size): \(pieces)")
+            XCTAssertTrue(zip(pieces, pieces.dropFirst()).allSatisfy { $0 >= $1 || $1 < 2 << 20 }, "\(size): shrinking")
+            XCTAssertLessThanOrEqual(pieces.last!, 2 << 20, "\(size): a small last piece")
+            XCTAssertEqual(pieces.first!, size / 4, "\(size)")
+        }
+        XCTAssertLessThan(ReportFolder.pieceTargets(size: 580 << 20, workers: 2).count, 40)
     }
 
     func testParallelWorkersGiveTheSameRowsAsOne() throws {
