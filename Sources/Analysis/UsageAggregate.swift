@@ -612,15 +612,13 @@ struct Share {
     }
 }
 
-/// A team, a tool and a week (its Monday), hashed as `AdoptionKey` is.
+/// A team, a tool and a week (its Monday).
 struct TeamToolWeek: Hashable {
     var team: Int32
     var tool: Int32
     var week: Int32
 
-    func _rawHashValue(seed: Int) -> Int {
-        PairKey.mix(PairKey(team, tool).raw &+ UInt64(UInt32(bitPattern: week)) &* 0x9E37_79B9_7F4A_7C15, seed: seed)
-    }
+    func _rawHashValue(seed: Int) -> Int { PairKey.mix(team, tool, week, seed: seed) }
 }
 
 struct AdoptionKey: Hashable {
@@ -628,9 +626,7 @@ struct AdoptionKey: Hashable {
     var team: Int32
     var tool: Int32
 
-    func _rawHashValue(seed: Int) -> Int {
-        PairKey.mix(PairKey(user, team).raw &+ UInt64(UInt32(bitPattern: tool)) &* 0x9E37_79B9_7F4A_7C15, seed: seed)
-    }
+    func _rawHashValue(seed: Int) -> Int { PairKey.mix(user, team, tool, seed: seed) }
 }
 
 /// Two 32-bit ids in one key (team and week, person and day, …), hashed by a multiply–xorshift
@@ -651,6 +647,12 @@ struct PairKey: Hashable, Comparable {
 
     func hash(into hasher: inout Hasher) { hasher.combine(raw) }
     func _rawHashValue(seed: Int) -> Int { Self.mix(raw, seed: seed) }
+
+    /// Three ids' mix, for keys of three parts.
+    @inline(__always)
+    static func mix(_ a: Int32, _ b: Int32, _ c: Int32, seed: Int) -> Int {
+        mix(PairKey(a, b).raw &+ UInt64(UInt32(bitPattern: c)) &* 0x9E37_79B9_7F4A_7C15, seed: seed)
+    }
 
     @inline(__always)
     static func mix(_ value: UInt64, seed: Int) -> Int {
