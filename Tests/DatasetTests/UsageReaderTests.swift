@@ -42,6 +42,53 @@ final class UsageReaderTests: XCTestCase {
         XCTAssertNil(rows[2].suggestionsShown)
     }
 
+    /// The reading loop fills one record for all its rows: each row reads as itself, whatever
+    /// the row before it held (every optional field of the first, none of the second), in CSV
+    /// and in JSON lines, and a rejected row in between leaves nothing behind.
+    func testEachRowReadsAsItselfWhateverTheRowBeforeHeld() throws {
+        let csv = """
+        date,user,team,tool,requests,input_tokens,output_tokens,cached_tokens,suggestions_shown,suggestions_accepted,lines_suggested,lines_accepted,task_category,prompt_hash,automated,cost_usd,active_users
+        2026-01-05,u1,A,copilot,3,100,20,50,10,4,30,9,coding,abc123,true,0.25,
+        2026-01-05,u2,B,cursor,x,1,1,,,,,,,,,,
+        2026-01-06,,B,cursor,2,,,,,,,,,,,,4
+        2026-01-07,u3,B,cursor,1,,,,,,,,,,,,
+        """
+        let jsonl = """
+        {"date":"2026-01-05","user":"u1","team":"A","tool":"copilot","requests":3,"input_tokens":100,"output_tokens":20,"cached_tokens":50,"suggestions_shown":10,"suggestions_accepted":4,"lines_suggested":30,"lines_accepted":9,"task_category":"coding","prompt_hash":"abc123","automated":true,"cost_usd":0.25}
+        {"date":"2026-01-05","user":"u2","team":"B","tool":"cursor","requests":"x"}
+        {"date":"2026-01-06","team":"B","tool":"cursor","requests":2,"active_users":4}
+        {"date":"2026-01-07","user":"u3","team":"B","tool":"cursor","requests":1}
+        """
+        for (name, text) in [("u.csv", csv), ("u.jsonl", jsonl)] {
+            let (rows, result) = try read(text + "\n", name: name)
+            XCTAssertEqual(result.rowsRejected, 1, name)
+            XCTAssertEqual(rows.count, 3, name)
+            guard rows.count == 3 else { continue }
+            XCTAssertEqual(rows[0].cachedTokens, 50, name)
+            XCTAssertEqual(rows[0].taskCategory, "coding", name)
+            XCTAssertEqual(rows[0].automated, true, name)
+            for row in rows.dropFirst() {
+                XCTAssertEqual(row.team, "B", name)
+                XCTAssertEqual(row.tool, "cursor", name)
+                XCTAssertEqual([row.inputTokens, row.outputTokens, row.cachedTokens], [0, 0, 0], name)
+                XCTAssertNil(row.suggestionsShown, name)
+                XCTAssertNil(row.suggestionsAccepted, name)
+                XCTAssertNil(row.linesSuggested, name)
+                XCTAssertNil(row.linesAccepted, name)
+                XCTAssertNil(row.taskCategory, name)
+                XCTAssertNil(row.promptHash, name)
+                XCTAssertFalse(row.automated, name)
+                XCTAssertNil(row.costUSD, name)
+                XCTAssertEqual(row.nameKeys.category, -1, name)
+            }
+            XCTAssertNil(rows[1].user, name)
+            XCTAssertEqual(rows[1].activeUsers, 4, name)
+            XCTAssertEqual(rows[2].user, "u3", name)
+            XCTAssertNil(rows[2].activeUsers, name)
+            XCTAssertEqual(rows[2].requests, 1, name)
+        }
+    }
+
     func testInvalidUTF8AndUnterminatedQuoteAreRejectedAtTheirLines() throws {
         let folder = TemporaryFolder()
         var bytes = Array("date,user,team,tool,requests\n2026-01-05,u1,T,t,1\n2026-01-05,".utf8)
