@@ -183,22 +183,15 @@ public func fileStatus(_ path: String) -> (size: Int, modified: Double)? {
     return (Int(info.st_size), Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
 }
 
-/// Where a plain CSV file may be cut into `parts` pieces for reading in parallel: after the
-/// first line end at or after each of `parts − 1` evenly spaced offsets, found by reading a
-/// little there. Each piece is (start offset, end offset).
+/// Where a plain CSV file may be cut into pieces for reading in parallel: after the first line
+/// end at or after each of `targets` (ascending offsets), found by reading a little there. Each
+/// piece is (start offset, end offset).
 ///
 /// A line end may lie inside a quoted field, so a cut is only likely to be a record boundary:
 /// reading the piece before it tells (`FileResult.endedBetweenRecords`), and the caller reads
 /// the file again cut by `csvRecordCuts` when it was not. Deciding it beforehand took a pass over the whole file,
 /// counting quotes before the parallel reading could start: a tenth of a build's time, serial
 /// (0.81 s of a 10M-row build, 0.10 s at 1M rows).
-public func csvLineCuts(path: String, parts: Int, longestLine: Int = 16 << 20) throws -> [(start: Int, end: Int)] {
-    let size = fileStatus(path)?.size ?? 0
-    return try csvLineCuts(path: path, targets: parts > 1 ? (1..<parts).map { size * $0 / parts } : [], longestLine: longestLine)
-}
-
-/// The pieces of a file cut at the first line end at or after each of `targets` (ascending
-/// offsets).
 public func csvLineCuts(path: String, targets: [Int], longestLine: Int = 16 << 20) throws -> [(start: Int, end: Int)] {
     let size = fileStatus(path)?.size ?? 0
     guard !targets.isEmpty, size > 0 else { return [(0, size)] }
@@ -250,17 +243,10 @@ public func csvHasQuotedLineEnds(path: String, within: Int = 1 << 20) throws -> 
     return false
 }
 
-/// Where a plain CSV file can be cut into `parts` pieces at record boundaries: after the first
-/// line end at or after each target that is outside quotes (an even number of `"` before it,
-/// as RFC 4180 quotes come in pairs). One sequential pass over the file, up to the last cut:
+/// Where a plain CSV file can be cut into pieces at record boundaries: after the first line end
+/// outside quotes (an even number of `"` before it, as RFC 4180 quotes come in pairs) at or
+/// after each of `targets` (ascending offsets). One sequential pass over the file, up to the last cut:
 /// for a file whose line ends are often inside quoted fields (`csvLineCuts` then cuts one).
-public func csvRecordCuts(path: String, parts: Int) throws -> [(start: Int, end: Int)] {
-    let size = fileStatus(path)?.size ?? 0
-    return try csvRecordCuts(path: path, targets: parts > 1 ? (1..<parts).map { size * $0 / parts } : [])
-}
-
-/// The pieces of a file cut at the first line end outside quotes at or after each of `targets`
-/// (ascending offsets).
 public func csvRecordCuts(path: String, targets: [Int]) throws -> [(start: Int, end: Int)] {
     let size = fileStatus(path)?.size ?? 0
     guard !targets.isEmpty, size > 0 else { return [(0, size)] }

@@ -2,6 +2,12 @@ import XCTest
 @testable import Dataset
 
 final class ParallelReadTests: XCTestCase {
+    /// `parts − 1` evenly spaced offsets of the file: cuts into about `parts` pieces.
+    private func evenTargets(_ path: String, _ parts: Int) -> [Int] {
+        let size = fileStatus(path)?.size ?? 0
+        return parts > 1 ? (1..<parts).map { size * $0 / parts } : []
+    }
+
     /// Whether each offset of `bytes` that follows a line end is a record boundary: the line
     /// end is outside quotes (an even number of `"` before it, as RFC 4180 quotes come in pairs).
     private func recordBoundaries(_ bytes: [UInt8]) -> Set<Int> {
@@ -31,7 +37,7 @@ final class ParallelReadTests: XCTestCase {
             var whole: [UsageRecord] = []
             let wholeResult = try reader.read(path: path, displayPath: "big.csv") { whole.append($0) }
             for parts in [2, 5, 11] {
-                let ranges = try csvLineCuts(path: path, parts: parts)
+                let ranges = try csvLineCuts(path: path, targets: evenTargets(path, parts))
                 XCTAssertEqual(ranges.count, parts)
                 XCTAssertEqual(ranges.first?.start, 0)
                 XCTAssertEqual(ranges.last?.end, text.utf8.count)
@@ -95,7 +101,7 @@ final class ParallelReadTests: XCTestCase {
                       end + 1 < written.count else { break }
                 expected.append(end + 1)
             }
-            let ranges = try csvLineCuts(path: path, parts: parts)
+            let ranges = try csvLineCuts(path: path, targets: evenTargets(path, parts))
             XCTAssertEqual(ranges.dropFirst().map(\.start), expected, "parts \(parts)")
             XCTAssertEqual(ranges.last?.end, written.count)
             // A piece that starts at a record tells whether it ends at one (one that does not
@@ -120,7 +126,7 @@ final class ParallelReadTests: XCTestCase {
                     targets.removeFirst()
                 }
             }
-            let ranges = try csvRecordCuts(path: path, parts: parts)
+            let ranges = try csvRecordCuts(path: path, targets: evenTargets(path, parts))
             XCTAssertEqual(ranges.dropFirst().map(\.start), expected, "parts \(parts)")
             XCTAssertEqual(ranges.last?.end, written.count)
             XCTAssertTrue(ranges.dropFirst().allSatisfy { boundaries.contains($0.start) })
