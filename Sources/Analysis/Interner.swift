@@ -20,29 +20,49 @@ struct Interner {
         return id
     }
 
-    /// The reader's entry numbers (`NameKeys`) of the scope last seen → ids here; −1: not yet.
-    private var byKey: [Int32] = []
-    private var keyScope = 0
+    private var keyed = KeyedIDs()
 
     /// The id of `name`, which the reader's cache of names `scope` holds as entry `key`: found
     /// by number once the name has been seen under it, else by its text (and remembered).
     mutating func id(_ name: String, key: Int32, scope: Int) -> Int32 {
-        guard key >= 0, scope != 0 else { return id(name) }
-        if scope != keyScope {
-            keyScope = scope
-            byKey.removeAll(keepingCapacity: true)
-        }
-        let slot = Int(key)
-        if slot < byKey.count, byKey[slot] >= 0 { return byKey[slot] }
+        if let known = keyed[key, scope] { return known }
         let found = id(name)
-        if slot >= byKey.count { byKey.append(contentsOf: repeatElement(-1, count: slot - byKey.count + 1)) }
-        byKey[slot] = found
+        keyed.remember(found, key: key, scope: scope)
         return found
     }
 
     func lookup(_ name: String) -> Int32? { ids[name] }
     var count: Int { names.count }
     subscript(id: Int32) -> String { names[Int(id)] }
+}
+
+/// The ids of the names a reader's cache holds (`NameKeys`: an entry number within a scope,
+/// one scope per cache), for the scope last seen: a name's id found by number, without its
+/// text, once the name has been seen under that number.
+struct KeyedIDs {
+    /// Entry number → id; −1: not yet seen.
+    private var byKey: [Int32] = []
+    private var scope = 0
+
+    /// The id remembered for entry `key` of `scope`; nil if none (or the name has no entry).
+    subscript(key: Int32, scope: Int) -> Int32? {
+        mutating get {
+            guard key >= 0, scope != 0 else { return nil }
+            if scope != self.scope {
+                self.scope = scope
+                byKey.removeAll(keepingCapacity: true)
+            }
+            let slot = Int(key)
+            return slot < byKey.count && byKey[slot] >= 0 ? byKey[slot] : nil
+        }
+    }
+
+    mutating func remember(_ id: Int32, key: Int32, scope: Int) {
+        guard key >= 0, scope != 0, scope == self.scope else { return }
+        let slot = Int(key)
+        if slot >= byKey.count { byKey.append(contentsOf: repeatElement(-1, count: slot - byKey.count + 1)) }
+        byKey[slot] = id
+    }
 }
 
 /// A fixed-size distinct counter (HyperLogLog, Flajolet et al. 2007, with the small-range

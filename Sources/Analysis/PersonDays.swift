@@ -133,19 +133,35 @@ struct PersonDays {
 
     /// Every person-day with totals: by person, then (within the run, then apart from it) by day.
     func forEach(_ body: (_ person: Int32, _ day: Int32, DayTotals) -> Void) {
-        for (index, run) in runs.enumerated() {
-            let person = Int32(index)
-            for (offset, totals) in run.days.enumerated() where !totals.isAbsent {
-                body(person, Int32(Int64(run.first) + Int64(offset)), totals)
-            }
-            for day in run.apart.sorted() { body(person, day, scattered[PairKey(person, day)]!) }
-        }
+        for index in runs.indices { forEach(of: Int32(index), body) }
     }
 
-    /// Another worker's person-days, its person ids mapped to this one's by `personMap`.
+    /// One person's days with totals, as `forEach`.
+    private func forEach(of person: Int32, _ body: (_ person: Int32, _ day: Int32, DayTotals) -> Void) {
+        let run = runs[Int(person)]
+        for (offset, totals) in run.days.enumerated() where !totals.isAbsent {
+            body(person, Int32(Int64(run.first) + Int64(offset)), totals)
+        }
+        for day in run.apart.sorted() { body(person, day, scattered[PairKey(person, day)]!) }
+    }
+
+    /// Another worker's person-days, its person ids mapped to this one's by `personMap`. A
+    /// person with no days here takes the other's run whole (parts that share the people out
+    /// hold none in common: `PartsExchange`); the others' days are added one by one.
     mutating func merge(_ other: PersonDays, personMap: [Int32]) {
-        other.forEach { person, day, totals in
-            add(person: personMap[Int(person)], day: day, tokens: totals.tokens, requests: totals.requests)
+        for index in other.runs.indices where other.runs[index].present > 0 {
+            let person = personMap[index], slot = Int(person)
+            if slot >= runs.count { runs.append(contentsOf: repeatElement(Run(), count: slot - runs.count + 1)) }
+            guard runs[slot].present > 0 else {
+                let run = other.runs[index]
+                for day in run.apart { scattered[PairKey(person, day)] = other.scattered[PairKey(Int32(index), day)] }
+                runs[slot] = run
+                count += Int(run.present)
+                continue
+            }
+            other.forEach(of: Int32(index)) { _, day, totals in
+                add(person: person, day: day, tokens: totals.tokens, requests: totals.requests)
+            }
         }
     }
 

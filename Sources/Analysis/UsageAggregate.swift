@@ -1,4 +1,5 @@
 import Dataset
+import Dispatch
 import Stats
 
 /// Everything the report needs from the usage rows, accumulated one row at a time. Memory grows
@@ -70,6 +71,69 @@ public struct UsageAggregate: Sendable {
     /// Whether adoption traces hold weekly shares not yet filed into the cells (`settle`).
     private(set) var unsettled = false
 
+    /// Set while this aggregate is one of the parts of a pass over the usage files (`parts`),
+    /// until they are merged: names' ids come from it, and the person parts of rows whose
+    /// person another part owns are posted to that part (`outbox`).
+    private var exchange: PartsExchange?
+    /// This part's number among the parts (`PartsExchange.owner(of:)`).
+    private var owner = 0
+    /// Per owner, the person parts waiting to be posted to it, at most `mailLimit` each.
+    private var outbox: [[PersonRow]] = []
+    var mailLimit = 1 << 13
+    /// The ids of the reader's names (with an exchange; without, the interners keep them).
+    private var userKeys = KeyedIDs(), teamKeys = KeyedIDs(), toolKeys = KeyedIDs()
+
+    /// The partials of one pass over the usage files on `count` threads
+    /// (`ReportFolder.readUsage`): they share the names' ids, and each keeps the days and
+    /// traces of its own share of the people, passing the others' rows on (`PartsExchange`).
+    /// One alone shares nothing.
+    public static func parts(_ count: Int, config: ReportConfig, tools: [ToolInfo]) -> [UsageAggregate] {
+        var parts = (0..<count).map { _ in UsageAggregate(config: config, tools: tools) }
+        guard count > 1 else { return parts }
+        let exchange = PartsExchange(owners: count)
+        for index in parts.indices {
+            parts[index].exchange = exchange
+            parts[index].owner = index
+            parts[index].outbox = Array(repeating: [], count: count)
+        }
+        return parts
+    }
+
+    /// The id of a name: this aggregate's own, or the one the parts share.
+    private mutating func id(_ kind: PartsExchange.Kind, _ name: String, key: Int32, scope: Int) -> Int32 {
+        guard let exchange else {
+            switch kind {
+            case .user: return users.id(name, key: key, scope: scope)
+            case .team: return teams.id(name, key: key, scope: scope)
+            case .tool: return tools.id(name, key: key, scope: scope)
+            }
+        }
+        let known: Int32?
+        switch kind {
+        case .user: known = userKeys[key, scope]
+        case .team: known = teamKeys[key, scope]
+        case .tool: known = toolKeys[key, scope]
+        }
+        if let known { return known }
+        let id = exchange.id(kind, name)
+        switch kind {
+        case .user: userKeys.remember(id, key: key, scope: scope)
+        case .team: teamKeys.remember(id, key: key, scope: scope)
+        case .tool: toolKeys.remember(id, key: key, scope: scope)
+        }
+        return id
+    }
+
+    /// The name of an id (see `id`).
+    private func name(_ kind: PartsExchange.Kind, _ id: Int32) -> String {
+        if let exchange { return exchange.name(kind, id) }
+        switch kind {
+        case .user: return users[id]
+        case .team: return teams[id]
+        case .tool: return tools[id]
+        }
+    }
+
     public init(config: ReportConfig, tools: [ToolInfo]) {
         if let from = config.periodFrom, let to = config.periodTo { period = (from, to) }
         else if let from = config.periodFrom { period = (from, Day(index: .max)) }
@@ -112,8 +176,8 @@ public struct UsageAggregate: Sendable {
         minDay = min(minDay, row.day)
         maxDay = max(maxDay, row.day)
         let keys = row.nameKeys
-        let team = teams.id(row.team, key: keys.team, scope: keys.scope)
-        let tool = tools.id(row.tool, key: keys.tool, scope: keys.scope)
+        let team = id(.team, row.team, key: keys.team, scope: keys.scope)
+        let tool = id(.tool, row.tool, key: keys.tool, scope: keys.scope)
         let week = row.day.week.monday.index
         var totals = Totals()
         totals.requests = row.requests
@@ -160,7 +224,7 @@ public struct UsageAggregate: Sendable {
         // placeholder for an idle day) makes nobody active.
         let active = row.requests > 0 || row.tokens > 0 || (row.suggestionsShown ?? 0) > 0
             || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
-        let person = active ? row.user.map { users.id($0, key: keys.user, scope: keys.scope) } : nil
+        let person = active ? row.user.map { id(.user, $0, key: keys.user, scope: keys.scope) } : nil
         let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
         teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
         // The cells' totals, once per team, tool and week (`fold` adds them to the team-week,
@@ -176,8 +240,18 @@ public struct UsageAggregate: Sendable {
             return
         }
         guard let user = person else { return }
-        pending.append(PersonRow(user: user, team: team, tool: tool, day: row.day.index, share: share))
-        if pending.count == Self.pendingLimit { addPending() }
+        let personRow = PersonRow(user: user, team: team, tool: tool, day: row.day.index, share: share)
+        if let exchange, case let to = exchange.owner(of: user), to != owner {
+            outbox[to].append(personRow)
+            if outbox[to].count >= mailLimit {
+                exchange.post(outbox[to], to: to)
+                outbox[to] = []
+                outbox[to].reserveCapacity(mailLimit)
+            }
+        } else {
+            pending.append(personRow)
+            if pending.count == Self.pendingLimit { addPending() }
+        }
         unsettled = true
         if let hash = row.promptHash {
             teamPrompts[team, default: PromptCounter()].add(userSeed: promptSeed(user), hash: hash, requests: row.requests)
@@ -209,7 +283,22 @@ public struct UsageAggregate: Sendable {
     /// 32,768 taken person by person finds each person's run and trace once, then in cache,
     /// and one trace look-up serves a person's rows of one team and tool. The tables are sums,
     /// unions, minimums and maximums, so the order they are added in does not change them.
+    /// With parts that share people out (`parts`), the rows other parts posted to this one
+    /// are added too.
     mutating func addPending() {
+        var batch: [PersonRow] = []
+        swap(&batch, &pending)
+        add(personRows: &batch)
+        swap(&batch, &pending)
+        guard let exchange else { return }
+        for var mail in exchange.take(for: owner) {
+            add(personRows: &mail)
+            unsettled = true
+        }
+    }
+
+    /// Adds rows' person parts to the person tables, emptying `rows`.
+    private mutating func add(personRows pending: inout [PersonRow]) {
         guard !pending.isEmpty else { return }
         pending.sort(by: PersonRow.precedes)
         var start = 0
@@ -235,7 +324,10 @@ public struct UsageAggregate: Sendable {
 
     /// Adds the rows' parts that wait — the person parts (`addPending`) and the cells' totals by
     /// team, tool and week — to the tables that the merge, the cache and the analysis read.
+    /// A part of a pass (`parts`) is flushed only by `merging`, once every part's outbox is
+    /// posted.
     mutating func flush() {
+        precondition(outbox.allSatisfy(\.isEmpty), "a part's person rows not yet posted: parts are flushed by merging")
         addPending()
         guard !teamToolWeeks.isEmpty else { return }
         for (key, totals) in teamToolWeeks {
@@ -258,7 +350,7 @@ public struct UsageAggregate: Sendable {
     /// How a tool's rows are priced, decided once per tool.
     private mutating func pricing(_ tool: Int32) -> Pricing {
         while toolPricing.count <= Int(tool) {
-            let name = tools[Int32(toolPricing.count)]
+            let name = name(.tool, Int32(toolPricing.count))
             toolPricing.append(seatOnly.contains(name) ? .seat : prices[name].map { .perToken($0) } ?? .none)
         }
         return toolPricing[Int(tool)]
@@ -266,7 +358,7 @@ public struct UsageAggregate: Sendable {
 
     private mutating func promptSeed(_ user: Int32) -> UInt64 {
         while userPromptSeeds.count <= Int(user) {
-            userPromptSeeds.append(Stats.stableHash(users[Int32(userPromptSeeds.count)] + "\u{1F}"))
+            userPromptSeeds.append(Stats.stableHash(name(.user, Int32(userPromptSeeds.count)) + "\u{1F}"))
         }
         return userPromptSeeds[Int(user)]
     }
@@ -275,13 +367,36 @@ public struct UsageAggregate: Sendable {
     /// others, and each is released as soon as it is merged. (Merged into a fresh aggregate, every
     /// part stayed alive beside the whole: rows in random order put nearly every person-day in
     /// every part, so the peak held three copies of them.)
+    ///
+    /// Parts of one pass (`parts`) first post what their outboxes hold, then each adds its
+    /// pending rows and mail on a core of its own; they then hold the names' ids of the whole
+    /// pass, and each person's days and traces in one part only.
     public static func merging(_ parts: inout [UsageAggregate]) -> UsageAggregate? {
-        for index in parts.indices { parts[index].flush() }
+        for index in parts.indices { parts[index].post() }
+        let boxes = parts.map(Handover.init)
+        parts = []
+        DispatchQueue.concurrentPerform(iterations: boxes.count) { boxes[$0].value.flush() }
+        parts = boxes.map(\.value)
+        for index in parts.indices { parts[index].takeSharedNames() }
         parts.sort { $0.userDays.count < $1.userDays.count }
         guard var whole = parts.popLast() else { return nil }
         while let part = parts.popLast() { whole.merge(part) }
         whole.settle()
         return whole
+    }
+
+    /// Posts what the outbox holds to the parts it is for.
+    private mutating func post() {
+        guard let exchange else { return }
+        for to in outbox.indices where !outbox[to].isEmpty { exchange.post(outbox[to], to: to) }
+        outbox = []
+    }
+
+    /// The names of the whole pass, as this aggregate's own: it is then a part no longer.
+    private mutating func takeSharedNames() {
+        guard let exchange else { return }
+        (users, teams, tools) = exchange.names
+        self.exchange = nil
     }
 
     /// Files each person's weekly shares into the team-week and tool-week cells; until then the
@@ -402,7 +517,11 @@ public struct UsageAggregate: Sendable {
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
         for (key, trace) in other.adoption {
             let target = AdoptionKey(user: userMap[Int(key.user)], team: teamMap[Int(key.team)], tool: toolMap[Int(key.tool)])
-            adoption[target, default: AdoptionTrace()].merge(trace)  // in place: no third copy of the weeks
+            if let slot = adoption.index(forKey: target) {
+                adoption.values[slot].merge(trace)  // in place: no third copy of the weeks
+            } else {
+                adoption[target] = trace
+            }
         }
     }
 

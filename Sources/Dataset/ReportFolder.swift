@@ -210,6 +210,20 @@ public enum ReportFolder {
                                           progress: ((Int) -> Void)? = nil,
                                           fingerprint: UsageFingerprint? = nil,
                                           splitAbove: Int = 16 << 20) throws -> (UsageSummary, [Partial]) {
+        try readUsage(inputs, workers: requested, makePartials: { count in (0..<count).map { _ in makePartial() } }, add: add,
+                      progress: progress, fingerprint: fingerprint, splitAbove: splitAbove)
+    }
+
+    /// As above, with the partials made together: `makePartials(n)` gives the n partials of one
+    /// pass over the files — one for the vendor exports, then one per reading thread, made
+    /// afresh if the files are read again — so that the partials of one pass can share state
+    /// (`UsageAggregate.parts`).
+    public static func readUsage<Partial>(_ inputs: ReportInputs, workers requested: Int,
+                                          makePartials: @escaping (_ count: Int) -> [Partial],
+                                          add: @escaping (inout Partial, UsageRecord) throws -> Void,
+                                          progress: ((Int) -> Void)? = nil,
+                                          fingerprint: UsageFingerprint? = nil,
+                                          splitAbove: Int = 16 << 20) throws -> (UsageSummary, [Partial]) {
         var stamps: [String: String] = fingerprint?.stamps ?? [:]
         if fingerprint == nil {
             for path in inputs.usageFiles + inputs.vendorFiles.map(\.path) { stamps[path] = fileStamp(inputs.folder + "/" + path) }
@@ -219,7 +233,7 @@ public enum ReportFolder {
         let reader = UsageReader(config: inputs.config, people: inputs.people, pseudonymise: pseudonymise)
         var summary = UsageSummary()
         var unmatched = Set<String>()
-        var vendorPartial = makePartial()
+        var vendorPartial = makePartials(1)[0]
         let sink: (UsageRecord) throws -> Void = { record in try add(&vendorPartial, record) }
         // Vendor exports first: team and seat files, then usage, in source order.
         var attribution = VendorAttribution(people: inputs.people, pseudonymise: reader.pseudonymise)
@@ -302,7 +316,7 @@ public enum ReportFolder {
         var state: ParallelState<Partial>
         repeat {
             tasks = try usageTasks(inputs, workers: workers, splitAbove: splitAbove, cutting: cutting, fingerprint: fingerprint)
-            state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, makePartial: makePartial, add: add, progress: progress)
+            state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, partials: makePartials(workers), add: add, progress: progress)
             if let error = state.error {
                 if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
                 throw error
@@ -402,14 +416,14 @@ public enum ReportFolder {
 
     /// Runs the tasks on `workers` threads, each adding its rows to a partial of its own.
     private static func readInParallel<Partial>(_ tasks: [UsageTask], workers: Int, folder: String, reader: UsageReader,
-                                                makePartial: @escaping () -> Partial,
+                                                partials: [Partial],
                                                 add: @escaping (inout Partial, UsageRecord) throws -> Void,
                                                 progress: ((Int) -> Void)?) -> ParallelState<Partial> {
-        let state = ParallelState<Partial>(tasks: tasks)
-        let context = WorkerContext(reader: reader, folder: folder, makePartial: makePartial, add: add, progress: progress)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let state = ParallelState<Partial>(tasks: tasks, partials: partials)
+        let context = WorkerContext(reader: reader, folder: folder, add: add, progress: progress)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let (reading, add, progress) = (context.reader, context.add, context.progress)
-            var partial = context.makePartial()
+            var partial = state.take(worker)
             var names = NameCache()
             var rowsHere = 0
             while let (index, task) = state.next() {
@@ -663,6 +677,8 @@ final class ParallelState<Partial>: @unchecked Sendable {
     private var rowsSeen = 0
     private(set) var results: [UsageTaskResult?]
     private(set) var partials: [Partial] = []
+    /// Each reading thread's partial until it takes it (`take`).
+    private var waiting: [Partial?]
     private(set) var error: Error?
 
     /// The order the tasks are handed out in: whole files and digests first, longest first,
@@ -670,8 +686,9 @@ final class ParallelState<Partial>: @unchecked Sendable {
     /// long tasks, and the threads finish together.
     private let order: [Int]
 
-    init(tasks: [UsageTask]) {
+    init(tasks: [UsageTask], partials: [Partial]) {
         self.tasks = tasks
+        waiting = partials
         results = Array(repeating: nil, count: tasks.count)
         order = tasks.indices.sorted { a, b in
             let (x, y) = (tasks[a], tasks[b])
@@ -688,6 +705,13 @@ final class ParallelState<Partial>: @unchecked Sendable {
         nextIndex += 1
         let index = order[nextIndex - 1]
         return (index, tasks[index])
+    }
+
+    /// The partial of reading thread `worker`, handed over whole (this state keeps no copy).
+    func take(_ worker: Int) -> Partial {
+        lock.lock(); defer { lock.unlock() }
+        defer { waiting[worker] = nil }
+        return waiting[worker]!
     }
 
     func store(_ index: Int, _ result: UsageTaskResult) {
@@ -718,15 +742,12 @@ final class ParallelState<Partial>: @unchecked Sendable {
 final class WorkerContext<Partial>: @unchecked Sendable {
     let reader: UsageReader
     let folder: String
-    let makePartial: () -> Partial
     let add: (inout Partial, UsageRecord) throws -> Void
     let progress: ((Int) -> Void)?
 
-    init(reader: UsageReader, folder: String, makePartial: @escaping () -> Partial,
-         add: @escaping (inout Partial, UsageRecord) throws -> Void, progress: ((Int) -> Void)?) {
+    init(reader: UsageReader, folder: String, add: @escaping (inout Partial, UsageRecord) throws -> Void, progress: ((Int) -> Void)?) {
         self.reader = reader
         self.folder = folder
-        self.makePartial = makePartial
         self.add = add
         self.progress = progress
     }

@@ -170,7 +170,7 @@ struct Pipeline {
                     var partials: [UsageAggregate]
                     (read, partials) = try ReportFolder.readUsage(
                         inputs, workers: workers,
-                        makePartial: { UsageAggregate(config: config, tools: tools) },
+                        makePartials: { count in UsageAggregate.parts(count, config: config, tools: tools) },
                         add: { partial, record in partial.add(record) },
                         progress: { rows in
                             let seconds = max(Date().timeIntervalSince(started), 0.001)

@@ -1,4 +1,5 @@
 import XCTest
+import Dispatch
 import Dataset
 @testable import Analysis
 
@@ -170,6 +171,46 @@ final class PersonTablesTests: XCTestCase {
         }
     }
 
+    /// Random usage rows for the merge tests: 120 people in 9 teams over three tools, mostly
+    /// within a year, some years away (weeks beyond a trace's 64-week window).
+    private func mergeRows(_ count: Int, _ generator: inout some RandomNumberGenerator) -> [UsageRecord] {
+        (0..<count).map { _ in
+            let person = Int.random(in: 0..<120, using: &generator)
+            let day = Bool.random(using: &generator) || person % 7 != 0
+                ? Int32.random(in: 0..<300, using: &generator) : Int32.random(in: -2_000..<2_000, using: &generator)
+            var record = UsageRecord(day: Day(index: 20_454 + day), user: "u\(person)", team: "T\(person % 9)",
+                                     tool: ["cursor", "copilot", "claude-code"].randomElement(using: &generator)!)
+            record.requests = Int64.random(in: 0...9, using: &generator)
+            record.inputTokens = Int64.random(in: 0...5_000, using: &generator)
+            return record
+        }
+    }
+
+    /// What an aggregate holds, by name: every person-day, every cell's people, and every
+    /// adoption trace (first two days and weeks).
+    private func byName(_ aggregate: UsageAggregate) -> [String: [Int64]] {
+        var result: [String: [Int64]] = [:]
+        aggregate.userDays.forEach { person, day, totals in
+            result["\(aggregate.users[person])/\(day)"] = [totals.tokens, totals.requests]
+        }
+        for (key, cell) in aggregate.teamWeeks {
+            let (team, week) = key.parts
+            for (person, share) in cell.shares {
+                result["team \(aggregate.teams[team]) \(week) \(aggregate.users[person])"] = [share.tokens, share.requests, share.costMicros]
+            }
+            result["team \(aggregate.teams[team]) \(week)"] = [cell.totals.tokens, cell.totals.requests]
+        }
+        for (key, cell) in aggregate.toolWeeks {
+            let (tool, week) = key.parts
+            result["tool \(aggregate.tools[tool]) \(week) \(cell.shares.count)"] = [cell.totals.tokens]
+        }
+        for (key, trace) in aggregate.adoption {
+            let name = "trace \(aggregate.users[key.user]) \(aggregate.teams[key.team]) \(aggregate.tools[key.tool])"
+            result[name] = [Int64(trace.first.index), Int64(trace.second.index)] + trace.weeks.sorted().map(Int64.init)
+        }
+        return result
+    }
+
     /// Rows split among workers at random and merged give the aggregate of all of them at
     /// once: every person-day, every cell's people and every adoption trace (first two days and
     /// weeks, whose windows moved differently in each part).
@@ -177,50 +218,76 @@ final class PersonTablesTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         let config = ReportConfig()
         for round in 0..<5 {
-            var rows: [UsageRecord] = []
-            for _ in 0..<3_000 {
-                let person = Int.random(in: 0..<120, using: &generator)
-                // Mostly within a year, some years away (weeks beyond a trace's 64-week window).
-                let day = Bool.random(using: &generator) || person % 7 != 0
-                    ? Int32.random(in: 0..<300, using: &generator) : Int32.random(in: -2_000..<2_000, using: &generator)
-                var record = UsageRecord(day: Day(index: 20_454 + day), user: "u\(person)", team: "T\(person % 9)",
-                                         tool: ["cursor", "copilot", "claude-code"].randomElement(using: &generator)!)
-                record.requests = Int64.random(in: 0...9, using: &generator)
-                record.inputTokens = Int64.random(in: 0...5_000, using: &generator)
-                rows.append(record)
-            }
+            let rows = mergeRows(3_000, &generator)
             var whole = UsageAggregate(config: config, tools: [])
             for row in rows { whole.add(row) }
             whole.settle()
             var parts = (0..<3).map { _ in UsageAggregate(config: config, tools: []) }
             for row in rows.shuffled(using: &generator) { parts[Int.random(in: 0..<3, using: &generator)].add(row) }
             guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
-            func byName(_ aggregate: UsageAggregate) -> [String: [Int64]] {
-                var result: [String: [Int64]] = [:]
-                aggregate.userDays.forEach { person, day, totals in
-                    result["\(aggregate.users[person])/\(day)"] = [totals.tokens, totals.requests]
-                }
-                for (key, cell) in aggregate.teamWeeks {
-                    let (team, week) = key.parts
-                    for (person, share) in cell.shares {
-                        result["team \(aggregate.teams[team]) \(week) \(aggregate.users[person])"] = [share.tokens, share.requests, share.costMicros]
-                    }
-                }
-                for (key, cell) in aggregate.toolWeeks {
-                    let (tool, week) = key.parts
-                    result["tool \(aggregate.tools[tool]) \(week) \(cell.shares.count)"] = [cell.totals.tokens]
-                }
-                for (key, trace) in aggregate.adoption {
-                    let name = "trace \(aggregate.users[key.user]) \(aggregate.teams[key.team]) \(aggregate.tools[key.tool])"
-                    result[name] = [Int64(trace.first.index), Int64(trace.second.index)] + trace.weeks.sorted().map(Int64.init)
-                }
-                return result
-            }
             let expected = byName(whole)
             XCTAssertGreaterThan(expected.count, 1_000)
             XCTAssertEqual(byName(merged), expected, "round \(round)")
         }
     }
+
+    /// The parts of one pass (`UsageAggregate.parts`), each adding rows on a thread of its own
+    /// and posting the person parts of the people another part owns to that part, merged with
+    /// a part outside the pass (the vendor exports' has ids of its own), give the aggregate of
+    /// all the rows at once; and each part of the pass holds only its own people's days, so
+    /// the merge moved runs whole.
+    func testPartsThatShareOutThePeopleMergeToTheWhole() {
+        var generator = SystemRandomNumberGenerator()
+        let config = ReportConfig()
+        final class Box: @unchecked Sendable {
+            var parts: [UsageAggregate]
+            let rows: [[UsageRecord]]
+            init(_ parts: [UsageAggregate], _ rows: [[UsageRecord]]) { (self.parts, self.rows) = (parts, rows) }
+        }
+        for round in 0..<6 {
+            let rows = mergeRows(6_000, &generator)
+            var whole = UsageAggregate(config: config, tools: [])
+            for row in rows { whole.add(row) }
+            whole.settle()
+            let count = [2, 3, 4][round % 3]
+            var parts = UsageAggregate.parts(count, config: config, tools: [])
+            for index in parts.indices { parts[index].mailLimit = [1, 7, 64, 8_192][round % 4] }
+            var slices = Array(repeating: [UsageRecord](), count: count + 1)
+            for row in rows.shuffled(using: &generator) { slices[Int.random(in: 0...count, using: &generator)].append(row) }
+            let box = Box(parts, slices)
+            parts = []
+            // Distinct slots of one array, each written by one thread only.
+            box.parts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let buffer = buffer
+                DispatchQueue.concurrentPerform(iterations: count) { index in
+                    for row in box.rows[index] { buffer[index].add(row) }
+                }
+            }
+            var vendor = UsageAggregate(config: config, tools: [])
+            for row in slices[count] { vendor.add(row) }
+            var all = [vendor] + box.parts
+            box.parts = []
+            guard let merged = UsageAggregate.merging(&all) else { return XCTFail("no parts") }
+            XCTAssertEqual(byName(merged), byName(whole), "round \(round): \(count) parts")
+            XCTAssertEqual(merged.userDays.count, whole.userDays.count)
+            XCTAssertTrue(merged.userDays.apartIsConsistent)
+        }
+    }
+
+    /// Each part of a pass keeps the days of only the people it owns: the others' rows wait in
+    /// its outbox or were posted, and none reaches its own tables.
+    func testEachPartKeepsOnlyThePeopleItOwns() {
+        var generator = SystemRandomNumberGenerator()
+        var parts = UsageAggregate.parts(2, config: ReportConfig(), tools: [])
+        parts[0].mailLimit = 100
+        // Half the rows are part 1's people: three batches make sure part 0's own reach its tables.
+        for row in mergeRows(3 * UsageAggregate.pendingLimit, &generator) { parts[0].add(row) }
+        var owners = Set<Int32>()
+        parts[0].userDays.forEach { person, _, _ in owners.insert(person % 2) }
+        XCTAssertEqual(owners, [0], "part 0 added a day of a person part 1 owns")
+        XCTAssertFalse(parts[0].adoption.keys.contains { $0.user % 2 != 0 })
+    }
+
     /// The person parts of rows wait in batches (`UsageAggregate.addPending`): rows past several
     /// batches, in random order, reach the person tables exactly as a dictionary of each
     /// person-day and of each person's tool adds them up, after the last, partial batch too.

@@ -199,7 +199,7 @@ final class ParallelReadTests: XCTestCase {
         let tasks = [UsageTask(relative: "a.csv", range: (0, 10), size: 30), UsageTask(relative: "a.csv", range: (10, 30), size: 30),
                      UsageTask(relative: "a.csv", range: nil, size: 30, digest: true), UsageTask(relative: "b.jsonl", range: nil, size: 90),
                      UsageTask(relative: "c.csv", range: nil, size: 5)]
-        let state = ParallelState<Int>(tasks: tasks)
+        let state = ParallelState<Int>(tasks: tasks, partials: [])
         var handed: [Int] = []
         while let (index, task) = state.next() {
             XCTAssertEqual(task.relative, tasks[index].relative)
