@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset"], exclude: ["Fixtures"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Dataset", "Stats"], exclude: ["Fixtures"]),
-        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Analysis", "Dataset", "Stats"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Analysis", "Dataset", "Stats"], exclude: ["Fixtures"]),
         .testTarget(name: "SVGTests", dependencies: ["SVG"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SVG", "Stats"], exclude: ["Fixtures"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
