@@ -140,11 +140,12 @@ struct LinearProgram {
     static func pivot(_ tableau: inout Feasible, row: Int, column: Int) {
         let width = tableau.width
         var nonzero: [Int] = []
+        nonzero.reserveCapacity(width)
         tableau.tableau.withUnsafeMutableBufferPointer { t in
             let p = t[row * width + column]
-            for c in 0..<width {
+            for c in 0..<width where t[row * width + c] != 0 {
                 t[row * width + c] /= p
-                if t[row * width + c] != 0 { nonzero.append(c) }
+                nonzero.append(c)
             }
             for r in 0...tableau.height where r != row {
                 let factor = t[r * width + column]
