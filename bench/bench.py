@@ -3,7 +3,8 @@
 
 Run with `make bench` (which builds Candor in release mode and installs the peers: DuckDB,
 pandas and matplotlib from PyPI, Hugo from Debian). Sizes: BENCH_SIZES=100k,1M,10M (default
-all); repetitions: BENCH_REPEAT (default 3); parts: BENCH_PARTS=ingest,pages,scatter,import. Work files go to bench/work/ (ignored by git).
+all); repetitions: BENCH_REPEAT (default 3); parts: BENCH_PARTS=ingest,sparse,pages,scatter,import. Work files go to
+bench/work/ (ignored by git).
 Nothing here is asserted by tests.
 
 Fairness: each peer is written as its users write it (DuckDB loads the CSV once into a table,
@@ -234,6 +235,32 @@ def bench_ingest(size, shape="sample"):
     return candor
 
 
+def bench_sparse():
+    """A report of many small cells: every 500th row of the 1M sample (about 2,000 rows over 40
+    teams and 38 weeks), where suppression hides most cells and the attacker's linear programs
+    are at their largest. No peer does this work; the seconds are what an author waits."""
+    source = os.path.join(WORK, "sample-1M")
+    if not os.path.exists(os.path.join(source, "data", "usage", "usage.csv")):
+        shutil.rmtree(source, ignore_errors=True)
+        subprocess.run([CANDOR, "sample", source] + SIZES["1M"], check=True, stderr=subprocess.DEVNULL)
+    folder = os.path.join(WORK, "sparse-2k")
+    csv_path = os.path.join(folder, "data", "usage", "usage.csv")
+    if not os.path.exists(csv_path):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(source, folder, ignore=lambda directory, names: ["usage.csv"] if directory.endswith("usage") else [])
+        with open(os.path.join(source, "data", "usage", "usage.csv")) as rows, open(csv_path, "w") as kept:
+            for number, line in enumerate(rows):
+                if number == 0 or number % 500 == 0:
+                    kept.write(line)
+    rows = sum(1 for _ in open(csv_path)) - 1
+    output = os.path.join(WORK, "out-sparse-2k")
+    result = median_of([measure([CANDOR, "build", "--no-cache", "--verbose", "--content", folder, "--output", output])
+                        for _ in range(REPEAT)])
+    suppression = stage_seconds(result["stderr"], "disclosure")
+    emit(f"{'sparse report (many small cells)':34s} {'2k':>5s} | candor {result['wall']:7.2f}s {result['cpu']:7.2f}s {result['rss']:7.0f}M | "
+         f"{rows:,} rows; suppression {suppression or 0:.2f}s of it")
+
+
 def write_pages(count):
     """A report folder and a Hugo site with the same `count` Markdown pages."""
     folder = os.path.join(WORK, f"pages-{count}")
@@ -369,8 +396,8 @@ def main():
               f"{'peer':9s} {'wall':>8s} {'cpu':>8s} {'peak':>8s} | ratio (wall)")
     emit(header)
     builds = {}
-    # BENCH_PARTS=ingest,pages,scatter,import (default all) picks what runs.
-    parts = set(os.environ.get("BENCH_PARTS", "ingest,pages,scatter,import").split(","))
+    # BENCH_PARTS=ingest,sparse,pages,scatter,import (default all) picks what runs.
+    parts = set(os.environ.get("BENCH_PARTS", "ingest,sparse,pages,scatter,import").split(","))
     if os.environ.get("BENCH_ONLY") == "import":
         parts = {"import"}
     only_import = "ingest" not in parts
@@ -383,6 +410,8 @@ def main():
     if "1M" in builds and "10M" in builds:
         memory = builds["10M"]["rss"] / builds["1M"]["rss"]
         emit(f"{'peak memory 10M ÷ 1M':34s} {'':>5s} | {memory:.2f} (goal ≤ 1.5)")
+    if "sparse" in parts:
+        bench_sparse()
     scatter = None
     if "pages" in parts:
         for count in [1000, 10000]:
