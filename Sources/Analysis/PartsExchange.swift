@@ -20,10 +20,13 @@ final class PartsExchange: @unchecked Sendable {
     private let mailLock = NSLock()
     /// Per owner, batches of person parts posted to it and not yet taken.
     private var inboxes: [[[UsageAggregate.PersonRow]]]
+    /// Per owner, whether it has finished reading (`close`).
+    private var closed: [Bool]
 
     init(owners: Int) {
         self.owners = owners
         inboxes = Array(repeating: [], count: owners)
+        closed = Array(repeating: false, count: owners)
     }
 
     /// The id of a name, the same for every part. Each part asks once per name it meets (it
@@ -55,10 +58,29 @@ final class PartsExchange: @unchecked Sendable {
     /// The part that keeps a person's days and traces.
     func owner(of person: Int32) -> Int { Int(person) % owners }
 
-    func post(_ rows: [UsageAggregate.PersonRow], to owner: Int) {
-        guard !rows.isEmpty else { return }
+    /// Posts rows to their owner; false (and not posted) when the owner has finished reading
+    /// and `evenIfClosed` is not set: nobody would add them before the merge, and meanwhile
+    /// they would be held (the rows of half the people of a long file that one thread reads
+    /// whole, were they posted).
+    @discardableResult
+    func post(_ rows: [UsageAggregate.PersonRow], to owner: Int, evenIfClosed: Bool = false) -> Bool {
+        guard !rows.isEmpty else { return true }
         mailLock.lock(); defer { mailLock.unlock() }
+        guard evenIfClosed || !closed[owner] else { return false }
         inboxes[owner].append(rows)
+        return true
+    }
+
+    /// The rows waiting for `owner` (tests).
+    func waiting(for owner: Int) -> Int {
+        mailLock.lock(); defer { mailLock.unlock() }
+        return inboxes[owner].reduce(0) { $0 + $1.count }
+    }
+
+    /// The owner has finished reading: what others post to it from now on, they keep.
+    func close(_ owner: Int) {
+        mailLock.lock(); defer { mailLock.unlock() }
+        closed[owner] = true
     }
 
     /// The batches posted to `owner` so far, taken out.

@@ -74,7 +74,7 @@ public struct UsageAggregate: Sendable {
     /// Set while this aggregate is one of the parts of a pass over the usage files (`parts`),
     /// until they are merged: names' ids come from it, and the person parts of rows whose
     /// person another part owns are posted to that part (`outbox`).
-    private var exchange: PartsExchange?
+    private(set) var exchange: PartsExchange?
     /// This part's number among the parts (`PartsExchange.owner(of:)`).
     private var owner = 0
     /// Per owner, the person parts waiting to be posted to it, at most `mailLimit` each.
@@ -243,11 +243,7 @@ public struct UsageAggregate: Sendable {
         let personRow = PersonRow(user: user, team: team, tool: tool, day: row.day.index, share: share)
         if let exchange, case let to = exchange.owner(of: user), to != owner {
             outbox[to].append(personRow)
-            if outbox[to].count >= mailLimit {
-                exchange.post(outbox[to], to: to)
-                outbox[to] = []
-                outbox[to].reserveCapacity(mailLimit)
-            }
+            if outbox[to].count >= mailLimit { send(to: to, exchange) }
         } else {
             pending.append(personRow)
             if pending.count == Self.pendingLimit { addPending() }
@@ -290,11 +286,40 @@ public struct UsageAggregate: Sendable {
         swap(&batch, &pending)
         add(personRows: &batch)
         swap(&batch, &pending)
+        addMail()
+    }
+
+    /// Adds the rows other parts posted to this one. Called whenever this part posts or adds
+    /// its own rows, so that mail waits for at most a batch or two of its reading.
+    private mutating func addMail() {
         guard let exchange else { return }
         for var mail in exchange.take(for: owner) {
             add(personRows: &mail)
             unsettled = true
         }
+    }
+
+    /// Posts the outbox of owner `to`; if that part has finished reading, keeps the rows
+    /// instead (its person then has days here too, which the merge adds up like any other).
+    private mutating func send(to: Int, _ exchange: PartsExchange) {
+        if !exchange.post(outbox[to], to: to) {
+            for row in outbox[to] {
+                pending.append(row)
+                if pending.count == Self.pendingLimit { addPending() }
+            }
+        }
+        outbox[to] = []
+        outbox[to].reserveCapacity(mailLimit)
+        addMail()
+    }
+
+    /// This part has read its last row (`ReportFolder.readUsage`'s `finished`): it adds the mail
+    /// posted to it, on its own thread while the others still read, and from now on they keep
+    /// the rows of its people.
+    public mutating func finishReading() {
+        guard let exchange else { return }
+        exchange.close(owner)
+        addMail()
     }
 
     /// Adds rows' person parts to the person tables, emptying `rows`.
@@ -388,7 +413,7 @@ public struct UsageAggregate: Sendable {
     /// Posts what the outbox holds to the parts it is for.
     private mutating func post() {
         guard let exchange else { return }
-        for to in outbox.indices where !outbox[to].isEmpty { exchange.post(outbox[to], to: to) }
+        for to in outbox.indices where !outbox[to].isEmpty { exchange.post(outbox[to], to: to, evenIfClosed: true) }
         outbox = []
     }
 

@@ -217,10 +217,12 @@ public enum ReportFolder {
     /// As above, with the partials made together: `makePartials(n)` gives the n partials of one
     /// pass over the files — one for the vendor exports, then one per reading thread, made
     /// afresh if the files are read again — so that the partials of one pass can share state
-    /// (`UsageAggregate.parts`).
+    /// (`UsageAggregate.parts`); `finished` is called on each reading thread's partial, on
+    /// that thread, once it has no more to read.
     public static func readUsage<Partial>(_ inputs: ReportInputs, workers requested: Int,
                                           makePartials: @escaping (_ count: Int) -> [Partial],
                                           add: @escaping (inout Partial, UsageRecord) throws -> Void,
+                                          finished: ((inout Partial) -> Void)? = nil,
                                           progress: ((Int) -> Void)? = nil,
                                           fingerprint: UsageFingerprint? = nil,
                                           splitAbove: Int = 16 << 20) throws -> (UsageSummary, [Partial]) {
@@ -316,7 +318,8 @@ public enum ReportFolder {
         var state: ParallelState<Partial>
         repeat {
             tasks = try usageTasks(inputs, workers: workers, splitAbove: splitAbove, cutting: cutting, fingerprint: fingerprint)
-            state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, partials: makePartials(workers), add: add, progress: progress)
+            state = readInParallel(tasks, workers: workers, folder: inputs.folder, reader: reader, partials: makePartials(workers), add: add,
+                                   finished: finished, progress: progress)
             if let error = state.error {
                 if let error = error as? ReadError { throw InputError(.error(error.path, error.message)) }
                 throw error
@@ -418,9 +421,10 @@ public enum ReportFolder {
     private static func readInParallel<Partial>(_ tasks: [UsageTask], workers: Int, folder: String, reader: UsageReader,
                                                 partials: [Partial],
                                                 add: @escaping (inout Partial, UsageRecord) throws -> Void,
+                                                finished: ((inout Partial) -> Void)?,
                                                 progress: ((Int) -> Void)?) -> ParallelState<Partial> {
         let state = ParallelState<Partial>(tasks: tasks, partials: partials)
-        let context = WorkerContext(reader: reader, folder: folder, add: add, progress: progress)
+        let context = WorkerContext(reader: reader, folder: folder, add: add, finished: finished, progress: progress)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let (reading, add, progress) = (context.reader, context.add, context.progress)
             var partial = state.take(worker)
@@ -446,6 +450,7 @@ public enum ReportFolder {
                     state.fail(error)
                 }
             }
+            context.finished?(&partial)
             state.finish(partial)
         }
         return state
@@ -743,11 +748,14 @@ final class WorkerContext<Partial>: @unchecked Sendable {
     let reader: UsageReader
     let folder: String
     let add: (inout Partial, UsageRecord) throws -> Void
+    let finished: ((inout Partial) -> Void)?
     let progress: ((Int) -> Void)?
 
-    init(reader: UsageReader, folder: String, add: @escaping (inout Partial, UsageRecord) throws -> Void, progress: ((Int) -> Void)?) {
+    init(reader: UsageReader, folder: String, add: @escaping (inout Partial, UsageRecord) throws -> Void,
+         finished: ((inout Partial) -> Void)?, progress: ((Int) -> Void)?) {
         self.reader = reader
         self.folder = folder
+        self.finished = finished
         self.add = add
         self.progress = progress
     }

@@ -172,6 +172,7 @@ struct Pipeline {
                         inputs, workers: workers,
                         makePartials: { count in UsageAggregate.parts(count, config: config, tools: tools) },
                         add: { partial, record in partial.add(record) },
+                        finished: { $0.finishReading() },
                         progress: { rows in
                             let seconds = max(Date().timeIntervalSince(started), 0.001)
                             progress.update("reading usage: \(rows.formatted()) rows (\(Int(Double(rows) / seconds).formatted()) rows/s)")

@@ -274,6 +274,30 @@ final class PersonTablesTests: XCTestCase {
         }
     }
 
+    /// Once a part has finished reading, the others keep its people's rows rather than post
+    /// them (nobody would add them before the merge): nothing waits in its inbox, and the
+    /// merge still gives the whole.
+    func testRowsOfAPartThatFinishedReadingAreKeptBySenders() {
+        var generator = SystemRandomNumberGenerator()
+        let config = ReportConfig()
+        // Three batches: part 0's own rows, and those it kept, reach its tables.
+        let rows = mergeRows(3 * UsageAggregate.pendingLimit, &generator)
+        var whole = UsageAggregate(config: config, tools: [])
+        for row in rows { whole.add(row) }
+        whole.settle()
+        var parts = UsageAggregate.parts(2, config: config, tools: [])
+        parts[0].mailLimit = 10
+        for row in rows.prefix(1_000) { parts[0].add(row) }
+        parts[1].finishReading()
+        for row in rows.dropFirst(1_000) { parts[0].add(row) }
+        XCTAssertEqual(parts[0].exchange?.waiting(for: 1), 0, "rows posted to a part that had finished")
+        var kept = Set<Int32>()
+        parts[0].userDays.forEach { person, _, _ in if person % 2 == 1 { kept.insert(person) } }
+        XCTAssertFalse(kept.isEmpty, "part 0 kept none of part 1's people")
+        guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
+        XCTAssertEqual(byName(merged), byName(whole))
+    }
+
     /// Each part of a pass keeps the days of only the people it owns: the others' rows wait in
     /// its outbox or were posted, and none reaches its own tables.
     func testEachPartKeepsOnlyThePeopleItOwns() {
