@@ -266,6 +266,54 @@ public struct UsageAggregate: Sendable {
             if a.tool != b.tool { return a.tool < b.tool }
             return a.day < b.day
         }
+
+        /// Sorts rows as `precedes` orders them, stably: by a radix sort of the four packed into
+        /// one word, when they fit (ids are small and a batch's days span little); otherwise by
+        /// comparison. (The comparison sort of 40-byte rows was a twentieth of a build of rows
+        /// in random order, perf.) Both keep equal rows in the order they came, so the tables
+        /// receive the rows in the same order either way.
+        static func sort(_ rows: inout [PersonRow]) {
+            guard rows.count > 256 else { rows.sort(by: precedes); return }
+            var (firstDay, lastDay, users, teams, tools) = (Int32.max, Int32.min, Int32(0), Int32(0), Int32(0))
+            var negative = false
+            for row in rows {
+                firstDay = min(firstDay, row.day)
+                lastDay = max(lastDay, row.day)
+                users = max(users, row.user)
+                teams = max(teams, row.team)
+                tools = max(tools, row.tool)
+                negative = negative || row.user < 0 || row.team < 0 || row.tool < 0
+            }
+            func bits(_ value: Int64) -> Int { value == 0 ? 0 : 64 - UInt64(value).leadingZeroBitCount }
+            let dayBits = bits(Int64(lastDay) - Int64(firstDay)), toolBits = bits(Int64(tools)), teamBits = bits(Int64(teams))
+            let total = bits(Int64(users)) + teamBits + toolBits + dayBits
+            guard !negative, total <= 64 else { rows.sort(by: precedes); return }
+            var keys = rows.map { row in
+                (((UInt64(row.user) << teamBits | UInt64(row.team)) << toolBits | UInt64(row.tool)) << dayBits) | UInt64(Int64(row.day) - Int64(firstDay))
+            }
+            var order = (0..<Int32(rows.count)).map { $0 }
+            var (keysOut, orderOut) = (keys, order)
+            // Least significant digit first, 11 bits at a time: each pass a stable counting sort.
+            let digit = 11, mask = UInt64(1 << digit - 1)
+            var counts = [Int](repeating: 0, count: 1 << digit)
+            var shift = 0
+            while shift < total {
+                for index in counts.indices { counts[index] = 0 }
+                for key in keys { counts[Int(key >> UInt64(shift) & mask)] += 1 }
+                var sum = 0
+                for index in counts.indices { (counts[index], sum) = (sum, sum + counts[index]) }
+                for position in keys.indices {
+                    let bucket = Int(keys[position] >> UInt64(shift) & mask)
+                    keysOut[counts[bucket]] = keys[position]
+                    orderOut[counts[bucket]] = order[position]
+                    counts[bucket] += 1
+                }
+                swap(&keys, &keysOut)
+                swap(&order, &orderOut)
+                shift += digit
+            }
+            rows = order.map { rows[Int($0)] }
+        }
     }
 
     /// Rows' person parts not yet in the person tables (`addPending`), at most `pendingLimit`.
@@ -325,7 +373,7 @@ public struct UsageAggregate: Sendable {
     /// Adds rows' person parts to the person tables, emptying `rows`.
     private mutating func add(personRows pending: inout [PersonRow]) {
         guard !pending.isEmpty else { return }
-        pending.sort(by: PersonRow.precedes)
+        PersonRow.sort(&pending)
         var start = 0
         while start < pending.count {
             let first = pending[start]

@@ -312,6 +312,26 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertFalse(parts[0].adoption.keys.contains { $0.user % 2 != 0 })
     }
 
+    /// The radix sort of a batch puts rows in the order of the stable comparison sort, equal
+    /// rows in the order they came: small and large ids, days close together and far apart
+    /// (more than 64 bits of key: the comparison sort), many ties, and short batches.
+    func testPersonRowsSortAsTheStableComparisonSort() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<40 {
+            let count = [3, 255, 257, 5_000, 40_000][round % 5]
+            let users = [Int32(5), 7_000, 3_000_000, Int32.max - 1][round % 4]
+            let span = [Int32(1), 300, 40_000, Int32.max / 2][(round / 4) % 4]
+            var rows = (0..<count).map { index in
+                UsageAggregate.PersonRow(user: Int32.random(in: 0..<users, using: &generator), team: Int32.random(in: 0..<[1, 40, 5_000][round % 3], using: &generator),
+                                         tool: Int32.random(in: 0..<4, using: &generator), day: Int32.random(in: -span...span, using: &generator),
+                                         share: Share(tokens: Int64(index), requests: 0, costMicros: 0))
+            }
+            let expected = rows.sorted(by: UsageAggregate.PersonRow.precedes)
+            UsageAggregate.PersonRow.sort(&rows)
+            XCTAssertEqual(rows.map(\.share.tokens), expected.map(\.share.tokens), "round \(round): \(count) rows, ids below \(users), days ±\(span)")
+        }
+    }
+
     /// The person parts of rows wait in batches (`UsageAggregate.addPending`): rows past several
     /// batches, in random order, reach the person tables exactly as a dictionary of each
     /// person-day and of each person's tool adds them up, after the last, partial batch too.
