@@ -194,19 +194,30 @@ struct Context {
         }
         if !impossible.isEmpty { throw ImpossibleFigure(diagnostics: impossible) }
 
-        // Weekly trend for the organisation.
+        // Weekly trend for the organisation. A week's people are summed over the teams by
+        // person id in an array (ids are 0..<people), which also gives them in order of person:
+        // a table of them, sorted after, was a tenth of the analysis's own thread (perf).
         var weekly: [WeekFigures] = []
+        var byPerson = [Share](repeating: Share(), count: agg.users.count)
+        var seen = [Bool](repeating: false, count: agg.users.count)
+        var present: [Int32] = []
         for week in weeks {
-            var shares: [Int32: Share] = [:]
             var totals = Totals()
             var groups = 0
             for team in sortedTeams {
                 if let cell = teamWeekCells[team]?[week] {
-                    for (person, share) in cell.shares { shares[person, default: Share()].add(share) }
+                    for (person, share) in cell.shares {
+                        if !seen[Int(person)] { seen[Int(person)] = true; present.append(person) }
+                        byPerson[Int(person)].add(share)
+                    }
                     totals.add(cell.totals)
                 }
                 groups += groupWeekPeople(team, week)
             }
+            present.sort()
+            let shares = present.map { (key: $0, value: byPerson[Int($0)]) }
+            for person in present { (byPerson[Int(person)], seen[Int(person)]) = (Share(), false) }
+            present.removeAll(keepingCapacity: true)
             let outcomes = metricValues.map { values in sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+) }
             weekly.append(WeekFigures(week: week, activeUsers: shares.count + groups, tokens: totals.tokens, requests: totals.requests,
                                       outcomes: outcomes, primary: primary, headcount: orgHeadcountAt(week), partial: isPartial(week),
@@ -230,20 +241,25 @@ struct Context {
         var teamRanges = [[Swift.Range<Int>]](repeating: [], count: agg.teams.count)
         var regularUsers = Set<Int32>()
         var dailyTokens: [Double] = [], daily: [Double] = [], person: Int32 = -1
+        /// The person's daily requests summed, and their squares: the spread judged exactly
+        /// from these, whatever order the days come in (`isRegular`). A day above 2^40 requests
+        /// (the sums could then wrap) leaves it to the floating-point test.
+        var requestSum: Int128 = 0, squareSum: Int128 = 0, hugeDay = false
         // A person's days, once they end: into the organisation's and the primary team's
         // samples (a table look-up per person, not per person-day), then judged.
         func endPerson() {
-            defer { dailyTokens.removeAll(keepingCapacity: true); daily.removeAll(keepingCapacity: true) }
+            defer {
+                dailyTokens.removeAll(keepingCapacity: true)
+                daily.removeAll(keepingCapacity: true)
+                (requestSum, squareSum, hugeDay) = (0, 0, false)
+            }
             let start = orgTokensPerDay.count
             orgTokensPerDay.append(contentsOf: dailyTokens)
             orgRequestsPerDay.append(contentsOf: daily)
             if let team = userPrimaryTeam[person], !daily.isEmpty { teamRanges[Int(team)].append(start..<orgTokensPerDay.count) }
             guard daily.count >= 10 else { return }
-            daily.sort()
-            if let mean = mean(daily), mean > 0 {
-                let variance = daily.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(daily.count)
-                if variance.squareRoot() / mean < 0.1 { regularUsers.insert(person) }
-            }
+            let exact = hugeDay ? nil : isRegular(count: daily.count, sum: requestSum, squares: squareSum)
+            if exact ?? isRegular(&daily) { regularUsers.insert(person) }
         }
         orgTokensPerDay.reserveCapacity(agg.userDays.count)
         orgRequestsPerDay.reserveCapacity(agg.userDays.count)
@@ -251,6 +267,9 @@ struct Context {
             if user != person { endPerson(); person = user }
             dailyTokens.append(Double(totals.tokens))
             daily.append(Double(totals.requests))
+            if totals.requests > 1 << 40 { hugeDay = true }
+            requestSum &+= Int128(totals.requests)
+            squareSum &+= Int128(totals.requests) &* Int128(totals.requests)
         }
         endPerson()
         // The spreads of intensity — the organisation's over every person-day, and each team's
@@ -480,6 +499,29 @@ struct Context {
             }
         }
     }
+}
+
+/// Whether daily requests vary by less than a tenth of their mean (population standard
+/// deviation ÷ mean < 0.1, a mean above zero), decided exactly from the count, the sum and the
+/// sum of squares: n·Σr² − (Σr)² < (Σr)² ÷ 100. Nil when a product would not fit, for
+/// `isRegular(_:)` to decide.
+func isRegular(count: Int, sum: Int128, squares: Int128) -> Bool? {
+    guard count > 0, sum > 0 else { return count > 0 && sum == 0 ? false : nil }
+    let (scaled, overflow) = Int128(count).multipliedReportingOverflow(by: squares)
+    let (square, overflow2) = sum.multipliedReportingOverflow(by: sum)
+    guard !overflow, !overflow2, scaled >= square else { return nil }
+    let (spread, overflow3) = (scaled - square).multipliedReportingOverflow(by: 100)
+    guard !overflow3 else { return nil }
+    return spread < square
+}
+
+/// The same test in floating point, over the values in ascending order (so that it does not
+/// depend on their order): for counts too large for `isRegular(count:sum:squares:)`.
+func isRegular(_ values: inout [Double]) -> Bool {
+    values.sort()
+    guard let mean = mean(values), mean > 0 else { return false }
+    let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+    return variance.squareRoot() / mean < 0.1
 }
 
 extension Contributors {

@@ -370,3 +370,50 @@ final class PersonTablesTests: XCTestCase {
         })
     }
 }
+
+/// The machine-regular test of a person's daily requests (standard deviation under a tenth of
+/// the mean), decided exactly from sums whatever the days' order.
+final class RegularityTests: XCTestCase {
+    func exact(_ values: [Int64]) -> Bool? {
+        isRegular(count: values.count, sum: values.reduce(Int128(0)) { $0 + Int128($1) },
+                  squares: values.reduce(Int128(0)) { $0 + Int128($1) * Int128($1) })
+    }
+
+    func testBoundaryAndDegenerateCases() {
+        XCTAssertEqual(exact(Array(repeating: 7, count: 12)), true, "constant")
+        XCTAssertEqual(exact(Array(repeating: 0, count: 12)), false, "no requests: no mean above zero")
+        // 9 and 11: mean 10, deviation exactly 1, a tenth of the mean: not under it.
+        XCTAssertEqual(exact([Int64](repeating: 9, count: 5) + [Int64](repeating: 11, count: 5)), false)
+        // 90 and 110 over 10 days, one 100: just under a tenth.
+        XCTAssertEqual(exact([Int64](repeating: 90, count: 5) + [Int64](repeating: 110, count: 5) + [100]), true)
+        XCTAssertEqual(exact([1, 1, 1, 1, 1, 1, 1, 1, 1, 50]), false)
+    }
+
+    /// Away from the boundary, the floating-point test of sorted values agrees; the exact one
+    /// does not depend on the order of the days.
+    func testAgreesWithFloatingPointAndIgnoresOrder() {
+        var generator = SystemRandomNumberGenerator()
+        var decided = (regular: 0, irregular: 0)
+        for _ in 0..<2_000 {
+            let base = Int64.random(in: 1...1_000_000, using: &generator)
+            let jitter = Int64.random(in: 0...base / 4, using: &generator)
+            let values = (0..<Int.random(in: 10...60, using: &generator)).map { _ in max(0, base + Int64.random(in: -jitter...jitter, using: &generator)) }
+            var floating = values.map(Double.init)
+            let mean = floating.reduce(0, +) / Double(floating.count)
+            let ratio = (floating.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(floating.count)).squareRoot() / mean
+            guard abs(ratio - 0.1) > 1e-9 else { continue }
+            let answer = exact(values)
+            XCTAssertEqual(answer, isRegular(&floating), "\(values)")
+            XCTAssertEqual(exact(values.shuffled(using: &generator)), answer)
+            if answer == true { decided.regular += 1 } else { decided.irregular += 1 }
+        }
+        XCTAssertGreaterThan(decided.regular, 100)
+        XCTAssertGreaterThan(decided.irregular, 100)
+    }
+
+    /// Sums too large for exact products are left to the floating-point test.
+    func testHugeCountsAreLeftToFloatingPoint() {
+        let huge = Int128(Int64.max)
+        XCTAssertNil(isRegular(count: 1_000_000, sum: huge * 1_000_000, squares: huge * huge))
+    }
+}
