@@ -329,18 +329,32 @@ extension Context {
                                contributors: people.map(contributors), unclassified: teamGroupPeople[team] ?? 0)
         }
         var heavyShare: [String: [Week: Double]] = [:]
-        var weekPeople: [Week: [Int32: Int64]] = [:]
         for (team, cells) in teamWeekCells {
             for (week, cell) in cells {
-                for (person, share) in cell.shares { weekPeople[week, default: [:]][person, default: 0] += share.tokens }
                 if let heads = headcounts.at(team, week.sunday), heads > 0 {
                     heavyShare[team, default: [:]][week] = Double(cell.shares.count(where: { level(Double($0.value.tokens)) == 2 })) / Double(heads)
                 }
             }
         }
+        // A week's tokens per person, summed over the teams in an array by person id (a table
+        // of tables by week and person was a third of this function, perf).
+        var tokens = [Int64](repeating: 0, count: aggregate.users.count)
+        var seen = [Bool](repeating: false, count: aggregate.users.count)
+        var present: [Int32] = []
+        let cellsByTeam = Array(teamWeekCells.values)
         let weekly = weeks.map { week in
+            for cells in cellsByTeam {
+                for (person, share) in cells[week]?.shares ?? PersonShares() {
+                    if !seen[Int(person)] { seen[Int(person)] = true; present.append(person) }
+                    tokens[Int(person)] += share.tokens
+                }
+            }
             var people: [[Int32]] = [[], [], []]
-            for (person, tokens) in weekPeople[week] ?? [:] { people[level(Double(tokens))].append(person) }
+            for person in present {
+                people[level(Double(tokens[Int(person)]))].append(person)
+                (tokens[Int(person)], seen[Int(person)]) = (0, false)
+            }
+            present.removeAll(keepingCapacity: true)
             let groups = teams.reduce(0) { $0 + groupWeekPeople($1, week) }
             return WeekCohorts(week: week, counts: people.map(\.count), contributors: people.map(contributors), unclassified: groups)
         }
