@@ -194,30 +194,20 @@ struct Context {
         }
         if !impossible.isEmpty { throw ImpossibleFigure(diagnostics: impossible) }
 
-        // Weekly trend for the organisation. A week's people are summed over the teams by
-        // person id in an array (ids are 0..<people), which also gives them in order of person:
-        // a table of them, sorted after, was a tenth of the analysis's own thread (perf).
+        // Weekly trend for the organisation.
         var weekly: [WeekFigures] = []
-        var byPerson = [Share](repeating: Share(), count: agg.users.count)
-        var seen = [Bool](repeating: false, count: agg.users.count)
-        var present: [Int32] = []
+        var people = WeekPeople(people: agg.users.count)
         for week in weeks {
             var totals = Totals()
             var groups = 0
             for team in sortedTeams {
                 if let cell = teamWeekCells[team]?[week] {
-                    for (person, share) in cell.shares {
-                        if !seen[Int(person)] { seen[Int(person)] = true; present.append(person) }
-                        byPerson[Int(person)].add(share)
-                    }
+                    people.add(cell.shares)
                     totals.add(cell.totals)
                 }
                 groups += groupWeekPeople(team, week)
             }
-            present.sort()
-            let shares = present.map { (key: $0, value: byPerson[Int($0)]) }
-            for person in present { (byPerson[Int(person)], seen[Int(person)]) = (Share(), false) }
-            present.removeAll(keepingCapacity: true)
+            let shares = people.take()
             let outcomes = metricValues.map { values in sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+) }
             weekly.append(WeekFigures(week: week, activeUsers: shares.count + groups, tokens: totals.tokens, requests: totals.requests,
                                       outcomes: outcomes, primary: primary, headcount: orgHeadcountAt(week), partial: isPartial(week),
@@ -522,6 +512,37 @@ func isRegular(_ values: inout [Double]) -> Bool {
     guard let mean = mean(values), mean > 0 else { return false }
     let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
     return variance.squareRoot() / mean < 0.1
+}
+
+/// One week's people with their shares summed over several cells (a person in two teams counts
+/// once), in order of person id. They are summed in an array by id (ids are 0..<people), reused
+/// week after week: tables of a week's people, sorted after, were a tenth of the analysis's own
+/// thread and a third of the usage cohorts' (perf, rows in random order).
+struct WeekPeople {
+    private var shares: [Share]
+    private var seen: [Bool]
+    private var present: [Int32] = []
+
+    init(people: Int) {
+        shares = Array(repeating: Share(), count: people)
+        seen = Array(repeating: false, count: people)
+    }
+
+    mutating func add(_ cell: PersonShares) {
+        for (person, share) in cell {
+            if !seen[Int(person)] { seen[Int(person)] = true; present.append(person) }
+            shares[Int(person)].add(share)
+        }
+    }
+
+    /// The people added since the last call, by id, with their sums; the week is then empty.
+    mutating func take() -> [(key: Int32, value: Share)] {
+        present.sort()
+        let taken = present.map { (key: $0, value: shares[Int($0)]) }
+        for person in present { (shares[Int(person)], seen[Int(person)]) = (Share(), false) }
+        present.removeAll(keepingCapacity: true)
+        return taken
+    }
 }
 
 extension Contributors {

@@ -336,25 +336,14 @@ extension Context {
                 }
             }
         }
-        // A week's tokens per person, summed over the teams in an array by person id (a table
-        // of tables by week and person was a third of this function, perf).
-        var tokens = [Int64](repeating: 0, count: aggregate.users.count)
-        var seen = [Bool](repeating: false, count: aggregate.users.count)
-        var present: [Int32] = []
+        var weekPeople = WeekPeople(people: aggregate.users.count)
         let cellsByTeam = Array(teamWeekCells.values)
         let weekly = weeks.map { week in
             for cells in cellsByTeam {
-                for (person, share) in cells[week]?.shares ?? PersonShares() {
-                    if !seen[Int(person)] { seen[Int(person)] = true; present.append(person) }
-                    tokens[Int(person)] += share.tokens
-                }
+                if let cell = cells[week] { weekPeople.add(cell.shares) }
             }
             var people: [[Int32]] = [[], [], []]
-            for person in present {
-                people[level(Double(tokens[Int(person)]))].append(person)
-                (tokens[Int(person)], seen[Int(person)]) = (0, false)
-            }
-            present.removeAll(keepingCapacity: true)
+            for (person, share) in weekPeople.take() { people[level(Double(share.tokens))].append(person) }
             let groups = teams.reduce(0) { $0 + groupWeekPeople($1, week) }
             return WeekCohorts(week: week, counts: people.map(\.count), contributors: people.map(contributors), unclassified: groups)
         }
