@@ -56,7 +56,7 @@ final class PartsExchange: @unchecked Sendable {
     }
 
     /// The part that keeps a person's days and traces.
-    func owner(of person: Int32) -> Int { Int(person) % owners }
+    static func owner(of person: Int32, among owners: Int) -> Int { Int(person) % owners }
 
     /// Posts rows to their owner; false (and not posted) when the owner has finished reading
     /// and `evenIfClosed` is not set: nobody would add them before the merge, and meanwhile
