@@ -392,9 +392,10 @@ final class NameCacheTests: XCTestCase {
                 mapping = try ColumnMapping(header: record, config: ReportConfig(), hasPeople: false, file: "t.csv", diagnostics: &diagnostics)
                 return
             }
-            let fields = CSVFields(record: record, mapping: columns)
-            let general = Result { try fields.with(.requests) { try parseCount($0, column: "requests") } ?? nil }
-            let inPlace = Result { try fields.count(.requests) }
+            let (general, inPlace) = CSVFields.lending(record, columns) { fields in
+                (Result { try fields.with(.requests) { try parseCount($0, column: "requests") } ?? nil },
+                 Result { try fields.count(.requests) })
+            }
             switch (general, inPlace) {
             case let (.success(expected), .success(found)): XCTAssertEqual(found, expected, "\"\(text.split(separator: "\n", omittingEmptySubsequences: false)[row + 1])\"")
             case (.failure, .failure): break
