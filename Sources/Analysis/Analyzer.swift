@@ -142,6 +142,7 @@ struct Context {
         let context = self
         let toolWork = Pending { context.toolFigures(teamTotalsCount: sortedTeams.count) }
         let feedbackWork = Pending { FeedbackAnalysis(config: context.config).analyze(context.inputs.feedback) }
+        let timeSavedWork = Pending { context.timeSaved(context.inputs.feedback) }
 
         // People per team over the period, and per-user tokens inside each team.
         var teamPeople: [String: Set<Int32>] = [:]
@@ -393,7 +394,7 @@ struct Context {
 
         let (usageCohorts, heavyShare) = cohortWork.value
         let (outcomes, tradeoffs) = outcomeFigures(teams: teams, teamWeekly: teamWeekly, org: org, cohortShares: heavyShare)
-        let timeSaved = self.timeSaved(inputs.feedback, outcomes: outcomes)
+        let timeSaved = Self.comparing(timeSavedWork.value, with: outcomes)
         let feedback = feedbackWork.value
         let sprawl = sprawlFigures(tools: tools, retention: retentionByTeam)
 
@@ -462,11 +463,16 @@ struct Context {
             !teams[$0].belowFloorHeadcount && teams[$0].activeUsers >= floor && teams[$0].tokensPerHead != nil && teams[$0].valuePerHead != nil
         }
         guard eligible.count >= 2 else { return }
-        for index in eligible {
-            let weeks = (weekly[teams[index].team] ?? []).filter { ($0.headcount ?? 0) > 0 && !isPartial($0.week) }
-            let seed = config.seed ^ stableHash(teams[index].team)
-            teams[index].usagePerHeadWeekly = blockBootstrapMean(weeks.map { Double($0.tokens) / Double($0.headcount!) }, seed: seed)
-            teams[index].valuePerHeadWeekly = blockBootstrapMean(weeks.compactMap { week in week.value.map { $0 / Double(week.headcount!) } }, seed: seed &+ 1)
+        // Each team's resampling on its own thread (seeded by the team, so the same anywhere).
+        let names = eligible.map { teams[$0].team }
+        let estimates = parallelMap(names) { team in
+            let weeks = (weekly[team] ?? []).filter { ($0.headcount ?? 0) > 0 && !isPartial($0.week) }
+            let seed = config.seed ^ stableHash(team)
+            return (blockBootstrapMean(weeks.map { Double($0.tokens) / Double($0.headcount!) }, seed: seed),
+                    blockBootstrapMean(weeks.compactMap { week in week.value.map { $0 / Double(week.headcount!) } }, seed: seed &+ 1))
+        }
+        for (index, estimate) in zip(eligible, estimates) {
+            (teams[index].usagePerHeadWeekly, teams[index].valuePerHeadWeekly) = estimate
         }
         let usageRanks = averageRanks(eligible.map { teams[$0].tokensPerHead! })
         let valueRanks = averageRanks(eligible.map { teams[$0].valuePerHead! })

@@ -182,8 +182,8 @@ extension Context {
                         cohortShares: [String: [Week: Double]]) -> (outcomes: [OutcomeFigures], tradeoffs: [Tradeoff]) {
         let level = 1 - 0.05 / Double(max(metrics.count, 1))
         let eligibleTeams = teams.filter { !$0.belowFloorHeadcount && $0.activeUsers >= floor }
-        var figures: [OutcomeFigures] = []
-        for (k, metric) in metrics.enumerated() {
+        // Each metric on its own thread: they share nothing, and each is resampled at length.
+        let figures = parallelMap(Array(metrics.enumerated())) { k, metric -> OutcomeFigures in
             // Rows of the within-team analyses: full weeks with a headcount, usage, this metric
             // and at least the floor's number of active people.
             var rows: [(team: String, week: Week, x: Double, y: Double, heavy: Double?)] = []
@@ -226,12 +226,12 @@ extension Context {
             }
             let total = k < org.outcomes.count ? org.outcomes[k] : nil
             let tokensK = Double(org.tokens) / 1000
-            figures.append(OutcomeFigures(
+            return OutcomeFigures(
                 metric: metric, index: k, total: total,
                 perHead: total.flatMap { v in org.headcount.flatMap { $0 > 0 ? v / Double($0) : nil } },
                 per1kTokens: total.flatMap { tokensK > 0 ? $0 / tokensK : nil },
                 costPerUnit: total.flatMap { $0 > 0 && org.costRange.high > 0 ? per(org.costRange, $0) : nil },
-                correlation: correlation, level: level, cohortMix: mix, teams: byTeam))
+                correlation: correlation, level: level, cohortMix: mix, teams: byTeam)
         }
 
         // Trade-offs: a better primary outcome with a worse guardrail, for the organisation and each team.
@@ -351,11 +351,11 @@ extension Context {
     }
 
     /// Each declared hours question: the organisation's mean (teams resampled whole), and each
-    /// team's and tool's mean (answers resampled), with n, and how they compare with the
-    /// measured primary outcome.
-    func timeSaved(_ documents: [FeedbackDocument], outcomes: [OutcomeFigures]) -> [TimeSaved] {
+    /// team's and tool's mean (answers resampled), with n; how they compare with the measured
+    /// primary outcome is left `unknown` for `comparing`. Apart so that the resampling, which
+    /// needs only the surveys, runs while the usage figures are computed.
+    func timeSaved(_ documents: [FeedbackDocument]) -> [TimeSaved] {
         let sorted = documents.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
-        let primary = outcomes.first { $0.metric.role == .primary }
         return config.hoursQuestions.map { question in
             let answers = sorted.compactMap { document in
                 document.hours.first { $0.question == question }.map { (team: document.team, tool: document.tool, hours: $0.value) }
@@ -370,12 +370,8 @@ extension Context {
                 TimeSaved.Group(name: name, n: values.count, hours: values.reduce(0, +),
                                 mean: blockBootstrapMean(values, block: 1, resamples: 2000, seed: seed &+ salt), comparison: nil)
             }
-            var byTeam = Set(answers.compactMap(\.team)).sorted().map { team in
+            let byTeam = Set(answers.compactMap(\.team)).sorted().map { team in
                 group(team, answers.filter { $0.team == team }.map(\.hours), salt: stableHash(team))
-            }
-            for index in byTeam.indices {
-                let effect = primary?.teams[byTeam[index].name]?.effect ?? .notEnoughData
-                byTeam[index].comparison = TimeSaved.Comparison(reported: byTeam[index].mean, measured: effect)
             }
             let byTool = Set(answers.compactMap(\.tool)).sorted().map { tool in
                 group(tool, answers.filter { $0.tool == tool }.map(\.hours), salt: stableHash("tool " + tool))
@@ -384,7 +380,22 @@ extension Context {
                              byTeam: byTeam, byTool: byTool,
                              withoutTeam: group("", answers.filter { $0.team == nil }.map(\.hours), salt: 1),
                              withoutTool: group("", answers.filter { $0.tool == nil }.map(\.hours), salt: 2),
-                             comparison: TimeSaved.Comparison(reported: org, measured: primary?.effect ?? .notEnoughData))
+                             comparison: .unknown)
+        }
+    }
+
+    /// The reported hours (`timeSaved`) against the measured primary outcome, for the
+    /// organisation and each team.
+    static func comparing(_ timeSaved: [TimeSaved], with outcomes: [OutcomeFigures]) -> [TimeSaved] {
+        let primary = outcomes.first { $0.metric.role == .primary }
+        return timeSaved.map { question in
+            var compared = question
+            for index in compared.byTeam.indices {
+                let effect = primary?.teams[compared.byTeam[index].name]?.effect ?? .notEnoughData
+                compared.byTeam[index].comparison = TimeSaved.Comparison(reported: compared.byTeam[index].mean, measured: effect)
+            }
+            compared.comparison = TimeSaved.Comparison(reported: question.org, measured: primary?.effect ?? .notEnoughData)
+            return compared
         }
     }
 }
