@@ -94,14 +94,16 @@ struct Pipeline {
         }
         summary.diagnostics = inputs.diagnostics
         progress.detail("read report.yml and \(inputs.files.count) small inputs; \(inputs.usageFiles.count) usage files")
-        // The theme, read now: a rebuild after a commentary edit waits next for the cached
-        // figures, decoded on another core, and this thread was idle meanwhile (perf). Its
+        // The theme, read beside the usage rows: a first build then begins reading them at once
+        // (this thread read the theme first while the other core idled, perf), and a rebuild
+        // after a commentary edit has it ready while it waits for the cached figures. Its
         // problems are told where they were, below. A theme named in report.yml lies inside the
         // report folder (the report is content, and may come from anyone); --theme on the
         // command line and the installed themes may not: one outside is not read at all.
         let themeOutside = inputs.config.theme.map { !ReportFolder.isInside(inputs.folder + "/" + $0, root: inputs.folder) } ?? false
         let themeFolder = options.theme ?? inputs.config.theme.map { inputs.folder + "/" + $0 } ?? defaultThemeFolder()
-        let loadedTheme = themeOutside ? nil : Result { try Theme(folder: themeFolder, overrides: inputs.folder + "/theme") }
+        let overrides = inputs.folder + "/theme"
+        let loadedTheme = themeOutside ? nil : Pending { Result { try Theme(folder: themeFolder, overrides: overrides) } }
 
         // Stream the usage rows into the aggregate (or reuse the cached one).
         var aggregate = UsageAggregate(config: inputs.config, tools: inputs.tools)
@@ -275,7 +277,7 @@ struct Pipeline {
         }
         let theme: Theme
         do {
-            theme = try loadedTheme.get()
+            theme = try loadedTheme.value.get()
         } catch let error as Theme.Error {
             throw Failure.inputs(summary.diagnostics + [.error(error.file, line: error.line, error.message)])
         }
