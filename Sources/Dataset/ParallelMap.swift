@@ -5,21 +5,33 @@ import Foundation
 /// The worker threads for independent work: the machine's cores.
 public let defaultWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-/// A value worked out on another thread from the moment it is made, waited for when asked:
-/// for independent work (a previous edition read, a part of the analysis) beside the main line.
-/// Asked for before any thread has begun it (every core busy with other work), it is worked
-/// out on the asking thread rather than waited for.
+/// A value worked out on another thread from the moment it is made (or from `start`, when
+/// made `deferred`), waited for when asked: for independent work (a previous edition read, a
+/// part of the analysis) beside the main line. Asked for before any thread has begun it (every
+/// core busy with other work), it is worked out on the asking thread rather than waited for.
 public final class Pending<Value>: @unchecked Sendable {
     private var result: Value?
     private var work: (@Sendable () -> Value)?
+    private let dispatched = Atomic<Bool>(false)
     private let begun = Atomic<Bool>(false)
     private let done = DispatchGroup()
 
-    public init(_ work: @escaping @Sendable () -> Value) {
+    /// `deferred`: not begun until `start` (or `value`), for work that would only take a core
+    /// from busier work now and is needed later.
+    public init(deferred: Bool = false, _ work: @escaping @Sendable () -> Value) {
         self.work = work
         done.enter()
+        if !deferred { start() }
+    }
+
+    /// Begins the work on another thread, if nothing has yet.
+    public func start() {
+        guard dispatched.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         pendingWork.enter()
-        DispatchQueue.global().async { self.run() }
+        DispatchQueue.global().async {
+            self.run()
+            pendingWork.leave()
+        }
     }
 
     /// Does the work, unless another thread has begun it.
@@ -28,7 +40,6 @@ public final class Pending<Value>: @unchecked Sendable {
         result = work!()
         work = nil
         done.leave()
-        pendingWork.leave()
     }
 
     public var value: Value {

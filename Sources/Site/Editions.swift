@@ -81,9 +81,12 @@ struct EditionChanges {
 
 extension SiteBuilder {
     mutating func changesPage() throws {
-        var context: [String: Any] = ["hasPrevious": options.previous != nil]
-        if let previous = options.previous {
-            let current = ReportJSON.make(report, version: options.version)
+        let current = reportJSON
+        // The same bytes as the report.json this build writes: the same figures (JSONValue
+        // compares values by their serialisation), so nothing to parse.
+        let previous = options.previous.flatMap { $0.bytes == files.files["data/report.json"] ? current : $0.value() }
+        var context: [String: Any] = ["hasPrevious": previous != nil]
+        if let previous {
             let changes = EditionChanges(previous: previous, current: current)
             context["previousPeriod"] = changes.previousPeriod ?? "unknown"
             context["moved"] = changes.moved.map { ["figure": $0.figure, "old": $0.old, "new": $0.new] }

@@ -12,7 +12,7 @@ public struct SiteOptions: Sendable {
     /// Absolute URL for the feed and sitemap (`--base-url`); links stay relative.
     public var baseURL: String?
     /// The previous edition's report.json, for changes.html.
-    public var previous: JSONValue?
+    public var previous: PreviousEdition?
     /// Write the whole report as one self-contained HTML file too (`report.html`).
     public var singleFile = false
     /// The report's charts, drawn or kept from a build with the same figures.
@@ -20,7 +20,7 @@ public struct SiteOptions: Sendable {
     /// Where the files are written as they are made (a build that writes the site).
     public var staged: StagedSite?
 
-    public init(version: String, baseURL: String? = nil, previous: JSONValue? = nil, singleFile: Bool = false,
+    public init(version: String, baseURL: String? = nil, previous: PreviousEdition? = nil, singleFile: Bool = false,
                 charts: ChartMemo = ChartMemo(), staged: StagedSite? = nil) {
         self.version = version
         self.baseURL = baseURL
@@ -29,6 +29,26 @@ public struct SiteOptions: Sendable {
         self.charts = charts
         self.staged = staged
     }
+}
+
+/// The previous edition's report.json as read, parsed only when changes.html needs it: a
+/// rebuild whose figures did not move writes the very same report.json, and its changes are
+/// then worked out from the new one (parsing the old took a tenth of such a rebuild's work).
+public struct PreviousEdition: Sendable {
+    public let bytes: [UInt8]
+    private let parsing: Pending<JSONValue?>
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        parsing = Pending(deferred: true) { parseJSON(Data(bytes)) }
+    }
+
+    /// Begins parsing on another thread: for a build whose figures were worked out anew, and
+    /// may have moved.
+    public func startParsing() { parsing.start() }
+
+    /// The edition as JSON; nil when it is not JSON.
+    public func value() -> JSONValue? { parsing.value }
 }
 
 public struct SiteResult: Sendable {
@@ -68,6 +88,8 @@ public struct SiteBuilder {
     let layoutParts: [String: LayoutParts]  // root ("", "../") → parts
     /// The site navigation's pages, (path, label).
     let navigationTargets: [(String, String)]
+    /// data/report.json, made once for the file and changes.html.
+    let reportJSON: JSONValue
 
     public init(report: PublishedReport, inputs: ReportInputs, theme: Theme, options: SiteOptions) {
         self.report = report
@@ -77,6 +99,7 @@ public struct SiteBuilder {
         files = SiteFiles(staged: options.staged)
         charts = ReportCharts(report: report)
         figures = FigureIndex(report)
+        reportJSON = ReportJSON.make(report, version: options.version)
         var parts: [String: LayoutParts] = [:]
         let targets = Self.navigationPages(inputs)
         navigationTargets = targets
@@ -118,7 +141,7 @@ public struct SiteBuilder {
             case .summary: try builder.summaryPage()
             case .outcomes: try builder.outcomesPage()
             case .groupIndex: try builder.groupIndexPages()
-            case .reportJSON: try builder.files.add("data/report.json", ReportJSON.make(builder.report, version: builder.options.version).bytes())
+            case .reportJSON: try builder.files.add("data/report.json", builder.reportJSON.bytes())
             case .tables: try builder.dataTables()
             case let .team(team): try builder.teamPage(team)
             }

@@ -75,9 +75,11 @@ struct Pipeline {
             audit != nil ? nil : Pending { BuildCache(folder: folder).loadAnyReport(report: ReportFolder.root(options.content)) }
         }
         // The previous edition's report.json (for changes.html), read beside the rest of the
-        // build: nothing else needs it, and a rebuild after a commentary edit waited for it.
+        // build: nothing else needs it, and a rebuild after a commentary edit waited for it. It
+        // is parsed only once the figures have been worked out anew (below), beside the privacy
+        // step, which runs on one core: a rebuild from cached figures writes the same file.
         let previousPath = options.previous ?? (options.output + "/data/report.json")
-        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).flatMap(parseJSON) }
+        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).map { PreviousEdition(bytes: [UInt8]($0)) } }
         // The charts drawn from the cached figures last time (see `ChartMemo`), read alike.
         let earlyCharts = options.cacheFolder.map { folder in
             Pending { BuildCache(folder: folder).loadAnyCharts(report: ReportFolder.root(options.content)) }
@@ -237,6 +239,7 @@ struct Pipeline {
                 progress.detail("no input of the figures changed since the last build: reusing them")
             } else {
                 let model = try Analyzer.analyze(aggregate, inputs: inputs, usage: usage)
+                previousEdition.value?.startParsing()
                 let modelled = Date()
                 let solved = try Disclosure.solve(model, config: inputs.config)
                 report = solved.report
@@ -282,7 +285,7 @@ struct Pipeline {
             throw Failure.inputs(summary.diagnostics + [.error(error.file, line: error.line, error.message)])
         }
         let previous = previousEdition.value
-        if options.previous != nil && previous == nil {
+        if options.previous != nil && previous?.value() == nil {
             summary.diagnostics.append(.warning(previousPath, "cannot read the previous edition's report.json; changes.html will not compare"))
         }
         progress.update("rendering pages")

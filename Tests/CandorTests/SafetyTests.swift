@@ -117,6 +117,39 @@ final class SafetyTests: XCTestCase {
         XCTAssertTrue(second.contains("<th scope=\"row\">2026-W02</th><td>tokens</td><td><del>"), second)
         XCTAssertTrue(second.contains("organisation tokens"))
     }
+
+    /// A rebuild whose figures did not move writes the same report.json as the previous
+    /// edition, and compares the two without parsing the old one: its changes.html is the one
+    /// a parse of the old file gives (a copy that differs only by a space, named with
+    /// --previous); a previous report.json that is not JSON is no previous edition.
+    func testChangesPageOfAnUnchangedRebuildIsTheParsedComparison() throws {
+        let scratch = Scratch()
+        let content = scratch.path + "/content", output = scratch.path + "/out", saved = scratch.path + "/previous.json"
+        _ = try SampleGenerator(users: 200, days: 42, seed: 4).write(to: content)
+        _ = try build(content, output)
+        _ = try build(content, output)
+        let unchanged = try String(contentsOfFile: output + "/changes.html", encoding: .utf8)
+        XCTAssertTrue(unchanged.contains("Compared with the edition covering 2026-"), unchanged)
+        XCTAssertTrue(unchanged.contains("No headline figure moved."))
+        XCTAssertTrue(unchanged.contains("No past week was restated."))
+
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output + "/data/report.json")))
+        XCTAssertEqual(bytes.first, 0x7B)
+        bytes.insert(0x20, at: 1)
+        try Data(bytes).write(to: URL(fileURLWithPath: saved))
+        func buildAgainst(_ previous: String) throws -> Pipeline.Summary {
+            var options = Pipeline.Options(content: content, output: output, theme: repository + "/Themes/default")
+            options.previous = previous
+            return try Pipeline.run(options, progress: Progress(quiet: true, verbose: false))
+        }
+        _ = try buildAgainst(saved)
+        XCTAssertEqual(try String(contentsOfFile: output + "/changes.html", encoding: .utf8), unchanged)
+
+        try Data("{\"org\": ".utf8).write(to: URL(fileURLWithPath: saved))
+        let summary = try buildAgainst(saved)
+        XCTAssertTrue(summary.diagnostics.contains { $0.message.contains("cannot read the previous edition's report.json") })
+        XCTAssertTrue(try String(contentsOfFile: output + "/changes.html", encoding: .utf8).contains("This is the first edition"))
+    }
 }
 
 final class OutputSafetyTests: XCTestCase {
