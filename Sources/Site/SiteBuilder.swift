@@ -317,20 +317,22 @@ public struct SiteBuilder {
     mutating func dataTables() throws {
         for table in report.tables {
             var csv = CSVWriter(header: table.descriptor.columns.map(\.name))
-            for row in table.rows { csv.append(row.map(csvCell)) }
-            try files.add(table.descriptor.file, csv.text)
+            for row in table.rows {
+                for (index, value) in row.enumerated() {
+                    csv.separate(first: index == 0)
+                    switch value {
+                    case let .text(text): csv.appendText(text)
+                    case let .integer(number): csv.appendPlain(String(number).utf8)
+                    case let .number(number): csv.appendNumber(number)
+                    case let .bool(flag): csv.appendPlain((flag ? "true" : "false").utf8)
+                    case .missing, .withheld: break
+                    }
+                }
+                csv.endRow()
+            }
+            try files.add(table.descriptor.file, csv.bytes)
         }
         try files.add("data/manifest.json", manifest().bytes())
-    }
-
-    func csvCell(_ value: TableValue) -> String {
-        switch value {
-        case let .text(text): text
-        case let .integer(number): String(number)
-        case let .number(number): formatJSONNumber(number)
-        case let .bool(flag): flag ? "true" : "false"
-        case .missing, .withheld: ""
-        }
     }
 
     func num(_ value: Double?) -> String { value.map(formatJSONNumber) ?? "" }

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import XCTest
 @testable import Site
@@ -50,6 +51,32 @@ final class SiteTests: XCTestCase {
         XCTAssertEqual(CSVWriter.escape("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"")
         XCTAssertEqual(CSVWriter.escape("@SUM(A1)"), "'@SUM(A1)")
         XCTAssertEqual(CSVWriter.escape("-12.5"), "-12.5")  // a number stays a number
+        XCTAssertEqual(CSVWriter.escape("-x"), "'-x")
+        // Decided on bytes: "\r\n", and a comma with a combining mark, are each one Character.
+        XCTAssertEqual(CSVWriter.escape("a\r\nb"), "\"a\r\nb\"")
+        XCTAssertEqual(CSVWriter.escape(",\u{301}"), "\",\u{301}\"")
+    }
+
+    /// Every cell comes back from a CSV reader as it went in (a defused formula with its quote
+    /// mark before it): commas, quotes, each kind of line end, and a comma or quote followed by
+    /// a combining mark.
+    func testCSVCellsReadBackAsWritten() throws {
+        let cells = ["plain", "a,b", "say \"hi\"", "a\r\nb", "a\nb", "a\rb", ",\u{301}", "\"\u{301}", "=1+1", "-12.5", "-x",
+                     "@x", "\tx", "+1e3", "é,ü", "Team 7 – Payments", ""]
+        var writer = CSVWriter(header: ["cell", "next"])
+        for cell in cells { writer.append([cell, "end"]) }
+        let path = NSTemporaryDirectory() + "candor-csv-\(UUID().uuidString).csv"
+        try Data(writer.bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var reader = CSVReader(source: try FileByteSource(path: path))
+        var rows: [[String]] = []
+        try reader.forEach { record in rows.append((0..<record.count).map { record.string($0) ?? "(not UTF-8)" }) }
+        XCTAssertEqual(rows.first, ["cell", "next"])
+        XCTAssertEqual(rows.count, cells.count + 1)
+        for (cell, row) in zip(cells, rows.dropFirst()) {
+            let defused = ["=", "+", "-", "@", "\t"].contains { cell.hasPrefix($0) } && Double(cell) == nil
+            XCTAssertEqual(row, [(defused ? "'" : "") + cell, "end"], cell.debugDescription)
+        }
     }
 
     func testNothingIsWrittenOutsideTheOutputFolder() {
