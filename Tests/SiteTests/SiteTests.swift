@@ -131,6 +131,38 @@ final class SiteTests: XCTestCase {
                        "<meta content=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\n<b title=\"x&quot;\u{0338} onload=alert(1) y=&quot;&#39;&lt;\">\(hostile)</b>")
     }
 
+    /// `FlatTemplate.sharesLine` reads bytes; it answers as the reading by Characters it
+    /// replaced, on random lines of spaces, tabs, text, combining marks, every kind of line end
+    /// and characters whose UTF-8 ends or begins like one.
+    func testSharesLineAnswersAsCharactersDo() {
+        func reference(_ tag: Swift.Range<String.Index>, _ text: String) -> Bool {
+            let before = text[..<tag.lowerBound].reversed().prefix { !$0.isNewline }
+            let after = text[tag.upperBound...].prefix { !$0.isNewline }
+            return !(before + after).allSatisfy { $0 == " " || $0 == "\t" }
+        }
+        let pieces = [" ", "\t", "x", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}", "\u{301}",
+                      "é", "\u{2027}", "\u{202A}", "\u{0145}", "\u{00A8}", "\u{0885}", "\u{E0A8}"]
+        var state: UInt64 = 0x11E5
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var sharing = 0
+        for _ in 0..<20_000 {
+            let before = (0..<next(5)).map { _ in pieces[next(pieces.count)] }.joined()
+            let after = (0..<next(5)).map { _ in pieces[next(pieces.count)] }.joined()
+            let text = before + "{{#a}}" + after
+            // By bytes, as the template reader finds tags (a mark after "}}" joins its Character).
+            let lower = text.utf8.index(text.startIndex, offsetBy: before.utf8.count)
+            let tag = lower..<text.utf8.index(lower, offsetBy: 6)
+            let expected = reference(tag, text)
+            XCTAssertEqual(FlatTemplate.sharesLine(tag, in: text), expected, text.debugDescription)
+            if expected { sharing += 1 }
+        }
+        XCTAssertGreaterThan(sharing, 5_000)
+        XCTAssertLessThan(sharing, 19_000)
+    }
+
     /// Templates of text and plain variables are rendered without Mustache (`FlatTemplate`):
     /// random templates, flat and not, with hostile values, missing ones and ones that are not
     /// strings, give the same page both ways, and every template with another kind of tag is
