@@ -313,8 +313,8 @@ final class PersonTablesTests: XCTestCase {
     }
 
     /// The radix sort of a batch puts rows in the order of the stable comparison sort, equal
-    /// rows in the order they came: small and large ids, days close together and far apart
-    /// (more than 64 bits of key: the comparison sort), many ties, and short batches.
+    /// rows in the order they came: small and large ids, many ties — days are not part of the
+    /// key — short batches, and a negative id (which the comparison sort takes).
     func testPersonRowsSortAsTheStableComparisonSort() {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<40 {
@@ -326,6 +326,7 @@ final class PersonTablesTests: XCTestCase {
                                          tool: Int32.random(in: 0..<4, using: &generator), day: Int32.random(in: -span...span, using: &generator),
                                          share: Share(tokens: Int64(index), requests: 0, costMicros: 0))
             }
+            if round % 8 == 7 { rows[rows.count / 2].team = -1 }
             let expected = rows.sorted(by: UsageAggregate.PersonRow.precedes)
             UsageAggregate.PersonRow.sort(&rows)
             XCTAssertEqual(rows.map(\.share.tokens), expected.map(\.share.tokens), "round \(round): \(count) rows, ids below \(users), days ±\(span)")
