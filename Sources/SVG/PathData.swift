@@ -46,31 +46,36 @@ public struct PathData: Equatable, Sendable {
 
     /// The path data text, or nil when a coordinate is not finite.
     func rendered() -> String? {
-        var parts: [String] = []
-        parts.reserveCapacity(commands.count)
-        func numbers(_ letter: String, _ values: Double...) -> String? {
-            var text = letter
+        var bytes: [UInt8] = []
+        guard render(into: &bytes) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the path data text; false when a coordinate is not finite (what was appended
+    /// is then not a whole path).
+    func render(into output: inout [UInt8]) -> Bool {
+        func numbers(_ letter: UInt8, _ values: Double...) -> Bool {
+            output.append(letter)
             for (index, value) in values.enumerated() {
-                guard let formatted = formatNumber(value) else { return nil }
-                text += index == 0 ? formatted : " " + formatted
+                if index > 0 { output.append(0x20) }
+                guard appendNumber(value, to: &output) else { return false }
             }
-            return text
+            return true
         }
         for command in commands {
-            let part: String?
+            let written: Bool
             switch command {
-            case let .move(x, y): part = numbers("M", x, y)
-            case let .line(x, y): part = numbers("L", x, y)
-            case let .horizontal(x): part = numbers("H", x)
-            case let .vertical(y): part = numbers("V", y)
-            case let .cubic(x1, y1, x2, y2, x, y): part = numbers("C", x1, y1, x2, y2, x, y)
+            case let .move(x, y): written = numbers(0x4D, x, y)  // M
+            case let .line(x, y): written = numbers(0x4C, x, y)  // L
+            case let .horizontal(x): written = numbers(0x48, x)  // H
+            case let .vertical(y): written = numbers(0x56, y)  // V
+            case let .cubic(x1, y1, x2, y2, x, y): written = numbers(0x43, x1, y1, x2, y2, x, y)  // C
             case let .arc(rx, ry, rotation, large, sweep, x, y):
-                part = numbers("A", rx, ry, rotation, large ? 1 : 0, sweep ? 1 : 0, x, y)
-            case .close: part = "Z"
+                written = numbers(0x41, rx, ry, rotation, large ? 1 : 0, sweep ? 1 : 0, x, y)  // A
+            case .close: output.append(0x5A); written = true  // Z
             }
-            guard let part else { return nil }
-            parts.append(part)
+            guard written else { return false }
         }
-        return parts.joined()
+        return true
     }
 }

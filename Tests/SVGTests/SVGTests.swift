@@ -34,6 +34,44 @@ final class SVGTests: XCTestCase {
         XCTAssertNil(formatNumber(.infinity))
     }
 
+    /// Numbers are written as bytes (`appendNumber`); the text is the one the String-building
+    /// algorithm it replaced gave, for random values of every size and sign, at every precision.
+    func testNumbersAsBytesAreTheStringAlgorithms() {
+        func reference(_ value: Double, decimals: Int) -> String? {
+            guard value.isFinite else { return nil }
+            let scale = [1.0, 10, 100, 1000, 10000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
+            let scaled = (value * scale).rounded()
+            guard abs(scaled) < 9.0e15 else {
+                guard abs(value) < 9.0e18 else { return nil }
+                return String(Int64(value.rounded()))
+            }
+            var integer = Int64(scaled)
+            if integer == 0 { return "0" }
+            let negative = integer < 0
+            integer = abs(integer)
+            let unit = Int64(scale)
+            var text = (negative ? "-" : "") + String(integer / unit)
+            var fraction = integer % unit
+            if fraction != 0 {
+                var digits = decimals
+                while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+                let fractionText = String(fraction)
+                text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+            }
+            return text
+        }
+        var generator = SystemRandomNumberGenerator()
+        let specials: [Double] = [0, -0.0, 1, -1, 0.5, -0.5, 0.005, 0.015, 1.005, 2.345, 9.0e15, -9.0e15, 8.99e18, 9.1e18, -9.1e18,
+                                  .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123_456.789]
+        for index in 0..<30_000 {
+            let value = index < specials.count ? specials[index]
+                : Double.random(in: -1...1, using: &generator) * pow(10, Double.random(in: -8...19, using: &generator))
+            for decimals in [0, 1, 2, 3, 6] {
+                XCTAssertEqual(formatNumber(value, decimals: decimals), reference(value, decimals: decimals), "\(value), \(decimals) decimals")
+            }
+        }
+    }
+
     func testNonFiniteCoordinatesAreAnErrorNotOutput() {
         let node = svg(width: 10, height: 10) { circle(cx: .nan, cy: 1, r: 1) }
         XCTAssertThrowsError(try node.render()) { error in
