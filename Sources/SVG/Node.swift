@@ -118,26 +118,18 @@ func isXMLChar(_ scalar: Unicode.Scalar) -> Bool {
 }
 
 /// Escapes text content: &, < and > (and drops characters XML forbids).
-public func escapeText(_ text: String, into output: inout [UInt8]) {
-    if isPlainASCII(text, attribute: false) { output.append(contentsOf: text.utf8); return }
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": output.append(contentsOf: "&amp;".utf8)
-        case "<": output.append(contentsOf: "&lt;".utf8)
-        case ">": output.append(contentsOf: "&gt;".utf8)
-        default: if isXMLChar(scalar) { UTF8.encode(scalar) { output.append($0) } }
-        }
-    }
-}
+public func escapeText(_ text: String, into output: inout [UInt8]) { escapeXML(text, attribute: false, into: &output) }
 
-public func escapeText(_ text: String, into output: inout String) {
-    var bytes: [UInt8] = []
-    escapeText(text, into: &bytes)
-    output += String(decoding: bytes, as: UTF8.self)
-}
+/// Escapes an attribute value in double quotes: also " and ', and white space other than a
+/// space as character references so it survives attribute normalisation.
+public func escapeAttribute(_ text: String, into output: inout [UInt8]) { escapeXML(text, attribute: true, into: &output) }
+
+public func escapeText(_ text: String, into output: inout String) { escapeXML(text, attribute: false, into: &output) }
+
+public func escapeAttribute(_ text: String, into output: inout String) { escapeXML(text, attribute: true, into: &output) }
 
 /// True when every byte is printable ASCII that needs no escaping (the common case, copied
-/// whole); anything else goes through the scalar-by-scalar escapers.
+/// whole); anything else goes through the scalar-by-scalar escaper.
 @inline(__always)
 func isPlainASCII(_ text: String, attribute: Bool) -> Bool {
     text.utf8.allSatisfy { byte in
@@ -146,28 +138,30 @@ func isPlainASCII(_ text: String, attribute: Bool) -> Bool {
     }
 }
 
-/// Escapes an attribute value in double quotes: also " and ', and white space other than a
-/// space as character references so it survives attribute normalisation.
-public func escapeAttribute(_ text: String, into output: inout [UInt8]) {
-    if isPlainASCII(text, attribute: true) { output.append(contentsOf: text.utf8); return }
+/// The one escaper of text (`attribute` false) and attribute values, characters XML forbids
+/// dropped.
+func escapeXML(_ text: String, attribute: Bool, into output: inout [UInt8]) {
+    if isPlainASCII(text, attribute: attribute) { output.append(contentsOf: text.utf8); return }
     for scalar in text.unicodeScalars {
+        let reference: String?
         switch scalar {
-        case "&": output.append(contentsOf: "&amp;".utf8)
-        case "<": output.append(contentsOf: "&lt;".utf8)
-        case ">": output.append(contentsOf: "&gt;".utf8)
-        case "\"": output.append(contentsOf: "&quot;".utf8)
-        case "'": output.append(contentsOf: "&#39;".utf8)
-        case "\n": output.append(contentsOf: "&#10;".utf8)
-        case "\r": output.append(contentsOf: "&#13;".utf8)
-        case "\t": output.append(contentsOf: "&#9;".utf8)
-        default: if isXMLChar(scalar) { UTF8.encode(scalar) { output.append($0) } }
+        case "&": reference = "&amp;"
+        case "<": reference = "&lt;"
+        case ">": reference = "&gt;"
+        case "\"" where attribute: reference = "&quot;"
+        case "'" where attribute: reference = "&#39;"
+        case "\n" where attribute: reference = "&#10;"
+        case "\r" where attribute: reference = "&#13;"
+        case "\t" where attribute: reference = "&#9;"
+        default: reference = nil
         }
+        if let reference { output.append(contentsOf: reference.utf8) } else if isXMLChar(scalar) { UTF8.encode(scalar) { output.append($0) } }
     }
 }
 
-public func escapeAttribute(_ text: String, into output: inout String) {
+func escapeXML(_ text: String, attribute: Bool, into output: inout String) {
     var bytes: [UInt8] = []
-    escapeAttribute(text, into: &bytes)
+    escapeXML(text, attribute: attribute, into: &bytes)
     output += String(decoding: bytes, as: UTF8.self)
 }
 
