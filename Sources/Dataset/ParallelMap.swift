@@ -47,6 +47,12 @@ public final class Pending<Value>: @unchecked Sendable {
         done.wait()
         return result!
     }
+
+    /// A deferred value nobody asked for leaves its group balanced: libdispatch may stop a
+    /// process that frees a group still entered (it does on Apple's platforms).
+    deinit {
+        if begun.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged { done.leave() }
+    }
 }
 
 /// Every `Pending` started and not yet finished, waited for or not.

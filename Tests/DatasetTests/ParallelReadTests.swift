@@ -253,6 +253,31 @@ final class ParallelMapTests: XCTestCase {
         XCTAssertEqual(parallelMap([Int](), workers: 4) { $0 }, [])
         XCTAssertEqual(parallelMap([7], workers: 4) { $0 + 1 }, [8])
     }
+
+    /// A deferred value does no work until it is started or asked for, does it once however
+    /// often it is started, and one nobody asks for is freed without its work ever running.
+    func testDeferredPendingRunsOnlyWhenStartedOrAskedAndOnce() {
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func add() { lock.lock(); count += 1; lock.unlock() }
+            var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+        }
+        let calls = Calls()
+        let started = Pending(deferred: true) { calls.add(); return 6 * 7 }
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertEqual(calls.value, 0)
+        started.start()
+        started.start()
+        XCTAssertEqual(started.value, 42)
+        XCTAssertEqual(calls.value, 1)
+        let asked = Pending(deferred: true) { calls.add(); return 1 }
+        XCTAssertEqual(asked.value, 1)
+        XCTAssertEqual(calls.value, 2)
+        do { _ = Pending(deferred: true) { calls.add(); return 0 } }
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertEqual(calls.value, 2)
+    }
 }
 
 final class UsageColumnTests: XCTestCase {
