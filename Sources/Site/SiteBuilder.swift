@@ -335,8 +335,6 @@ public struct SiteBuilder {
         try files.add("data/manifest.json", manifest().bytes())
     }
 
-    func num(_ value: Double?) -> String { value.map(formatJSONNumber) ?? "" }
-
     func manifest() -> JSONValue {
         .object([
             ("schema", .string("candor.manifest/1")),
