@@ -151,6 +151,38 @@ final class UsageReaderTests: XCTestCase {
         XCTAssertEqual(result.unmatchedIdentities, ["bob"])
     }
 
+    /// A row of the same person, team, tool or category as the row before leaves those names
+    /// where the record holds them (`NameCache.entry(_:column:holding:)`): each row still reads
+    /// as its own names, whether the one before was the same, a team from the directory, or
+    /// rejected halfway.
+    func testNamesHeldFromTheRowBeforeAreEachRowsOwn() throws {
+        let people = PeopleDirectory(people: [Person(user: "ann@example.com", team: "Search")], aliases: [["ann-gh"]])
+        let text = """
+        date,user,team,tool,requests,task_category
+        2026-01-05,ann-gh,A,t1,1,coding
+        2026-01-05,ann-gh,,t1,1,coding
+        2026-01-05,ann-gh,A,,1,
+        2026-01-06,ann-gh,A,t2,1,
+        2026-01-06,bob,A,t2,1,review
+        2026-01-06,bob,,t2,1,review
+        2026-01-07,ann-gh,B,t1,1,coding
+        2026-01-07,ann-gh,B,t1,1,coding
+        """
+        let (rows, result) = try read(text + "\n", people: people)
+        XCTAssertEqual(result.rowsRejected, 1)
+        XCTAssertEqual(rows.map(\.user), ["ann@example.com", "ann@example.com", "ann@example.com", "bob", "bob", "ann@example.com", "ann@example.com"])
+        XCTAssertEqual(rows.map(\.team), ["A", "Search", "A", "A", "unassigned", "B", "B"])
+        XCTAssertEqual(rows.map(\.tool), ["t1", "t1", "t2", "t2", "t2", "t1", "t1"])
+        XCTAssertEqual(rows.map(\.taskCategory), ["coding", "coding", nil, "review", "review", "coding", "coding"])
+        // The keys name the same entries as the strings: one key per distinct name.
+        for (a, b) in zip(rows, rows.dropFirst()) {
+            XCTAssertEqual(a.nameKeys.user == b.nameKeys.user, a.user == b.user)
+            XCTAssertEqual(a.nameKeys.tool == b.nameKeys.tool, a.tool == b.tool)
+            XCTAssertEqual(a.nameKeys.category == b.nameKeys.category, a.taskCategory == b.taskCategory)
+        }
+        XCTAssertEqual(result.unmatchedIdentities, ["bob"])
+    }
+
     func testPartFoldersAreReadAsOneTableAndMarkerFilesSkipped() throws {
         let folder = TemporaryFolder()
         folder.write("report.yml", "title: T\n")
