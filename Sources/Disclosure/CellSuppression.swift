@@ -47,6 +47,52 @@ public struct CellSuppression {
         }
     }
 
+    /// A cell's values by measure: a few pairs in ascending order of measure, found by a scan.
+    /// (A dictionary hashed the measure on every look-up, and the privacy step looks up cells'
+    /// values hundreds of thousands of times: a sixth of it, perf.)
+    public struct Values: Sequence, ExpressibleByDictionaryLiteral, Sendable {
+        private var pairs: [(key: Measure, value: Double)] = []
+
+        public init() {}
+
+        public init(dictionaryLiteral elements: (Measure, Double)...) {
+            for (measure, value) in elements { self[measure] = value }
+        }
+
+        /// The place of `measure`, or where it would go.
+        private func position(of measure: Measure) -> (index: Int, found: Bool) {
+            for (index, pair) in pairs.enumerated() where pair.key >= measure { return (index, pair.key == measure) }
+            return (pairs.count, false)
+        }
+
+        public subscript(measure: Measure) -> Double? {
+            get {
+                for pair in pairs where pair.key >= measure { return pair.key == measure ? pair.value : nil }
+                return nil
+            }
+            set {
+                let (index, found) = position(of: measure)
+                switch (found, newValue) {
+                case let (true, value?): pairs[index].value = value
+                case (true, nil): pairs.remove(at: index)
+                case let (false, value?): pairs.insert((measure, value), at: index)
+                case (false, nil): break
+                }
+            }
+        }
+
+        public subscript(measure: Measure, default value: Double) -> Double {
+            get { self[measure] ?? value }
+            set { self[measure] = newValue }
+        }
+
+        /// The measures, in ascending order.
+        public var keys: [Measure] { pairs.map(\.key) }
+        public var isEmpty: Bool { pairs.isEmpty }
+
+        public func makeIterator() -> IndexingIterator<[(key: Measure, value: Double)]> { pairs.makeIterator() }
+    }
+
     public enum Status: Sendable, Equatable {
         case published
         /// About too few people.
@@ -83,7 +129,7 @@ public struct CellSuppression {
 
     public struct Cell: Sendable {
         public var name: String
-        public var values: [Measure: Double]
+        public var values: Values
         /// People behind the cell not identified one by one (vendors' group rows, documents).
         public var anonymousPeople: Int
         /// Identified people's parts, sorted by person.
@@ -97,7 +143,7 @@ public struct CellSuppression {
         public var forced = false
         public var people: Int { parts.count + anonymousPeople }
 
-        public init(name: String, values: [Measure: Double], parts: [Part] = [], anonymousPeople: Int = 0, structural: Bool = false) {
+        public init(name: String, values: Values, parts: [Part] = [], anonymousPeople: Int = 0, structural: Bool = false) {
             self.name = name
             self.values = values
             self.parts = parts
@@ -129,6 +175,11 @@ public struct CellSuppression {
     public private(set) var cells: [Cell] = []
     public private(set) var lines: [Line] = []
     var linesOf: [[Int]] = []
+    /// Per measure, each cell's lines of that measure (`linesOf` taken apart by measure as the
+    /// lines are added): the searches for protecting cycles asked for them thousands of times
+    /// per cell, and filtered and memoised them in a dictionary each time (a fifth of the
+    /// privacy step, perf).
+    private var linesByMeasure: [Measure: [[Int]]] = [:]
     let rules: Rules
 
     /// Counts the cells hidden so far, so that cached attacker programs are rebuilt after a change.
@@ -152,7 +203,21 @@ public struct CellSuppression {
         let exact = abs(sum - totalValue) <= 1e-9 * max(1, abs(totalValue))
         lines.append(Line(measure: measure, total: total, parts: parts, exact: exact))
         for cell in [total] + parts where linesOf[cell].last != lines.count - 1 { linesOf[cell].append(lines.count - 1) }
+        var table = linesByMeasure.removeValue(forKey: measure) ?? []
+        for cell in [total] + parts {
+            if table.count <= cell { table += [[Int]](repeating: [], count: cell + 1 - table.count) }
+            if table[cell].last != lines.count - 1 { table[cell].append(lines.count - 1) }
+        }
+        linesByMeasure[measure] = table
     }
+
+    /// Each cell's lines of one measure, in the order they were added.
+    struct MeasureLines {
+        let table: [[Int]]
+        subscript(cell: Int) -> [Int] { cell < table.count ? table[cell] : [] }
+    }
+
+    func lines(of measure: Measure) -> MeasureLines { MeasureLines(table: linesByMeasure[measure] ?? []) }
 
     public mutating func implies(_ cell: Int, _ others: [Int]) { cells[cell].implies += others }
 
@@ -161,7 +226,7 @@ public struct CellSuppression {
     // MARK: Primary suppression
 
     /// True when a group of `people` with these parts may not be published.
-    func isSensitive(people: Int, parts: [Part], values: [Measure: Double]) -> Status? {
+    func isSensitive(people: Int, parts: [Part], values: Values) -> Status? {
         if people > 0 && people < rules.minGroupSize { return .frequency }
         guard rules.dominanceP > 0 else { return nil }
         for measure in [Measure.tokens, .requests, .cost] {
@@ -244,17 +309,11 @@ public struct CellSuppression {
     /// two crossing lines. Cells already hidden cost nothing, so cycles share cells.
     func cycle(through start: Int, need: Need) -> [Int]? {
         let measure = need.measure
-        // The rectangle search below asks for the same cells' lines and the same lines'
-        // members many times over: each is worked out once per call, in arrays (dictionaries
-        // of them hashed an Int thousands of times a call, a third of the privacy step with
-        // hundreds of teams).
-        var linesOfCellMemo = [[Int]?](repeating: nil, count: cells.count)
-        func linesOfCell(_ cell: Int) -> [Int] {
-            if let known = linesOfCellMemo[cell] { return known }
-            let found = linesOf[cell].filter { self.lines[$0].measure == measure }
-            linesOfCellMemo[cell] = found
-            return found
-        }
+        // The rectangle search below asks for the same lines' corners many times over: each is
+        // worked out once per call, in arrays (dictionaries of them hashed an Int thousands of
+        // times a call, a third of the privacy step with hundreds of teams).
+        let measureLines = lines(of: measure)
+        func linesOfCell(_ cell: Int) -> [Int] { measureLines[cell] }
         func members(_ line: Int) -> [Int] { [lines[line].total] + lines[line].parts }
         func usable(_ cell: Int) -> Bool {
             cell != start && !cells[cell].fixed && (cells[cell].values[measure] ?? 0) >= need.required && cells[cell].status != .structural
@@ -303,15 +362,18 @@ public struct CellSuppression {
             cornersMemo[line] = found
             return found
         }
+        // The corners b of the second line by their other line D: the b that closes a rectangle
+        // is looked up, not searched for along D (D may be a line of thousands). By line
+        // number, in an array: hashing the lines was a tenth of this search.
+        var bByLine = [[Int]](repeating: [], count: lines.count)
         for (first, second) in [(own[0], own[1]), (own[1], own[0])] {
-            let onSecond = Set(members(second))
-            // The corners b of the second line by their other line D: the b that closes a
-            // rectangle is looked up, not searched for along D (D may be a line of thousands).
-            var bByLine: [Int: [Int]] = [:]
-            for (b, other) in corners(second) { bByLine[other, default: []].append(b) }
+            let bLines = corners(second).map(\.other)
+            for (b, other) in corners(second) { bByLine[other].append(b) }
+            defer { for other in bLines { bByLine[other] = [] } }
             for (a, third) in corners(first) {
-                for (d, fourth) in corners(third) where d != a && !onSecond.contains(d) && fourth != first {
-                    for b in bByLine[fourth] ?? [] where b != d && b != a {
+                // d is not on the second line: its lines are the third and the fourth.
+                for (d, fourth) in corners(third) where d != a && third != second && fourth != second && fourth != first {
+                    for b in bByLine[fourth] where b != d && b != a {
                         consider([a, b, d])
                     }
                 }
@@ -323,7 +385,7 @@ public struct CellSuppression {
     func unionIsSensitive(_ members: [Int]) -> Bool {
         var byPerson: [Int32: Part] = [:]
         var anonymous = 0
-        var values: [Measure: Double] = [:]
+        var values = Values()
         for member in members {
             let cell = cells[member]
             anonymous += cell.anonymousPeople
@@ -346,7 +408,7 @@ public struct CellSuppression {
 
     /// What an attacker can say about a hidden cell: nil when it is protected on every measure.
     func exposure(of index: Int) -> Need? {
-        for measure in cells[index].values.keys.sorted() {
+        for measure in cells[index].values.keys {
             guard let value = cells[index].values[measure], value > 0 else { continue }
             let required = rules.protection * value
             let tolerance = 1e-7 * max(1, value)
@@ -380,6 +442,27 @@ public struct CellSuppression {
         }
     }
 
+    /// Cells with the amount each moves by (in units of the protection), in the order they were
+    /// given one: the few cells of a cycle, or a group's parts, looked up by a scan. (As a
+    /// dictionary, hashing the cells was a sixth of the privacy step, perf.)
+    struct Shift {
+        private(set) var moves: [(cell: Int, by: Double)] = []
+        var cells: some Sequence<Int> { moves.lazy.map(\.cell) }
+
+        subscript(cell: Int) -> Double? {
+            get { moves.first { $0.cell == cell }?.by }
+            set {
+                let index = moves.firstIndex { $0.cell == cell }
+                switch (index, newValue) {
+                case let (index?, value?): moves[index].by = value
+                case let (index?, nil): moves.remove(at: index)
+                case let (nil, value?): moves.append((cell, value))
+                case (nil, nil): break
+                }
+            }
+        }
+    }
+
     /// Whether some hidden cells can move together with `index`, by `amount` up or down, while
     /// every exact line of `measure` keeps its published total, every other line stays within
     /// its slack, and every cell stays at least zero: a point of the attacker's program on each
@@ -390,13 +473,8 @@ public struct CellSuppression {
     /// whole group against another. Each is checked against every line it touches. False when
     /// none is found: the programs decide.
     func hasProtectingMove(_ index: Int, measure: Measure, by amount: Double) -> Bool {
-        var linesMemo: [Int: [Int]] = [:]
-        func linesOfCell(_ cell: Int) -> [Int] {
-            if let known = linesMemo[cell] { return known }
-            let found = linesOf[cell].filter { lines[$0].measure == measure }
-            linesMemo[cell] = found
-            return found
-        }
+        let measureLines = lines(of: measure)
+        func linesOfCell(_ cell: Int) -> [Int] { measureLines[cell] }
         /// Calls `body` with each hidden cell of the line that can give `amount` either way, and
         /// its lines, until `body` returns true (lazily: lines can hold thousands of cells, and
         /// the first cycle found is usually a proof).
@@ -418,16 +496,28 @@ public struct CellSuppression {
         func slack(_ line: Int) -> Double {
             lines[line].parts.reduce(0.0) { $0 + (cells[$1].values[measure] ?? 0) } - (cells[lines[line].total].values[measure] ?? 0)
         }
+        /// The lines of these cells, each once, in ascending order.
+        func linesTouched<Cells: Sequence<Int>>(by cells: Cells) -> [Int] {
+            var touched: [Int] = []
+            for cell in cells { touched += linesOfCell(cell) }
+            touched.sort()
+            var unique = touched.isEmpty ? 0 : 1
+            for line in touched.dropFirst() where line != touched[unique - 1] {
+                touched[unique] = line
+                unique += 1
+            }
+            return Array(touched.prefix(unique))
+        }
         var tries = 0
         /// Moves `index` by 1 and the others so that each line balances, then checks every line.
         func moves(_ support: [Int]) -> Bool {
             tries += 1
-            var shift: [Int: Double] = [index: 1]
-            var touched = Set<Int>()
-            for cell in support { touched.formUnion(linesOfCell(cell)) }
+            var shift = Shift()
+            shift[index] = 1
+            let touched = linesTouched(by: support)
             // Each cell takes the shift that balances a line on which it is the last unknown:
             // exact lines first, as the others need only stay within their slack.
-            for balancing in [touched.filter { lines[$0].exact }.sorted(), touched.sorted()] {
+            for balancing in [touched.filter { lines[$0].exact }, touched] {
                 var settled = false
                 while !settled {
                     settled = true
@@ -447,14 +537,12 @@ public struct CellSuppression {
         /// it touches at its total (to rounding), every other line within its slack (a line
         /// that is at most the sum of its parts, people counted in two parts), and every cell
         /// at least zero.
-        func holds(_ shift: [Int: Double]) -> Bool {
-            var touched = Set<Int>()
-            for cell in shift.keys { touched.formUnion(linesOfCell(cell)) }
-            for line in touched {
-                let change = abs(shift.reduce(0.0) { $0 + coefficient($1.key, line) * $1.value })
+        func holds(_ shift: Shift) -> Bool {
+            for line in linesTouched(by: shift.cells) {
+                let change = abs(shift.moves.reduce(0.0) { $0 + coefficient($1.cell, line) * $1.by })
                 if lines[line].exact ? change > 1e-9 : change * amount > slack(line) { return false }
             }
-            return shift.allSatisfy { abs($0.value) * amount <= cells[$0.key].values[measure] ?? 0 }
+            return shift.moves.allSatisfy { abs($0.by) * amount <= cells[$0.cell].values[measure] ?? 0 }
         }
         /// For a total whose parts are all hidden (a withheld team and its weeks): the whole
         /// group moves up, each part by its own share, while another such group on the total's
@@ -485,7 +573,9 @@ public struct CellSuppression {
                     let partLines = linesOfCell(part)
                     if partLines.count == 2, let partLine = partLines.first(where: { $0 != group }) { byLine[partLine] = part }
                 }
-                var shift: [Int: Double] = [index: 1, partner: -1]
+                var shift = Shift()
+                shift[index] = 1
+                shift[partner] = -1
                 for (cell, share, partLine) in shares {
                     guard let mirror = byLine[partLine] else { return groups >= 8 }
                     shift[cell] = share

@@ -57,12 +57,12 @@ struct Grid {
             contributors.parts.map { .init(person: $0.person, tokens: $0.tokens, requests: $0.requests, cost: $0.cost) }
         }
         func cell(_ name: String, _ figures: WeekFigures) -> CellSuppression.Cell {
-            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens), .requests: Double(figures.requests)]
+            var values: CellSuppression.Values = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens), .requests: Double(figures.requests)]
             for (k, value) in figures.outcomes.enumerated() { if let value { values[.outcome(k)] = value } }
             return .init(name: name, values: values, parts: parts(figures.contributors), anonymousPeople: figures.contributors.anonymous)
         }
         let o = model.org
-        var orgValues: [Measure: Double] = [.people: Double(o.activeUsers), .tokens: Double(o.tokens), .requests: Double(o.requests), .cost: o.costUSD]
+        var orgValues: CellSuppression.Values = [.people: Double(o.activeUsers), .tokens: Double(o.tokens), .requests: Double(o.requests), .cost: o.costUSD]
         for (k, value) in o.outcomes.enumerated() { if let value { orgValues[.outcome(k)] = value } }
         let outcomeMeasures = model.metrics.indices.map { Measure.outcome($0) }
         var orgCell = CellSuppression.Cell(name: "o", values: orgValues)
@@ -72,7 +72,7 @@ struct Grid {
         // Team × week, with the teams and the organisation's weeks as margins.
         weeks = model.weekly.map { problem.add(cell("w|\($0.week)", $0)) }
         for figures in model.teams {
-            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
+            var values: CellSuppression.Values = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
                                              .requests: Double(figures.requests), .cost: figures.costUSD]
             for (k, value) in figures.outcomes.enumerated() { if let value { values[.outcome(k)] = value } }
             var teamCell = CellSuppression.Cell(name: "t|\(figures.team)", values: values, parts: parts(figures.contributors),
@@ -97,7 +97,7 @@ struct Grid {
 
         // Tool × week, with the tools and the same weeks as margins; each tool's use by team.
         for figures in model.tools {
-            var values: [Measure: Double] = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
+            var values: CellSuppression.Values = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens),
                                              .requests: Double(figures.requests), .cost: figures.costUSD,
                                              .tried: Double(figures.retention.tried)]
             if figures.retention.tried == 0 { values[.tried] = nil }
