@@ -198,6 +198,37 @@ final class UsageReaderTests: XCTestCase {
         XCTAssertEqual(summary.files.count, 2)
     }
 
+    /// Headcount and outcomes are read on another core while the rest is read: their problems,
+    /// files and errors still come first, as the tables' order is.
+    func testSmallTablesReadMeanwhileAreTakenInTheirOrder() throws {
+        let folder = TemporaryFolder()
+        folder.write("report.yml", "title: T\n")
+        folder.write("data/headcount.csv", "team,headcount,colour\nT,4,red\n")
+        folder.write("data/outcomes.csv", "period,team,metric,value\n2026-W02,T,prs,3\n2026-W02,T,prs,-1\n")
+        folder.write("data/tools.csv", "tool,capability,size\nt,chat,big\n")
+        folder.write("data/usage/u.csv", "date,user,team,tool,requests\n2026-01-05,u1,T,t,1\n")
+        let inputs = try ReportFolder.read(folder.path)
+        XCTAssertEqual(inputs.diagnostics.map(\.description), [
+            "data/headcount.csv:1: warning: unknown column \"colour\" is ignored",
+            "data/outcomes.csv:3: error: value is negative (-1)",
+            "data/tools.csv:1: warning: unknown column \"size\" is ignored",
+        ])
+        XCTAssertEqual(inputs.files.map(\.path), ["data/headcount.csv", "data/outcomes.csv", "data/tools.csv"])
+        XCTAssertEqual(inputs.files.map(\.rows), [1, 1, 1])
+        XCTAssertEqual(inputs.rowsRejected, 1)
+        XCTAssertEqual(inputs.rowsRead, 3)
+        XCTAssertEqual(inputs.headcount.map(\.headcount), [4])
+        XCTAssertEqual(inputs.outcomes.map(\.value), [3])
+
+        // A table's error is told before a later problem of the folder (here: no usage data).
+        let empty = TemporaryFolder()
+        empty.write("report.yml", "title: T\n")
+        empty.write("data/outcomes.csv", "period,team\n")
+        XCTAssertThrowsError(try ReportFolder.read(empty.path)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("data/outcomes.csv:1: error: missing required columns"), "\(error)")
+        }
+    }
+
     func testEmptyUsageFolderFailsNamingIt() {
         let folder = TemporaryFolder()
         folder.write("report.yml", "title: T\n")
