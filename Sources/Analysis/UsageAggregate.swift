@@ -253,7 +253,7 @@ public struct UsageAggregate: Sendable {
             if outbox[to].count >= mailLimit, let exchange { send(to: to, exchange) }
         } else {
             pending.append(personRow)
-            if pending.count == Self.pendingLimit { addPending() }
+            if pending.count >= batchLimit { addPending() }
         }
         unsettled = true
         if let hash = row.promptHash {
@@ -322,16 +322,25 @@ public struct UsageAggregate: Sendable {
         }
     }
 
-    /// Rows' person parts not yet in the person tables (`addPending`), at most `pendingLimit`.
+    /// Rows' person parts not yet in the person tables (`addPending`), at most `batchLimit`.
     var pending: [PersonRow] = []
+    /// The smallest batch.
     static let pendingLimit = 1 << 15
+    /// The batch for as many traces as this aggregate holds: eight rows for each, from
+    /// `pendingLimit` up to 262,144 rows (10 MB), worked out after each batch. A batch serves
+    /// its traces only as well as it holds several rows of each: with rows in random order,
+    /// 6,700 people and their tools, batches of 32,768 rows reached each trace for one or two
+    /// rows and missed the caches on nearly every one (with batches made for them, builds of
+    /// 1M and 10M such rows took 6 % and 10 % less time).
+    /// The limit grows with people and tools, never with rows.
+    private(set) var batchLimit = UsageAggregate.pendingLimit
 
     /// Adds the pending person parts to `userDays` and `adoption`, taken by person, team, tool
     /// and day. Why not row by row: with rows in random order each row reached a person's days
     /// and trace far from the last row's, and nearly every one was a miss of the processor's
-    /// caches (perf: two thirds of the time of `PersonDays.add` was two loads). A batch of
-    /// 32,768 taken person by person finds each person's run and trace once, then in cache,
-    /// and one trace look-up serves a person's rows of one team and tool. The tables are sums,
+    /// caches (perf: two thirds of the time of `PersonDays.add` was two loads). A batch
+    /// (`batchLimit` rows) taken person by person finds each person's run and trace once, then
+    /// in cache, and one trace look-up serves a person's rows of one team and tool. The tables are sums,
     /// unions, minimums and maximums, so the order they are added in does not change them.
     /// With parts that share people out (`parts`), the rows other parts posted to this one
     /// are added too.
@@ -341,6 +350,7 @@ public struct UsageAggregate: Sendable {
         add(personRows: &batch)
         swap(&batch, &pending)
         addMail()
+        batchLimit = min(1 << 18, max(Self.pendingLimit, 8 * adoption.count))
     }
 
     /// Adds the rows other parts posted to this one. Called whenever this part posts or adds
@@ -359,7 +369,7 @@ public struct UsageAggregate: Sendable {
         if !exchange.post(outbox[to], to: to) {
             for row in outbox[to] {
                 pending.append(row)
-                if pending.count == Self.pendingLimit { addPending() }
+                if pending.count >= batchLimit { addPending() }
             }
         }
         outbox[to] = []

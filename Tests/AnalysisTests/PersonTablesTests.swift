@@ -333,6 +333,36 @@ final class PersonTablesTests: XCTestCase {
         }
     }
 
+    /// A batch holds eight rows for each trace the aggregate holds (at least `pendingLimit`):
+    /// it grows with people and tools, and not with rows.
+    func testBatchesGrowWithTracesNotRows() {
+        var aggregate = UsageAggregate(config: ReportConfig(), tools: [])
+        func add(_ count: Int, people: Int) {
+            for index in 0..<count {
+                var record = UsageRecord(day: Day(index: 20_454 + Int32(index % 7)), user: "u\(index % people)", team: "T", tool: "t")
+                record.requests = 1
+                aggregate.add(record)
+            }
+        }
+        XCTAssertEqual(aggregate.batchLimit, UsageAggregate.pendingLimit)
+        add(UsageAggregate.pendingLimit, people: 5_000)
+        XCTAssertTrue(aggregate.pending.isEmpty, "the first batch was not added")
+        XCTAssertEqual(aggregate.batchLimit, 40_000)
+        add(39_999, people: 5_000)
+        XCTAssertEqual(aggregate.pending.count, 39_999)
+        add(1, people: 5_000)
+        XCTAssertTrue(aggregate.pending.isEmpty)
+        XCTAssertEqual(aggregate.batchLimit, 40_000, "more rows of the same people grew the batch")
+        // Few traces: never below the smallest batch.
+        var small = UsageAggregate(config: ReportConfig(), tools: [])
+        for index in 0..<UsageAggregate.pendingLimit {
+            var record = UsageRecord(day: Day(index: 20_454), user: "u\(index % 3)", team: "T", tool: "t")
+            record.requests = 1
+            small.add(record)
+        }
+        XCTAssertEqual(small.batchLimit, UsageAggregate.pendingLimit)
+    }
+
     /// The person parts of rows wait in batches (`UsageAggregate.addPending`): rows past several
     /// batches, in random order, reach the person tables exactly as a dictionary of each
     /// person-day and of each person's tool adds them up, after the last, partial batch too.
