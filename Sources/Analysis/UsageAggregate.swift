@@ -343,22 +343,27 @@ public struct UsageAggregate: Sendable {
     /// in cache, and one trace look-up serves a person's rows of one team and tool. The tables are sums,
     /// unions, minimums and maximums, so the order they are added in does not change them.
     /// With parts that share people out (`parts`), the rows other parts posted to this one
-    /// are added too.
-    mutating func addPending() {
-        var batch: [PersonRow] = []
-        swap(&batch, &pending)
-        add(personRows: &batch)
-        swap(&batch, &pending)
-        addMail()
-        batchLimit = min(1 << 18, max(Self.pendingLimit, 8 * adoption.count))
+    /// join the batches (`takeMail`). `all`: until none waits, however few.
+    mutating func addPending(all: Bool = false) {
+        repeat {
+            var batch: [PersonRow] = []
+            swap(&batch, &pending)
+            add(personRows: &batch)
+            swap(&batch, &pending)
+            batchLimit = min(1 << 18, max(Self.pendingLimit, 8 * adoption.count))
+            takeMail()
+        } while all ? !pending.isEmpty : pending.count >= batchLimit
     }
 
-    /// Adds the rows other parts posted to this one. Called whenever this part posts or adds
-    /// its own rows, so that mail waits for at most a batch or two of its reading.
-    private mutating func addMail() {
+    /// Moves the rows other parts posted to this one into `pending`, to be added in the same
+    /// batches as its own rows: a letter of 8,192 rows added as a batch of its own reached
+    /// each trace for less than a row (with rows in random order, half of them come so).
+    /// Called whenever this part posts or adds its own rows, so that mail waits for at most
+    /// a batch or two of its reading.
+    private mutating func takeMail() {
         guard let exchange else { return }
-        for var mail in exchange.take(for: owner) {
-            add(personRows: &mail)
+        for mail in exchange.take(for: owner) {
+            pending.append(contentsOf: mail)
             unsettled = true
         }
     }
@@ -374,16 +379,17 @@ public struct UsageAggregate: Sendable {
         }
         outbox[to] = []
         outbox[to].reserveCapacity(mailLimit)
-        addMail()
+        takeMail()
+        if pending.count >= batchLimit { addPending() }
     }
 
-    /// This part has read its last row (`ReportFolder.readUsage`'s `finished`): it adds the mail
-    /// posted to it, on its own thread while the others still read, and from now on they keep
-    /// the rows of its people.
+    /// This part has read its last row (`ReportFolder.readUsage`'s `finished`): it adds its
+    /// rows and the mail posted to it, on its own thread while the others still read, and from
+    /// now on they keep the rows of its people.
     public mutating func finishReading() {
         guard let exchange else { return }
         exchange.close(owner)
-        addMail()
+        addPending(all: true)
     }
 
     /// Adds rows' person parts to the person tables, emptying `rows`.
@@ -417,7 +423,7 @@ public struct UsageAggregate: Sendable {
     /// posted.
     mutating func flush() {
         precondition(outbox.allSatisfy(\.isEmpty), "a part's person rows not yet posted: parts are flushed by merging")
-        addPending()
+        addPending(all: true)
         guard !teamToolWeeks.isEmpty else { return }
         for (key, totals) in teamToolWeeks {
             teamWeeks[Self.key(key.team, key.week), default: TeamWeekCell()].totals.add(totals)
