@@ -333,7 +333,7 @@ final class PersonTablesTests: XCTestCase {
         }
     }
 
-    /// A batch holds eight rows for each trace the aggregate holds (at least `pendingLimit`):
+    /// A batch holds sixteen rows for each trace the aggregate holds (at least `pendingLimit`):
     /// it grows with people and tools, and not with rows.
     func testBatchesGrowWithTracesNotRows() {
         var aggregate = UsageAggregate(config: ReportConfig(), tools: [])
@@ -347,12 +347,12 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertEqual(aggregate.batchLimit, UsageAggregate.pendingLimit)
         add(UsageAggregate.pendingLimit, people: 5_000)
         XCTAssertTrue(aggregate.pending.isEmpty, "the first batch was not added")
-        XCTAssertEqual(aggregate.batchLimit, 40_000)
-        add(39_999, people: 5_000)
-        XCTAssertEqual(aggregate.pending.count, 39_999)
+        XCTAssertEqual(aggregate.batchLimit, 80_000)
+        add(79_999, people: 5_000)
+        XCTAssertEqual(aggregate.pending.count, 79_999)
         add(1, people: 5_000)
         XCTAssertTrue(aggregate.pending.isEmpty)
-        XCTAssertEqual(aggregate.batchLimit, 40_000, "more rows of the same people grew the batch")
+        XCTAssertEqual(aggregate.batchLimit, 80_000, "more rows of the same people grew the batch")
         // Few traces: never below the smallest batch.
         var small = UsageAggregate(config: ReportConfig(), tools: [])
         for index in 0..<UsageAggregate.pendingLimit {
