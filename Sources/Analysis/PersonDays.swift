@@ -159,10 +159,35 @@ struct PersonDays {
                 count += Int(run.present)
                 continue
             }
-            other.forEach(of: Int32(index)) { _, day, totals in
+            // Both hold days of the person (the rows a part kept for another that had finished
+            // reading): the fewer days are added into the run of the more, so that a person's
+            // few kept rows do not take the whole of their days, one by one, into a run of a
+            // few (perf: a tenth of merging the parts of a 1M-row build in random order).
+            var source = other, from = Int32(index)
+            if other.runs[index].present > runs[slot].present {
+                let mine = PersonDays(taking: person, from: &self)
+                let run = other.runs[index]
+                for day in run.apart { scattered[PairKey(person, day)] = other.scattered[PairKey(Int32(index), day)] }
+                runs[slot] = run
+                count += Int(run.present)
+                (source, from) = (mine, 0)
+            }
+            source.forEach(of: from) { _, day, totals in
                 add(person: person, day: day, tokens: totals.tokens, requests: totals.requests)
             }
         }
+    }
+
+    init() {}
+
+    /// Person `person`'s days, taken out of `days` (as person 0 of the result).
+    private init(taking person: Int32, from days: inout PersonDays) {
+        var run = Run()
+        swap(&run, &days.runs[Int(person)])
+        for day in run.apart { scattered[PairKey(0, day)] = days.scattered.removeValue(forKey: PairKey(person, day)) }
+        days.count -= Int(run.present)
+        runs = [run]
+        count = Int(run.present)
     }
 
     /// Slots held for days, in runs (their capacity) and apart: what memory the days cost.

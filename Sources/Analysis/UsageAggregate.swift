@@ -807,10 +807,11 @@ struct WeeklyShares {
         items.insert(Item(monday: monday, share: share), at: index)
     }
 
-    /// Adds another's weeks, in place.
+    /// Adds another's weeks, in place: the fewer into the more.
     mutating func merge(_ other: WeeklyShares) {
-        if items.isEmpty { items = other.items; return }
-        for item in other.items { add(item.monday, item.share) }
+        var fewer = other.items
+        if fewer.count > items.count { swap(&fewer, &items) }
+        for item in fewer { add(item.monday, item.share) }
     }
 }
 
