@@ -83,11 +83,18 @@ final class PartsExchange: @unchecked Sendable {
         closed[owner] = true
     }
 
-    /// The batches posted to `owner` so far, taken out.
-    func take(for owner: Int) -> [[UsageAggregate.PersonRow]] {
+    /// The letters posted to `owner` first, taken out: as many as hold at most `rows` rows
+    /// together (and the first whatever its size, with `atLeastOne`); the rest wait.
+    func take(for owner: Int, rows: Int, atLeastOne: Bool) -> [[UsageAggregate.PersonRow]] {
         mailLock.lock(); defer { mailLock.unlock() }
-        guard !inboxes[owner].isEmpty else { return [] }
-        defer { inboxes[owner] = [] }
-        return inboxes[owner]
+        var taken = 0, total = 0
+        for letter in inboxes[owner] {
+            guard total + letter.count <= rows || (taken == 0 && atLeastOne) else { break }
+            total += letter.count
+            taken += 1
+        }
+        guard taken > 0 else { return [] }
+        defer { inboxes[owner].removeFirst(taken) }
+        return Array(inboxes[owner].prefix(taken))
     }
 }

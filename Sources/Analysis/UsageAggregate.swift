@@ -335,6 +335,8 @@ public struct UsageAggregate: Sendable {
     /// eight, another 7 % at 10M).
     /// The limit grows with people and tools, never with rows.
     private(set) var batchLimit = UsageAggregate.pendingLimit
+    /// The most rows added in one batch (tests: the batches stay bounded, mail and all).
+    private(set) var largestBatch = 0
 
     /// Adds the pending person parts to `userDays` and `adoption`, taken by person, team, tool
     /// and day. Why not row by row: with rows in random order each row reached a person's days
@@ -359,11 +361,14 @@ public struct UsageAggregate: Sendable {
     /// Moves the rows other parts posted to this one into `pending`, to be added in the same
     /// batches as its own rows: a letter of 8,192 rows added as a batch of its own reached
     /// each trace for less than a row (with rows in random order, half of them come so).
+    /// Only as many letters as the batch has room for: the rest wait in the exchange, so that
+    /// a backlog (the other part read while this one hashed a large file) is added a batch at
+    /// a time rather than copied and sorted whole (that doubled the peak memory at 10M rows).
     /// Called whenever this part posts or adds its own rows, so that mail waits for at most
     /// a batch or two of its reading.
     private mutating func takeMail() {
         guard let exchange else { return }
-        for mail in exchange.take(for: owner) {
+        for mail in exchange.take(for: owner, rows: batchLimit - pending.count, atLeastOne: pending.isEmpty) {
             pending.append(contentsOf: mail)
             unsettled = true
         }
@@ -396,6 +401,7 @@ public struct UsageAggregate: Sendable {
     /// Adds rows' person parts to the person tables, emptying `rows`.
     private mutating func add(personRows pending: inout [PersonRow]) {
         guard !pending.isEmpty else { return }
+        largestBatch = max(largestBatch, pending.count)
         PersonRow.sort(&pending)
         var start = 0
         while start < pending.count {

@@ -366,6 +366,36 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertEqual(small.batchLimit, UsageAggregate.pendingLimit)
     }
 
+    /// Letters are taken from the exchange first come first, as many as the room allows (one
+    /// at least when asked), the rest left waiting; and a part with a backlog of letters adds
+    /// it a batch at a time, never holding much more than a batch (a part that hashed a large
+    /// file first found the other's letters of 650,000 rows waiting, and took them at once).
+    func testMailIsTakenABatchAtATime() {
+        let exchange = PartsExchange(owners: 2)
+        let letter = (0..<100).map { UsageAggregate.PersonRow(user: Int32($0), team: 0, tool: 0, day: 0, share: Share()) }
+        for _ in 0..<10 { exchange.post(letter, to: 0) }
+        XCTAssertEqual(exchange.take(for: 0, rows: 250, atLeastOne: false).map(\.count), [100, 100])
+        XCTAssertEqual(exchange.take(for: 0, rows: 50, atLeastOne: false).count, 0)
+        XCTAssertEqual(exchange.take(for: 0, rows: 50, atLeastOne: true).map(\.count), [100])
+        XCTAssertEqual(exchange.waiting(for: 0), 700)
+
+        var generator = SystemRandomNumberGenerator()
+        var parts = UsageAggregate.parts(2, config: ReportConfig(), tools: [])
+        parts[1].mailLimit = 1_000
+        let rows = mergeRows(6 * UsageAggregate.pendingLimit, &generator)
+        // Part 1 reads first and posts its letters for part 0's people; part 0 then reads.
+        for row in rows { parts[1].add(row) }
+        XCTAssertGreaterThan(parts[0].exchange?.waiting(for: 0) ?? 0, 2 * UsageAggregate.pendingLimit)
+        for row in rows.prefix(2 * UsageAggregate.pendingLimit) { parts[0].add(row) }
+        XCTAssertGreaterThan(parts[0].largestBatch, 0)
+        XCTAssertLessThanOrEqual(parts[0].largestBatch, parts[0].batchLimit + 1_000)
+        var whole = UsageAggregate(config: ReportConfig(), tools: [])
+        for row in rows + rows.prefix(2 * UsageAggregate.pendingLimit) { whole.add(row) }
+        whole.settle()
+        guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
+        XCTAssertEqual(byName(merged), byName(whole))
+    }
+
     /// The person parts of rows wait in batches (`UsageAggregate.addPending`): rows past several
     /// batches, in random order, reach the person tables exactly as a dictionary of each
     /// person-day and of each person's tool adds them up, after the last, partial batch too.
