@@ -67,8 +67,8 @@ public struct CellSuppression {
 
         public subscript(measure: Measure) -> Double? {
             get {
-                for pair in pairs where pair.key >= measure { return pair.key == measure ? pair.value : nil }
-                return nil
+                let (index, found) = position(of: measure)
+                return found ? pairs[index].value : nil
             }
             set {
                 let (index, found) = position(of: measure)
