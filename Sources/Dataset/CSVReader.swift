@@ -13,10 +13,14 @@ public struct CSVRecord {
     public internal(set) var line: Int = 0
     /// Set when the record is malformed; its fields are then incomplete.
     public internal(set) var problem: String?
-    /// The fields' bytes, one byte between each and the next (the delimiter, as read): a
-    /// record without quotes is then its line as it is, copied in one piece.
+    /// The fields' bytes, one byte between each and the next (the delimiter, as read), for a
+    /// record the state machine read (`CSVParser.consume`). Unused while `lent` is set.
     @usableFromInline var bytes: [UInt8] = []
-    /// Where each field ends in `bytes`.
+    /// A record without quotes that lies whole in the chunk is its line as it is: these are
+    /// the chunk's own bytes, lent for the call that receives the record (the reader's chunk
+    /// outlives it), rather than a copy. Nil when the fields are in `bytes`.
+    @usableFromInline var lent: UnsafeBufferPointer<UInt8>?
+    /// Where each field ends in the record's bytes.
     @usableFromInline var ends: [Int] = []
 
     public var count: Int { ends.count }
@@ -26,11 +30,18 @@ public struct CSVRecord {
         (index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]
     }
 
+    /// Calls `body` with the record's bytes (`ends` says where each field ends in them).
+    @inlinable
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        if let lent { return try body(lent) }
+        return try bytes.withUnsafeBufferPointer(body)
+    }
+
     /// The field as a string; nil when it is not valid UTF-8 or the record has no such field.
     public func string(_ index: Int) -> String? {
         guard index >= 0 && index < count else { return nil }
         let range = range(index)
-        return bytes.withUnsafeBufferPointer { buffer in
+        return withBytes { buffer in
             String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
         }
     }
@@ -39,7 +50,7 @@ public struct CSVRecord {
     @inlinable
     public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let range = range(index)
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+        return try withBytes { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     public func isEmpty(_ index: Int) -> Bool { range(index).isEmpty }
@@ -50,6 +61,7 @@ public struct CSVRecord {
     mutating func reset(line: Int, keepingEnds: Bool = false) {
         self.line = line
         problem = nil
+        lent = nil
         bytes.removeAll(keepingCapacity: true)
         if !keepingEnds { ends.removeAll(keepingCapacity: true) }
     }
@@ -120,6 +132,9 @@ private struct CSVParser {
     var fieldTooLong = false
     var recordTooLarge: String?
     var recordOpen = false
+    /// Where the next quote and carriage return lie in the chunk (its length: none), once
+    /// looked for; -1: not looked for in this chunk.
+    var nextQuote = -1, nextCR = -1
     let delimiter: UInt8
     let maxFieldBytes: Int
     let maxFields: Int
@@ -180,6 +195,7 @@ private struct CSVParser {
     }
 
     mutating func consume(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (CSVRecord) throws -> Void) throws {
+        (nextQuote, nextCR) = (-1, -1)
         var index = start
         let end = buffer.count
         while index < end {
@@ -267,10 +283,13 @@ private struct CSVParser {
     }
 
     /// A record that lies whole in this chunk with no quote and no carriage return before its
-    /// line end (CRLF aside) — nearly every record of a usage file — copied in one piece and
-    /// split at its delimiters. Returns where the next record starts, or nil (nothing changed)
-    /// for the state machine to read it. The state machine took a field at a time through its
-    /// states and bound checks: a tenth of ingest.
+    /// line end (CRLF aside) — nearly every record of a usage file — lent in place (`lent`)
+    /// and split at its delimiters. Returns where the next record starts, or nil for the state
+    /// machine to read it (which starts the record anew). The state machine took a field at a
+    /// time through its states and bound checks: a tenth of ingest. After it, this took six
+    /// passes over each line (the line end, a quote, a carriage return, the delimiters counted
+    /// and then placed, the copy): now the line end and the delimiters, while the next quote
+    /// and carriage return are looked for once until a line passes them (`nextQuote`).
     @inline(__always)
     mutating func wholeRecord(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int, _ body: (CSVRecord) throws -> Void) throws -> Int? {
         guard state == .fieldStart, let base = buffer.baseAddress, index < buffer.count,
@@ -278,30 +297,40 @@ private struct CSVParser {
         let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         var length = newline - index
         if length > 0 && buffer[newline - 1] == 0x0D { length -= 1 }
-        guard length <= maxFieldBytes, length <= maxRecordBytes,
-              memchr(base + index, 0x22, length) == nil, memchr(base + index, 0x0D, length) == nil else { return nil }
-        // The line as it is, and where each delimiter lies in it, eight bytes at a time: byte by
-        // byte (a compare and a mispredicted branch at every field, and an array append with
-        // its uniqueness check) this split was the largest part of reading a record (perf).
-        let text = UnsafeRawPointer(base + index)
-        let fields = occurrences(of: delimiter, in: text, count: length) + 1
-        guard fields <= maxFields else { return nil }
-        // The field ends are written over the last record's when it had as many fields, as
-        // nearly every record has: filling them anew took an append a field (perf: 1 %).
-        let sameCount = record.ends.count == fields
-        record.reset(line: line, keepingEnds: sameCount)
-        record.bytes.append(contentsOf: UnsafeBufferPointer(start: base + index, count: length))
-        if !sameCount { record.ends.append(contentsOf: repeatElement(length, count: fields)) }
-        record.ends.withUnsafeMutableBufferPointer { ends in
-            var field = 0
-            forEachOccurrence(of: delimiter, in: text, count: length) { position in
-                ends[field] = position
-                field += 1
-            }
-            ends[field] = length
+        guard length <= maxFieldBytes, length <= maxRecordBytes else { return nil }
+        func next(_ byte: UInt8, after known: Int) -> Int {
+            guard known < index else { return known }
+            return memchr(base + index, Int32(byte), buffer.count - index)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
         }
+        nextQuote = next(0x22, after: nextQuote)
+        nextCR = next(0x0D, after: nextCR)
+        guard nextQuote >= index + length, nextCR >= index + length else { return nil }
+        let text = UnsafeRawPointer(base + index)
+        // The field ends are written over the last record's, as nearly every record has as
+        // many fields: filling them anew took an append a field (perf: 1 %).
+        var fields = 0
+        record.ends.withUnsafeMutableBufferPointer { ends in
+            forEachOccurrence(of: delimiter, in: text, count: length, readable: buffer.count - index) { position in
+                if fields < ends.count { ends[fields] = position }
+                fields += 1
+            }
+        }
+        fields += 1
+        guard fields <= maxFields else { return nil }
+        record.reset(line: line, keepingEnds: true)
+        if fields > record.ends.count {  // more fields than the last record: placed again
+            record.ends.removeAll(keepingCapacity: true)
+            forEachOccurrence(of: delimiter, in: text, count: length) { record.ends.append($0) }
+            record.ends.append(length)
+        } else {
+            record.ends.removeLast(record.ends.count - fields)
+            record.ends[fields - 1] = length
+        }
+        record.lent = UnsafeBufferPointer(start: base + index, count: length)
         line += 1
         if !record.isBlank { try body(record) }
+        record.lent = nil
         return newline + 1
     }
 
@@ -334,14 +363,18 @@ func occurrences(of byte: UInt8, in start: UnsafeRawPointer, count: Int) -> Int 
     return found
 }
 
-/// Calls `body` with the offset of each `byte` in `start[0..<count]`, in order.
+/// Calls `body` with the offset of each `byte` in `start[0..<count]`, in order. `readable` (at
+/// least `count`) bytes may be loaded: the last few bytes are then loaded as a word too, the
+/// bytes after `count` masked off, rather than one at a time.
 @inline(__always)
-func forEachOccurrence(of byte: UInt8, in start: UnsafeRawPointer, count: Int, _ body: (Int) -> Void) {
+func forEachOccurrence(of byte: UInt8, in start: UnsafeRawPointer, count: Int, readable: Int? = nil, _ body: (Int) -> Void) {
     let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+    let wordsEnd = (readable ?? count) - 8
     var offset = 0
-    while offset + 8 <= count {
+    while offset < count && offset <= wordsEnd {
         // Little-endian: the lowest set bit is the first matching byte.
         var mask = zeroByteMask(UInt64(littleEndian: start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) ^ pattern)
+        if count - offset < 8 { mask &= (1 << UInt64(8 * (count - offset))) &- 1 }
         while mask != 0 {
             body(offset + mask.trailingZeroBitCount >> 3)
             mask &= mask &- 1

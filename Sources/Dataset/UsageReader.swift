@@ -560,7 +560,7 @@ struct CSVFields: FieldAccess {
     /// Calls `body` with the fields of `record` as `mapping` names them.
     @inline(__always)
     static func lending<T>(_ record: CSVRecord, _ mapping: ColumnMapping, _ body: (CSVFields) throws -> T) rethrows -> T {
-        try record.bytes.withUnsafeBufferPointer { bytes in
+        try record.withBytes { bytes in
             try record.ends.withUnsafeBufferPointer { ends in
                 try body(CSVFields(bytes: bytes, ends: ends, mapping: mapping))
             }

@@ -82,6 +82,37 @@ final class CSVReaderTests: XCTestCase {
         }
     }
 
+    /// With more bytes readable than searched, the last word is loaded whole and the bytes
+    /// past the end are ignored: the same offsets as a byte loop, whatever lies after.
+    func testDelimiterSearchIgnoresReadableBytesPastTheEnd() {
+        var generator = SystemRandomNumberGenerator()
+        let near: [UInt8] = [0x2C, 0x2D, 0xAC, 0x00, 0xFF, 0x41]
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...40, using: &generator), after = Int.random(in: 0...9, using: &generator)
+            let bytes = (0..<(count + after)).map { _ in near.randomElement(using: &generator)! }
+            let expected = bytes[..<count].indices.filter { bytes[$0] == 0x2C }
+            bytes.withUnsafeBytes { raw in
+                var found: [Int] = []
+                forEachOccurrence(of: 0x2C, in: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, count: count, readable: count + after) { found.append($0) }
+                XCTAssertEqual(found, expected, "\(bytes) of \(count)")
+            }
+        }
+    }
+
+    /// Lines read in place (no quote, whole in a chunk) among lines the state machine reads, with
+    /// the number of fields going up and down from one record to the next: each record has its
+    /// own fields, never the last one's, at every chunk size.
+    func testRecordsOfChangingWidthKeepTheirOwnFields() throws {
+        let text = "a,b,c\n1,2,3,4,5\nx\n\"q\",r\n6,7\n,,,,,,\n8,9,10\r\nlone\rcr,11\n\"multi\nline\",12\n13\n"
+        let expected: [[String]] = [["a", "b", "c"], ["1", "2", "3", "4", "5"], ["x"], ["q", "r"], ["6", "7"],
+                                    ["", "", "", "", "", "", ""], ["8", "9", "10"], ["lone"], ["cr", "11"], ["multi\nline", "12"], ["13"]]
+        for chunk in [1, 2, 5, 8, 9, 13, 1 << 16] {
+            let parsed = try records(text, chunk: chunk)
+            XCTAssertEqual(parsed.map(\.fields), expected, "chunk \(chunk)")
+            XCTAssertEqual(parsed.map(\.line), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], "chunk \(chunk)")
+        }
+    }
+
     func testCRLFAndByteOrderMarkAndMissingFinalNewline() throws {
         let parsed = try records("\u{FEFF}date,user\r\n2026-01-05,u1\r\n2026-01-06,u2", chunk: 4)
         XCTAssertEqual(parsed.map(\.fields), [["date", "user"], ["2026-01-05", "u1"], ["2026-01-06", "u2"]])
