@@ -149,13 +149,28 @@ final class StatsReferenceTests: XCTestCase {
             shapes.append((0..<count).map { Double(min($0, count - $0)) })
             shapes.append((0..<count).map { _ in Double(next() % 1_000_000) / 7 })
         }
+        // Above the size where buckets narrow the selection first: both signs, zeros of both
+        // signs, infinities, magnitudes far apart, nearly all in one bucket, and buckets of
+        // their own for the wanted ranks.
+        for count in [1 << 14, 70_001] {
+            shapes.append((0..<count).map { _ in (Double(next() % 2_000_001) - 1_000_000) / 3 })
+            shapes.append((0..<count).map { index in index % 3 == 0 ? -0.0 : index % 3 == 1 ? 0 : -Double(next() % 5) })
+            shapes.append((0..<count).map { _ in [-Double.infinity, .infinity, 1e300, -1e-300, 5e-324][Int(next() % 5)] })
+            shapes.append((0..<count).map { _ in 1_000_000 + Double(next() % 1_000) / 1_000 })
+            shapes.append((0..<count).map { _ in Double(1 << (next() % 60)) * (1 + Double(next() % 16) / 16) })
+            shapes.append((0..<count).map { _ in Double(next() % 40_000) })
+        }
         for values in shapes {
             let sorted = values.sorted()
             let spread = try XCTUnwrap(Spread(values))
             XCTAssertEqual(spread.n, values.count)
-            XCTAssertEqual(spread.median, quantile(sorted: sorted, 0.5))
-            XCTAssertEqual(spread.p90, quantile(sorted: sorted, 0.9))
-            XCTAssertEqual(spread.p99, quantile(sorted: sorted, 0.99))
+            // Equal, or both not a number (infinities of both signs interpolated).
+            func same(_ a: Double, _ b: Double?) -> Bool { a == b || a.isNaN && b?.isNaN == true }
+            XCTAssertTrue(same(spread.median, quantile(sorted: sorted, 0.5)), "\(spread.median) \(values.prefix(9))")
+            XCTAssertTrue(same(spread.p90, quantile(sorted: sorted, 0.9)), "\(spread.p90) \(values.prefix(9))")
+            XCTAssertTrue(same(spread.p99, quantile(sorted: sorted, 0.99)), "\(spread.p99) \(values.prefix(9))")
+            XCTAssertEqual(orderStatistics(values, [0, values.count / 3, values.count - 1]),
+                           [sorted[0], sorted[values.count / 3], sorted[values.count - 1]])
         }
         XCTAssertNil(Spread([]))
     }
