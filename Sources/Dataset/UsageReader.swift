@@ -208,7 +208,10 @@ public final class UsageReader: Sendable {
         // The names the record holds from its previous row, which a name of the same entry
         // leaves in place (`NameCache.entry(_:column:holding:)`).
         let held = record.nameKeys.scope == names.scope ? record.nameKeys : NameKeys()
-        let user = try fields.with(.user) { try names.entry($0, column: .user, holding: held.user) }
+        // The person's entry without its string: the record holds their identity's name
+        // (`identity()`), and reading the entry's own string for a row in random order missed
+        // the cache and retained the string, only to let it go.
+        let user = try fields.with(.user) { try names.entry($0, column: .user, holding: held.user, needsString: false) }
         let activeUsers = try fields.count(.activeUsers)
         if user == nil && activeUsers == nil {
             throw FieldError.message("user is empty (a group row needs active_users instead)")
@@ -229,7 +232,7 @@ public final class UsageReader: Sendable {
                 }
             }
         }
-        let userHeld = user.map { $0.1 == nil } ?? false
+        let userHeld = user.map { $0.0 >= 0 && $0.0 == held.user } ?? false
         let resolved = userHeld ? nil : identity()
         var keys = NameKeys()
         keys.scope = names.scope
@@ -451,7 +454,9 @@ struct NameCache {
     /// is `holding`, the entry whose string the caller's record holds already: consecutive rows
     /// mostly repeat a person, a team and a tool, and taking the string again retained it, and
     /// storing it released the one held, both atomic writes (perf: a twentieth of reading).
-    mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn, holding: Int32) throws -> (Int32, String?) {
+    /// `needsString`: false for a caller that finds the string, when it needs it, by the entry
+    /// (`identity`): a name seen before then comes without one.
+    mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn, holding: Int32, needsString: Bool = true) throws -> (Int32, String?) {
         let ordinal = column.ordinal
         let meta = Slot.meta(column: ordinal, length: bytes.count)
         // A name of up to 16 bytes is compared as its two words; a longer one as its bytes.
@@ -464,7 +469,7 @@ struct NameCache {
         let previous = last[ordinal]
         func found(_ slot: Slot) -> (Int32, String?) {
             let id = Int32(slot.entry)
-            return (id, id == holding ? nil : entries[slot.entry].string)
+            return (id, id == holding || !needsString ? nil : entries[slot.entry].string)
         }
         if previous.meta != 0, matches(previous) { return found(previous) }
         let hash = SipHash13.process.hash(bytes)
