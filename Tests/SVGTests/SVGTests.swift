@@ -81,6 +81,22 @@ final class SVGTests: XCTestCase {
         XCTAssertThrowsError(try pathNode.render())
     }
 
+    /// Element and attribute names are checked before they are written: an ASCII name byte
+    /// by byte, any other by its scalars' Unicode properties; a name that is not one is an
+    /// error, never markup.
+    func testOnlyXMLNamesAreWrittenAsNames() throws {
+        for name in ["x", "stroke-width", "xlink:href", "_a", "a1.b", "Z9", "été", "_ü-1"] {
+            XCTAssertTrue(isXMLName(name), name)
+            XCTAssertNoThrow(try element(name, [Attribute(name, .text("1"))]).render(), name)
+        }
+        for name in ["1a", "-a", ".a", ":a", "a b", "a\"", "<a", "a>", "a=b", "a/", "a\u{0}", "a☃", "☃", "é\u{300}\u{20}", "a\n"] {
+            XCTAssertFalse(isXMLName(name), name.debugDescription)
+            XCTAssertThrowsError(try element(name, []).render(), name.debugDescription)
+            XCTAssertThrowsError(try element("g", [Attribute(name, .text("1"))]).render(), name.debugDescription)
+        }
+        XCTAssertFalse(isXMLName(""))
+    }
+
     func testAttributeOrderIsTheOrderGiven() throws {
         let xml = try element("g", [Attribute("z", .text("1")), Attribute("a", .text("2"))]).render()
         XCTAssertEqual(xml, #"<g z="1" a="2"/>"#)
