@@ -84,18 +84,29 @@ extension Context {
             let traces = id.flatMap { toolTraces[$0] } ?? []
             let groupPeople = id.flatMap { toolGroupPeople[$0] } ?? 0
             let active = traces.count + groupPeople
-            var toolShares: [Int32: Share] = [:]
-            let weekly: [WeekFigures] = weeks.map { week in
+            // Each person's share of the tool over the weeks, by person id (dense: a hash per
+            // person and week was 1 % of a build of rows in random order).
+            var toolShares = [Share](repeating: Share(), count: agg.users.count)
+            var sharing = [Bool](repeating: false, count: agg.users.count)
+            // A loop, not a closure: the closure's captured arrays were checked for exclusive
+            // access at every person of every week.
+            var weekly: [WeekFigures] = []
+            weekly.reserveCapacity(weeks.count)
+            for week in weeks {
                 let cell = id.flatMap { agg.toolWeeks[UsageAggregate.key($0, week.monday.index)] }
-                for (person, share) in cell?.shares ?? PersonShares() { toolShares[person, default: Share()].add(share) }
+                for (person, share) in cell?.shares ?? PersonShares() {
+                    toolShares[Int(person)].add(share)
+                    sharing[Int(person)] = true
+                }
                 let groups = id.map { toolGroupWeekPeople($0, week) } ?? 0
-                return WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
-                                   requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
-                                   partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups))
+                weekly.append(WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
+                                          requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
+                                          partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups)))
             }
             tools.append(ToolFigures(
                 tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: toolSlugs[name]!, capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
-                contributors: Contributors(toolShares, anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
+                contributors: Contributors(sharing.indices.lazy.filter { sharing[$0] }.map { (key: Int32($0), value: toolShares[$0]) },
+                                           anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
                 requests: totals.requests, costUSD: totals.costUSD,
                 costRange: costRange(totals, seats: seatCost(name)), seats: usage.seats[name], seatCostUSD: seatCost(name),
                 priced: totals.fullyPriced,
@@ -152,19 +163,37 @@ extension Context {
         let teamTools = retention.mapValues { Set($0.map(\.tool)).sorted() }
         // People × tools.
         let capabilityOf = Dictionary(tools.map { ($0.tool, $0.capability) }, uniquingKeysWith: { a, _ in a })
-        var toolsPerUser: [Int32: Set<Int32>] = [:]
-        for key in aggregate.adoption.keys { toolsPerUser[key.user, default: []].insert(key.tool) }
-        var overlapping = 0
+        // Each person's tools: the traces' (person, tool) pairs in order, a person's in a run.
+        // (A set of tools per person in a dictionary was a hash a trace, 1 % of a build of
+        // rows in random order.) A tool's capability is looked up once.
+        let capabilityNames = aggregate.tools.names.map { capabilityOf[$0] ?? "unclassified" }
+        let capabilityIDs = Dictionary(uniqueKeysWithValues: Set(capabilityNames).sorted().enumerated().map { ($1, $0) })
+        let capabilityOfTool = capabilityNames.map { capabilityIDs[$0]! }
+        let pairs = aggregate.adoption.keys.map { PairKey($0.user, $0.tool) }.sorted()
+        var overlapping = 0, people = 0
         var counts: [Double] = []
-        for toolsOfUser in toolsPerUser.values {
-            counts.append(Double(toolsOfUser.count))
-            let caps = toolsOfUser.map { capabilityOf[aggregate.tools[$0]] ?? "unclassified" }
-            if Set(caps).count < caps.count { overlapping += 1 }
+        var start = 0
+        var capabilitiesOfPerson: [Int] = []
+        while start < pairs.count {
+            let person = pairs[start].parts.0
+            var end = start
+            capabilitiesOfPerson.removeAll(keepingCapacity: true)
+            while end < pairs.count, pairs[end].parts.0 == person {
+                if end == start || pairs[end] != pairs[end - 1] {  // a tool of several teams once
+                    capabilitiesOfPerson.append(capabilityOfTool[Int(pairs[end].parts.1)])
+                }
+                end += 1
+            }
+            people += 1
+            counts.append(Double(capabilitiesOfPerson.count))
+            capabilitiesOfPerson.sort()
+            if zip(capabilitiesOfPerson, capabilitiesOfPerson.dropFirst()).contains(where: { $0 == $1 }) { overlapping += 1 }
+            start = end
         }
         return SprawlFigures(
             capabilities: capabilities.keys.sorted().map { CapabilityTools(capability: $0, tools: capabilities[$0]!.sorted()) },
             toolsBelowFloor: below.count, toolsBelowFloorNames: below.map(\.tool).sorted(),
             teamTools: teamTools, medianToolsPerPerson: median(counts), peopleWithOverlappingTools: overlapping,
-            peopleUsingTools: toolsPerUser.count)
+            peopleUsingTools: people)
     }
 }

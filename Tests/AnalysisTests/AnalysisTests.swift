@@ -282,6 +282,28 @@ final class CostRangeTests: XCTestCase {
         XCTAssertEqual(result.teams[0].costRange.high, 5 * 0.45, accuracy: 1e-6)  // teams: usage only
     }
 
+    /// Sprawl counts each person once, each tool of theirs once (whatever the teams they used
+    /// it in), and a person as overlapping when two of their tools share a capability.
+    func testSprawlCountsPeopleToolsAndOverlapsOnce() throws {
+        let config = ReportConfig()
+        let tools = [ToolInfo(tool: "chat", capability: "chat"), ToolInfo(tool: "assistant", capability: "chat"),
+                     ToolInfo(tool: "complete", capability: "completion")]
+        var inputs = ReportInputs(folder: "/tmp", config: config, configSHA256: "")
+        inputs.tools = tools
+        var aggregate = UsageAggregate(config: config, tools: tools)
+        aggregate.add(row("2026-01-07", "both-chats", "A", tool: "chat"))
+        aggregate.add(row("2026-01-08", "both-chats", "A", tool: "assistant"))
+        aggregate.add(row("2026-01-07", "two-teams", "A", tool: "chat"))
+        aggregate.add(row("2026-01-08", "two-teams", "B", tool: "chat"))
+        aggregate.add(row("2026-01-09", "two-teams", "B", tool: "complete"))
+        aggregate.add(row("2026-01-07", "one", "B", tool: "complete"))
+        aggregate.add(row("2026-01-07", "one-more", "B", tool: "chat"))
+        let sprawl = try Analyzer.analyze(aggregate, inputs: inputs, usage: UsageSummary()).sprawl
+        XCTAssertEqual(sprawl.peopleUsingTools, 4)
+        XCTAssertEqual(sprawl.peopleWithOverlappingTools, 1)
+        XCTAssertEqual(sprawl.medianToolsPerPerson, 1.5)  // of 2, 2, 1, 1
+    }
+
     /// A tool the company pays seats for and nobody uses is listed, with its licence cost, and
     /// that cost joins the organisation's range (it used to vanish with the tool).
     func testSeatsWithoutUsageAreStillCost() throws {
