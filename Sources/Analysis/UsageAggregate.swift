@@ -167,7 +167,14 @@ public struct UsageAggregate: Sendable {
     /// Dollars to micro-dollars, clamped so that no price or cost can trap the conversion.
     static func micros(_ dollars: Double) -> Int64 {
         guard dollars.isFinite else { return 0 }
-        return Int64(max(-4e18, min(4e18, (dollars * 1_000_000).rounded())))
+        // To the nearest, halves away from zero, as `rounded()` — whose library call, with the
+        // clamp, was a percent of reading a row (perf). The conversion truncates; what it drops
+        // is exact (below 2⁵³ the whole part and the difference are representable, and above
+        // it every double is whole), so the comparisons with a half are exact too.
+        let scaled = max(-4e18, min(4e18, dollars * 1_000_000))
+        let whole = Int64(scaled)
+        let fraction = scaled - Double(whole)
+        return fraction >= 0.5 ? whole + 1 : fraction <= -0.5 ? whole - 1 : whole
     }
 
     static func key(_ a: Int32, _ b: Int32) -> PairKey { PairKey(a, b) }
@@ -208,17 +215,22 @@ public struct UsageAggregate: Sendable {
             totals.costMicros = Self.micros(cost)
             totals.pricedTokens = row.tokens
             if row.tokens == 0 && row.requests == 0 { totals.costOnlyRows = 1 }
-        } else if case .seat = pricing(tool) {
-            totals.pricedTokens = row.tokens  // licensed by the seat: its cost is the seats'
-        } else if case let .perToken(price) = pricing(tool) {
-            // List price: all input at the input price. The cache-read price, where the tool has
-            // one, lowers the cost of the cached part: the low end of the cost range.
-            let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
-            totals.costMicros = Self.micros(cost)
-            totals.pricedTokens = row.tokens
-            if let cached = price.cachedPer1k, cached < price.inputPer1k {
-                let cachedTokens = Double(max(0, min(row.cachedTokens, row.inputTokens)))
-                totals.cachedSavingMicros = Self.micros(cachedTokens / 1000 * (price.inputPer1k - cached))
+        } else {
+            switch pricing(tool) {
+            case .seat:
+                totals.pricedTokens = row.tokens  // licensed by the seat: its cost is the seats'
+            case let .perToken(price):
+                // List price: all input at the input price. The cache-read price, where the tool
+                // has one, lowers the cost of the cached part: the low end of the cost range.
+                let cost = Double(row.inputTokens) / 1000 * price.inputPer1k + Double(row.outputTokens) / 1000 * price.outputPer1k
+                totals.costMicros = Self.micros(cost)
+                totals.pricedTokens = row.tokens
+                if let cached = price.cachedPer1k, cached < price.inputPer1k {
+                    let cachedTokens = Double(max(0, min(row.cachedTokens, row.inputTokens)))
+                    totals.cachedSavingMicros = Self.micros(cachedTokens / 1000 * (price.inputPer1k - cached))
+                }
+            case .none:
+                break
             }
         }
         // Exact sums in Double beside the 64-bit counters: every count is capped per row

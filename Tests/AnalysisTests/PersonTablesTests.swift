@@ -437,6 +437,32 @@ final class PersonTablesTests: XCTestCase {
 
 /// The machine-regular test of a person's daily requests (standard deviation under a tenth of
 /// the mean), decided exactly from sums whatever the days' order.
+final class MicrosTests: XCTestCase {
+    /// Dollars become micro-dollars rounded to the nearest, halves away from zero, exactly as
+    /// `rounded()` does: at halves and just under them, both signs, at the edge of exact
+    /// integers and at the clamp. What is not a finite number costs nothing.
+    func testMicrosRoundAsTheStandardLibraryDoes() {
+        var scaled: [Double] = [0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                                4503599627370495.5, -4503599627370495.5, 9007199254740993, 1e300, -1e300, 5e-324]
+        var seed: UInt64 = 7
+        for _ in 0..<20_000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let sixteenths = Double(seed >> 40) / 16  // halves among them
+            scaled.append(seed & 1 == 0 ? sixteenths : -sixteenths)
+            scaled.append(Double(bitPattern: seed >> 2 | 0x3000_0000_0000_0000) * (seed & 2 == 0 ? 1 : -1))
+        }
+        // As dollars (m / 10⁶), and as the scaled values themselves given as dollars.
+        for dollars in scaled.map({ $0 / 1_000_000 }) + scaled {
+            let expected = Int64(max(-4e18, min(4e18, (dollars * 1_000_000).rounded())))
+            XCTAssertEqual(UsageAggregate.micros(dollars), expected, "\(dollars)")
+        }
+        XCTAssertEqual(UsageAggregate.micros(.nan), 0)
+        XCTAssertEqual(UsageAggregate.micros(-.infinity), 0)
+        XCTAssertEqual(UsageAggregate.micros(1e20), 4_000_000_000_000_000_000)
+        XCTAssertEqual(UsageAggregate.micros(-1e20), -4_000_000_000_000_000_000)
+    }
+}
+
 final class RegularityTests: XCTestCase {
     func exact(_ values: [Int64]) -> Bool? {
         isRegular(count: values.count, sum: values.reduce(Int128(0)) { $0 + Int128($1) },
