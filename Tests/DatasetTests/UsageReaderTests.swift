@@ -485,11 +485,19 @@ final class NameCacheTests: XCTestCase {
         }
     }
 
-    /// The previous row's date is reused only for the very same ten bytes: a date one byte
-    /// away, an impossible date after a good one and a longer field are each read afresh.
+    /// A date read before is reused only for the very same ten bytes: a date one byte away,
+    /// the same month and day of another year, an impossible date after a good one, bytes that
+    /// are not digits where the place of a date is worked out, and a longer field are each read
+    /// afresh; dates in random order over three years are each their own day.
     func testARepeatedDateIsTheSameDayAndNothingElseIs() {
         var cache = NameCache()
-        let fields = ["2026-03-04", "2026-03-04", "2026-03-05", "2026-02-30", "2026-03-05", "2026-03-04x", "2026-03-0", "2025-03-04", "2026-03-04"]
+        var fields = ["2026-03-04", "2026-03-04", "2026-03-05", "2026-02-30", "2026-03-05", "2026-03-04x", "2026-03-0", "2025-03-04",
+                      "2026-03-04", "2026-13-04", "2026-1c-04", "2026-03-4 ", "2026-03-t4", "2026-02-29", "2024-02-29", "2026-03-04"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let day = Day(index: Day(parsing: "2024-01-01")!.index + Int32.random(in: 0..<1_096, using: &generator))
+            fields.append(day.description)
+        }
         for field in fields {
             let bytes = Array(field.utf8)
             let day = bytes.withUnsafeBufferPointer { cache.day($0) }
