@@ -409,13 +409,12 @@ struct NameCache {
     /// person, a team and a tool, and the slot's copy of a short name is compared here
     /// without reading the entry.
     private var last = [Slot](repeating: Slot(), count: UsageColumn.allCases.count)
-    /// The previous row's date, as its ten bytes and its day: rows mostly come day by day.
     /// Dates read before, as their ten bytes and their day, in a place for each month and day
     /// (`day(_:)`; a place holds the last date that fell in it): rows in random order find
     /// one of the report's few hundred days rather than parse it (parsing each row's date was
-    /// 2 % of a build of 10M such rows, perf). A date's bytes are never all zero, so an empty
-    /// place matches none.
-    private var dates = [(head: UInt64, tail: UInt16, day: Day)](repeating: (0, 0, Day(index: 0)), count: 1 << 11)
+    /// 2 % of a build of 10M such rows, perf). An empty place has no day (its bytes, zero,
+    /// could be a field's).
+    private var dates = [(head: UInt64, tail: UInt16, day: Day?)](repeating: (0, 0, nil), count: 1 << 11)
     /// Entries compared with a name when looking it up by hash (tests: the probes per
     /// look-up stay short whatever the names).
     private(set) var probes = 0
@@ -525,7 +524,7 @@ struct NameCache {
         // four bits of the second, two and four of the day's), one place for each day of a year.
         let place = Int(truncatingIfNeeded: (head >> 40 & 1) << 10 | (head >> 48 & 15) << 6 | (UInt64(tail) & 3) << 4 | UInt64(tail) >> 8 & 15)
         let known = dates[place]
-        if known.head == head, known.tail == tail { return known.day }
+        if let day = known.day, known.head == head, known.tail == tail { return day }
         guard let day = Day(bytes: bytes) else { return nil }
         dates[place] = (head, tail, day)
         return day

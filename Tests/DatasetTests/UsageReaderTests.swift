@@ -487,12 +487,14 @@ final class NameCacheTests: XCTestCase {
 
     /// A date read before is reused only for the very same ten bytes: a date one byte away,
     /// the same month and day of another year, an impossible date after a good one, bytes that
-    /// are not digits where the place of a date is worked out, and a longer field are each read
-    /// afresh; dates in random order over three years are each their own day.
+    /// are not digits where the place of a date is worked out (ten zero bytes, the bytes of a
+    /// place not yet used, among them), and a longer field are each read afresh; dates in
+    /// random order over three years are each their own day.
     func testARepeatedDateIsTheSameDayAndNothingElseIs() {
         var cache = NameCache()
         var fields = ["2026-03-04", "2026-03-04", "2026-03-05", "2026-02-30", "2026-03-05", "2026-03-04x", "2026-03-0", "2025-03-04",
-                      "2026-03-04", "2026-13-04", "2026-1c-04", "2026-03-4 ", "2026-03-t4", "2026-02-29", "2024-02-29", "2026-03-04"]
+                      "2026-03-04", "2026-13-04", "2026-1c-04", "2026-03-4 ", "2026-03-t4", "2026-02-29", "2024-02-29", "2026-03-04",
+                      String(repeating: "\u{0}", count: 10), String(repeating: "\u{0}", count: 8) + "\u{1}\u{1}"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<5_000 {
             let day = Day(index: Day(parsing: "2024-01-01")!.index + Int32.random(in: 0..<1_096, using: &generator))
