@@ -78,16 +78,19 @@ extension Context {
         let seatOnly = usage.seats.filter { $0.value > 0 && agg.tools.lookup($0.key) == nil }.keys
         let toolNames = (agg.tools.names + seatOnly).sorted()
         let toolSlugs = distinctSlugs(toolNames)
+        // Each person's share of a tool over the weeks, by person id (dense: a hash per person
+        // and week was 1 % of a build of rows in random order), and the people of the tool, by
+        // whom the arrays are cleared for the next tool (not all of them: many tools and many
+        // people would make that quadratic).
+        var toolShares = [Share](repeating: Share(), count: agg.users.count)
+        var sharing = [Bool](repeating: false, count: agg.users.count)
+        var sharers: [Int32] = []
         for name in toolNames {
             let id = agg.tools.lookup(name)
             let totals = id.flatMap { toolTotals[$0] } ?? Totals()
             let traces = id.flatMap { toolTraces[$0] } ?? []
             let groupPeople = id.flatMap { toolGroupPeople[$0] } ?? 0
             let active = traces.count + groupPeople
-            // Each person's share of the tool over the weeks, by person id (dense: a hash per
-            // person and week was 1 % of a build of rows in random order).
-            var toolShares = [Share](repeating: Share(), count: agg.users.count)
-            var sharing = [Bool](repeating: false, count: agg.users.count)
             // A loop, not a closure: the closure's captured arrays were checked for exclusive
             // access at every person of every week.
             var weekly: [WeekFigures] = []
@@ -95,18 +98,21 @@ extension Context {
             for week in weeks {
                 let cell = id.flatMap { agg.toolWeeks[UsageAggregate.key($0, week.monday.index)] }
                 for (person, share) in cell?.shares ?? PersonShares() {
+                    if !sharing[Int(person)] { sharing[Int(person)] = true; sharers.append(person) }
                     toolShares[Int(person)].add(share)
-                    sharing[Int(person)] = true
                 }
                 let groups = id.map { toolGroupWeekPeople($0, week) } ?? 0
                 weekly.append(WeekFigures(week: week, activeUsers: (cell?.shares.count ?? 0) + groups, tokens: cell?.totals.tokens ?? 0,
                                           requests: cell?.totals.requests ?? 0, outcomes: [], primary: nil, headcount: nil,
                                           partial: isPartial(week), contributors: Contributors(cell?.shares ?? PersonShares(), anonymous: groups)))
             }
+            sharers.sort()
+            let contributors = Contributors(sharers.lazy.map { (key: $0, value: toolShares[Int($0)]) }, anonymous: groupPeople)
+            for person in sharers { (sharing[Int(person)], toolShares[Int(person)]) = (false, Share()) }
+            sharers.removeAll(keepingCapacity: true)
             tools.append(ToolFigures(
                 tool: name, name: info[name]?.name ?? displayName(ofTool: name), slug: toolSlugs[name]!, capability: info[name]?.capability ?? "unclassified", vendor: info[name]?.vendor,
-                contributors: Contributors(sharing.indices.lazy.filter { sharing[$0] }.map { (key: Int32($0), value: toolShares[$0]) },
-                                           anonymous: groupPeople), activeUsers: active, tokens: totals.tokens,
+                contributors: contributors, activeUsers: active, tokens: totals.tokens,
                 requests: totals.requests, costUSD: totals.costUSD,
                 costRange: costRange(totals, seats: seatCost(name)), seats: usage.seats[name], seatCostUSD: seatCost(name),
                 priced: totals.fullyPriced,
