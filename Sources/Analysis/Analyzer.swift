@@ -224,45 +224,35 @@ struct Context {
             if tokens > best[user, default: -1] { best[user] = tokens; userPrimaryTeam[user] = team }
         }
         // Machine-regular people: ≥ 10 active days whose daily requests vary by less than 10 %.
-        // The person-days come person by person, so each person's days are judged as they end.
+        // The person-days come person by person, so each person's days are judged together.
         // A team's samples are its people's days, which lie together in the organisation's:
         // kept as ranges of those by team id, and gathered one team at a time when its figures
         // are made (at 10M rows in random order, a copy of every sample per team was 44 MB
         // held through the analysis; the peak fell from 288 to 280 MB).
         var teamRanges = [[Swift.Range<Int>]](repeating: [], count: agg.teams.count)
         var regularUsers = Set<Int32>()
-        var dailyTokens: [Double] = [], daily: [Double] = [], person: Int32 = -1
-        /// The person's daily requests summed, and their squares: the spread judged exactly
-        /// from these, whatever order the days come in (`isRegular`). A day above 2^40 requests
-        /// (the sums could then wrap) leaves it to the floating-point test.
-        var requestSum: Int128 = 0, squareSum: Int128 = 0, hugeDay = false
-        // A person's days, once they end: into the organisation's and the primary team's
-        // samples (a table look-up per person, not per person-day), then judged.
-        func endPerson() {
-            defer {
-                dailyTokens.removeAll(keepingCapacity: true)
-                daily.removeAll(keepingCapacity: true)
-                (requestSum, squareSum, hugeDay) = (0, 0, false)
-            }
-            let start = orgTokensPerDay.count
-            orgTokensPerDay.append(contentsOf: dailyTokens)
-            orgRequestsPerDay.append(contentsOf: daily)
-            if let team = userPrimaryTeam[person], !daily.isEmpty { teamRanges[Int(team)].append(start..<orgTokensPerDay.count) }
-            guard daily.count >= 10 else { return }
-            let exact = hugeDay ? nil : isRegular(count: daily.count, sum: requestSum, squares: squareSum)
-            if exact ?? isRegular(&daily) { regularUsers.insert(person) }
-        }
         orgTokensPerDay.reserveCapacity(agg.userDays.count)
         orgRequestsPerDay.reserveCapacity(agg.userDays.count)
-        agg.userDays.forEach { user, _, totals in
-            if user != person { endPerson(); person = user }
-            dailyTokens.append(Double(totals.tokens))
-            daily.append(Double(totals.requests))
-            if totals.requests > 1 << 40 { hugeDay = true }
-            requestSum &+= Int128(totals.requests)
-            squareSum &+= Int128(totals.requests) &* Int128(totals.requests)
+        agg.userDays.forEachPerson { person, days in
+            // Into the organisation's and the primary team's samples (a table look-up per
+            // person, not per person-day), then judged. The daily requests are summed with
+            // their squares, so the spread is judged exactly whatever order the days come in
+            // (`isRegular`); a day above 2^40 requests (the sums could then wrap) leaves it to
+            // the floating-point test.
+            let start = orgTokensPerDay.count
+            var requestSum: Int128 = 0, squareSum: Int128 = 0, hugeDay = false
+            for totals in days {
+                orgTokensPerDay.append(Double(totals.tokens))
+                orgRequestsPerDay.append(Double(totals.requests))
+                if totals.requests > 1 << 40 { hugeDay = true }
+                requestSum &+= Int128(totals.requests)
+                squareSum &+= Int128(totals.requests) &* Int128(totals.requests)
+            }
+            if let team = userPrimaryTeam[person], !days.isEmpty { teamRanges[Int(team)].append(start..<orgTokensPerDay.count) }
+            guard days.count >= 10 else { return }
+            let exact = hugeDay ? nil : isRegular(count: days.count, sum: requestSum, squares: squareSum)
+            if exact ?? { var daily = Array(orgRequestsPerDay[start...]); return isRegular(&daily) }() { regularUsers.insert(person) }
         }
-        endPerson()
         // The spreads of intensity — the organisation's over every person-day, and each team's
         // over its people's — on another core beside the team figures: selecting quantiles of
         // a million person-days was the analysis's last tenth, on one core.
@@ -552,10 +542,14 @@ struct WeekPeople {
 }
 
 extension Contributors {
+    /// The people's parts, by person. Most callers hand them over in that order already (a
+    /// cell's `PersonShares`, `WeekPeople.take`), and are not sorted again: sorting sorted parts
+    /// was a twentieth of the analysis (perf, rows in random order).
     init<People: Sequence>(_ shares: People, anonymous: Int) where People.Element == (key: Int32, value: Share) {
-        self.init(parts: shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
-                                           cost: Double($0.value.costMicros) / 1_000_000) }.sorted { $0.person < $1.person },
-                  anonymous: anonymous)
+        var parts = shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
+                                      cost: Double($0.value.costMicros) / 1_000_000) }
+        if zip(parts, parts.dropFirst()).contains(where: { $0.person > $1.person }) { parts.sort { $0.person < $1.person } }
+        self.init(parts: parts, anonymous: anonymous)
     }
 }
 
