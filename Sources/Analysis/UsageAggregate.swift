@@ -549,10 +549,26 @@ public struct UsageAggregate: Sendable {
     private static func file(_ traces: [(key: AdoptionKey, weekly: WeeklyShares)], into cells: [PairKey: TeamWeekCell],
                              by group: (AdoptionKey) -> Int32, mondays: ClosedRange<Int32>) -> [PairKey: TeamWeekCell] {
         var cells = cells
-        let sorted = traces.map { (order: PairKey(group($0.key), $0.key.user), trace: $0) }.sorted { $0.order < $1.order }.map(\.trace)
+        // The traces' places in that order, sorted rather than the traces: moving and copying
+        // the traces (each holds an array) retained and released them (perf).
+        var order = traces.indices.map { (key: PairKey(group(traces[$0].key), traces[$0].key.user), index: Int32($0)) }
+        order.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
         var column = [PersonShares](repeating: PersonShares(), count: Int(mondays.upperBound - mondays.lowerBound) / 7 + 1)
         var touched: [Int] = []
-        func flush(_ id: Int32) {
+        // Group by group, in one scope: a nested function that filed a group's column captured
+        // it, and every share added to it then paid a dynamic exclusivity check (perf).
+        var start = 0
+        while start < order.count {
+            let id = order[start].key.parts.0
+            var end = start
+            while end < order.count, case let (group, user) = order[end].key.parts, group == id {
+                for item in traces[Int(order[end].index)].weekly.items {
+                    let week = Int(item.monday - mondays.lowerBound) / 7
+                    if column[week].count == 0 { touched.append(week) }
+                    column[week].add(user, item.share)
+                }
+                end += 1
+            }
             for week in touched {
                 let key = Self.key(id, mondays.lowerBound + Int32(week) * 7)
                 if cells[key]?.shares.count ?? 0 == 0 {
@@ -563,21 +579,8 @@ public struct UsageAggregate: Sendable {
                 column[week] = PersonShares()
             }
             touched.removeAll(keepingCapacity: true)
+            start = end
         }
-        var current: Int32?
-        for trace in sorted {
-            let id = group(trace.key)
-            if id != current {
-                if let current { flush(current) }
-                current = id
-            }
-            for item in trace.weekly.items {
-                let week = Int(item.monday - mondays.lowerBound) / 7
-                if column[week].count == 0 { touched.append(week) }
-                column[week].add(trace.key.user, item.share)
-            }
-        }
-        if let current { flush(current) }
         return cells
     }
 
