@@ -133,6 +133,9 @@ public struct Contributors: Sendable, Codable {
         public var tokens: Double
         public var requests: Double
         public var cost: Double
+        public init(person: Int32, tokens: Double, requests: Double, cost: Double) {
+            self.person = person; self.tokens = tokens; self.requests = requests; self.cost = cost
+        }
     }
     /// Sorted by person.
     public var parts: [Part]

@@ -1,3 +1,5 @@
+import Analysis
+
 /// Cell suppression over linked tables (DESIGN §4 "Privacy"), as statistical offices do it.
 ///
 /// Every additive figure the report publishes is a *cell*; every published total is a *line*
@@ -108,24 +110,10 @@ public struct CellSuppression {
         public var isPrimary: Bool { self == .frequency || self == .dominance }
     }
 
-    /// One person's part of a cell's magnitudes (an anonymous index, never written anywhere).
-    public struct Part: Sendable {
-        public var person: Int32
-        public var tokens: Double
-        public var requests: Double
-        public var cost: Double
-        public init(person: Int32, tokens: Double, requests: Double, cost: Double) {
-            self.person = person; self.tokens = tokens; self.requests = requests; self.cost = cost
-        }
-        func value(_ measure: Measure) -> Double {
-            switch measure {
-            case .tokens: tokens
-            case .requests: requests
-            case .cost: cost
-            default: 0
-            }
-        }
-    }
+    /// One person's part of a cell's magnitudes (an anonymous index, never written anywhere):
+    /// the analysis's own, taken as they are (a copy of every cell's parts was a fifth of
+    /// the suppression's model of a report in random order, perf).
+    public typealias Part = Contributors.Part
 
     public struct Cell: Sendable {
         public var name: String
@@ -792,5 +780,16 @@ public struct CellSuppression {
         }
         guard let start = program.feasible() else { return nil }
         return Programs.Program(lp: program, start: start, variable: variable, scale: scale)
+    }
+}
+
+extension Contributors.Part {
+    func value(_ measure: CellSuppression.Measure) -> Double {
+        switch measure {
+        case .tokens: tokens
+        case .requests: requests
+        case .cost: cost
+        default: 0
+        }
     }
 }

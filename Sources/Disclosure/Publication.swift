@@ -53,9 +53,7 @@ struct Grid {
 
     init(model: ReportModel, rules: CellSuppression.Rules) {
         problem = CellSuppression(rules: rules)
-        func parts(_ contributors: Contributors) -> [CellSuppression.Part] {
-            contributors.parts.map { .init(person: $0.person, tokens: $0.tokens, requests: $0.requests, cost: $0.cost) }
-        }
+        func parts(_ contributors: Contributors) -> [CellSuppression.Part] { contributors.parts }
         func cell(_ name: String, _ figures: WeekFigures) -> CellSuppression.Cell {
             var values: CellSuppression.Values = [.people: Double(figures.activeUsers), .tokens: Double(figures.tokens), .requests: Double(figures.requests)]
             for (k, value) in figures.outcomes.enumerated() { if let value { values[.outcome(k)] = value } }
