@@ -405,6 +405,14 @@ struct NameCache {
     /// be compared with every one before it — reading quadratic in the rows, from a file
     /// anyone may hand in.
     private var slots = [Slot](repeating: Slot(), count: 64)
+    /// Short names found lately, each in a place picked by an unkeyed mix of its words: a
+    /// column of few values (teams, tools) finds its name here without the keyed hash and the
+    /// probe of `slots`, which rows in random order, whose names seldom repeat the previous
+    /// row's, paid for nearly every name (a tenth of reading them: cachegrind). Only a cache:
+    /// names that share a place (whether by chance or made to) take turns there and are
+    /// otherwise found in `slots`, as if this were not here.
+    private var recent = [Slot](repeating: Slot(), count: 1 << recentBits)
+    private static let recentBits = 11
     /// Per column, its previous value's slot (empty: none): consecutive rows mostly repeat a
     /// person, a team and a tool, and the slot's copy of a short name is compared here
     /// without reading the entry.
@@ -448,6 +456,21 @@ struct NameCache {
         return (head, 0)
     }
 
+    /// The place in `recent` of a short name's words and its column and length.
+    @inline(__always)
+    private static func place(_ head: UInt64, _ tail: UInt64, _ meta: UInt64) -> Int {
+        var mixed = head &+ (tail ^ meta) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 29
+        mixed &*= 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed >> UInt64(64 - recentBits))
+    }
+
+    /// The place in `recent` of a short name in a column (tests).
+    static func place(of bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) -> Int {
+        let (head, tail) = words(bytes)
+        return place(head, tail, Slot.meta(column: column.ordinal, length: bytes.count))
+    }
+
     /// The entry for these bytes in this column, or −1 (with the string) once the cache is full.
     mutating func entry(_ bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) throws -> (Int32, String) {
         let (id, string) = try entry(bytes, column: column, holding: -1)
@@ -476,6 +499,11 @@ struct NameCache {
             return (id, id == holding || !needsString ? nil : entries[slot.entry].string)
         }
         if previous.meta != 0, matches(previous) { return found(previous) }
+        let place = short ? Self.place(head, tail, meta) : 0
+        if short, case let cached = recent[place], cached.meta != 0, matches(cached) {
+            last[ordinal] = cached
+            return found(cached)
+        }
         let hash = SipHash13.process.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -484,6 +512,7 @@ struct NameCache {
             let candidate = slots[slot]
             if candidate.hash == hash, matches(candidate) {
                 last[ordinal] = candidate
+                if short { recent[place] = candidate }
                 return found(candidate)
             }
             slot = (slot + 1) & mask
@@ -494,6 +523,7 @@ struct NameCache {
         entries.append(Entry(bytes: Array(bytes), string: string, identity: nil))
         slots[slot] = Slot(hash: hash, meta: meta | UInt64(id + 1), head: head, tail: tail)
         last[ordinal] = slots[slot]
+        if short { recent[place] = slots[slot] }
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
     }

@@ -420,6 +420,36 @@ final class NameCacheTests: XCTestCase {
         XCTAssertThrowsError(try entry("a\u{0}"), "not the entry of \"a\": a control character is refused")
     }
 
+    /// Short names that share a place among the names found lately (`recent`, placed by an
+    /// unkeyed mix) take turns there: each is still found as its own entry, in either column,
+    /// however they alternate.
+    func testNamesSharingARecentPlaceAreEachFoundAgain() throws {
+        var cache = NameCache()
+        func entry(_ text: String, _ column: UsageColumn) throws -> Int32 {
+            var bytes = Array(text.utf8)
+            return try bytes.withUnsafeMutableBufferPointer { try cache.entry(UnsafeBufferPointer($0), column: column).0 }
+        }
+        func place(_ text: String, _ column: UsageColumn) -> Int {
+            Array(text.utf8).withUnsafeBufferPointer { NameCache.place(of: $0, column: column) }
+        }
+        var byPlace: [Int: [String]] = [:]
+        for index in 0..<20_000 { byPlace[place("team \(index)", .team), default: []].append("team \(index)") }
+        let sharing = try XCTUnwrap(byPlace.values.first { $0.count >= 3 })
+        var ids: [String: Int32] = [:]
+        for name in sharing { ids[name] = try entry(name, .team) }
+        XCTAssertEqual(Set(ids.values).count, sharing.count)
+        for round in 0..<4 {
+            for name in round % 2 == 0 ? sharing : sharing.reversed() {
+                XCTAssertEqual(try entry(name, .team), ids[name], name)
+                XCTAssertEqual(try entry(name, .team), ids[name], "\(name), again")
+            }
+        }
+        let tool = try entry(sharing[0], .tool)
+        XCTAssertFalse(ids.values.contains(tool), "another column's name is another entry")
+        XCTAssertEqual(try entry(sharing[0], .team), ids[sharing[0]])
+        XCTAssertEqual(try entry(sharing[0], .tool), tool)
+    }
+
     /// A short name's two words are its bytes, zero-padded to 16, for every length to 16,
     /// whatever the bytes.
     func testAShortNamesWordsAreItsBytes() {
