@@ -208,11 +208,11 @@ struct Context {
                 }
                 groups += groupWeekPeople(team, week)
             }
-            let shares = people.take()
+            let contributors = people.takeContributors(anonymous: groups)
             let outcomes = metricValues.map { values in sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+) }
-            weekly.append(WeekFigures(week: week, activeUsers: shares.count + groups, tokens: totals.tokens, requests: totals.requests,
+            weekly.append(WeekFigures(week: week, activeUsers: contributors.people, tokens: totals.tokens, requests: totals.requests,
                                       outcomes: outcomes, primary: primary, headcount: orgHeadcountAt(week), partial: isPartial(week),
-                                      contributors: Contributors(shares, anonymous: groups)))
+                                      contributors: contributors))
         }
 
         // Intensity per active user-day, for the organisation and each team.
@@ -291,13 +291,10 @@ struct Context {
             let count = headcount(team)
             let teamOutcomes = metricValues.map { values in values[team].map { weeks in weeks.keys.sorted().reduce(0) { $0 + weeks[$1]! } } }
             let teamValue = primary.flatMap { teamOutcomes[$0] }
-            var teamShares: [Int32: Share] = [:]
-            for cell in (teamWeekCells[team] ?? [:]).values {
-                for (person, share) in cell.shares { teamShares[person, default: Share()].add(share) }
-            }
+            for cell in (teamWeekCells[team] ?? [:]).values { people.add(cell.shares) }
             var figures = TeamFigures(
                 team: team, slug: slug, belowFloorHeadcount: count.map { $0 < floor } ?? false,
-                contributors: Contributors(teamShares, anonymous: teamGroupPeople[team] ?? 0),
+                contributors: people.takeContributors(anonymous: teamGroupPeople[team] ?? 0),
                 headcount: count, activeUsers: active,
                 adoptionRate: count.flatMap { $0 > 0 ? Double(active) / Double($0) : nil } ?? (active > 0 ? 1 : nil),
                 requests: totals.requests, tokens: totals.tokens,
@@ -539,12 +536,31 @@ struct WeekPeople {
         present.removeAll(keepingCapacity: true)
         return taken
     }
+
+    /// The same as `take`, as the contributors of a figure.
+    mutating func takeContributors(anonymous: Int) -> Contributors {
+        present.sort()
+        let parts = present.map { person in
+            let share = shares[Int(person)]
+            shares[Int(person)] = Share()
+            seen[Int(person)] = false
+            return Contributors.Part(person: person, tokens: Double(share.tokens), requests: Double(share.requests),
+                                     cost: Double(share.costMicros) / 1_000_000)
+        }
+        present.removeAll(keepingCapacity: true)
+        return Contributors(parts: parts, anonymous: anonymous)
+    }
 }
 
 extension Contributors {
     /// The people's parts, by person. Most callers hand them over in that order already (a
     /// cell's `PersonShares`, `WeekPeople.take`), and are not sorted again: sorting sorted parts
     /// was a twentieth of the analysis (perf, rows in random order).
+    /// A cell's people, in their order.
+    init(_ shares: PersonShares, anonymous: Int) {
+        self.init(parts: shares.parts, anonymous: anonymous)
+    }
+
     init<People: Sequence>(_ shares: People, anonymous: Int) where People.Element == (key: Int32, value: Share) {
         var parts = shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
                                       cost: Double($0.value.costMicros) / 1_000_000) }
