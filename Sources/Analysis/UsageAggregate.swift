@@ -31,14 +31,9 @@ public struct UsageAggregate: Sendable {
     /// (team, tool) → totals, for acceptance compared within each tool.
     var teamTools: [PairKey: Totals] = [:]
     /// (team, tool, week) → the totals of rows not yet added to `teamWeeks`, `toolWeeks` and
-    /// `teamTools` (`flush`): one look-up and one sum per row where those three were three each
-    /// (perf: the look-ups and sums of the cells were a twentieth of reading a row). The fields
-    /// nearly every row has are summed here; the rest, in `teamToolWeekRest`, only for the rows
-    /// that have any. (Whole totals, 144 bytes a cell, made a table of 8,000 cells twice the
-    /// size of a core's cache; the first touch of a row's cell was 6 % of a build of rows in
-    /// random order, perf.)
-    var teamToolWeeks: [TeamToolWeek: Totals.Common] = [:]
-    var teamToolWeekRest: [TeamToolWeek: Totals] = [:]
+    /// `teamTools` (`fold`): one look-up and one sum per row where those three were three each
+    /// (perf: the look-ups and sums of the cells were a twentieth of reading a row).
+    var teamToolWeeks: [TeamToolWeek: Totals] = [:]
     /// Per tool: totals, the sum of its `teamTools` (every row reaches both, and a table of
     /// its own cost a lookup per row). Worked out on each call: bind it once.
     var toolTotals: [Int32: Totals] {
@@ -254,9 +249,7 @@ public struct UsageAggregate: Sendable {
         // The cells' totals, once per team, tool and week (`fold` adds them to the team-week,
         // tool-week and team-tool cells); the person's share of them is kept in the person's
         // adoption trace below, and filed into the cells once the rows are read (`settle`).
-        let cell = TeamToolWeek(team: team, tool: tool, week: week)
-        teamToolWeeks[cell, default: Totals.Common()].add(totals)
-        if totals.hasRest { teamToolWeekRest[cell, default: Totals()].add(totals.rest) }
+        teamToolWeeks[TeamToolWeek(team: team, tool: tool, week: week), default: Totals()].add(totals)
 
         guard row.user != nil else {
             // An aggregate-only group row: people counted, not identified.
@@ -497,15 +490,13 @@ public struct UsageAggregate: Sendable {
         precondition(outbox.allSatisfy(\.isEmpty), "a part's person rows not yet posted: parts are flushed by merging")
         addPending(all: true)
         sortSpace = PersonRow.SortSpace()
-        func file(_ key: TeamToolWeek, _ totals: Totals) {
+        guard !teamToolWeeks.isEmpty else { return }
+        for (key, totals) in teamToolWeeks {
             teamWeeks[Self.key(key.team, key.week), default: TeamWeekCell()].totals.add(totals)
             toolWeeks[Self.key(key.tool, key.week), default: TeamWeekCell()].totals.add(totals)
             teamTools[Self.key(key.team, key.tool), default: Totals()].add(totals)
         }
-        for (key, common) in teamToolWeeks { file(key, Totals(common)) }
-        for (key, rest) in teamToolWeekRest { file(key, rest) }
         teamToolWeeks = [:]
-        teamToolWeekRest = [:]
     }
 
     /// Whether report.yml names this task category low-value, decided once per category.
@@ -651,8 +642,7 @@ public struct UsageAggregate: Sendable {
     /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
     public mutating func merge(_ part: UsageAggregate) {
         flush()
-        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty && part.teamToolWeekRest.isEmpty ? part
-            : { var copy = part; copy.flush(); return copy }()
+        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty ? part : { var copy = part; copy.flush(); return copy }()
         rowsOutsidePeriod += other.rowsOutsidePeriod
         unsettled = unsettled || other.unsettled
         rowsAccepted += other.rowsAccepted
@@ -768,47 +758,6 @@ struct Totals {
     }
 
     var costUSD: Double { Double(costMicros) / 1_000_000 }
-
-    /// The fields nearly every row has (`UsageAggregate.teamToolWeeks`).
-    struct Common {
-        var requests: Int64 = 0, tokens: Int64 = 0, inputTokens: Int64 = 0, outputTokens: Int64 = 0, cachedTokens: Int64 = 0
-        var shown: Int64 = 0, accepted: Int64 = 0, rowsWithSuggestions: Int64 = 0, costMicros: Int64 = 0, pricedTokens: Int64 = 0
-
-        mutating func add(_ other: Totals) {
-            requests &+= other.requests
-            tokens &+= other.tokens
-            inputTokens &+= other.inputTokens
-            outputTokens &+= other.outputTokens
-            cachedTokens &+= other.cachedTokens
-            shown &+= other.shown
-            accepted &+= other.accepted
-            rowsWithSuggestions &+= other.rowsWithSuggestions
-            costMicros &+= other.costMicros
-            pricedTokens &+= other.pricedTokens
-        }
-    }
-
-    init() {}
-
-    /// Totals of the common fields alone.
-    init(_ common: Common) {
-        (requests, tokens, inputTokens, outputTokens, cachedTokens) = (common.requests, common.tokens, common.inputTokens, common.outputTokens, common.cachedTokens)
-        (shown, accepted, rowsWithSuggestions, costMicros, pricedTokens) = (common.shown, common.accepted, common.rowsWithSuggestions, common.costMicros, common.pricedTokens)
-    }
-
-    /// Whether any field but the common ones is other than zero.
-    var hasRest: Bool {
-        linesSuggested != 0 || linesAcceptedOfSuggested != 0 || linesAccepted != 0 || automatedTokens != 0 || automatedRequests != 0
-            || lowValueTokens != 0 || costOnlyRows != 0 || cachedSavingMicros != 0
-    }
-
-    /// These totals without the common fields.
-    var rest: Totals {
-        var rest = self
-        rest.requests = 0; rest.tokens = 0; rest.inputTokens = 0; rest.outputTokens = 0; rest.cachedTokens = 0
-        rest.shown = 0; rest.accepted = 0; rest.rowsWithSuggestions = 0; rest.costMicros = 0; rest.pricedTokens = 0
-        return rest
-    }
 }
 
 /// A person's tokens and requests on one day: two counters, as there are many person-days.

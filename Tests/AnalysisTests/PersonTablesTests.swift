@@ -463,28 +463,6 @@ final class MicrosTests: XCTestCase {
     }
 }
 
-/// The totals of a team, tool and week are kept as their common fields and the rest
-/// (`UsageAggregate.teamToolWeeks`): for every field of `Totals`, set alone, the two parts add
-/// up to it again, and a field the common part does not keep makes `hasRest` true — so a
-/// field added to `Totals` later is never dropped on the way.
-final class TotalsSplitTests: XCTestCase {
-    func testEveryFieldIsInTheCommonPartOrTheRest() {
-        let words = MemoryLayout<Totals>.size / 8
-        XCTAssertEqual(MemoryLayout<Totals>.size % 8, 0)
-        XCTAssertGreaterThan(words, 10)
-        for word in 0..<words {
-            var totals = Totals()
-            withUnsafeMutableBytes(of: &totals) { $0.storeBytes(of: Int64(1_000 + word), toByteOffset: 8 * word, as: Int64.self) }
-            var common = Totals.Common()
-            common.add(totals)
-            var sum = Totals(common)
-            if totals.hasRest { sum.add(totals.rest) }
-            let (expected, found) = (withUnsafeBytes(of: totals) { Array($0) }, withUnsafeBytes(of: sum) { Array($0) })
-            XCTAssertEqual(found, expected, "field at byte \(8 * word)")
-        }
-    }
-}
-
 final class RegularityTests: XCTestCase {
     func exact(_ values: [Int64]) -> Bool? {
         isRegular(count: values.count, sum: values.reduce(Int128(0)) { $0 + Int128($1) },
