@@ -553,14 +553,14 @@ struct WeekPeople {
 }
 
 extension Contributors {
-    /// The people's parts, by person. Most callers hand them over in that order already (a
-    /// cell's `PersonShares`, `WeekPeople.take`), and are not sorted again: sorting sorted parts
-    /// was a twentieth of the analysis (perf, rows in random order).
-    /// A cell's people, in their order.
+    /// A cell's people, in the order `PersonShares` keeps them (by person).
     init(_ shares: PersonShares, anonymous: Int) {
         self.init(parts: shares.parts, anonymous: anonymous)
     }
 
+    /// The people's parts, by person: sorted here only when they come out of order (a tool's
+    /// people come sorted, and sorting sorted parts was a twentieth of the analysis: perf,
+    /// rows in random order).
     init<People: Sequence>(_ shares: People, anonymous: Int) where People.Element == (key: Int32, value: Share) {
         var parts = shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
                                       cost: Double($0.value.costMicros) / 1_000_000) }
