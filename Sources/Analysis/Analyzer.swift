@@ -208,7 +208,7 @@ struct Context {
                 }
                 groups += groupWeekPeople(team, week)
             }
-            let contributors = people.takeContributors(anonymous: groups)
+            let contributors = people.take(anonymous: groups)
             let outcomes = metricValues.map { values in sortedTeams.compactMap { values[$0]?[week] }.reduceOrNil(+) }
             weekly.append(WeekFigures(week: week, activeUsers: contributors.people, tokens: totals.tokens, requests: totals.requests,
                                       outcomes: outcomes, primary: primary, headcount: orgHeadcountAt(week), partial: isPartial(week),
@@ -294,7 +294,7 @@ struct Context {
             for cell in (teamWeekCells[team] ?? [:]).values { people.add(cell.shares) }
             var figures = TeamFigures(
                 team: team, slug: slug, belowFloorHeadcount: count.map { $0 < floor } ?? false,
-                contributors: people.takeContributors(anonymous: teamGroupPeople[team] ?? 0),
+                contributors: people.take(anonymous: teamGroupPeople[team] ?? 0),
                 headcount: count, activeUsers: active,
                 adoptionRate: count.flatMap { $0 > 0 ? Double(active) / Double($0) : nil } ?? (active > 0 ? 1 : nil),
                 requests: totals.requests, tokens: totals.tokens,
@@ -528,27 +528,24 @@ struct WeekPeople {
         }
     }
 
-    /// The people added since the last call, by id, with their sums; the week is then empty.
-    mutating func take() -> [(key: Int32, value: Share)] {
-        present.sort()
-        let taken = present.map { (key: $0, value: shares[Int($0)]) }
-        for person in present { (shares[Int(person)], seen[Int(person)]) = (Share(), false) }
-        present.removeAll(keepingCapacity: true)
-        return taken
-    }
-
-    /// The same as `take`, as the contributors of a figure.
-    mutating func takeContributors(anonymous: Int) -> Contributors {
+    /// The people added since the last call, by id, with their sums, as the contributors of a
+    /// figure; the week is then empty.
+    mutating func take(anonymous: Int) -> Contributors {
         present.sort()
         let parts = present.map { person in
-            let share = shares[Int(person)]
-            shares[Int(person)] = Share()
-            seen[Int(person)] = false
-            return Contributors.Part(person: person, tokens: Double(share.tokens), requests: Double(share.requests),
-                                     cost: Double(share.costMicros) / 1_000_000)
+            defer { (shares[Int(person)], seen[Int(person)]) = (Share(), false) }
+            return Contributors.Part(person: person, share: shares[Int(person)])
         }
         present.removeAll(keepingCapacity: true)
         return Contributors(parts: parts, anonymous: anonymous)
+    }
+}
+
+extension Contributors.Part {
+    /// A person's share of a figure, in the units the disclosure rules weigh (dollars, not
+    /// micro-dollars).
+    init(person: Int32, share: Share) {
+        self.init(person: person, tokens: Double(share.tokens), requests: Double(share.requests), cost: Double(share.costMicros) / 1_000_000)
     }
 }
 
@@ -562,8 +559,7 @@ extension Contributors {
     /// people come sorted, and sorting sorted parts was a twentieth of the analysis: perf,
     /// rows in random order).
     init<People: Sequence>(_ shares: People, anonymous: Int) where People.Element == (key: Int32, value: Share) {
-        var parts = shares.map { Part(person: $0.key, tokens: Double($0.value.tokens), requests: Double($0.value.requests),
-                                      cost: Double($0.value.costMicros) / 1_000_000) }
+        var parts = shares.map { Part(person: $0.key, share: $0.value) }
         if zip(parts, parts.dropFirst()).contains(where: { $0.person > $1.person }) { parts.sort { $0.person < $1.person } }
         self.init(parts: parts, anonymous: anonymous)
     }

@@ -343,7 +343,7 @@ extension Context {
                 if let cell = cells[week] { weekPeople.add(cell.shares) }
             }
             var people: [[Int32]] = [[], [], []]
-            for (person, share) in weekPeople.take() { people[level(Double(share.tokens))].append(person) }
+            for part in weekPeople.take(anonymous: 0).parts { people[level(part.tokens)].append(part.person) }
             let groups = teams.reduce(0) { $0 + groupWeekPeople($1, week) }
             return WeekCohorts(week: week, counts: people.map(\.count), contributors: people.map(contributors), unclassified: groups)
         }

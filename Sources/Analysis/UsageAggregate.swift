@@ -822,11 +822,7 @@ struct PersonShares: Sequence {
     /// the iterator, its growth and a check of the order were most of the analysis's time
     /// spent on cells' contributors, perf).
     var parts: [Contributors.Part] {
-        people.indices.map { index in
-            let share = shares[index]
-            return Contributors.Part(person: people[index], tokens: Double(share.tokens), requests: Double(share.requests),
-                                     cost: Double(share.costMicros) / 1_000_000)
-        }
+        people.indices.map { Contributors.Part(person: people[$0], share: shares[$0]) }
     }
 
     /// The index of `person`, or where it would be inserted.
