@@ -223,17 +223,15 @@ public final class UsageReader: Sendable {
         // (so one person seen under several identities is counted once), pseudonymised, and
         // the directory's team when the row names none. A row of the person the record holds
         // needs it only for that team.
-        func identity() -> NameCache.Identity? {
-            user.map { entry, name in
-                names.identity(entry, name) { user in
-                    let person = people?.lookup(user)
-                    return NameCache.Identity(user: pseudonymise(person?.user ?? user), team: person?.team,
-                                              unmatched: person == nil ? pseudonymise(user) : nil)
-                }
-            }
+        func resolve(_ user: String) -> NameCache.Identity {
+            let person = people?.lookup(user)
+            return NameCache.Identity(user: pseudonymise(person?.user ?? user), team: person?.team,
+                                      unmatched: person == nil ? pseudonymise(user) : nil)
         }
+        func identity() -> NameCache.Identity? { user.map { entry, name in names.identity(entry, name, resolve: resolve) } }
         let userHeld = user.map { $0.0 >= 0 && $0.0 == held.user } ?? false
-        let resolved = userHeld ? nil : identity()
+        // A row that names its team needs only the person's name (`identityUser`).
+        let resolvedUser = userHeld ? nil : user.map { entry, name in names.identityUser(entry, name, resolve: resolve) }
         var keys = NameKeys()
         keys.scope = names.scope
         keys.tool = toolKey
@@ -244,7 +242,7 @@ public final class UsageReader: Sendable {
         if let (teamKey, name) = try fields.with(.team, { try names.entry($0, column: .team, holding: held.team) }) {
             team = name
             keys.team = teamKey
-        } else if let person = resolved ?? identity() {
+        } else if let person = identity() {
             team = person.team ?? PeopleDirectory.unassigned
             if let unmatched = person.unmatched { result.unmatchedIdentities.insert(unmatched) }
         } else {
@@ -263,7 +261,7 @@ public final class UsageReader: Sendable {
         let automated = try fields.with(.automated) { try parseBool($0, column: "automated") } ?? false
         let costUSD = try fields.with(.costUSD) { try parseDecimal($0, column: "cost_usd") } ?? nil
         record.day = day
-        if !userHeld { record.user = resolved?.user }
+        if !userHeld { record.user = resolvedUser }
         if let team { record.team = team }
         if let tool { record.tool = tool }
         record.nameKeys = keys
@@ -396,6 +394,11 @@ struct NameCache {
     }
 
     private var entries: [Entry] = []
+    /// Per entry, the user name of its identity once resolved (`identityUser`), apart from the
+    /// entries: a row in random order names a person other than the last row's, and reading
+    /// the name from the entry (80 bytes each, 0.5 MB for 6,700 people) missed the caches on
+    /// nearly every such row (perf: a twentieth of a build, on that one load).
+    private var identityUsers: [String?] = []
     /// This cache among all made in the process (from 1): entry numbers mean names only
     /// within it (`NameKeys`).
     let scope = NameCache.nextScope()
@@ -408,11 +411,15 @@ struct NameCache {
     /// Short names found lately, each in a place picked by an unkeyed mix of its words: a
     /// column of few values (teams, tools) finds its name here without the keyed hash and the
     /// probe of `slots`, which rows in random order, whose names seldom repeat the previous
-    /// row's, paid for nearly every name (a tenth of reading them: cachegrind). Only a cache:
-    /// names that share a place (whether by chance or made to) take turns there and are
-    /// otherwise found in `slots`, as if this were not here.
-    private var recent = [Slot](repeating: Slot(), count: 1 << recentBits)
-    private static let recentBits = 11
+    /// row's, paid for nearly every name (a tenth of reading them: cachegrind). A place holds
+    /// two names, the one found last first: with one each, in 2,048 places, the people of
+    /// rows in random order (6,700 of them) mostly missed here and paid the hash and the probe
+    /// (perf: half of this function's time was that probe's load); with two to a place in
+    /// 4,096, more are found (with `identityUsers`, cachegrind counted 4 % fewer instructions
+    /// and 5 % fewer misses of a 2 MB cache over such a build). Only a cache: names that share a place (whether by chance or made to)
+    /// take turns there and are otherwise found in `slots`, as if this were not here.
+    private var recent = [Slot](repeating: Slot(), count: 2 << recentBits)
+    private static let recentBits = 12
     /// Per column, its previous value's slot (empty: none): consecutive rows mostly repeat a
     /// person, a team and a tool, and the slot's copy of a short name is compared here
     /// without reading the entry.
@@ -456,7 +463,8 @@ struct NameCache {
         return (head, 0)
     }
 
-    /// The place in `recent` of a short name's words and its column and length.
+    /// The place of a short name's words and its column and length: its two slots in `recent`
+    /// start at twice it.
     @inline(__always)
     private static func place(_ head: UInt64, _ tail: UInt64, _ meta: UInt64) -> Int {
         var mixed = head &+ (tail ^ meta) &* 0x9E37_79B9_7F4A_7C15
@@ -465,7 +473,7 @@ struct NameCache {
         return Int(truncatingIfNeeded: mixed >> UInt64(64 - recentBits))
     }
 
-    /// The place in `recent` of a short name in a column (tests).
+    /// The place of a short name in a column (tests).
     static func place(of bytes: UnsafeBufferPointer<UInt8>, column: UsageColumn) -> Int {
         let (head, tail) = words(bytes)
         return place(head, tail, Slot.meta(column: column.ordinal, length: bytes.count))
@@ -499,10 +507,19 @@ struct NameCache {
             return (id, id == holding || !needsString ? nil : entries[slot.entry].string)
         }
         if previous.meta != 0, matches(previous) { return found(previous) }
-        let place = short ? Self.place(head, tail, meta) : 0
-        if short, case let cached = recent[place], cached.meta != 0, matches(cached) {
-            last[ordinal] = cached
-            return found(cached)
+        let place = short ? 2 * Self.place(head, tail, meta) : 0
+        if short {
+            let first = recent[place]
+            if first.meta != 0, matches(first) {
+                last[ordinal] = first
+                return found(first)
+            }
+            let second = recent[place + 1]
+            if second.meta != 0, matches(second) {
+                (recent[place], recent[place + 1]) = (second, first)
+                last[ordinal] = second
+                return found(second)
+            }
         }
         let hash = SipHash13.process.hash(bytes)
         let mask = slots.count - 1
@@ -512,7 +529,7 @@ struct NameCache {
             let candidate = slots[slot]
             if candidate.hash == hash, matches(candidate) {
                 last[ordinal] = candidate
-                if short { recent[place] = candidate }
+                if short { remember(candidate, at: place) }
                 return found(candidate)
             }
             slot = (slot + 1) & mask
@@ -521,11 +538,19 @@ struct NameCache {
         guard entries.count < Self.capacity else { return (-1, string) }
         let id = Int32(entries.count)
         entries.append(Entry(bytes: Array(bytes), string: string, identity: nil))
+        identityUsers.append(nil)
         slots[slot] = Slot(hash: hash, meta: meta | UInt64(id + 1), head: head, tail: tail)
         last[ordinal] = slots[slot]
-        if short { recent[place] = slots[slot] }
+        if short { remember(slots[slot], at: place) }
         if 2 * entries.count > slots.count { grow() }
         return (id, string)
+    }
+
+    /// `slot` first in the place of `recent` that starts at `place`, the first before it second.
+    @inline(__always)
+    private mutating func remember(_ slot: Slot, at place: Int) {
+        recent[place + 1] = recent[place]
+        recent[place] = slot
     }
 
     /// The previous row's text of a column that is not a name (a prompt hash).
@@ -579,7 +604,14 @@ struct NameCache {
         if let known = entries[Int(id)].identity { return known }
         let resolved = resolve(user ?? entries[Int(id)].string)
         entries[Int(id)].identity = resolved
+        identityUsers[Int(id)] = resolved.user
         return resolved
+    }
+
+    /// The user name of the identity of entry `id` (`identity`).
+    mutating func identityUser(_ id: Int32, _ user: String?, resolve: (String) -> Identity) -> String {
+        if id >= 0, let known = identityUsers[Int(id)] { return known }
+        return identity(id, user, resolve: resolve).user
     }
 }
 

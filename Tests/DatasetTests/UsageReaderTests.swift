@@ -422,7 +422,7 @@ final class NameCacheTests: XCTestCase {
 
     /// Short names that share a place among the names found lately (`recent`, placed by an
     /// unkeyed mix) take turns there: each is still found as its own entry, in either column,
-    /// however they alternate.
+    /// however they alternate — three or more of them, as a place holds two.
     func testNamesSharingARecentPlaceAreEachFoundAgain() throws {
         var cache = NameCache()
         func entry(_ text: String, _ column: UsageColumn) throws -> Int32 {
