@@ -29,6 +29,10 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
 
+        // A prefetch hint, which Swift cannot express: for loops that visit scattered memory
+        // in an order known ahead (`UsageAggregate.settle`).
+        .target(name: "CPrefetch"),
+
         // Readers: CSV, JSONL, gzip, front matter, report.yml → typed records + issues.
         .target(name: "Dataset", dependencies: [
             "CZlib", "CCrypto", .product(name: "Yams", package: "Yams"),
@@ -36,7 +40,7 @@ let package = Package(
         // Pure numerics, and the one number formatter every page, chart and sentence uses.
         .target(name: "Stats"),
         // The report's figures → ReportModel. No files, no clocks.
-        .target(name: "Analysis", dependencies: ["Dataset", "Stats"]),
+        .target(name: "Analysis", dependencies: ["Dataset", "Stats", "CPrefetch"]),
         // What may be published: primary and secondary suppression over every published table.
         .target(name: "Disclosure", dependencies: ["Dataset", "Stats", "Analysis"]),
         // The SVG builder DSL; knows nothing about charts.

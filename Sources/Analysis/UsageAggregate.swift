@@ -1,3 +1,4 @@
+import CPrefetch
 import Dataset
 import Dispatch
 import Stats
@@ -597,9 +598,16 @@ public struct UsageAggregate: Sendable {
                              by group: (AdoptionKey) -> Int32, mondays: ClosedRange<Int32>) -> [PairKey: TeamWeekCell] {
         var cells = cells
         // The traces' places in that order, sorted rather than the traces: moving and copying
-        // the traces (each holds an array) retained and released them (perf).
-        var order = traces.indices.map { (key: PairKey(group(traces[$0].key), traces[$0].key.user), index: Int32($0)) }
+        // the traces (each holds an array) retained and released them (perf). Each place also
+        // has the address of its trace's weeks, only to ask the processor for them ahead (below).
+        var order = traces.indices.map { index in
+            (key: PairKey(group(traces[index].key), traces[index].key.user), index: Int32(index),
+             weeks: traces[index].weekly.items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) })
+        }
         order.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        // Where the traces lie, likewise only for the processor.
+        let traceAddress = traces.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        let traceStride = MemoryLayout<(key: AdoptionKey, weekly: WeeklyShares)>.stride
         var column = [PersonShares](repeating: PersonShares(), count: Int(mondays.upperBound - mondays.lowerBound) / 7 + 1)
         var touched: [Int] = []
         // Group by group, in one scope: a nested function that filed a group's column captured
@@ -609,6 +617,16 @@ public struct UsageAggregate: Sendable {
             let id = order[start].key.parts.0
             var end = start
             while end < order.count, case let (group, user) = order[end].key.parts, group == id {
+                // The traces come in an order of their own, and each one's weeks are an array
+                // somewhere in the heap: reading the trace, then its weeks, missed the caches
+                // twice for each (perf: two fifths of this loop's time, on those two loads).
+                // The processor is asked for both a few traces ahead. The addresses are only
+                // hints: the traces and their weeks are read as arrays, as ever.
+                if end + 3 < order.count {
+                    let ahead = order[end + 3]
+                    if let weeks = ahead.weeks { candor_prefetch(weeks); candor_prefetch(weeks + 64) }
+                    if let traceAddress { candor_prefetch(traceAddress + Int(ahead.index) * traceStride) }
+                }
                 for item in traces[Int(order[end].index)].weekly.items {
                     let week = Int(item.monday - mondays.lowerBound) / 7
                     if column[week].count == 0 { touched.append(week) }
