@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Each person's tokens and requests per active day, kept per person as a run of consecutive
 /// days (an array indexed by day) rather than one hash table of (person, day) keys.
 ///
@@ -77,6 +79,16 @@ struct PersonDays {
                 run.apart.append(day)
                 count += 1
             }
+        }
+    }
+
+    /// Asks the processor for the slot of a person's day, when the day lies in the person's run:
+    /// a hint for a caller that knows which days come next (nothing is read or changed).
+    func prefetch(person: Int32, day: Int32) {
+        guard person >= 0, Int(person) < runs.count else { return }
+        let offset = Int64(day) - Int64(runs[Int(person)].first)
+        runs[Int(person)].days.withUnsafeBufferPointer { days in
+            if offset >= 0, offset < Int64(days.count), let base = days.baseAddress { candor_prefetch(base + Int(offset)) }
         }
     }
 

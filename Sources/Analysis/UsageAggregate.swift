@@ -474,6 +474,10 @@ public struct UsageAggregate: Sendable {
             var end = start
             while end < pending.count, pending[end].user == key.user, pending[end].team == key.team, pending[end].tool == key.tool {
                 let row = pending[end]
+                // The rows of a person come in no order of day, and each day's slot was a miss
+                // of the caches (perf: half the time of `PersonDays.add`, on that load): the
+                // processor is asked for the slot some rows ahead.
+                if end + 8 < pending.count, case let ahead = pending[end + 8] { userDays.prefetch(person: ahead.user, day: ahead.day) }
                 userDays.add(person: row.user, day: row.day, tokens: row.share.tokens, requests: row.share.requests)
                 adoption.values[slot!].record(Day(index: row.day), share: row.share)
                 end += 1
