@@ -30,7 +30,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]),
 
         // A prefetch hint, which Swift cannot express: for loops that visit scattered memory
-        // in an order known ahead (`UsageAggregate.settle`).
+        // in an order known ahead (the filing of weekly shares, a batch's person-days).
         .target(name: "CPrefetch"),
 
         // Readers: CSV, JSONL, gzip, front matter, report.yml → typed records + issues.
