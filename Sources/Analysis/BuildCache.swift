@@ -22,7 +22,7 @@ public struct BuildCache: Sendable {
 
     public let folder: String
     static let magic = Array("CANDOR-BUILD-CACHE\u{0}".utf8)
-    public static let formatVersion: Int64 = 8
+    public static let formatVersion: Int64 = 9
 
     public init(folder: String) { self.folder = folder }
 

@@ -254,7 +254,24 @@ public struct PublishedReport: Sendable {
 
 // MARK: - Kept between builds (the report cache)
 
-extension Disclosed: Codable where Value: Codable {}
+/// A shown figure as its value, a withheld one as null. (The synthesised coding wrote a keyed
+/// container for every figure, naming its case, and decoding one listed its keys and cast them:
+/// most of decoding the cached report, which is what a rebuild after a commentary edit waits
+/// for, perf.) No `Value` codes as null itself: every one is a number, an array or a struct.
+extension Disclosed: Codable where Value: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .withheld : .shown(try container.decode(Value.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .shown(value): try container.encode(value)
+        case .withheld: try container.encodeNil()
+        }
+    }
+}
 
 extension PublishedReport: Codable {
     enum CodingKeys: String, CodingKey {
