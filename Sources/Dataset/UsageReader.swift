@@ -416,8 +416,9 @@ struct NameCache {
     /// rows in random order (6,700 of them) mostly missed here and paid the hash and the probe
     /// (perf: half of this function's time was that probe's load); with two to a place in
     /// 4,096, more are found (with `identityUsers`, cachegrind counted 4 % fewer instructions
-    /// and 5 % fewer misses of a 2 MB cache over such a build). Only a cache: names that share a place (whether by chance or made to)
-    /// take turns there and are otherwise found in `slots`, as if this were not here.
+    /// and 5 % fewer misses of a 2 MB cache over such a build). Only a cache: names that share
+    /// a place (whether by chance or made to) take turns there and are otherwise found in
+    /// `slots`, as if this were not here.
     private var recent = [Slot](repeating: Slot(), count: 2 << recentBits)
     private static let recentBits = 12
     /// Per column, its previous value's slot (empty: none): consecutive rows mostly repeat a
@@ -516,7 +517,7 @@ struct NameCache {
             }
             let second = recent[place + 1]
             if second.meta != 0, matches(second) {
-                (recent[place], recent[place + 1]) = (second, first)
+                remember(second, at: place)
                 last[ordinal] = second
                 return found(second)
             }
