@@ -31,6 +31,7 @@ struct OutputOptions: ParsableArguments {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Build the report site.",
         discussion: reflow("""
         Reads the report folder (default Content/) and writes the site (default Output/). The
@@ -106,6 +107,7 @@ struct Build: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate a report folder without writing a site.",
         discussion: reflow("""
         Reads everything a build reads and computes every figure, then stops. Exit status 0 when

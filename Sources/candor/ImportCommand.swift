@@ -4,6 +4,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Convert vendor exports to Candor's usage CSV, to inspect or version them.",
         discussion: reflow("""
         Writes one CSV per input file into the output folder (same base name, .csv), with the

@@ -4,6 +4,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write a new report folder that builds as it is.",
         discussion: reflow("""
         The folder gets a report.yml that shows every setting with its default and what it does,

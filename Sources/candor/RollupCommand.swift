@@ -4,6 +4,7 @@ import Foundation
 
 struct Rollup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rollup",
         abstract: "Roll raw per-request events up into Candor's usage CSV (what sql/rollup.sql does on a cluster).",
         discussion: reflow("""
         Events are CSV (with a header) or JSON lines with the columns ts, user, team, tool,

@@ -3,6 +3,7 @@ import Foundation
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sample",
         abstract: "Write a synthetic report folder, for demos, tests and benchmarks.",
         discussion: reflow("""
         A seeded organisation of 40 teams with planted stories: productive teams, teams that

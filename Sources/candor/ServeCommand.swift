@@ -4,6 +4,7 @@ import Foundation
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Preview the report: build, serve on this machine, rebuild and reload on every change.",
         discussion: reflow("""
         Builds the report into the output folder, serves it on the loopback address, watches
