@@ -99,11 +99,12 @@ public struct BuildCache: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else { return .miss }
         let bytes = [UInt8](data)
         let head = Self.magic.count
-        guard bytes.count > head + 32, Array(bytes[0..<head]) == Self.magic else {
+        guard bytes.count > head + 32, bytes[0..<head].elementsEqual(Self.magic) else {
             return .ignored("\(file) is not a Candor cache file")
         }
         let body = bytes.count - 32
-        guard Array(bytes[body...]) == SHA256Hasher.hash(Array(bytes[0..<body])) else {
+        let checksum = bytes.withUnsafeBytes { SHA256Hasher.hash(UnsafeRawBufferPointer(rebasing: $0[..<body])) }
+        guard bytes[body...].elementsEqual(checksum) else {
             return .ignored("\(file) is damaged (its checksum does not match)")
         }
         var reader = ByteReader(bytes, offset: head)

@@ -6,34 +6,29 @@ import Foundation
 /// did not justify building BoringSSL from source on every first build (swift-crypto was the
 /// largest part of a fresh clone's build).
 public final class SHA256Hasher {
-    private let context: OpaquePointer
+    private var context = SHA256_CTX()
 
-    init() {
-        context = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
+    init() { SHA256_Init(&context) }
 
     func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        EVP_DigestUpdate(context, base, bytes.count)
+        SHA256_Update(&context, base, bytes.count)
     }
 
     func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     /// The digest of everything given so far (the hasher can go on after it).
     func finalize() -> [UInt8] {
-        let copy = EVP_MD_CTX_new()
-        defer { EVP_MD_CTX_free(copy) }
-        EVP_MD_CTX_copy_ex(copy, context)
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(copy, &digest, &length)
-        return digest
+        var copy = context
+        return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            SHA256_Final(buffer.baseAddress!, &copy)
+            count = 32
+        }
     }
 
-    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] { bytes.withUnsafeBytes(hash) }
+
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         let hasher = SHA256Hasher()
         hasher.update(bytes)
         return hasher.finalize()
