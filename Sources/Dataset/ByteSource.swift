@@ -13,17 +13,19 @@ public struct ReadError: Error, CustomStringConvertible {
     public var description: String { "\(path): error: \(message)" }
 }
 
-/// The bytes of a file, read with read(2) in chunks.
+/// The bytes of a file, read with read(2) in chunks; hashed as they are read when asked to
+/// (`sha256`). Only `fileDigest` asks: every reader of rows hashed what it read, for nothing.
 public final class FileByteSource: ByteSource {
     public static let chunkSize = 1 << 20
     private let descriptor: Int32
     private let path: String
-    private let hasher = SHA256Hasher()
+    private let hasher: SHA256Hasher?
     /// Bytes read so far.
     public private(set) var byteCount = 0
 
-    public init(path: String) throws {
+    public init(path: String, hashing: Bool = false) throws {
         self.path = path
+        hasher = hashing ? SHA256Hasher() : nil
         descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
@@ -44,11 +46,14 @@ public final class FileByteSource: ByteSource {
         }
         buffer.removeSubrange(count...)
         byteCount += count
-        buffer.withUnsafeBytes { hasher.update($0) }
+        if let hasher { buffer.withUnsafeBytes { hasher.update($0) } }
     }
 
     /// The SHA-256 of the bytes read so far, in hex: the file's hash once it has been read whole.
-    public var sha256: String { hexDigest(hasher.finalize()) }
+    public var sha256: String {
+        guard let hasher else { preconditionFailure("\(path) was opened without hashing") }
+        return hexDigest(hasher.finalize())
+    }
 }
 
 /// Lower-case hex of a digest's bytes.
@@ -152,6 +157,8 @@ public final class FileRangeByteSource: ByteSource {
     private let path: String
     private var offset: Int
     private let end: Int
+    /// The chunk's size: a megabyte, or the whole range when it is shorter.
+    private let capacity: Int
 
     public init(path: String, start: Int, end: Int) throws {
         self.path = path
@@ -159,14 +166,15 @@ public final class FileRangeByteSource: ByteSource {
         guard descriptor >= 0 else { throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
         offset = start
         self.end = end
+        capacity = max(0, min(FileByteSource.chunkSize, end - start))
     }
 
     deinit { close(descriptor) }
 
     public func read(into buffer: inout [UInt8]) throws {
-        let want = min(FileByteSource.chunkSize, end - offset)
+        let want = min(capacity, end - offset)
         if want <= 0 { buffer.removeAll(); return }
-        if buffer.count != FileByteSource.chunkSize { buffer = [UInt8](repeating: 0, count: FileByteSource.chunkSize) }
+        if buffer.count != capacity { buffer = [UInt8](repeating: 0, count: capacity) }
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, want, off_t(offset)) }
         guard count >= 0 else { throw ReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))") }
         buffer.removeSubrange(count...)
@@ -293,7 +301,7 @@ public func openByteSource(path: String) throws -> ByteSource {
 
 /// The SHA-256 (hex) and size of a file's bytes as stored.
 public func fileDigest(path: String) throws -> (sha256: String, bytes: Int) {
-    let source = try FileByteSource(path: path)
+    let source = try FileByteSource(path: path, hashing: true)
     var buffer: [UInt8] = []
     repeat { try source.read(into: &buffer) } while !buffer.isEmpty
     return (source.sha256, source.byteCount)

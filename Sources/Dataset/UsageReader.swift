@@ -79,7 +79,7 @@ public final class UsageReader: Sendable {
         var headerDiagnostics: [Diagnostic] = []
         var mapping: ColumnMapping?
         struct Stop: Error {}
-        var headReader = CSVReader(source: try FileByteSource(path: path))
+        var headReader = CSVReader(source: try FileRangeByteSource(path: path, start: 0, end: Int.max))
         do {
             try headReader.forEach { record in
                 mapping = try ColumnMapping(header: record, config: config, hasPeople: people != nil, file: displayPath, diagnostics: &headerDiagnostics)

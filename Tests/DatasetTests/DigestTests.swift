@@ -17,7 +17,7 @@ final class DigestTests: XCTestCase {
         let digest = try fileDigest(path: path)
         XCTAssertEqual(digest.sha256, hexDigest(SHA256Hasher.hash(bytes)))
         XCTAssertEqual(digest.bytes, 3_000_000)
-        let source = try FileByteSource(path: path)
+        let source = try FileByteSource(path: path, hashing: true)
         var buffer: [UInt8] = []
         repeat { try source.read(into: &buffer) } while !buffer.isEmpty
         XCTAssertEqual(source.sha256, source.sha256)

@@ -169,7 +169,8 @@ public struct VendorFormat: Hashable, Sendable, CustomStringConvertible {
 }
 
 func readHead(path: String, bytes: Int) throws -> [UInt8] {
-    let source = try openByteSource(path: path)
+    // Only the head is read: telling a file's format read its first megabyte three times.
+    let source: ByteSource = path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileRangeByteSource(path: path, start: 0, end: bytes)
     var collected: [UInt8] = []
     var chunk: [UInt8] = []
     var source_ = source
