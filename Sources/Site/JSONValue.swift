@@ -96,6 +96,7 @@ func formatJSONNumber(_ value: Double) -> String {
 func appendJSONNumber(_ value: Double, to output: inout [UInt8]) {
     guard value.isFinite else { output.append(contentsOf: "null".utf8); return }
     if value == value.rounded() && abs(value) < 1e15 { output.append(contentsOf: String(Int64(value)).utf8); return }
+    if appendShortJSONNumber(value, to: &output) { return }
     // C's "%.10g" into a buffer on the stack (Foundation's String(format:) took a locale and a
     // bridge for every number: a tenth of writing report.json).
     withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
@@ -113,17 +114,96 @@ func appendJSONNumber(_ value: Double, to output: inout [UInt8]) {
     }
 }
 
+/// "%.10g" (with the exponent as above) for a normal number whose shortest round-trip decimal —
+/// Swift's `description` — has at most 10 significant digits, as most figures do; false for
+/// the others. The two agree: such a number lies within half a unit in its last place of that
+/// decimal, at most 1.2e-16 of it, far closer than half a unit of its tenth digit (5e-11 of
+/// it), so rounding it to 10 digits gives that decimal. (Not so below the normal numbers,
+/// whose last place is coarse: 5e-324 is 4.940656458e-324.)
+/// (glibc's "%.10g" works in exact multiple-precision arithmetic: three quarters of writing
+/// report.json, perf. `testNumbersAreFormattedAsPrintfWithACanonicalExponent` compares both.)
+func appendShortJSONNumber(_ value: Double, to output: inout [UInt8]) -> Bool {
+    guard value.isNormal else { return false }
+    var digits: (UInt64, UInt64) = (0, 0)  // up to 16 ASCII digits, no leading zeros
+    var count = 0
+    // The decimal point's place: the number is 0.d₁d₂… × 10^point.
+    var point = 0, seenPoint = false, exponent = 0, exponentSign = 1, inExponent = false
+    var negative = false
+    var fits = true
+    withUnsafeMutableBytes(of: &digits) { buffer in
+        var text = value.description
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x2D: if inExponent { exponentSign = -1 } else { negative = true }
+                case 0x2B: break
+                case 0x2E: seenPoint = true
+                case 0x65, 0x45: inExponent = true
+                case 0x30...0x39 where inExponent: exponent = exponent * 10 + Int(byte - 0x30)
+                case 0x30 where count == 0:
+                    if seenPoint { point -= 1 }  // a leading zero after the point: 0.00…
+                case 0x30...0x39:
+                    guard count < 16 else { fits = false; return }
+                    buffer[count] = byte
+                    count += 1
+                    if !seenPoint { point += 1 }
+                default: fits = false; return
+                }
+            }
+        }
+    }
+    guard fits, count > 0 else { return false }
+    // Trailing zeros are not significant ("1200.0" is 12 × 10²).
+    return withUnsafeBytes(of: &digits) { buffer in
+        var significant = count
+        while significant > 1 && buffer[significant - 1] == 0x30 { significant -= 1 }
+        guard significant <= 10 else { return false }
+        point += exponentSign * exponent
+        let scientific = point - 1  // the exponent of d₁.d₂…
+        if negative { output.append(0x2D) }
+        if scientific >= -4 && scientific < 10 {
+            if point <= 0 {
+                output.append(contentsOf: [0x30, 0x2E])  // 0.
+                for _ in 0..<(-point) { output.append(0x30) }
+                output.append(contentsOf: buffer[0..<significant])
+            } else {
+                for index in 0..<point { output.append(index < significant ? buffer[index] : 0x30) }
+                if significant > point {
+                    output.append(0x2E)
+                    output.append(contentsOf: buffer[point..<significant])
+                }
+            }
+        } else {
+            output.append(buffer[0])
+            if significant > 1 {
+                output.append(0x2E)
+                output.append(contentsOf: buffer[1..<significant])
+            }
+            output.append(0x65)  // e
+            if scientific < 0 { output.append(0x2D) }
+            output.append(contentsOf: String(abs(scientific)).utf8)
+        }
+        return true
+    }
+}
+
 /// Escapes a string for JSON; also `<`, `>` and `&` as \u escapes, so the JSON is safe to
 /// inline in an HTML page.
 func escapeJSON(_ text: String, into output: inout [UInt8]) {
     output.append(0x22)
-    // Text with nothing to escape — nearly every name and label — is copied whole. Every byte
-    // that starts something to escape is ASCII, or 0xE2 (U+2028 and U+2029 begin with it).
-    let plain = text.utf8.allSatisfy { byte in
-        byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26 && byte != 0xE2
+    // Text with nothing to escape — nearly every name, label and key — is copied whole. Every
+    // byte that starts something to escape is ASCII (the controls, " & < > \), or 0xE2 (U+2028
+    // and U+2029 begin with it); those below 0x40 are the bits of one mask.
+    var text = text
+    let plain = text.withUTF8 { bytes in
+        for byte in bytes {
+            let escaped = byte < 0x40 ? (0x5000_0044_FFFF_FFFF as UInt64) >> byte & 1 != 0 : byte == 0x5C || byte == 0xE2
+            if escaped { return false }
+        }
+        output.append(contentsOf: bytes)
+        return true
     }
     if plain {
-        output.append(contentsOf: text.utf8)
         output.append(0x22)
         return
     }

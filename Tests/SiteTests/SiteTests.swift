@@ -12,6 +12,13 @@ final class SiteTests: XCTestCase {
         // and other text starting with the same byte (U+2013, U+2192) is kept as it is.
         XCTAssertEqual(JSONValue.string("Team 7 – Payments → é").serialized(pretty: false), "\"Team 7 – Payments → é\"")
         XCTAssertEqual(JSONValue.string("a\u{2028}b\u{2029}c").serialized(pretty: false), #""a\u2028b\u2029c""#)
+        // Each ASCII character is copied as it is exactly when neither JSON nor an inline script
+        // needs it escaped.
+        for code in UInt8(0)..<0x80 {
+            let text = "x" + String(UnicodeScalar(code)) + "y"
+            let escaped = code < 0x20 || [UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&")].contains(code)
+            XCTAssertEqual(JSONValue.string(text).serialized(pretty: false) == "\"\(text)\"", !escaped, "\(code)")
+        }
         // Every control character, and every other scalar up to U+02FF and beyond, comes back
         // from a JSON parser as it went in.
         var scalars = String.UnicodeScalarView()
@@ -39,7 +46,22 @@ final class SiteTests: XCTestCase {
             let magnitude = Double.random(in: -320...308, using: &generator)
             values.append((Bool.random(using: &generator) ? -1 : 1) * Double.random(in: 1..<10, using: &generator) * pow(10, magnitude.rounded()))
         }
-        for value in values { XCTAssertEqual(formatJSONNumber(value), reference(value), "\(value)") }
+        // Numbers of few digits (most figures), which take the short path, at every scale, and
+        // at the edges where "%g" changes notation.
+        for _ in 0..<50_000 {
+            let digits = Double(Int.random(in: -9_999_999_999...9_999_999_999, using: &generator))
+            values.append(digits * pow(10, Double(Int.random(in: -30...20, using: &generator))))
+            values.append(Double(Int.random(in: 1...999, using: &generator)) / Double([3, 7, 100, 1_000, 1 << 20].randomElement(using: &generator)!))
+        }
+        values += [0.0001, 0.00001, 0.00009999999999, 0.000099999, 9_999_999_999.5, 999_999_999.5, 1e10 + 0.5, 123456789.5,
+                   0.1, 1e-4, 1.5e-4, 1e21, 1e22, 1.2e15 + 0.5, 4_503_599_627_370_495.5, -0.0001, 0.30000000000000004]
+        for value in values {
+            XCTAssertEqual(formatJSONNumber(value), reference(value), "\(value)")
+        }
+        // Both ways of writing are taken.
+        var bytes: [UInt8] = []
+        XCTAssertTrue(appendShortJSONNumber(0.35, to: &bytes))
+        XCTAssertFalse(appendShortJSONNumber(1.0 / 3, to: &bytes))
         XCTAssertEqual(formatJSONNumber(1.5e20), "1.5e20")
         XCTAssertEqual(formatJSONNumber(1.25e-5), "1.25e-5")
     }
