@@ -266,7 +266,15 @@ extension SiteBuilder {
 
     // MARK: Feedback
 
-    mutating func feedbackPages() throws {
+    /// A letter's page (`feedbackPage` links them all).
+    mutating func letterPage(_ letter: Letter) throws {
+        let rendered = Markdown.render(letter.body, firstLine: letter.bodyLine, options: MarkdownOptions(unsafeHTML: false))
+        try page(path: "feedback/\(letter.slug).html", title: letter.title, template: "letter", context: [
+            "title": letter.title, "date": letter.date?.readable ?? "", "team": letter.team ?? "", "hasTeam": !(letter.team ?? "").isEmpty, "html": rendered.html,
+        ])
+    }
+
+    mutating func feedbackPage() throws {
         let feedback = report.feedback
         let byTeam = feedback.byTeam.map { team -> [String: Any] in
             ["team": team.team, "documents": team.documents,
@@ -276,13 +284,8 @@ extension SiteBuilder {
                  return count > 0 ? "\(name) \(pct.format(share))" : nil
              }.joined(separator: ", ")]
         }
-        var letters: [[String: Any]] = []
-        for letter in feedback.letters {
-            let rendered = Markdown.render(letter.body, firstLine: letter.bodyLine, options: MarkdownOptions(unsafeHTML: false))
-            try page(path: "feedback/\(letter.slug).html", title: letter.title, template: "letter", context: [
-                "title": letter.title, "date": letter.date?.readable ?? "", "team": letter.team ?? "", "hasTeam": !(letter.team ?? "").isEmpty, "html": rendered.html,
-            ])
-            letters.append(["title": letter.title, "href": "\(letter.slug).html", "date": letter.date?.readable ?? ""])
+        let letters: [[String: Any]] = feedback.letters.map { letter in
+            ["title": letter.title, "href": "\(letter.slug).html", "date": letter.date?.readable ?? ""]
         }
         // Themes by team as a heatmap: share of each published team's documents that mention the
         // theme; a withheld cell is drawn as withheld, never as zero.

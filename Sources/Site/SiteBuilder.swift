@@ -131,12 +131,18 @@ public struct SiteBuilder {
 
     mutating func buildAll() throws {
         let commentary = renderCommentary()
-        // The summary (whose list of commentary pages is long in a large report), outcomes and
-        // index pages, the data files (report.json; the tables as CSV) and the team pages
-        // depend on the report alone: they are made on whichever core is free first, and added
-        // in this order.
-        enum Work { case summary, outcomes, groupIndex, reportJSON, tables, team(TeamEntry) }
-        try onAllCores([Work.summary, .outcomes, .groupIndex, .reportJSON, .tables] + report.teams.map(Work.team)) { builder, work in
+        // Every page but those that list or compare the others depends on the report alone:
+        // they are made on whichever core is free first, and added in this order. (Made one
+        // after another, the feedback, methodology and data-quality pages were a fifth of the
+        // pages of a rebuild after a commentary edit, on one core.)
+        enum Work {
+            case summary, outcomes, groupIndex, reportJSON, tables, team(TeamEntry), tool(ToolEntry)
+            case letter(Letter), feedback, commentary(Int), methodology, dataQuality
+        }
+        let work: [Work] = [.summary, .outcomes, .groupIndex, .reportJSON, .tables] + report.teams.map(Work.team)
+            + report.tools.map(Work.tool) + report.feedback.letters.map(Work.letter) + [.feedback]
+            + commentary.indices.map(Work.commentary) + [.methodology, .dataQuality]
+        try onAllCores(work) { builder, work in
             switch work {
             case .summary: try builder.summaryPage()
             case .outcomes: try builder.outcomesPage()
@@ -144,13 +150,14 @@ public struct SiteBuilder {
             case .reportJSON: try builder.files.add("data/report.json", builder.reportJSON.bytes())
             case .tables: try builder.dataTables()
             case let .team(team): try builder.teamPage(team)
+            case let .tool(tool): try builder.toolPage(tool)
+            case let .letter(letter): try builder.letterPage(letter)
+            case .feedback: try builder.feedbackPage()
+            case let .commentary(index): try commentary[index](&builder)
+            case .methodology: try builder.methodologyPage()
+            case .dataQuality: try builder.dataQualityPage()
             }
         }
-        try onAllCores(report.tools) { builder, tool in try builder.toolPage(tool) }
-        try feedbackPages()
-        for write in commentary { try write(&self) }
-        try methodologyPage()
-        try dataQualityPage()
         try changesPage()
         try downloadsPage()
         try page(path: "404.html", title: "Page not found", template: "404", context: [:])
