@@ -48,3 +48,24 @@ final class SlugTests: XCTestCase {
         XCTAssertEqual(slugs["data-eng"], hashed + "-2")
     }
 }
+
+/// Trimming a table's cells: as Foundation's `trimmingCharacters(in: .whitespaces)` (and
+/// `.whitespacesAndNewlines`), which reads Unicode's table, on text that takes the short path
+/// (printable ASCII at both ends) and text that does not.
+final class TrimmingTests: XCTestCase {
+    func testTrimmingAgreesWithFoundation() {
+        // (U+0600 is a prepended mark: with the digit after it, one character, as with a blank
+        // after it, which Foundation would trim and a character-wise trim keeps.)
+        let ends = ["", " ", "\t", "\u{A0}", "\u{2003}", "\u{3000}", "\u{85}", "\n", "\r\n", "x", "é", "1", "~", "!"]
+        let middles = ["", "a", "a b", "Payments – team", "\u{0600}1", "1\u{0600}1", " ", "x\u{301}"]
+        for head in ends {
+            for middle in middles {
+                for tail in ends {
+                    let text = head + middle + tail
+                    XCTAssertEqual(String(text.trimmed()), text.trimmingCharacters(in: .whitespaces), "\(Array(text.unicodeScalars))")
+                    XCTAssertEqual(String(text.trimmed(lineEnds: true)), text.trimmingCharacters(in: .whitespacesAndNewlines), "\(Array(text.unicodeScalars))")
+                }
+            }
+        }
+    }
+}
