@@ -23,6 +23,9 @@ public final class FileByteSource: ByteSource {
     /// Bytes read so far.
     public private(set) var byteCount = 0
 
+    /// A chunk's size: a megabyte, or a small file whole (with a byte to spare, to see its end).
+    private let capacity: Int
+
     public init(path: String, hashing: Bool = false) throws {
         self.path = path
         hasher = hashing ? SHA256Hasher() : nil
@@ -30,21 +33,23 @@ public final class FileByteSource: ByteSource {
         guard descriptor >= 0 else {
             throw ReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
+        var info = stat()
+        let regular = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        capacity = regular ? min(Self.chunkSize, max(0, Int(info.st_size)) + 1) : Self.chunkSize
     }
 
     deinit { close(descriptor) }
 
     public func read(into buffer: inout [UInt8]) throws {
-        if buffer.count != Self.chunkSize { buffer = [UInt8](repeating: 0, count: Self.chunkSize) }
-        var count = 0
-        while true {
-            count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, Self.chunkSize) }
-            if count >= 0 || errno != EINTR { break }
+        let count = fill(&buffer, capacity: capacity) { pointer, count in
+            while true {
+                let read = Foundation.read(descriptor, pointer, count)
+                if read >= 0 || errno != EINTR { return read }
+            }
         }
         guard count >= 0 else {
             throw ReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
         }
-        buffer.removeSubrange(count...)
         byteCount += count
         if let hasher { buffer.withUnsafeBytes { hasher.update($0) } }
     }
@@ -54,6 +59,25 @@ public final class FileByteSource: ByteSource {
         guard let hasher else { preconditionFailure("\(path) was opened without hashing") }
         return hexDigest(hasher.finalize())
     }
+}
+
+/// Reads up to `capacity` bytes into `buffer` with `read` (a count, or -1), leaving it that
+/// long: its storage is reused when it holds a whole chunk (a reading loop's case), and is
+/// otherwise made anew without zeroing it first (a small file's read zeroed a megabyte twice,
+/// once to read it and once to find its end: most of reading the small inputs, perf).
+func fill(_ buffer: inout [UInt8], capacity: Int, _ read: (UnsafeMutableRawPointer, Int) -> Int) -> Int {
+    let capacity = max(1, capacity)
+    if buffer.count == capacity {
+        let count = buffer.withUnsafeMutableBytes { read($0.baseAddress!, capacity) }
+        buffer.removeSubrange(max(count, 0)...)
+        return count
+    }
+    var count = 0
+    buffer = [UInt8](unsafeUninitializedCapacity: capacity) { storage, initialized in
+        count = read(UnsafeMutableRawPointer(storage.baseAddress!), capacity)
+        initialized = max(count, 0)
+    }
+    return count
 }
 
 /// Lower-case hex of a digest's bytes.
@@ -174,10 +198,8 @@ public final class FileRangeByteSource: ByteSource {
     public func read(into buffer: inout [UInt8]) throws {
         let want = min(capacity, end - offset)
         if want <= 0 { buffer.removeAll(); return }
-        if buffer.count != capacity { buffer = [UInt8](repeating: 0, count: capacity) }
-        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, want, off_t(offset)) }
+        let count = fill(&buffer, capacity: capacity) { pointer, _ in pread(descriptor, pointer, want, off_t(offset)) }
         guard count >= 0 else { throw ReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))") }
-        buffer.removeSubrange(count...)
         offset += count
     }
 }
