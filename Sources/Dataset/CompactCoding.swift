@@ -292,7 +292,9 @@ final class CompactDecoding: Decoder {
     }
 
     func text(at: Int, length: Int) throws -> String {
-        guard let value = String(validating: bytes[at..<at + length], as: UTF8.self) else { throw damaged(at, "text that is not UTF-8") }
+        guard at >= 0, length >= 0, at <= bytes.count - length else { throw damaged(at, "text that ends past the end") }
+        let text = bytes.withUnsafeBufferPointer { utf8Text(UnsafeBufferPointer(rebasing: $0[at..<at + length])) }
+        guard let value = text else { throw damaged(at, "text that is not UTF-8") }
         return value
     }
 
