@@ -21,5 +21,13 @@ final class ListFilesTests: XCTestCase {
         XCTAssertEqual(mkfifo(root + "/commentary/pipe.md", 0o600), 0)
         let listed = ReportFolder.listFiles(root: root, under: "commentary", suffixes: [".md"])
         XCTAssertEqual(listed, ["commentary/a.md", "commentary/deep/b.md", "commentary/inside-link.md"])
+        // A path is inside where open(2) finds it: `..` after a link leaves from the link's
+        // target (here outside), not from the link. A path that is not there is judged by name.
+        XCTAssertTrue(ReportFolder.isInside(root + "/commentary/inside-link.md", root: root))
+        XCTAssertFalse(ReportFolder.isInside(root + "/commentary/leak.md", root: root))
+        XCTAssertFalse(ReportFolder.isInside(root + "/commentary/linked/../secret.md", root: root))
+        XCTAssertTrue(ReportFolder.isInside(root + "/commentary/deep/../a.md", root: root))
+        XCTAssertTrue(ReportFolder.isInside(root + "/theme/missing", root: root))
+        XCTAssertFalse(ReportFolder.isInside(root + "/../outside/missing", root: root))
     }
 }
