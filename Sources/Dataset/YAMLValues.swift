@@ -5,6 +5,13 @@ import Yams
 /// Never changed after it is made.
 nonisolated(unsafe) let yamsConstructor = Constructor.default
 
+/// Begins making Yams's resolver on another core: its seven regular expressions, whose first
+/// (ICU starting) held the main thread a millisecond and more when it read report.yml, the
+/// first thing every build reads. Called at launch, while the command line is parsed.
+public func prepareYAML() {
+    _ = Pending { Resolver.default.resolveTag(of: Node("ready")) }
+}
+
 /// Typed reading of YAML nodes with errors that name the file, key and line.
 ///
 /// YAML aliases are expanded by sharing (Yams returns the anchored node again), so a small
