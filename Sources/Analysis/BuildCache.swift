@@ -96,8 +96,7 @@ public struct BuildCache: Sendable {
     private func readFile<Value>(report folder: String, kind: String,
                                  _ decode: (inout ByteReader) throws -> Value?) -> Lookup<Value> {
         let file = path(report: folder, kind: kind)
-        guard let data = FileManager.default.contents(atPath: file) else { return .miss }
-        let bytes = [UInt8](data)
+        guard let bytes = fileBytes(path: file) else { return .miss }
         let head = Self.magic.count
         guard bytes.count > head + 32, bytes[0..<head].elementsEqual(Self.magic) else {
             return .ignored("\(file) is not a Candor cache file")

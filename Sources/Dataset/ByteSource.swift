@@ -321,6 +321,23 @@ public func openByteSource(path: String) throws -> ByteSource {
     path.hasSuffix(".gz") ? try GzipByteSource(path: path) : try FileByteSource(path: path)
 }
 
+/// A file's bytes, read straight into one array (Foundation's `Data`, then an array of it, took
+/// two passes and twice the fresh pages); nil when it cannot be read.
+public func fileBytes(path: String) -> [UInt8]? {
+    guard let source = try? FileByteSource(path: path) else { return nil }
+    var whole: [UInt8] = [], chunk: [UInt8] = []
+    do {
+        try source.read(into: &whole)
+        while true {
+            try source.read(into: &chunk)
+            if chunk.isEmpty { return whole }
+            whole += chunk
+        }
+    } catch {
+        return nil
+    }
+}
+
 /// The SHA-256 (hex) and size of a file's bytes as stored.
 public func fileDigest(path: String) throws -> (sha256: String, bytes: Int) {
     let source = try FileByteSource(path: path, hashing: true)

@@ -558,7 +558,7 @@ public enum ReportFolder {
             diagnostics.append(.error(relative, "cannot read the file"))
             return SmallDocument(relative: relative, value: nil, diagnostics: diagnostics, file: nil)
         }
-        let file = InputFile(path: relative, sha256: hexDigest(SHA256Hasher.hash(Array(data))), bytes: data.count, rows: rows, format: format)
+        let file = InputFile(path: relative, sha256: hexDigest(data.withUnsafeBytes(SHA256Hasher.hash)), bytes: data.count, rows: rows, format: format)
         guard let text = decodeText(data, relative, &diagnostics) else {
             return SmallDocument(relative: relative, value: nil, diagnostics: diagnostics, file: nil)
         }

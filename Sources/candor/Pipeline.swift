@@ -79,7 +79,7 @@ struct Pipeline {
         // is parsed only once the figures have been worked out anew (below), beside the privacy
         // step, which runs on one core: a rebuild from cached figures writes the same file.
         let previousPath = options.previous ?? (options.output + "/data/report.json")
-        let previousEdition = Pending { FileManager.default.contents(atPath: previousPath).map { PreviousEdition(bytes: [UInt8]($0)) } }
+        let previousEdition = Pending { fileBytes(path: previousPath).map(PreviousEdition.init(bytes:)) }
         // The charts drawn from the cached figures last time (see `ChartMemo`), read alike.
         let earlyCharts = options.cacheFolder.map { folder in
             Pending { BuildCache(folder: folder).loadAnyCharts(report: ReportFolder.root(options.content)) }
