@@ -153,7 +153,7 @@ final class FrontMatterTests: XCTestCase {
 final class DecodeTextTests: XCTestCase {
     func decode(_ bytes: [UInt8]) -> (String?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let text = ReportFolder.decodeText(Data(bytes), "commentary/a.md", &diagnostics)
+        let text = ReportFolder.decodeText(bytes, "commentary/a.md", &diagnostics)
         return (text, diagnostics)
     }
 
