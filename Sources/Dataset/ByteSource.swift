@@ -61,8 +61,8 @@ public final class FileByteSource: ByteSource {
     }
 }
 
-/// Reads up to `capacity` bytes into `buffer` with `read` (a count, or -1), leaving it that
-/// long: its storage is reused when it holds a whole chunk (a reading loop's case), and is
+/// Reads up to `capacity` bytes into `buffer` with `read` (a count, or -1), leaving it as long
+/// as what was read: its storage is reused when it holds a whole chunk (a reading loop's case), and is
 /// otherwise made anew without zeroing it first (a small file's read zeroed a megabyte twice,
 /// once to read it and once to find its end: most of reading the small inputs, perf).
 func fill(_ buffer: inout [UInt8], capacity: Int, _ read: (UnsafeMutableRawPointer, Int) -> Int) -> Int {

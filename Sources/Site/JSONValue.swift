@@ -120,7 +120,7 @@ func appendJSONNumber(_ value: Double, to output: inout [UInt8]) {
 /// decimal, at most 1.2e-16 of it, far closer than half a unit of its tenth digit (5e-11 of
 /// it), so rounding it to 10 digits gives that decimal. (Not so below the normal numbers,
 /// whose last place is coarse: 5e-324 is 4.940656458e-324.)
-/// (glibc's "%.10g" works in exact multiple-precision arithmetic: three quarters of writing
+/// (glibc's "%.10g" works in exact multiple-precision arithmetic: nearly half of writing
 /// report.json, perf. `testNumbersAreFormattedAsPrintfWithACanonicalExponent` compares both.)
 func appendShortJSONNumber(_ value: Double, to output: inout [UInt8]) -> Bool {
     guard value.isNormal else { return false }
