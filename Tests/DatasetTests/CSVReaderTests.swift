@@ -172,6 +172,42 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(rows, [["a", "b"], ["1", "2"], ["3", "4"]])
     }
 
+    /// Read ahead on a thread of its own: the chunks in their order, then the source's error,
+    /// then the end; a reader that stops early lets the thread go.
+    func testReadAheadGivesTheChunksInOrderThenTheError() throws {
+        struct Failed: Error {}
+        final class Counting: ByteSource, @unchecked Sendable {
+            var next = 0
+            let failAt: Int
+            init(failAt: Int) { self.failAt = failAt }
+            func read(into buffer: inout [UInt8]) throws {
+                guard next < failAt else { throw Failed() }
+                buffer = [UInt8](repeating: UInt8(next), count: 1 + next)
+                next += 1
+            }
+        }
+        let source = ReadAheadByteSource(Counting(failAt: 10))
+        var chunk: [UInt8] = []
+        for index in 0..<10 {
+            try source.read(into: &chunk)
+            XCTAssertEqual(chunk, [UInt8](repeating: UInt8(index), count: 1 + index))
+        }
+        XCTAssertThrowsError(try source.read(into: &chunk)) { XCTAssertTrue($0 is Failed) }
+        try source.read(into: &chunk)
+        XCTAssertEqual(chunk, [])
+        // Dropped after one chunk, while the thread waits with a full queue: the thread ends,
+        // and lets the source go.
+        var counting: Counting? = Counting(failAt: 1_000)
+        weak var watched = counting
+        var early: ReadAheadByteSource? = ReadAheadByteSource(counting!)
+        counting = nil
+        try early?.read(into: &chunk)
+        XCTAssertEqual(chunk, [0])
+        early = nil
+        for _ in 0..<500 where watched != nil { usleep(10_000) }
+        XCTAssertNil(watched)
+    }
+
     func testTruncatedGzipIsAnErrorNotSilentlyShort() throws {
         let folder = TemporaryFolder()
         let path = folder.write("a.csv", String(repeating: "2026-01-05,u1,Team,tool,3\n", count: 2000))
