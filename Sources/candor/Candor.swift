@@ -28,7 +28,8 @@ struct Candor: AsyncParsableCommand {
     /// As documented (README, DESIGN §6): 0 built, 1 the inputs are wrong, 2 a usage error.
     /// ArgumentParser's own code for a usage error is 64 (EX_USAGE); it is mapped to 2.
     static func main() async {
-        prepareYAML()
+        // The commands that read report.yml first have Yams made ready meanwhile.
+        if let name = CommandLine.arguments.dropFirst().first, ["build", "check", "serve"].contains(name) { prepareYAML() }
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
