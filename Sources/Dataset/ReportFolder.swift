@@ -617,8 +617,11 @@ public enum ReportFolder {
             return String(cString: resolved)
         }
         func foundation(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let (resolved, base) = real(path).flatMap { path in real(root).map { (path, $0) } } ?? (foundation(path), foundation(root))
-        return resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+        func contains(_ base: String, _ resolved: String) -> Bool {
+            resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+        }
+        if let resolved = real(path), let base = real(root) { return contains(base, resolved) }
+        return contains(foundation(root), foundation(path))
     }
 
     /// Regular files below `root/under` with one of the suffixes, relative to root, sorted.

@@ -133,7 +133,7 @@ public struct SiteBuilder {
         let commentary = renderCommentary()
         // Every page but those that list or compare the others depends on the report alone:
         // they are made on whichever core is free first, and added in this order. (Made one
-        // after another, the feedback, methodology and data-quality pages were a fifth of the
+        // after another, the feedback, methodology and data-quality pages were a tenth of the
         // pages of a rebuild after a commentary edit, on one core.) The commentary, made
         // already, is added after them: a builder copied for each of 10,000 pages took longer
         // than adding them.
