@@ -20,8 +20,10 @@ public struct UsageAggregate: Sendable {
     var userDays = PersonDays()
     /// (team, week) → totals and the people active that week.
     var teamWeeks: [PairKey: TeamWeekCell] = [:]
-    /// (team, day) → tokens, for the review-spike signal.
+    /// (team, day) → tokens, for the review-spike signal: the rows' sums wait in `teamDaySums`
+    /// until `flush`.
     var teamDays: [PairKey: Int64] = [:]
+    var teamDaySums = DeferredSums<PairKey, Int64>()
     /// (user, team) → tokens over the period, for concentration: the sum of the person's
     /// adoption traces in the team, made when they are filed (`settle`).
     var userTeamTokens: [PairKey: Int64] = [:]
@@ -32,9 +34,10 @@ public struct UsageAggregate: Sendable {
     /// (team, tool) → totals, for acceptance compared within each tool.
     var teamTools: [PairKey: Totals] = [:]
     /// (team, tool, week) → the totals of rows not yet added to `teamWeeks`, `toolWeeks` and
-    /// `teamTools` (`fold`): one look-up and one sum per row where those three were three each
-    /// (perf: the look-ups and sums of the cells were a twentieth of reading a row).
-    var teamToolWeeks: [TeamToolWeek: Totals] = [:]
+    /// `teamTools` (`flush`): one look-up and one sum per row where those three were three each
+    /// (perf: the look-ups and sums of the cells were a twentieth of reading a row), each made
+    /// a few rows after its row (`DeferredSums`).
+    var teamToolWeeks = DeferredSums<TeamToolWeek, Totals>()
     /// Per tool: totals, the sum of its `teamTools` (every row reaches both, and a table of
     /// its own cost a lookup per row). Worked out on each call: bind it once.
     var toolTotals: [Int32: Totals] {
@@ -246,11 +249,11 @@ public struct UsageAggregate: Sendable {
             || (row.linesSuggested ?? 0) > 0 || (row.linesAccepted ?? 0) > 0
         let person = active ? row.user.map { id(.user, $0, key: keys.user, scope: keys.scope) } : nil
         let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
-        teamDays[Self.key(team, row.day.index), default: 0] &+= row.tokens
+        teamDaySums.add(Self.key(team, row.day.index), row.tokens)
         // The cells' totals, once per team, tool and week (`fold` adds them to the team-week,
         // tool-week and team-tool cells); the person's share of them is kept in the person's
         // adoption trace below, and filed into the cells once the rows are read (`settle`).
-        teamToolWeeks[TeamToolWeek(team: team, tool: tool, week: week), default: Totals()].add(totals)
+        teamToolWeeks.add(TeamToolWeek(team: team, tool: tool, week: week), totals)
 
         guard row.user != nil else {
             // An aggregate-only group row: people counted, not identified.
@@ -492,21 +495,26 @@ public struct UsageAggregate: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Adds the rows' parts that wait — the person parts (`addPending`) and the cells' totals by
-    /// team, tool and week — to the tables that the merge, the cache and the analysis read.
+    /// Adds the rows' parts that wait — the person parts (`addPending`), the teams' days and the
+    /// cells' totals by team, tool and week — to the tables that the merge, the cache and the
+    /// analysis read.
     /// A part of a pass (`parts`) is flushed only by `merging`, once every part's outbox is
     /// posted.
     mutating func flush() {
         precondition(outbox.allSatisfy(\.isEmpty), "a part's person rows not yet posted: parts are flushed by merging")
         addPending(all: true)
         sortSpace = PersonRow.SortSpace()
+        if !teamDaySums.isEmpty {
+            teamDaySums.forEach { key, tokens in teamDays[key, default: 0] &+= tokens }
+            teamDaySums = DeferredSums()
+        }
         guard !teamToolWeeks.isEmpty else { return }
-        for (key, totals) in teamToolWeeks {
+        teamToolWeeks.forEach { key, totals in
             teamWeeks[Self.key(key.team, key.week), default: TeamWeekCell()].totals.add(totals)
             toolWeeks[Self.key(key.tool, key.week), default: TeamWeekCell()].totals.add(totals)
             teamTools[Self.key(key.team, key.tool), default: Totals()].add(totals)
         }
-        teamToolWeeks = [:]
+        teamToolWeeks = DeferredSums()
     }
 
     /// Whether report.yml names this task category low-value, decided once per category.
@@ -669,7 +677,7 @@ public struct UsageAggregate: Sendable {
     /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
     public mutating func merge(_ part: UsageAggregate) {
         flush()
-        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty ? part : { var copy = part; copy.flush(); return copy }()
+        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty && part.teamDaySums.isEmpty ? part : { var copy = part; copy.flush(); return copy }()
         rowsOutsidePeriod += other.rowsOutsidePeriod
         unsettled = unsettled || other.unsettled
         rowsAccepted += other.rowsAccepted

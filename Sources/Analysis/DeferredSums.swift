@@ -1,0 +1,138 @@
+import CPrefetch
+
+/// A key of `DeferredSums`: its ids mixed with a table's seed.
+protocol MixedKey: Equatable {
+    func mixed(seed: Int) -> Int
+}
+
+/// A value of `DeferredSums`: sums, so that the order they are added in does not matter.
+protocol Summable {
+    init()
+    mutating func add(_ other: Self)
+}
+
+/// Sums per key, each made a few adds after it was asked for. Why: with rows in random order
+/// each row's cell (its team, tool and week; its team and day) lies anywhere in a table larger
+/// than the processor's caches, and finding and adding to it waited for memory on every row
+/// (perf: a tenth of reading such rows, in dictionaries' look-ups and the sums). Here the
+/// processor is asked for the key's place when the add comes, and the sum is made `delay` adds
+/// later, by when the place is in the cache, so that the waits of successive rows overlap.
+///
+/// An open-addressed table, at most half full, its keys in one array (several to a line of
+/// memory) and their sums at the same places in another. The keys are mixed with a seed each
+/// table draws, so no rows can be made whose keys all collide.
+struct DeferredSums<Key: MixedKey & Sendable, Value: Summable & Sendable>: Sendable {
+    private var keys: [Key?]
+    private var sums: [Value]
+    private(set) var count = 0
+    private let seed = Int.random(in: .min ... .max)
+    /// Adds waiting: `waitingCount` of `delay` places, the oldest at `next`, the latest at
+    /// `newest` (−1: none).
+    private var waitingKeys: [Key?]
+    private var waitingValues: [Value]
+    private var waitingCount = 0
+    private var next = 0
+    private var newest = -1
+    private static var delay: Int { 8 }
+
+    init() {
+        keys = [Key?](repeating: nil, count: 64)
+        sums = [Value](repeating: Value(), count: 64)
+        waitingKeys = [Key?](repeating: nil, count: Self.delay)
+        waitingValues = [Value](repeating: Value(), count: Self.delay)
+    }
+
+    var isEmpty: Bool { count == 0 && waitingCount == 0 }
+
+    /// Adds `value` to the sum of `key`, `delay` adds from now (`forEach` makes every one).
+    /// A key the same as the previous add's joins that add: rows in order of person and day
+    /// mostly repeat their cell.
+    mutating func add(_ key: Key, _ value: Value) {
+        if newest >= 0, waitingKeys[newest] == key {
+            waitingValues[newest].add(value)
+            return
+        }
+        let place = key.mixed(seed: seed) & (keys.count - 1)
+        keys.withUnsafeBufferPointer { candor_prefetch($0.baseAddress! + place) }
+        sums.withUnsafeBufferPointer { sums in
+            // Every line the sum lies on.
+            let start = UnsafeRawPointer(sums.baseAddress! + place)
+            for offset in stride(from: 0, to: MemoryLayout<Value>.size, by: 64) { candor_prefetch(start + offset) }
+            candor_prefetch(start + (MemoryLayout<Value>.size - 1))
+        }
+        let slot: Int
+        if waitingCount < Self.delay {
+            slot = waitingCount
+            waitingCount += 1
+        } else {
+            slot = next
+            next = next + 1 == Self.delay ? 0 : next + 1
+            sum(waitingKeys[slot]!, waitingValues[slot])
+        }
+        waitingKeys[slot] = key
+        waitingValues[slot] = value
+        newest = slot
+    }
+
+    /// Adds now.
+    private mutating func sum(_ key: Key, _ value: Value) {
+        let mask = keys.count - 1
+        var place = key.mixed(seed: seed) & mask
+        while let known = keys[place] {
+            if known == key {
+                sums[place].add(value)
+                return
+            }
+            place = (place + 1) & mask
+        }
+        keys[place] = key
+        sums[place] = value
+        count += 1
+        if 2 * count > keys.count { grow() }
+    }
+
+    /// Twice the places, each key placed again.
+    private mutating func grow() {
+        let (oldKeys, oldSums) = (keys, sums)
+        keys = [Key?](repeating: nil, count: 2 * oldKeys.count)
+        sums = [Value](repeating: Value(), count: 2 * oldKeys.count)
+        let mask = keys.count - 1
+        for (index, key) in oldKeys.enumerated() {
+            guard let key else { continue }
+            var place = key.mixed(seed: seed) & mask
+            while keys[place] != nil { place = (place + 1) & mask }
+            keys[place] = key
+            sums[place] = oldSums[index]
+        }
+    }
+
+    /// Makes the adds that wait.
+    mutating func settle() {
+        for slot in 0..<waitingCount { sum(waitingKeys[slot]!, waitingValues[slot]) }
+        waitingCount = 0
+        next = 0
+        newest = -1
+    }
+
+    /// Every key's sum, the waiting adds made first (in no particular order: use only for sums).
+    mutating func forEach(_ body: (Key, Value) -> Void) {
+        settle()
+        for (index, key) in keys.enumerated() {
+            if let key { body(key, sums[index]) }
+        }
+    }
+}
+
+extension TeamToolWeek: MixedKey {
+    func mixed(seed: Int) -> Int { PairKey.mix(team, tool, week, seed: seed) }
+}
+
+extension PairKey: MixedKey {
+    func mixed(seed: Int) -> Int { Self.mix(raw, seed: seed) }
+}
+
+extension Int64: Summable {
+    mutating func add(_ other: Int64) { self &+= other }
+}
+
+extension Totals: Summable {}
