@@ -35,27 +35,15 @@ struct PersonDays {
     /// growth costs a constant per day.
     private(set) var copied = 0
 
-    /// Adds a row's tokens and requests to the person's day.
+    /// Adds a row's tokens and requests to the person's day. (The person's run is taken out
+    /// while it changes: it and the table of days apart may both change.)
     mutating func add(person: Int32, day: Int32, tokens: Int64, requests: Int64) {
         let index = Int(person)
         if index >= runs.count { runs.append(contentsOf: repeatElement(Run(), count: index - runs.count + 1)) }
-        let offset = Int64(day) - Int64(runs[index].first)
-        if offset >= 0 && offset < Int64(runs[index].days.count) {
-            // The common case, in place.
-            if runs[index].days[Int(offset)].isAbsent {
-                runs[index].days[Int(offset)] = DayTotals(tokens: tokens, requests: requests)
-                runs[index].present += 1
-                count += 1
-            } else {
-                runs[index].days[Int(offset)].add(tokens: tokens, requests: requests)
-            }
-            return
-        }
-        // The run is taken out while it changes shape (it and the table apart are both changed).
         var run = Run()
         swap(&run, &runs[index])
         defer { swap(&run, &runs[index]) }
-        addOutside(&run, person: person, day: day, tokens: tokens, requests: requests)
+        add(&run, person: person, day: day, tokens: tokens, requests: requests)
     }
 
     /// Adds a day outside the run's slots: the run's first day, a day it widens to take in,

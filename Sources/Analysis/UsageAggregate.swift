@@ -250,7 +250,7 @@ public struct UsageAggregate: Sendable {
         let person = active ? row.user.map { id(.user, $0, key: keys.user, scope: keys.scope) } : nil
         let share = Share(tokens: row.tokens, requests: row.requests, costMicros: totals.costMicros)
         teamDaySums.add(Self.key(team, row.day.index), row.tokens)
-        // The cells' totals, once per team, tool and week (`fold` adds them to the team-week,
+        // The cells' totals, once per team, tool and week (`flush` adds them to the team-week,
         // tool-week and team-tool cells); the person's share of them is kept in the person's
         // adoption trace below, and filed into the cells once the rows are read (`settle`).
         teamToolWeeks.add(TeamToolWeek(team: team, tool: tool, week: week), totals)
