@@ -117,7 +117,7 @@ struct DeferredSums<Key: MixedKey & Sendable, Value: Summable & Sendable>: Senda
     }
 
     /// Makes the adds that wait.
-    mutating func settle() {
+    private mutating func sumWaiting() {
         for slot in 0..<waitingCount { sum(waitingKeys[slot]!, waitingValues[slot]) }
         waitingCount = 0
         next = 0
@@ -126,7 +126,7 @@ struct DeferredSums<Key: MixedKey & Sendable, Value: Summable & Sendable>: Senda
 
     /// Every key's sum, the waiting adds made first (in no particular order: use only for sums).
     mutating func forEach(_ body: (Key, Value) -> Void) {
-        settle()
+        sumWaiting()
         for (index, key) in keys.enumerated() {
             if let key { body(key, sums[index]) }
         }

@@ -90,7 +90,11 @@ struct PersonDays {
         for position in range {
             let row = rows[position]
             if position + 8 < rows.count, case let ahead = rows[position + 8] {
-                if ahead.user == person { Self.prefetch(run, day: ahead.day) } else { prefetch(person: ahead.user, day: ahead.day) }
+                if ahead.user == person {
+                    Self.prefetch(run, day: ahead.day)
+                } else if ahead.user >= 0, Int(ahead.user) < runs.count {
+                    Self.prefetch(runs[Int(ahead.user)], day: ahead.day)
+                }
             }
             add(&run, person: person, day: row.day, tokens: row.share.tokens, requests: row.share.requests)
         }
@@ -115,6 +119,8 @@ struct PersonDays {
         addOutside(&run, person: person, day: day, tokens: tokens, requests: requests)
     }
 
+    /// Asks the processor for the slot of a day, when it lies in the run: only a hint (nothing
+    /// is read or changed).
     private static func prefetch(_ run: Run, day: Int32) {
         let offset = Int64(day) - Int64(run.first)
         run.days.withUnsafeBufferPointer { days in
@@ -122,12 +128,6 @@ struct PersonDays {
         }
     }
 
-    /// Asks the processor for the slot of a person's day, when the day lies in the person's run:
-    /// a hint for a caller that knows which days come next (nothing is read or changed).
-    func prefetch(person: Int32, day: Int32) {
-        guard person >= 0, Int(person) < runs.count else { return }
-        Self.prefetch(runs[Int(person)], day: day)
-    }
 
     /// Widens the run to take in `day` when it stays at least a quarter full, and returns the
     /// day's slot; nil when the day is to be kept apart. Room is made an eighth of the run at a
