@@ -119,6 +119,15 @@ struct PersonDays {
         addOutside(&run, person: person, day: day, tokens: tokens, requests: requests)
     }
 
+    /// Asks the processor for the start of a person's run (its count, which `prefetch(_:day:)`
+    /// reads, and its first days): only a hint.
+    func prefetch(_ person: Int32) {
+        guard person >= 0, Int(person) < runs.count else { return }
+        runs[Int(person)].days.withUnsafeBufferPointer { days in
+            if let base = days.baseAddress { candor_prefetch(UnsafeRawPointer(base) - 32); candor_prefetch(base) }
+        }
+    }
+
     /// Asks the processor for the slot of a day, when it lies in the run: only a hint (nothing
     /// is read or changed).
     private static func prefetch(_ run: Run, day: Int32) {

@@ -28,7 +28,7 @@ public struct UsageAggregate: Sendable {
     /// adoption traces in the team, made when they are filed (`settle`).
     var userTeamTokens: [PairKey: Int64] = [:]
     /// (user, team, tool) → first days and active weeks, for retention.
-    var adoption: [AdoptionKey: AdoptionTrace] = [:]
+    var adoption = AdoptionTraces()
     /// (tool, week) → totals and people.
     var toolWeeks: [PairKey: TeamWeekCell] = [:]
     /// (team, tool) → totals, for acceptance compared within each tool.
@@ -460,36 +460,50 @@ public struct UsageAggregate: Sendable {
         addPending(all: true)
     }
 
-    /// Adds rows' person parts to the person tables, emptying `rows`. A person's days and each
-    /// of their traces are taken out of their tables once for the person's rows of the batch,
-    /// not once per row: a change made in place through the tables checked that their storage
-    /// was not shared, and retained and released it, on every row (cachegrind: a tenth of the
+    /// Adds rows' person parts to the person tables, emptying `rows`. A person's days and
+    /// traces are taken out of their tables once for the person's rows of the batch, not once
+    /// per row: a change made in place through the tables checked that their storage was not
+    /// shared, and retained and released it, on every row (cachegrind: a tenth of the
     /// instructions of reading rows in random order).
     private mutating func add(personRows pending: inout [PersonRow]) {
         guard !pending.isEmpty else { return }
         largestBatch = max(largestBatch, pending.count)
         PersonRow.sort(&pending, space: &sortSpace)
+        // Where each person's rows start (and, last, where the batch ends).
+        var starts: [Int] = []
         pending.withUnsafeBufferPointer { rows in
-            var start = 0
-            while start < rows.count {
-                let user = rows[start].user
-                var end = start + 1
-                while end < rows.count, rows[end].user == user { end += 1 }
-                userDays.add(person: user, rows: rows, start..<end)
-                var first = start
-                while first < end {
-                    let key = AdoptionKey(user: user, team: rows[first].team, tool: rows[first].tool)
-                    var last = first + 1
-                    while last < end, rows[last].team == key.team, rows[last].tool == key.tool { last += 1 }
-                    // The trace is taken out (or made) and put back once for the run of rows.
-                    let slot = adoption.index(forKey: key)
-                    var trace = AdoptionTrace()
-                    if let slot { swap(&trace, &adoption.values[slot]) }
-                    for row in rows[first..<last] { trace.record(Day(index: row.day), share: row.share) }
-                    if let slot { swap(&trace, &adoption.values[slot]) } else { adoption[key] = trace }
-                    first = last
+            for index in rows.indices where index == 0 || rows[index].user != rows[index - 1].user { starts.append(index) }
+        }
+        starts.append(pending.count)
+        pending.withUnsafeBufferPointer { rows in
+            for (position, start) in starts.dropLast().enumerated() {
+                let (user, end) = (rows[start].user, starts[position + 1])
+                // A person's tables lie somewhere in the heap, each a miss of the caches when
+                // reached: the processor is asked for the person's two after this one, then,
+                // once those have come, for the weeks of the traces of the next (perf: rows in
+                // random order spent a third of this loop waiting for those loads).
+                if position + 2 < starts.count - 1, case let ahead = rows[starts[position + 2]].user {
+                    userDays.prefetch(ahead)
+                    adoption.prefetch(ahead)
                 }
-                start = end
+                if end < rows.count { adoption.prefetchWeeks(of: rows[end].user) }
+                userDays.add(person: user, rows: rows, start..<end)
+                // The person's traces and the rows both go by team and tool: one walk along each.
+                adoption.withTraces(of: user) { traces, count in
+                    var first = start, place = 0
+                    while first < end {
+                        let (team, tool) = (rows[first].team, rows[first].tool)
+                        var last = first + 1
+                        while last < end, rows[last].team == team, rows[last].tool == tool { last += 1 }
+                        while place < traces.count, (traces[place].team, traces[place].tool) < (team, tool) { place += 1 }
+                        if place == traces.count || traces[place].team != team || traces[place].tool != tool {
+                            traces.insert(AdoptionTraces.Entry(team: team, tool: tool, trace: AdoptionTrace()), at: place)
+                            count += 1
+                        }
+                        traces[place].trace.record(rows, first..<last)
+                        first = last
+                    }
+                }
             }
         }
         pending.removeAll(keepingCapacity: true)
@@ -590,13 +604,10 @@ public struct UsageAggregate: Sendable {
         unsettled = false
         var traces: [(key: AdoptionKey, weekly: WeeklyShares)] = []
         traces.reserveCapacity(adoption.count)
-        var index = adoption.startIndex
-        while index != adoption.endIndex {
-            let (key, weekly) = (adoption.keys[index], adoption.values[index].weekly)
-            traces.append((key, weekly))
-            userTeamTokens[Self.key(key.user, key.team), default: 0] &+= weekly.items.reduce(0) { $0 &+ $1.share.tokens }
-            adoption.values[index].weekly = WeeklyShares()  // released once filed
-            index = adoption.index(after: index)
+        adoption.updateEach { key, trace in
+            traces.append((key, trace.weekly))
+            userTeamTokens[Self.key(key.user, key.team), default: 0] &+= trace.weekly.items.reduce(0) { $0 &+ $1.share.tokens }
+            trace.weekly = WeeklyShares()  // released once filed
         }
         // Teams' cells on another core, tools' here.
         let (teamCells, firstMonday, lastMonday) = (teamWeeks, minDay.week.monday.index, maxDay.week.monday.index)
@@ -714,14 +725,7 @@ public struct UsageAggregate: Sendable {
         for (key, count) in other.toolGroupActive { toolGroupActive[remap(key, toolMap, nil), default: 0] &+= count }
         for (key, totals) in other.teamTools { teamTools[remap(key, teamMap, toolMap), default: Totals()].add(totals) }
         for (team, counter) in other.teamPrompts { teamPrompts[teamMap[Int(team)], default: PromptCounter()].merge(counter) }
-        for (key, trace) in other.adoption {
-            let target = AdoptionKey(user: userMap[Int(key.user)], team: teamMap[Int(key.team)], tool: toolMap[Int(key.tool)])
-            if let slot = adoption.index(forKey: target) {
-                adoption.values[slot].merge(trace)  // in place: no third copy of the weeks
-            } else {
-                adoption[target] = trace
-            }
-        }
+        adoption.merge(other.adoption, personMap: userMap, teamMap: teamMap, toolMap: toolMap)
     }
 
     /// The period the figures cover: the configured one, or the data's first to last day.
@@ -922,6 +926,25 @@ struct WeeklyShares {
         items.insert(Item(monday: monday, share: share), at: index)
     }
 
+    /// Asks the processor for the start of the weeks: only a hint.
+    @inline(__always)
+    func prefetch() {
+        items.withUnsafeBufferPointer { items in
+            if let base = items.baseAddress { candor_prefetch(UnsafeRawPointer(base) - 32); candor_prefetch(base) }
+        }
+    }
+
+    /// Asks the processor for the place of a week, where it would be when the trace has every
+    /// week since its first (`add`'s guess): only a hint.
+    @inline(__always)
+    func prefetch(_ monday: Int32) {
+        items.withUnsafeBufferPointer { items in
+            guard let base = items.baseAddress, case let guess = (Int(monday) - Int(base.pointee.monday)) / 7,
+                  guess >= 0, guess < items.count else { return }
+            candor_prefetch(base + guess)
+        }
+    }
+
     /// Adds another's weeks, in place: the fewer into the more.
     mutating func merge(_ other: WeeklyShares) {
         var fewer = other.items
@@ -1016,6 +1039,16 @@ struct AdoptionTrace {
         var result = self
         result.merge(other)
         return result
+    }
+
+    /// Records rows `range` of `rows`, all of this trace; the processor is asked for the week
+    /// of the row two ahead (a person's rows come in no order of week, and the week's place in
+    /// `weekly` was a miss of the caches on most rows: perf, rows in random order).
+    mutating func record(_ rows: UnsafeBufferPointer<UsageAggregate.PersonRow>, _ range: Swift.Range<Int>) {
+        for position in range {
+            if position + 2 < range.upperBound { weekly.prefetch(Day(index: rows[position + 2].day).week.monday.index) }
+            record(Day(index: rows[position].day), share: rows[position].share)
+        }
     }
 
     mutating func record(_ day: Day, share: Share) {

@@ -4,7 +4,7 @@
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public var index: Int32
 
-    public init(index: Int32) { self.index = index }
+    @inlinable public init(index: Int32) { self.index = index }
 
     /// Coded as the bare day number (the build cache holds many of them).
     public init(from decoder: Decoder) throws { index = try decoder.singleValueContainer().decode(Int32.self) }
@@ -83,16 +83,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     }
 
     /// ISO weekday, 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday).
+    @inlinable
     public var weekday: Int {
         let shifted = (Int(index) + 3) % 7
         return (shifted < 0 ? shifted + 7 : shifted) + 1
     }
 
+    @inlinable
     public var week: Week { Week(containing: self) }
 
-    public static func + (day: Day, offset: Int) -> Day { Day(index: day.index + Int32(offset)) }
-    public static func - (a: Day, b: Day) -> Int { Int(a.index - b.index) }
-    public static func < (a: Day, b: Day) -> Bool { a.index < b.index }
+    @inlinable public static func + (day: Day, offset: Int) -> Day { Day(index: day.index + Int32(offset)) }
+    @inlinable public static func - (a: Day, b: Day) -> Int { Int(a.index - b.index) }
+    @inlinable public static func < (a: Day, b: Day) -> Bool { a.index < b.index }
 
     public var description: String {
         let (y, m, d) = civil
@@ -115,6 +117,7 @@ public struct Week: Hashable, Comparable, Sendable, CustomStringConvertible, Cod
     public init(from decoder: Decoder) throws { monday = try Day(from: decoder) }
     public func encode(to encoder: Encoder) throws { try monday.encode(to: encoder) }
 
+    @inlinable
     public init(containing day: Day) { monday = day + (1 - day.weekday) }
 
     public init(monday: Day) { self.monday = monday }

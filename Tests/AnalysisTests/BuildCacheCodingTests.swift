@@ -59,8 +59,11 @@ final class BuildCacheCodingTests: XCTestCase {
                        settled.toolTotals.mapValues { [$0.tokens, $0.lowValueTokens, $0.costMicros, $0.accepted] })
         XCTAssertFalse(settled.toolTotals.isEmpty)
         XCTAssertEqual(loaded.groupActive, original.groupActive)
-        XCTAssertEqual(loaded.adoption.mapValues { [$0.first.index, $0.second.index, Int32($0.weeks.count)] },
-                       settled.adoption.mapValues { [$0.first.index, $0.second.index, Int32($0.weeks.count)] })
+        func traces(_ aggregate: UsageAggregate) -> [[Int32]] {
+            aggregate.adoption.map { [$0.key.user, $0.key.team, $0.key.tool, $0.value.first.index, $0.value.second.index, Int32($0.value.weeks.count)] }
+        }
+        XCTAssertEqual(traces(loaded), traces(settled))
+        XCTAssertFalse(settled.adoption.isEmpty)
         XCTAssertEqual(loaded.teamPrompts.mapValues(\.distinct.registers), original.teamPrompts.mapValues(\.distinct.registers))
         XCTAssertEqual(loaded.effectivePeriod?.from, original.effectivePeriod?.from)
         XCTAssertEqual(loadedSummary.diagnostics, summary.diagnostics)

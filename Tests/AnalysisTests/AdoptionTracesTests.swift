@@ -1,0 +1,80 @@
+import XCTest
+import Dataset
+@testable import Analysis
+
+/// The traces kept by person hold what a dictionary of (person, team, tool) keys holds, in
+/// order of person, team and tool, whatever order they were set, merged or added in.
+final class AdoptionTracesTests: XCTestCase {
+    private func trace(_ days: [Int32]) -> AdoptionTrace {
+        var trace = AdoptionTrace()
+        for day in days { trace.record(Day(index: day), share: Share(tokens: Int64(day), requests: 1, costMicros: 0)) }
+        return trace
+    }
+
+    private func summary(_ trace: AdoptionTrace) -> [Int32] {
+        [trace.first.index, trace.second.index] + trace.weeks.sorted() + trace.weekly.items.map(\.monday)
+    }
+
+    func testSetGetRemoveAndOrderAreADictionarys() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<30 {
+            var traces = AdoptionTraces()
+            var reference: [AdoptionKey: AdoptionTrace] = [:]
+            for _ in 0..<Int.random(in: 0...400, using: &generator) {
+                let key = AdoptionKey(user: .random(in: 0..<30, using: &generator), team: .random(in: 0..<4, using: &generator),
+                                      tool: .random(in: 0..<4, using: &generator))
+                if Int.random(in: 0..<6, using: &generator) == 0 {
+                    traces[key] = nil
+                    reference[key] = nil
+                } else {
+                    let days = (0..<Int.random(in: 1...3, using: &generator)).map { _ in Int32.random(in: 20_000...20_100, using: &generator) }
+                    traces[key] = trace(days)
+                    reference[key] = trace(days)
+                }
+            }
+            XCTAssertEqual(traces.count, reference.count)
+            XCTAssertEqual(traces.isEmpty, reference.isEmpty)
+            let keys = reference.keys.sorted { ($0.user, $0.team, $0.tool) < ($1.user, $1.team, $1.tool) }
+            XCTAssertEqual(traces.keys, keys)
+            XCTAssertEqual(traces.map { summary($0.value) }, keys.map { summary(reference[$0]!) })
+            for key in keys { XCTAssertEqual(traces[key].map(summary), summary(reference[key]!)) }
+            XCTAssertNil(traces[AdoptionKey(user: 99, team: 0, tool: 0)])
+        }
+    }
+
+    /// A merge maps the other table's ids and merges the traces both hold (people in both
+    /// tables, as when one part's person came to another), and moves the rest over whole.
+    func testMergeMapsIdsAndMergesSharedTraces() {
+        var mine = AdoptionTraces(), other = AdoptionTraces()
+        mine[AdoptionKey(user: 0, team: 0, tool: 0)] = trace([20_000])
+        mine[AdoptionKey(user: 1, team: 1, tool: 0)] = trace([20_010])
+        other[AdoptionKey(user: 0, team: 0, tool: 0)] = trace([20_003, 20_020])  // → person 1, team 1, tool 0: shared
+        other[AdoptionKey(user: 0, team: 1, tool: 1)] = trace([20_040])  // → person 1, team 0, tool 0: new to them
+        other[AdoptionKey(user: 2, team: 0, tool: 1)] = trace([20_050])  // → person 5, team 1, tool 0: a new person
+        mine.merge(other, personMap: [1, 7, 5], teamMap: [1, 0], toolMap: [0, 0])
+        XCTAssertEqual(mine.count, 4)
+        XCTAssertEqual(mine.keys, [AdoptionKey(user: 0, team: 0, tool: 0), AdoptionKey(user: 1, team: 0, tool: 0),
+                                   AdoptionKey(user: 1, team: 1, tool: 0), AdoptionKey(user: 5, team: 1, tool: 0)])
+        let shared = mine[AdoptionKey(user: 1, team: 1, tool: 0)]!
+        XCTAssertEqual([shared.first.index, shared.second.index], [20_003, 20_010])
+        XCTAssertEqual(shared.weekly.items.reduce(0) { $0 + $1.share.tokens }, 20_003 + 20_010 + 20_020)
+        XCTAssertEqual(mine[AdoptionKey(user: 1, team: 0, tool: 0)]?.first.index, 20_040)
+        XCTAssertEqual(mine[AdoptionKey(user: 5, team: 1, tool: 0)]?.first.index, 20_050)
+    }
+
+    func testUpdateEachChangesEveryTraceInPlaceInOrder() {
+        var traces = AdoptionTraces()
+        for (user, team, tool) in [(3, 1, 0), (0, 2, 1), (3, 0, 4), (0, 2, 0)] as [(Int32, Int32, Int32)] {
+            traces[AdoptionKey(user: user, team: team, tool: tool)] = trace([20_000 + user])
+        }
+        var seen: [AdoptionKey] = []
+        traces.updateEach { key, trace in
+            seen.append(key)
+            trace.weekly = WeeklyShares()
+        }
+        XCTAssertEqual(seen, traces.keys)
+        XCTAssertEqual(seen.map(\.user), [0, 0, 3, 3])
+        XCTAssertEqual(seen.map(\.tool), [0, 1, 4, 0])
+        XCTAssertTrue(traces.allSatisfy { $0.value.weekly.items.isEmpty && $0.value.first.index >= 20_000 })
+    }
+}
