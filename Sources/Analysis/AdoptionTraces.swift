@@ -20,6 +20,9 @@ struct AdoptionTraces: Sequence {
 
     /// By person id: their traces, in ascending order of team, then tool.
     private var people: [[Entry]] = []
+    /// By person id: how many traces they have (read by `prefetchWeeks`, which cannot ask
+    /// their array without copying it out).
+    private var sizes: [Int32] = []
     /// Traces in all.
     private(set) var count = 0
 
@@ -57,31 +60,45 @@ struct AdoptionTraces: Sequence {
     mutating func withTraces<T>(of person: Int32, _ body: (inout [Entry], inout Int) throws -> T) rethrows -> T {
         precondition(person >= 0, "a person's id is never negative")
         let index = Int(person)
-        if index >= people.count { people.append(contentsOf: repeatElement([], count: index - people.count + 1)) }
+        if index >= people.count {
+            people.append(contentsOf: repeatElement([], count: index - people.count + 1))
+            sizes.append(contentsOf: repeatElement(0, count: index - sizes.count + 1))
+        }
         var entries: [Entry] = []
         swap(&entries, &people[index])
-        defer { swap(&entries, &people[index]) }
+        defer {
+            sizes[index] = Int32(entries.count)
+            swap(&entries, &people[index])
+        }
         return try body(&entries, &count)
     }
 
     /// Asks the processor for a person's traces (the first few): only a hint.
     func prefetch(_ person: Int32) {
-        guard person >= 0, Int(person) < people.count else { return }
-        people[Int(person)].withUnsafeBufferPointer { entries in
-            guard let base = entries.baseAddress else { return }
-            let raw = UnsafeRawPointer(base)
-            for offset in stride(from: -32, to: Swift.min(entries.count, 4) * MemoryLayout<Entry>.stride, by: 64) { candor_prefetch(raw + offset) }
+        people.withUnsafeBufferPointer { people in
+            guard person >= 0, Int(person) < people.count, let base = people.baseAddress else { return }
+            let entries = ArrayAddress.elements(at: UnsafeRawPointer(base + Int(person)))
+            candor_prefetch(entries - ArrayAddress.elementsOffset)
+            for offset in stride(from: 64, to: 4 * MemoryLayout<Entry>.stride, by: 64) { candor_prefetch(entries + offset) }
         }
     }
 
     /// Asks the processor for the start of the weeks of each of a person's traces (`prefetch`
     /// first, or this waits for the traces themselves): only a hint.
     func prefetchWeeks(of person: Int32) {
-        guard person >= 0, Int(person) < people.count else { return }
-        people[Int(person)].withUnsafeBufferPointer { entries in
-            for entry in entries { entry.trace.weekly.prefetch() }
+        people.withUnsafeBufferPointer { people in
+            guard person >= 0, Int(person) < people.count, let base = people.baseAddress else { return }
+            let entries = ArrayAddress.elements(at: UnsafeRawPointer(base + Int(person)))
+            for index in 0..<Swift.min(Int(sizes[Int(person)]), 8) {
+                let weeks = ArrayAddress.elements(at: entries + index * MemoryLayout<Entry>.stride + Self.weeksOffset)
+                candor_prefetch(weeks - ArrayAddress.elementsOffset)
+                candor_prefetch(weeks + 32)
+            }
         }
     }
+
+    /// Where in an entry the array of its trace's weeks lies.
+    private static let weeksOffset = MemoryLayout<Entry>.offset(of: \Entry.trace.weekly.items)!
 
     /// Where (team, tool) is or would go among a person's traces.
     @inline(__always)

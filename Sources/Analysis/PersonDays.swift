@@ -91,9 +91,12 @@ struct PersonDays {
             let row = rows[position]
             if position + 8 < rows.count, case let ahead = rows[position + 8] {
                 if ahead.user == person {
-                    Self.prefetch(run, day: ahead.day)
-                } else if ahead.user >= 0, Int(ahead.user) < runs.count {
-                    Self.prefetch(runs[Int(ahead.user)], day: ahead.day)
+                    let offset = Int64(ahead.day) - Int64(run.first)
+                    run.days.withUnsafeBufferPointer { days in
+                        if offset >= 0, offset < Int64(days.count), let base = days.baseAddress { candor_prefetch(base + Int(offset)) }
+                    }
+                } else {
+                    prefetch(ahead.user, day: ahead.day)
                 }
             }
             add(&run, person: person, day: row.day, tokens: row.share.tokens, requests: row.share.requests)
@@ -119,24 +122,33 @@ struct PersonDays {
         addOutside(&run, person: person, day: day, tokens: tokens, requests: requests)
     }
 
-    /// Asks the processor for the start of a person's run (its count, which `prefetch(_:day:)`
-    /// reads, and its first days): only a hint.
+    /// Asks the processor for the start of a person's run (its count and first days): only a
+    /// hint. (The run is read where it lies, `ArrayAddress`: copied out, its arrays were
+    /// retained and released.)
     func prefetch(_ person: Int32) {
-        guard person >= 0, Int(person) < runs.count else { return }
-        runs[Int(person)].days.withUnsafeBufferPointer { days in
-            if let base = days.baseAddress { candor_prefetch(UnsafeRawPointer(base) - 32); candor_prefetch(base) }
+        runs.withUnsafeBufferPointer { runs in
+            guard person >= 0, Int(person) < runs.count, let base = runs.baseAddress else { return }
+            let days = ArrayAddress.elements(at: UnsafeRawPointer(base + Int(person)) + Self.daysOffset)
+            candor_prefetch(days - ArrayAddress.elementsOffset)
+            candor_prefetch(days + 32)
         }
     }
 
-    /// Asks the processor for the slot of a day, when it lies in the run: only a hint (nothing
-    /// is read or changed).
-    private static func prefetch(_ run: Run, day: Int32) {
-        let offset = Int64(day) - Int64(run.first)
-        run.days.withUnsafeBufferPointer { days in
-            if offset >= 0, offset < Int64(days.count), let base = days.baseAddress { candor_prefetch(base + Int(offset)) }
+    /// Asks the processor for the slot of a person's day, when it could lie in their run: only
+    /// a hint (nothing is changed, and only the run's first day is read).
+    private func prefetch(_ person: Int32, day: Int32) {
+        runs.withUnsafeBufferPointer { runs in
+            guard person >= 0, Int(person) < runs.count, let base = runs.baseAddress else { return }
+            let run = UnsafeRawPointer(base + Int(person))
+            let offset = Int64(day) - Int64(run.load(fromByteOffset: Self.firstOffset, as: Int32.self))
+            guard offset >= 0, offset < 1 << 16 else { return }
+            candor_prefetch(ArrayAddress.elements(at: run + Self.daysOffset) + Int(offset) * MemoryLayout<DayTotals>.stride)
         }
     }
 
+    /// Where in a run its first day and its array of days lie.
+    private static let firstOffset = MemoryLayout<Run>.offset(of: \Run.first)!
+    private static let daysOffset = MemoryLayout<Run>.offset(of: \Run.days)!
 
     /// Widens the run to take in `day` when it stays at least a quarter full, and returns the
     /// day's slot; nil when the day is to be kept apart. Room is made an eighth of the run at a

@@ -489,18 +489,23 @@ public struct UsageAggregate: Sendable {
                 if end < rows.count { adoption.prefetchWeeks(of: rows[end].user) }
                 userDays.add(person: user, rows: rows, start..<end)
                 // The person's traces and the rows both go by team and tool: one walk along each.
+                // (The traces are reached through pointers: an entry copied out of the array was
+                // retained and released.)
                 adoption.withTraces(of: user) { traces, count in
                     var first = start, place = 0
                     while first < end {
                         let (team, tool) = (rows[first].team, rows[first].tool)
                         var last = first + 1
                         while last < end, rows[last].team == team, rows[last].tool == tool { last += 1 }
-                        while place < traces.count, (traces[place].team, traces[place].tool) < (team, tool) { place += 1 }
-                        if place == traces.count || traces[place].team != team || traces[place].tool != tool {
+                        let found = traces.withUnsafeBufferPointer { traces in
+                            while place < traces.count, (traces[place].team, traces[place].tool) < (team, tool) { place += 1 }
+                            return place < traces.count && traces[place].team == team && traces[place].tool == tool
+                        }
+                        if !found {
                             traces.insert(AdoptionTraces.Entry(team: team, tool: tool, trace: AdoptionTrace()), at: place)
                             count += 1
                         }
-                        traces[place].trace.record(rows, first..<last)
+                        traces.withUnsafeMutableBufferPointer { $0[place].trace.record(rows, first..<last) }
                         first = last
                     }
                 }
@@ -924,14 +929,6 @@ struct WeeklyShares {
         }
         if items.count == items.capacity { items.reserveCapacity(Swift.max(4, items.count + items.count / 2)) }
         items.insert(Item(monday: monday, share: share), at: index)
-    }
-
-    /// Asks the processor for the start of the weeks: only a hint.
-    @inline(__always)
-    func prefetch() {
-        items.withUnsafeBufferPointer { items in
-            if let base = items.baseAddress { candor_prefetch(UnsafeRawPointer(base) - 32); candor_prefetch(base) }
-        }
     }
 
     /// Asks the processor for the place of a week, where it would be when the trace has every

@@ -77,4 +77,22 @@ final class AdoptionTracesTests: XCTestCase {
         XCTAssertEqual(seen.map(\.tool), [0, 1, 4, 0])
         XCTAssertTrue(traces.allSatisfy { $0.value.weekly.items.isEmpty && $0.value.first.index >= 20_000 })
     }
+
+    /// The prefetch hints' addresses of arrays held in arrays are where Swift says the elements
+    /// are, for elements of any size and arrays of any length (the empty one too).
+    func testArrayAddressIsWhereTheElementsAre() {
+        let nested: [[Int64]] = [[], [1], [1, 2, 3], Array(repeating: 7, count: 1_000)]
+        let entries: [[AdoptionTraces.Entry]] = [[AdoptionTraces.Entry(team: 1, tool: 2, trace: AdoptionTrace())]]
+        nested.withUnsafeBufferPointer { outer in
+            for index in outer.indices {
+                let expected = outer[index].withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                let found = ArrayAddress.elements(at: UnsafeRawPointer(outer.baseAddress! + index))
+                if let expected { XCTAssertEqual(found, expected) } else { XCTAssertTrue(outer[index].isEmpty) }
+            }
+        }
+        entries.withUnsafeBufferPointer { outer in
+            XCTAssertEqual(ArrayAddress.elements(at: UnsafeRawPointer(outer.baseAddress!)),
+                           outer[0].withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) })
+        }
+    }
 }
