@@ -38,6 +38,8 @@ public struct UsageAggregate: Sendable {
     /// (perf: the look-ups and sums of the cells were a twentieth of reading a row), each made
     /// a few rows after its row (`DeferredSums`).
     var teamToolWeeks = DeferredSums<TeamToolWeek, Totals>()
+    /// The same, for rows with only the common figures (`CommonTotals`): most rows.
+    var teamToolWeeksCommon = DeferredSums<TeamToolWeek, CommonTotals>()
     /// Per tool: totals, the sum of its `teamTools` (every row reaches both, and a table of
     /// its own cost a lookup per row). Worked out on each call: bind it once.
     var toolTotals: [Int32: Totals] {
@@ -253,7 +255,11 @@ public struct UsageAggregate: Sendable {
         // The cells' totals, once per team, tool and week (`flush` adds them to the team-week,
         // tool-week and team-tool cells); the person's share of them is kept in the person's
         // adoption trace below, and filed into the cells once the rows are read (`settle`).
-        teamToolWeeks.add(TeamToolWeek(team: team, tool: tool, week: week), totals)
+        if let common = CommonTotals(totals) {
+            teamToolWeeksCommon.add(TeamToolWeek(team: team, tool: tool, week: week), common)
+        } else {
+            teamToolWeeks.add(TeamToolWeek(team: team, tool: tool, week: week), totals)
+        }
 
         guard row.user != nil else {
             // An aggregate-only group row: people counted, not identified.
@@ -527,13 +533,19 @@ public struct UsageAggregate: Sendable {
             teamDaySums.forEach { key, tokens in teamDays[key, default: 0] &+= tokens }
             teamDaySums = DeferredSums()
         }
-        guard !teamToolWeeks.isEmpty else { return }
-        teamToolWeeks.forEach { key, totals in
+        func file(_ key: TeamToolWeek, _ totals: Totals) {
             teamWeeks[Self.key(key.team, key.week), default: TeamWeekCell()].totals.add(totals)
             toolWeeks[Self.key(key.tool, key.week), default: TeamWeekCell()].totals.add(totals)
             teamTools[Self.key(key.team, key.tool), default: Totals()].add(totals)
         }
-        teamToolWeeks = DeferredSums()
+        if !teamToolWeeks.isEmpty {
+            teamToolWeeks.forEach(file)
+            teamToolWeeks = DeferredSums()
+        }
+        if !teamToolWeeksCommon.isEmpty {
+            teamToolWeeksCommon.forEach { key, common in file(key, common.totals) }
+            teamToolWeeksCommon = DeferredSums()
+        }
     }
 
     /// Whether report.yml names this task category low-value, decided once per category.
@@ -693,7 +705,7 @@ public struct UsageAggregate: Sendable {
     /// union, a minimum or a maximum, so the result does not depend on how the rows were split.
     public mutating func merge(_ part: UsageAggregate) {
         flush()
-        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty && part.teamDaySums.isEmpty ? part : { var copy = part; copy.flush(); return copy }()
+        let other = part.pending.isEmpty && part.teamToolWeeks.isEmpty && part.teamToolWeeksCommon.isEmpty && part.teamDaySums.isEmpty ? part : { var copy = part; copy.flush(); return copy }()
         rowsOutsidePeriod += other.rowsOutsidePeriod
         unsettled = unsettled || other.unsettled
         rowsAccepted += other.rowsAccepted

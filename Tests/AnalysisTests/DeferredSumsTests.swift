@@ -56,4 +56,48 @@ final class DeferredSumsTests: XCTestCase {
         XCTAssertEqual(seen, reference)
         XCTAssertTrue(seen.values.contains(0))
     }
+
+    /// A row's totals go to the common sums exactly when it has no other figure, and come back
+    /// from them whole; sums of common totals are the common totals of the sums.
+    func testCommonTotalsHoldEveryFigureOfTheRowsTheyTake() {
+        var generator = SystemRandomNumberGenerator()
+        let others: [WritableKeyPath<Totals, Int64>] = [\.cachedTokens, \.linesSuggested, \.linesAcceptedOfSuggested, \.linesAccepted,
+                                                        \.automatedTokens, \.automatedRequests, \.lowValueTokens, \.cachedSavingMicros]
+        var sum = Totals(), commonSum = CommonTotals()
+        for round in 0..<200 {
+            var totals = Totals()
+            totals.requests = .random(in: 0...50, using: &generator)
+            totals.inputTokens = .random(in: 0...9_000, using: &generator)
+            totals.outputTokens = .random(in: 0...9_000, using: &generator)
+            totals.tokens = totals.inputTokens + totals.outputTokens
+            totals.shown = .random(in: 0...30, using: &generator)
+            totals.accepted = .random(in: 0...totals.shown, using: &generator)
+            totals.rowsWithSuggestions = .random(in: 0...1, using: &generator)
+            totals.costMicros = .random(in: 0...90_000, using: &generator)
+            totals.pricedTokens = Bool.random(using: &generator) ? totals.tokens : 0
+            if round % 3 == 0 {
+                totals[keyPath: others[round / 3 % others.count]] = .random(in: 1...100, using: &generator)
+                XCTAssertNil(CommonTotals(totals))
+            } else if round % 3 == 1 {
+                var costOnly = totals
+                costOnly.costOnlyRows = 1
+                XCTAssertNil(CommonTotals(costOnly))
+                continue
+            } else {
+                let common = try! XCTUnwrap(CommonTotals(totals))
+                XCTAssertEqual(common.totals.encoded, totals.encoded)
+                sum.add(totals)
+                commonSum.add(common)
+            }
+        }
+        XCTAssertEqual(commonSum.totals.encoded, sum.encoded)
+    }
+}
+
+private extension Totals {
+    var encoded: [Int64] {
+        [requests, tokens, inputTokens, outputTokens, cachedTokens, shown, accepted, rowsWithSuggestions, linesSuggested,
+         linesAcceptedOfSuggested, linesAccepted, automatedTokens, automatedRequests, lowValueTokens, costMicros, pricedTokens,
+         Int64(costOnlyRows), cachedSavingMicros]
+    }
 }
