@@ -29,9 +29,10 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
 
-        // A prefetch hint, which Swift cannot express: for loops that visit scattered memory
-        // in an order known ahead (the filing of weekly shares, a batch's person-days).
-        .target(name: "CPrefetch"),
+        // Memory hints Swift cannot express: a prefetch, for loops that visit scattered memory
+        // in an order known ahead (the filing of weekly shares, a batch's person-days), and
+        // glibc's thresholds for keeping freed memory.
+        .target(name: "CMemory"),
 
         // Readers: CSV, JSONL, gzip, front matter, report.yml → typed records + issues.
         .target(name: "Dataset", dependencies: [
@@ -40,7 +41,7 @@ let package = Package(
         // Pure numerics, and the one number formatter every page, chart and sentence uses.
         .target(name: "Stats"),
         // The report's figures → ReportModel. No files, no clocks.
-        .target(name: "Analysis", dependencies: ["Dataset", "Stats", "CPrefetch"]),
+        .target(name: "Analysis", dependencies: ["Dataset", "Stats", "CMemory"]),
         // What may be published: primary and secondary suppression over every published table.
         .target(name: "Disclosure", dependencies: ["Dataset", "Stats", "Analysis"]),
         // The SVG builder DSL; knows nothing about charts.
@@ -56,7 +57,7 @@ let package = Package(
         ]),
         // The command line.
         .executableTarget(name: "candor", dependencies: [
-            "Dataset", "Stats", "Analysis", "Disclosure", "Site", "Charts", "SVG",
+            "Dataset", "Stats", "Analysis", "Disclosure", "Site", "Charts", "SVG", "CMemory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

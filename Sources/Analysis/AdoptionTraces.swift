@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 
 /// Every adoption trace — one per person, team and tool — kept by person: an array per person
 /// of their traces, in order of team and tool, rather than one hash table of (person, team,

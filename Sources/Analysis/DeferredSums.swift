@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 
 /// A key of `DeferredSums`: its ids mixed with a table's seed.
 protocol MixedKey: Equatable {

@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 
 /// Each person's tokens and requests per active day, kept per person as a run of consecutive
 /// days (an array indexed by day) rather than one hash table of (person, day) keys.

@@ -1,4 +1,4 @@
-import CPrefetch
+import CMemory
 import Dataset
 import Dispatch
 import Stats

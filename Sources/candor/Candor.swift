@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemory
 import Dataset
 import Foundation
 
@@ -28,6 +29,12 @@ struct Candor: AsyncParsableCommand {
     /// As documented (README, DESIGN §6): 0 built, 1 the inputs are wrong, 2 a usage error.
     /// ArgumentParser's own code for a usage error is 64 (EX_USAGE); it is mapped to 2.
     static func main() async {
+        // Freed memory is kept for the next allocation, not given back to the kernel at once:
+        // the analysis makes and drops arrays of a few hundred kB by the thousand (a week's
+        // contributors to a tool, say), and each was a fresh mapping whose pages the kernel
+        // zeroed anew (perf: page faults were a tenth of the analysis of 1M rows in random
+        // order; with this, a fifth less system time in such a build, and the same peak).
+        candor_keep_freed_memory()
         // The commands that read report.yml first have Yams made ready meanwhile.
         if let name = CommandLine.arguments.dropFirst().first, ["build", "check", "serve"].contains(name) { prepareYAML() }
         let command: ParsableCommand
