@@ -42,15 +42,35 @@ extension Context {
 
     func toolFigures(teamTotalsCount: Int) -> ([ToolFigures], [String: [WeekFigures]], [String: [RetentionFigures]], [CohortRow]) {
         let agg = aggregate
-        // Traces merged per (user, tool) for tool figures, and per (team, tool) for teams.
-        var byUserTool: [PairKey: AdoptionTrace] = [:]
+        // Each person's traces (they come by team, then tool), merged by tool across teams for
+        // the tools' figures, and all together for the weekly cohorts of first use; per team
+        // and tool as they are for the teams' funnels. (A person's traces are together in the
+        // aggregate: three tables keyed by person and tool, team and tool, and person were 1 %
+        // of a build of rows in random order, perf.)
+        var toolTraces = [[(user: Int32, trace: AdoptionTrace)]](repeating: [], count: agg.tools.count)
         var byTeamTool: [PairKey: [(user: Int32, trace: AdoptionTrace)]] = [:]
-        var byUser: [Int32: AdoptionTrace] = [:]
-        for (key, trace) in agg.adoption {
-            let userTool = UsageAggregate.key(key.user, key.tool)
-            byUserTool[userTool] = merge(byUserTool[userTool], trace)
-            byTeamTool[UsageAggregate.key(key.team, key.tool), default: []].append((key.user, trace))
-            byUser[key.user] = merge(byUser[key.user], trace)
+        var firstUses: [AdoptionTrace] = []
+        var byTool: [(tool: Int32, trace: AdoptionTrace)] = []
+        for person in 0..<Int32(agg.adoption.personCount) {
+            let traces = agg.adoption.traces(of: person)
+            guard !traces.isEmpty else { continue }
+            var any = AdoptionTrace()
+            byTool.removeAll(keepingCapacity: true)
+            for entry in traces {
+                byTeamTool[UsageAggregate.key(entry.team, entry.tool), default: []].append((person, entry.trace))
+                any.merge(entry.trace)
+                if let index = byTool.firstIndex(where: { $0.tool == entry.tool }) {
+                    byTool[index].trace.merge(entry.trace)
+                } else {
+                    byTool.append((entry.tool, entry.trace))
+                }
+            }
+            for (tool, trace) in byTool { toolTraces[Int(tool)].append((person, trace)) }
+            firstUses.append(any)
+        }
+        // The teams' funnels and the cohorts on another core, beside the tools' figures.
+        let teamWork = Pending { [byTeamTool, firstUses] in
+            self.teamRetention(byTeamTool: byTeamTool, firstUses: firstUses)
         }
         // Per tool, the largest count of people its group rows gave on one day: one pass, not
         // one over every (tool, day) for each tool (quadratic with many tools and days).
@@ -59,12 +79,7 @@ extension Context {
             let tool = UsageAggregate.split(key).0
             toolGroupPeople[tool] = max(toolGroupPeople[tool] ?? 0, count)
         }
-        var toolTraces: [Int32: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var toolTeams: [Int32: Set<Int32>] = [:]
-        for (key, trace) in byUserTool {
-            let (user, tool) = UsageAggregate.split(key)
-            toolTraces[tool, default: []].append((user, trace))
-        }
         for key in byTeamTool.keys {
             let (team, tool) = UsageAggregate.split(key)
             toolTeams[tool, default: []].insert(team)
@@ -88,7 +103,7 @@ extension Context {
         for name in toolNames {
             let id = agg.tools.lookup(name)
             let totals = id.flatMap { toolTotals[$0] } ?? Totals()
-            let traces = id.flatMap { toolTraces[$0] } ?? []
+            let traces = id.map { toolTraces[Int($0)] } ?? []
             let groupPeople = id.flatMap { toolGroupPeople[$0] } ?? 0
             let active = traces.count + groupPeople
             // A loop, not a closure: the closure's captured arrays were checked for exclusive
@@ -122,6 +137,15 @@ extension Context {
                 retention: funnel(traces, tool: name), teamsUsing: id.flatMap { toolTeams[$0]?.count } ?? 0))
             toolWeekly[name] = weekly
         }
+        let (byTeam, cohorts) = teamWork.value
+        return (tools, toolWeekly, byTeam, cohorts)
+    }
+
+    /// Each team's funnel of each tool, and the weekly cohorts by week of first use of any
+    /// tool (`firstUses`: each person's traces merged).
+    private func teamRetention(byTeamTool: [PairKey: [(user: Int32, trace: AdoptionTrace)]],
+                               firstUses: [AdoptionTrace]) -> ([String: [RetentionFigures]], [CohortRow]) {
+        let agg = aggregate
         var byTeam: [String: [RetentionFigures]] = [:]
         for (key, people) in byTeamTool {
             let (team, tool) = UsageAggregate.split(key)
@@ -129,9 +153,8 @@ extension Context {
         }
         for team in byTeam.keys { byTeam[team]!.sort { $0.tool < $1.tool } }
 
-        // Weekly cohorts by week of first use of any tool.
         var cohortMembers: [Week: [AdoptionTrace]] = [:]
-        for trace in byUser.values { cohortMembers[trace.first.week, default: []].append(trace) }
+        for trace in firstUses { cohortMembers[trace.first.week, default: []].append(trace) }
         let lastWeek = to.week
         var cohorts: [CohortRow] = []
         for week in cohortMembers.keys.sorted() {
@@ -145,7 +168,7 @@ extension Context {
             }
             cohorts.append(CohortRow(week: week, size: members.count, retained: retained))
         }
-        return (tools, toolWeekly, byTeam, cohorts)
+        return (byTeam, cohorts)
     }
 
     /// People counted only by group rows of a tool in a week: the largest daily count.
@@ -153,10 +176,6 @@ extension Context {
         var most = 0
         for offset in 0..<7 { most = max(most, aggregate.toolGroupActive[UsageAggregate.key(tool, (week.monday + offset).index)] ?? 0) }
         return most
-    }
-
-    func merge(_ a: AdoptionTrace?, _ b: AdoptionTrace) -> AdoptionTrace {
-        a.map { $0.merged(with: b) } ?? b
     }
 
     /// Tools per capability, tools below the privacy floor, overlap of teams' tool sets, and

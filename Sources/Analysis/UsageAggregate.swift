@@ -1044,12 +1044,6 @@ struct AdoptionTrace {
         takeDay(other.second)
     }
 
-    func merged(with other: AdoptionTrace) -> AdoptionTrace {
-        var result = self
-        result.merge(other)
-        return result
-    }
-
     /// Records rows `range` of `rows`, all of this trace; the processor is asked for the week
     /// of the row two ahead (a person's rows come in no order of week, and the week's place in
     /// `weekly` was a miss of the caches on most rows: perf, rows in random order).
