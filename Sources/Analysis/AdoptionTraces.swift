@@ -5,8 +5,8 @@ import CMemory
 /// tool) keys.
 ///
 /// Why: the rows reach the traces a person at a time (`UsageAggregate.add(personRows:)` sorts
-/// each batch by person, team and tool), so a person's traces are found by an index and a
-/// walk along a few entries, not a hash a trace; the workers' parts hold disjoint people, so a
+/// each batch by person), so a person's traces are found by an index and a walk along a few
+/// entries, not a hash a row; the workers' parts hold disjoint people, so a
 /// merge moves each person's array whole; and the analysis, which wants each person's traces
 /// together (their tools, their first use of any), reads them so. With rows in random order
 /// the hash table's look-ups and its merge were a twentieth of a build (perf). Iteration is in

@@ -288,20 +288,16 @@ public struct UsageAggregate: Sendable {
         var user: Int32, team: Int32, tool: Int32, day: Int32
         var share: Share
 
-        /// By person, team and tool: what makes a run of rows that one look-up of the person's
-        /// days and trace serves. (Not by day as well: the tables are sums, unions, minimums and
-        /// maximums, and the day took a third pass of the radix sort, 1 % of a build.)
-        static func precedes(_ a: PersonRow, _ b: PersonRow) -> Bool {
-            if a.user != b.user { return a.user < b.user }
-            if a.team != b.team { return a.team < b.team }
-            return a.tool < b.tool
-        }
+        /// By person: what makes a run of rows that one look-up of the person's tables serves.
+        /// (Not by team and tool as well: a person has few traces, found among them row by row,
+        /// and the two more keys took two more passes of a radix sort, a twentieth of reading
+        /// rows in random order.)
+        static func precedes(_ a: PersonRow, _ b: PersonRow) -> Bool { a.user < b.user }
 
-        /// Sorts rows as `precedes` orders them, stably: by a radix sort of the three packed into
-        /// one word, when they fit (ids are small); otherwise by comparison. (The comparison sort
-        /// of 40-byte rows was a twentieth of a build of rows in random order, perf.) Both keep
-        /// equal rows in the order they came — a person's days in the order of the file — so
-        /// the tables receive the rows in the same order either way.
+        /// Sorts rows as `precedes` orders them, stably (a person's rows keep the order they
+        /// came in, so the tables receive them in the same order however they are sorted): by
+        /// counting each person's rows and placing them, when the ids are not many more than
+        /// the rows; otherwise by comparison.
         static func sort(_ rows: inout [PersonRow]) {
             var space = SortSpace()
             sort(&rows, space: &space)
@@ -311,68 +307,35 @@ public struct UsageAggregate: Sendable {
         /// they were pages the kernel zeroed for every batch, a third of the time of sorting
         /// (perf, rows in random order).
         struct SortSpace {
-            var keys: [UInt64] = [], keysOut: [UInt64] = []
-            var order: [Int32] = [], orderOut: [Int32] = []
+            var starts: [Int] = []
             var rows: [PersonRow] = []
         }
 
         static func sort(_ rows: inout [PersonRow], space: inout SortSpace) {
             guard rows.count > 256 else { rows.sort(by: precedes); return }
-            var (users, teams, tools) = (Int32(0), Int32(0), Int32(0))
-            var negative = false
+            var (users, negative) = (Int32(0), false)
             for row in rows {
                 users = max(users, row.user)
-                teams = max(teams, row.team)
-                tools = max(tools, row.tool)
-                negative = negative || row.user < 0 || row.team < 0 || row.tool < 0
+                negative = negative || row.user < 0
             }
-            func bits(_ value: Int64) -> Int { value == 0 ? 0 : 64 - UInt64(value).leadingZeroBitCount }
-            let toolBits = bits(Int64(tools)), teamBits = bits(Int64(teams))
-            let total = bits(Int64(users)) + teamBits + toolBits
-            guard !negative, total <= 64 else { rows.sort(by: precedes); return }
+            guard !negative, Int(users) < 4 * rows.count else { rows.sort(by: precedes); return }
             // Taken out of `space` (so that each is its only holder) and put back at the end.
-            var (keys, keysOut, order, orderOut, sorted) = (space.keys, space.keysOut, space.order, space.orderOut, space.rows)
+            var (starts, sorted) = (space.starts, space.rows)
             space = SortSpace()
-            defer { space = SortSpace(keys: keys, keysOut: keysOut, order: order, orderOut: orderOut, rows: sorted) }
-            resize(&keys, to: rows.count)
-            resize(&keysOut, to: rows.count)
-            resize(&order, to: rows.count)
-            resize(&orderOut, to: rows.count)
-            rows.withUnsafeBufferPointer { rows in
-                keys.withUnsafeMutableBufferPointer { keys in
-                    for index in rows.indices {
-                        let row = rows[index]
-                        keys[index] = (UInt64(row.user) << teamBits | UInt64(row.team)) << toolBits | UInt64(row.tool)
-                    }
-                }
-            }
-            order.withUnsafeMutableBufferPointer { order in
-                for index in order.indices { order[index] = Int32(index) }
-            }
-            // Least significant digit first, 11 bits at a time: each pass a stable counting sort.
-            let digit = 11, mask = UInt64(1 << digit - 1)
-            var counts = [Int](repeating: 0, count: 1 << digit)
-            var shift = 0
-            while shift < total {
-                for index in counts.indices { counts[index] = 0 }
-                for key in keys { counts[Int(key >> UInt64(shift) & mask)] += 1 }
-                var sum = 0
-                for index in counts.indices { (counts[index], sum) = (sum, sum + counts[index]) }
-                for position in keys.indices {
-                    let bucket = Int(keys[position] >> UInt64(shift) & mask)
-                    keysOut[counts[bucket]] = keys[position]
-                    orderOut[counts[bucket]] = order[position]
-                    counts[bucket] += 1
-                }
-                swap(&keys, &keysOut)
-                swap(&order, &orderOut)
-                shift += digit
-            }
-            // The rows in that order, written in place over the array of the last batch.
+            defer { space = SortSpace(starts: starts, rows: sorted) }
+            starts.removeAll(keepingCapacity: true)
+            starts.append(contentsOf: repeatElement(0, count: Int(users) + 2))
             resize(&sorted, to: rows.count, with: rows.first!)
             rows.withUnsafeBufferPointer { rows in
-                sorted.withUnsafeMutableBufferPointer { sorted in
-                    for (position, index) in order.enumerated() { sorted[position] = rows[Int(index)] }
+                starts.withUnsafeMutableBufferPointer { starts in
+                    for row in rows { starts[Int(row.user) + 1] += 1 }
+                    for index in 1..<starts.count { starts[index] += starts[index - 1] }
+                    sorted.withUnsafeMutableBufferPointer { sorted in
+                        for row in rows {
+                            sorted[starts[Int(row.user)]] = row
+                            starts[Int(row.user)] += 1
+                        }
+                    }
                 }
             }
             swap(&rows, &sorted)
@@ -382,9 +345,6 @@ public struct UsageAggregate: Sendable {
         private static func resize<Element>(_ array: inout [Element], to count: Int, with filler: Element) {
             if array.count > count { array.removeLast(array.count - count) }
             else if array.count < count { array.append(contentsOf: repeatElement(filler, count: count - array.count)) }
-        }
-        private static func resize<Element: FixedWidthInteger>(_ array: inout [Element], to count: Int) {
-            resize(&array, to: count, with: 0)
         }
     }
 
@@ -406,13 +366,12 @@ public struct UsageAggregate: Sendable {
     /// The most rows added in one batch (tests: the batches stay bounded, mail and all).
     private(set) var largestBatch = 0
 
-    /// Adds the pending person parts to `userDays` and `adoption`, taken by person, team, tool
-    /// and day. Why not row by row: with rows in random order each row reached a person's days
-    /// and trace far from the last row's, and nearly every one was a miss of the processor's
-    /// caches (perf: two thirds of the time of `PersonDays.add` was two loads). A batch
-    /// (`batchLimit` rows) taken person by person finds each person's run and trace once, then
-    /// in cache, and one trace look-up serves a person's rows of one team and tool. The tables are sums,
-    /// unions, minimums and maximums, so the order they are added in does not change them.
+    /// Adds the pending person parts to `userDays` and `adoption`, taken by person. Why not row
+    /// by row: with rows in random order each row reached a person's days and traces far from
+    /// the last row's, and nearly every one was a miss of the processor's caches (perf: two
+    /// thirds of the time of `PersonDays.add` was two loads). A batch (`batchLimit` rows) taken
+    /// person by person finds each person's run and traces once, then in cache. The tables are
+    /// sums, unions, minimums and maximums, so the order they are added in does not change them.
     /// With parts that share people out (`parts`), the rows other parts posted to this one
     /// join the batches (`takeMail`). `all`: until none waits, however few.
     mutating func addPending(all: Bool = false) {
@@ -494,25 +453,35 @@ public struct UsageAggregate: Sendable {
                 }
                 if end < rows.count { adoption.prefetchWeeks(of: rows[end].user) }
                 userDays.add(person: user, rows: rows, start..<end)
-                // The person's traces and the rows both go by team and tool: one walk along each.
-                // (The traces are reached through pointers: an entry copied out of the array was
-                // retained and released.)
                 adoption.withTraces(of: user) { traces, count in
-                    var first = start, place = 0
-                    while first < end {
-                        let (team, tool) = (rows[first].team, rows[first].tool)
-                        var last = first + 1
-                        while last < end, rows[last].team == team, rows[last].tool == tool { last += 1 }
-                        let found = traces.withUnsafeBufferPointer { traces in
-                            while place < traces.count, (traces[place].team, traces[place].tool) < (team, tool) { place += 1 }
-                            return place < traces.count && traces[place].team == team && traces[place].tool == tool
-                        }
+                    // Every trace the rows need, then the rows added to theirs.
+                    for position in start..<end {
+                        let (index, found) = AdoptionTraces.position(of: rows[position].team, rows[position].tool, in: traces)
                         if !found {
-                            traces.insert(AdoptionTraces.Entry(team: team, tool: tool, trace: AdoptionTrace()), at: place)
+                            traces.insert(AdoptionTraces.Entry(team: rows[position].team, tool: rows[position].tool, trace: AdoptionTrace()), at: index)
                             count += 1
                         }
-                        traces.withUnsafeMutableBufferPointer { $0[place].trace.record(rows, first..<last) }
-                        first = last
+                    }
+                    // (Through a pointer: an entry reached through the array was copied,
+                    // retained and released.) The processor is asked for the week of the row
+                    // two ahead: a person's rows come in no order of week, and the week's place
+                    // in the trace was a miss of the caches on most rows (perf).
+                    traces.withUnsafeMutableBufferPointer { traces in
+                        func trace(of row: PersonRow) -> Int {
+                            var index = 0
+                            while traces[index].team != row.team || traces[index].tool != row.tool { index += 1 }
+                            return index
+                        }
+                        var ahead = (start < end ? trace(of: rows[start]) : 0, start + 1 < end ? trace(of: rows[start + 1]) : 0)
+                        for position in start..<end {
+                            let current = ahead.0
+                            ahead.0 = ahead.1
+                            if position + 2 < end {
+                                ahead.1 = trace(of: rows[position + 2])
+                                traces[ahead.1].trace.weekly.prefetch(Day(index: rows[position + 2].day).week.monday.index)
+                            }
+                            traces[current].trace.record(Day(index: rows[position].day), share: rows[position].share)
+                        }
                     }
                 }
             }
@@ -1042,16 +1011,6 @@ struct AdoptionTrace {
         weekly.merge(other.weekly)
         takeDay(other.first)
         takeDay(other.second)
-    }
-
-    /// Records rows `range` of `rows`, all of this trace; the processor is asked for the week
-    /// of the row two ahead (a person's rows come in no order of week, and the week's place in
-    /// `weekly` was a miss of the caches on most rows: perf, rows in random order).
-    mutating func record(_ rows: UnsafeBufferPointer<UsageAggregate.PersonRow>, _ range: Swift.Range<Int>) {
-        for position in range {
-            if position + 2 < range.upperBound { weekly.prefetch(Day(index: rows[position + 2].day).week.monday.index) }
-            record(Day(index: rows[position].day), share: rows[position].share)
-        }
     }
 
     mutating func record(_ day: Day, share: Share) {

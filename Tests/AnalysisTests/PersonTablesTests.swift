@@ -315,9 +315,10 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertFalse(parts[0].adoption.keys.contains { $0.user % 2 != 0 })
     }
 
-    /// The radix sort of a batch puts rows in the order of the stable comparison sort, equal
-    /// rows in the order they came: small and large ids, many ties — days are not part of the
-    /// key — short batches, and a negative id (which the comparison sort takes).
+    /// The counting sort of a batch puts rows in the order of the stable comparison sort, equal
+    /// rows in the order they came: few and many people (more than the rows: the comparison
+    /// sort takes them), many ties — only the person is the key — short batches, and a
+    /// negative id (which the comparison sort takes too).
     func testPersonRowsSortAsTheStableComparisonSort() {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<40 {
@@ -329,7 +330,7 @@ final class PersonTablesTests: XCTestCase {
                                          tool: Int32.random(in: 0..<4, using: &generator), day: Int32.random(in: -span...span, using: &generator),
                                          share: Share(tokens: Int64(index), requests: 0, costMicros: 0))
             }
-            if round % 8 == 7 { rows[rows.count / 2].team = -1 }
+            if round % 8 == 7 { rows[rows.count / 2].user = -1 }
             let expected = rows.sorted(by: UsageAggregate.PersonRow.precedes)
             UsageAggregate.PersonRow.sort(&rows)
             XCTAssertEqual(rows.map(\.share.tokens), expected.map(\.share.tokens), "round \(round): \(count) rows, ids below \(users), days ±\(span)")
