@@ -83,22 +83,31 @@ struct AdoptionTraces: Sequence {
         }
     }
 
-    /// Asks the processor for the start of the weeks of each of a person's traces (`prefetch`
-    /// first, or this waits for the traces themselves): only a hint.
+    /// Asks the processor for the weeks of each of a person's traces, all of them (`prefetch`
+    /// first, or this waits for the traces themselves): only a hint. A person's rows come in no
+    /// order of week, and a batch reaches most of a trace's weeks: asked for week by week, two
+    /// rows ahead, the weeks were still a miss on a third of the rows (perf), the trace's last
+    /// week (read first) and a binary search among weeks with gaps.
     func prefetchWeeks(of person: Int32) {
         people.withUnsafeBufferPointer { people in
             guard person >= 0, Int(person) < people.count, let base = people.baseAddress else { return }
             let entries = ArrayAddress.elements(at: UnsafeRawPointer(base + Int(person)))
             for index in 0..<Swift.min(Int(sizes[Int(person)]), 8) {
-                let weeks = ArrayAddress.elements(at: entries + index * MemoryLayout<Entry>.stride + Self.weeksOffset)
+                let entry = entries + index * MemoryLayout<Entry>.stride
+                // Its weeks with shares are the weeks in its set: most in the set's window.
+                let count = Swift.min(entry.load(fromByteOffset: Self.weekBitsOffset, as: UInt64.self).nonzeroBitCount, 64)
+                let weeks = ArrayAddress.elements(at: entry + Self.weeksOffset)
+                let end = count * MemoryLayout<WeeklyShares.Item>.stride
                 candor_prefetch(weeks - ArrayAddress.elementsOffset)
-                candor_prefetch(weeks + 32)
+                for offset in stride(from: 0, to: end, by: 64) { candor_prefetch(weeks + offset) }
+                if end > 0 { candor_prefetch(weeks + (end - 1)) }
             }
         }
     }
 
-    /// Where in an entry the array of its trace's weeks lies.
+    /// Where in an entry the array of its trace's weeks lies, and the window of its set of weeks.
     private static let weeksOffset = MemoryLayout<Entry>.offset(of: \Entry.trace.weekly.items)!
+    private static let weekBitsOffset = MemoryLayout<Entry>.offset(of: \Entry.trace.weeks)! + WeekSet.bitsOffset
 
     /// Where (team, tool) is or would go among a person's traces.
     @inline(__always)

@@ -463,24 +463,12 @@ public struct UsageAggregate: Sendable {
                         }
                     }
                     // (Through a pointer: an entry reached through the array was copied,
-                    // retained and released.) The processor is asked for the week of the row
-                    // two ahead: a person's rows come in no order of week, and the week's place
-                    // in the trace was a miss of the caches on most rows (perf).
+                    // retained and released.)
                     traces.withUnsafeMutableBufferPointer { traces in
-                        func trace(of row: PersonRow) -> Int {
+                        for row in rows[start..<end] {
                             var index = 0
                             while traces[index].team != row.team || traces[index].tool != row.tool { index += 1 }
-                            return index
-                        }
-                        var ahead = (start < end ? trace(of: rows[start]) : 0, start + 1 < end ? trace(of: rows[start + 1]) : 0)
-                        for position in start..<end {
-                            let current = ahead.0
-                            ahead.0 = ahead.1
-                            if position + 2 < end {
-                                ahead.1 = trace(of: rows[position + 2])
-                                traces[ahead.1].trace.weekly.prefetch(Day(index: rows[position + 2].day).week.monday.index)
-                            }
-                            traces[current].trace.record(Day(index: rows[position].day), share: rows[position].share)
+                            traces[index].trace.record(Day(index: row.day), share: row.share)
                         }
                     }
                 }
@@ -912,15 +900,19 @@ struct WeeklyShares {
         items.insert(Item(monday: monday, share: share), at: index)
     }
 
-    /// Asks the processor for the place of a week, where it would be when the trace has every
-    /// week since its first (`add`'s guess): only a hint.
-    @inline(__always)
-    func prefetch(_ monday: Int32) {
-        items.withUnsafeBufferPointer { items in
-            guard let base = items.baseAddress, case let guess = (Int(monday) - Int(base.pointee.monday)) / 7,
-                  guess >= 0, guess < items.count else { return }
-            candor_prefetch(base + guess)
+    /// Adds `share` to the week at `place`, or puts the week there when it goes there (its
+    /// neighbours say so); false, and nothing added, when the week is not at `place` and does
+    /// not go there.
+    mutating func add(_ monday: Int32, _ share: Share, at place: Int) -> Bool {
+        if place < items.count, items[place].monday == monday {
+            items[place].share.add(share)
+            return true
         }
+        guard place <= items.count, place == 0 || items[place - 1].monday < monday,
+              place == items.count || items[place].monday > monday else { return false }
+        if items.count == items.capacity { items.reserveCapacity(Swift.max(4, items.count + items.count / 2)) }
+        items.insert(Item(monday: monday, share: share), at: place)
+        return true
     }
 
     /// Adds another's weeks, in place: the fewer into the more.
@@ -1016,7 +1008,10 @@ struct AdoptionTrace {
     mutating func record(_ day: Day, share: Share) {
         let monday = day.week.monday.index
         weeks.insert(monday)
-        weekly.add(monday, share)
+        // The week's place among the weekly shares, which hold the set's weeks: as many as the
+        // set has before it, when they all lie in its window (searching for it among weeks
+        // with gaps mispredicted most of its branches, rows in random order: perf).
+        if let place = weeks.rank(of: monday), weekly.add(monday, share, at: place) {} else { weekly.add(monday, share) }
         takeDay(day)
     }
 
@@ -1038,6 +1033,9 @@ struct AdoptionTrace {
 /// allocation per trace (perf, rows in random order). Only membership is observable: the window
 /// depends on the order of the inserts, the weeks in it do not.
 struct WeekSet {
+    /// Where in a set the bits of its window lie (`AdoptionTraces.prefetchWeeks`).
+    static let bitsOffset = MemoryLayout<WeekSet>.offset(of: \WeekSet.bits)!
+
     /// The Monday of bit 0.
     private var base: Int32 = 0
     private var bits: UInt64 = 0
@@ -1088,6 +1086,13 @@ struct WeekSet {
     }
 
     /// The bit of this Monday, when it falls in the window.
+    /// How many of the set's weeks come before `monday`, when they all lie in the window and
+    /// it does too; nil otherwise.
+    func rank(of monday: Int32) -> Int? {
+        guard beyond.isEmpty, let bit = bit(monday) else { return nil }
+        return (bits & ((1 << UInt64(bit)) &- 1)).nonzeroBitCount
+    }
+
     private func bit(_ monday: Int32) -> Int? {
         let weeks = Int64(monday) - Int64(base)
         guard weeks >= 0, weeks < 64 * 7, weeks % 7 == 0 else { return nil }

@@ -95,4 +95,25 @@ final class AdoptionTracesTests: XCTestCase {
                            outer[0].withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) })
         }
     }
+
+    /// A trace's weekly shares are its weeks in order with each week's sum, whatever order the
+    /// days come in: weeks close together (placed by the set's window), far apart (outside
+    /// it), and before the first.
+    func testWeeklySharesAreEachWeeksSumInOrder() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<60 {
+            let span = [20, 400, 3_000][round % 3]
+            var trace = AdoptionTrace()
+            var reference: [Int32: Int64] = [:]
+            for _ in 0..<Int.random(in: 1...300, using: &generator) {
+                let day = Day(index: 20_000 + Int32.random(in: 0..<Int32(span), using: &generator))
+                let tokens = Int64.random(in: 1...1_000, using: &generator)
+                trace.record(day, share: Share(tokens: tokens, requests: 1, costMicros: 0))
+                reference[day.week.monday.index, default: 0] += tokens
+            }
+            XCTAssertEqual(trace.weekly.items.map(\.monday), reference.keys.sorted(), "round \(round)")
+            XCTAssertEqual(trace.weekly.items.map(\.share.tokens), reference.keys.sorted().map { reference[$0]! }, "round \(round)")
+            XCTAssertEqual(trace.weeks.sorted(), reference.keys.sorted())
+        }
+    }
 }
