@@ -1,4 +1,5 @@
 import Analysis
+import CMemory
 import Disclosure
 import Dataset
 import Foundation
@@ -418,13 +419,10 @@ struct Pipeline {
 }
 
 /// Gives the pages the workers' parts of the aggregate held back to the system, now that they
-/// are merged and freed. The allocator keeps freed memory for reuse, and the parts were freed
-/// in pieces among what the analysis then allocates: at 10M rows in random order, the peak
-/// resident size after the merge was a third above that of reading the rows.
-/// glibc's `malloc_trim` (not in Swift's Glibc module) is looked up by name; other C
-/// libraries have none, and nothing is done.
+/// are merged and freed. The allocator keeps freed memory for reuse (`candor_keep_freed_memory`),
+/// and the parts were freed in pieces among what the analysis then allocates: at 10M rows in
+/// random order, the peak resident size after the merge was a third above that of reading the
+/// rows.
 private func returnFreedMemory() {
-    typealias Trim = @convention(c) (Int) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-    _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    candor_return_freed_memory()
 }

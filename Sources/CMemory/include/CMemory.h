@@ -18,4 +18,9 @@ static inline void candor_keep_freed_memory(void) {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
+/// Gives the pages of freed memory back to the kernel, now (glibc's `malloc_trim`).
+static inline void candor_return_freed_memory(void) {
+    malloc_trim(0);
+}
+
 #endif
