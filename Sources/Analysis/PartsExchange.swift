@@ -71,10 +71,16 @@ final class PartsExchange: @unchecked Sendable {
         return true
     }
 
-    /// The rows waiting for `owner` (tests).
+    /// The rows waiting for `owner`.
     func waiting(for owner: Int) -> Int {
         mailLock.lock(); defer { mailLock.unlock() }
         return inboxes[owner].reduce(0) { $0 + $1.count }
+    }
+
+    /// Whether more rows than `limit` wait for `owner` while it still reads (`UsageAggregate.send`).
+    func isBehind(_ owner: Int, limit: Int) -> Bool {
+        mailLock.lock(); defer { mailLock.unlock() }
+        return !closed[owner] && inboxes[owner].reduce(0) { $0 + $1.count } > limit
     }
 
     /// The owner has finished reading: what others post to it from now on, they keep.

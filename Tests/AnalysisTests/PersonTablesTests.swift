@@ -301,6 +301,45 @@ final class PersonTablesTests: XCTestCase {
         XCTAssertEqual(byName(merged), byName(whole))
     }
 
+    /// A part whose inbox holds more than the backlog limit, while it still reads, has the parts
+    /// posting to it wait (adding their own rows meanwhile) rather than pile rows up: the
+    /// exchange holds at most the limit and a letter, whatever the rows; once it finishes
+    /// reading, they go on, and the merge is the whole.
+    func testPostingWaitsForAPartThatFallsBehind() {
+        var generator = SystemRandomNumberGenerator()
+        let config = ReportConfig()
+        final class Box: @unchecked Sendable {
+            var parts: [UsageAggregate]
+            init(_ parts: [UsageAggregate]) { self.parts = parts }
+        }
+        let rows = mergeRows(40_000, &generator)
+        let box = Box(UsageAggregate.parts(2, config: config, tools: []))
+        box.parts[1].mailLimit = 100
+        box.parts[1].backlogLimit = 2_000
+        let exchange = box.parts[0].exchange!
+        let done = DispatchSemaphore(value: 0)
+        box.parts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.global().async {
+                for row in rows { buffer[1].add(row) }
+                done.signal()
+            }
+            // Part 0 reads nothing: part 1 must stop at the limit.
+            while exchange.waiting(for: 0) < 2_000 { usleep(1_000) }
+            XCTAssertEqual(done.wait(timeout: .now() + 0.3), .timedOut, "part 1 read on past the limit")
+            XCTAssertLessThanOrEqual(exchange.waiting(for: 0), 2_000 + 100)
+            buffer[0].finishReading()
+            XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+        }
+        var whole = UsageAggregate(config: config, tools: [])
+        for row in rows { whole.add(row) }
+        whole.settle()
+        var parts = box.parts
+        box.parts = []
+        guard let merged = UsageAggregate.merging(&parts) else { return XCTFail("no parts") }
+        XCTAssertEqual(byName(merged), byName(whole))
+    }
+
     /// Each part of a pass keeps the days of only the people it owns: the others' rows wait in
     /// its outbox or were posted, and none reaches its own tables.
     func testEachPartKeepsOnlyThePeopleItOwns() {
