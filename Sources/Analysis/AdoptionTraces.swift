@@ -5,12 +5,14 @@ import CMemory
 /// tool) keys.
 ///
 /// Why: the rows reach the traces a person at a time (`UsageAggregate.add(personRows:)` sorts
-/// each batch by person), so a person's traces are found by an index and a walk along a few
-/// entries, not a hash a row; the workers' parts hold disjoint people, so a
-/// merge moves each person's array whole; and the analysis, which wants each person's traces
-/// together (their tools, their first use of any), reads them so. With rows in random order
-/// the hash table's look-ups and its merge were a twentieth of a build (perf). Iteration is in
-/// order of person, team and tool, whatever order the rows came in.
+/// each batch by person), so a person's traces are found by an index and a search among the
+/// person's own, not a hash a row; the workers' parts hold disjoint people, so a merge moves
+/// each person's array whole; and the analysis, which wants each person's traces together
+/// (their tools, their first use of any), reads them so. With rows in random order the hash
+/// table's look-ups and its merge were a twentieth of a build (perf). Iteration is in order of
+/// person, team and tool, whatever order the rows came in. A person may have any number of
+/// traces (a service account in every team, a file made so): every search is a binary one, and
+/// new traces join a person's in one merge, so no step is quadratic in a person's traces.
 struct AdoptionTraces: Sequence {
     struct Entry {
         var team: Int32
@@ -112,18 +114,58 @@ struct AdoptionTraces: Sequence {
     /// Where (team, tool) is or would go among a person's traces.
     @inline(__always)
     static func position(of team: Int32, _ tool: Int32, in entries: [Entry]) -> (index: Int, found: Bool) {
-        var index = 0
-        while index < entries.count {
-            let entry = entries[index]
-            if entry.team == team && entry.tool == tool { return (index, true) }
-            if entry.team > team || (entry.team == team && entry.tool > tool) { break }
-            index += 1
+        entries.withUnsafeBufferPointer { entries in
+            let index = place(of: team, tool, in: entries)
+            return (index, index < entries.count && entries[index].team == team && entries[index].tool == tool)
         }
-        return (index, false)
+    }
+
+    /// The first of `entries` (in order of team and tool) not before (team, tool): a walk along
+    /// a person's few, a binary search among many.
+    @inline(__always)
+    static func place(of team: Int32, _ tool: Int32, in entries: UnsafeBufferPointer<Entry>) -> Int {
+        if entries.count <= 16 {
+            var index = 0
+            while index < entries.count, (entries[index].team, entries[index].tool) < (team, tool) { index += 1 }
+            return index
+        }
+        var (low, high) = (0, entries.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if (entries[middle].team, entries[middle].tool) < (team, tool) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// `entries` and `others`, both in order of team and tool, as one array in that order; the
+    /// traces of a team and tool in both merged. Returns how many of `others` were new.
+    static func merge(_ others: [Entry], into entries: inout [Entry]) -> Int {
+        var merged: [Entry] = []
+        merged.reserveCapacity(entries.count + others.count)
+        var (mine, theirs, added) = (0, 0, 0)
+        while mine < entries.count || theirs < others.count {
+            if theirs == others.count || (mine < entries.count
+                && (entries[mine].team, entries[mine].tool) < (others[theirs].team, others[theirs].tool)) {
+                merged.append(entries[mine])
+                mine += 1
+            } else if mine == entries.count
+                        || (others[theirs].team, others[theirs].tool) < (entries[mine].team, entries[mine].tool) {
+                merged.append(others[theirs])
+                theirs += 1
+                added += 1
+            } else {
+                var entry = entries[mine]
+                entry.trace.merge(others[theirs].trace)
+                merged.append(entry)
+                (mine, theirs) = (mine + 1, theirs + 1)
+            }
+        }
+        entries = merged
+        return added
     }
 
     /// Takes in another table's traces, its ids mapped to this one's: a person's traces move
-    /// over whole when this table has none of theirs, and are merged one by one otherwise.
+    /// over whole when this table has none of theirs, and are merged otherwise.
     mutating func merge(_ other: AdoptionTraces, personMap: [Int32], teamMap: [Int32], toolMap: [Int32]) {
         for (person, entries) in other.people.enumerated() where !entries.isEmpty {
             var moved = entries.map { Entry(team: teamMap[Int($0.team)], tool: toolMap[Int($0.tool)], trace: $0.trace) }
@@ -132,16 +174,8 @@ struct AdoptionTraces: Sequence {
                 if mine.isEmpty {
                     mine = moved
                     count += moved.count
-                    return
-                }
-                for entry in moved {
-                    let (index, found) = Self.position(of: entry.team, entry.tool, in: mine)
-                    if found {
-                        mine[index].trace.merge(entry.trace)  // in place: no third copy of the weeks
-                    } else {
-                        mine.insert(entry, at: index)
-                        count += 1
-                    }
+                } else {
+                    count += Self.merge(moved, into: &mine)
                 }
             }
         }

@@ -50,22 +50,27 @@ extension Context {
         var toolTraces = [[(user: Int32, trace: AdoptionTrace)]](repeating: [], count: agg.tools.count)
         var byTeamTool: [PairKey: [(user: Int32, trace: AdoptionTrace)]] = [:]
         var firstUses: [AdoptionTrace] = []
-        var byTool: [(tool: Int32, trace: AdoptionTrace)] = []
         for person in 0..<Int32(agg.adoption.personCount) {
             let traces = agg.adoption.traces(of: person)
             guard !traces.isEmpty else { continue }
             var any = AdoptionTrace()
-            byTool.removeAll(keepingCapacity: true)
             for entry in traces {
                 byTeamTool[UsageAggregate.key(entry.team, entry.tool), default: []].append((person, entry.trace))
                 any.merge(entry.trace)
-                if let index = byTool.firstIndex(where: { $0.tool == entry.tool }) {
-                    byTool[index].trace.merge(entry.trace)
-                } else {
-                    byTool.append((entry.tool, entry.trace))
-                }
             }
-            for (tool, trace) in byTool { toolTraces[Int(tool)].append((person, trace)) }
+            // By tool (the traces come by team first): a run of each tool, merged.
+            let byTool = traces.sorted { $0.tool < $1.tool }
+            var start = 0
+            while start < byTool.count {
+                var trace = byTool[start].trace
+                var end = start + 1
+                while end < byTool.count, byTool[end].tool == byTool[start].tool {
+                    trace.merge(byTool[end].trace)
+                    end += 1
+                }
+                toolTraces[Int(byTool[start].tool)].append((person, trace))
+                start = end
+            }
             firstUses.append(any)
         }
         // The teams' funnels and the cohorts on another core, beside the tools' figures.

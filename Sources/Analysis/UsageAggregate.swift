@@ -467,27 +467,46 @@ public struct UsageAggregate: Sendable {
                 if end < rows.count { adoption.prefetchWeeks(of: rows[end].user) }
                 userDays.add(person: user, rows: rows, start..<end)
                 adoption.withTraces(of: user) { traces, count in
-                    // Every trace the rows need, then the rows added to theirs.
-                    for position in start..<end {
-                        let (index, found) = AdoptionTraces.position(of: rows[position].team, rows[position].tool, in: traces)
-                        if !found {
-                            traces.insert(AdoptionTraces.Entry(team: rows[position].team, tool: rows[position].tool, trace: AdoptionTrace()), at: index)
-                            count += 1
-                        }
+                    // Each row added to its trace (the row before's, or found among the
+                    // person's); the rows of traces new to this batch wait, then their traces
+                    // join the person's in one merge and they are added too.
+                    var waiting: [Int] = []
+                    Self.record(rows, start..<end, into: &traces, missing: &waiting)
+                    guard !waiting.isEmpty else { return }
+                    var new = waiting.map { AdoptionTraces.Entry(team: rows[$0].team, tool: rows[$0].tool, trace: AdoptionTrace()) }
+                    new.sort { ($0.team, $0.tool) < ($1.team, $1.tool) }
+                    new = new.indices.compactMap { index in
+                        index > 0 && (new[index - 1].team, new[index - 1].tool) == (new[index].team, new[index].tool) ? nil : new[index]
                     }
-                    // (Through a pointer: an entry reached through the array was copied,
-                    // retained and released.)
-                    traces.withUnsafeMutableBufferPointer { traces in
-                        for row in rows[start..<end] {
-                            var index = 0
-                            while traces[index].team != row.team || traces[index].tool != row.tool { index += 1 }
-                            traces[index].trace.record(Day(index: row.day), share: row.share)
-                        }
-                    }
+                    count += AdoptionTraces.merge(new, into: &traces)
+                    var none: [Int] = []
+                    for position in waiting { Self.record(rows, position..<position + 1, into: &traces, missing: &none) }
                 }
             }
         }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds rows `range` of `rows`, all of one person, to their traces among `traces`; the
+    /// positions of rows whose trace is not there go to `missing`. (Through a pointer: an entry
+    /// reached through the array was copied, retained and released.)
+    private static func record(_ rows: UnsafeBufferPointer<PersonRow>, _ range: Swift.Range<Int>,
+                               into traces: inout [AdoptionTraces.Entry], missing: inout [Int]) {
+        traces.withUnsafeMutableBufferPointer { traces in
+            var index = 0
+            for position in range {
+                let row = rows[position]
+                if index >= traces.count || traces[index].team != row.team || traces[index].tool != row.tool {
+                    index = AdoptionTraces.place(of: row.team, row.tool, in: UnsafeBufferPointer(traces))
+                    guard index < traces.count, traces[index].team == row.team, traces[index].tool == row.tool else {
+                        missing.append(position)
+                        index = 0
+                        continue
+                    }
+                }
+                traces[index].trace.record(Day(index: row.day), share: row.share)
+            }
+        }
     }
 
     /// Adds the rows' parts that wait — the person parts (`addPending`), the teams' days and the

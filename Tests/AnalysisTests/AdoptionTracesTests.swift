@@ -116,4 +116,58 @@ final class AdoptionTracesTests: XCTestCase {
             XCTAssertEqual(trace.weeks.sorted(), reference.keys.sorted())
         }
     }
+
+    /// One person in thousands of teams and several tools, rows in random order over several
+    /// batches (each with new traces, and repeats of them): the aggregate holds one trace per
+    /// team and tool, each with the right days, in order.
+    func testAPersonWithThousandsOfTracesIsHeldWhole() {
+        var generator = SystemRandomNumberGenerator()
+        var rows: [UsageRecord] = []
+        var reference: [String: Set<Int32>] = [:]
+        for team in 0..<3_000 {
+            for tool in 0..<3 {
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    let day = Day(index: 20_454 + Int32.random(in: 0..<60, using: &generator))
+                    var record = UsageRecord(day: day, user: "service", team: "team \(team)", tool: "tool \(tool)")
+                    record.requests = 1
+                    rows.append(record)
+                    reference["team \(team)|tool \(tool)", default: []].insert(day.index)
+                }
+            }
+        }
+        // Another person's rows among them, so that the first batches hold few of the service's.
+        var filler = UsageRecord(day: Day(index: 20_454), user: "filler", team: "team 0", tool: "tool 0")
+        filler.requests = 1
+        var aggregate = UsageAggregate(config: ReportConfig(), tools: [])
+        for row in (rows + Array(repeating: filler, count: 120_000)).shuffled(using: &generator) { aggregate.add(row) }
+        aggregate.settle()
+        XCTAssertGreaterThan(aggregate.largestBatch, 0)
+        XCTAssertLessThan(aggregate.largestBatch, rows.count + 120_000, "one batch only")
+        XCTAssertEqual(aggregate.adoption.count, 9_001)
+        var held: [String: [Int32]] = [:]
+        var keys: [AdoptionKey] = []
+        for (key, trace) in aggregate.adoption where aggregate.users[key.user] == "service" {
+            keys.append(key)
+            held["\(aggregate.teams[key.team])|\(aggregate.tools[key.tool])"] = [trace.first.index, trace.second.index]
+        }
+        XCTAssertEqual(held, reference.mapValues { days in
+            let sorted = days.sorted()
+            return [sorted[0], sorted.count > 1 ? sorted[1] : Day(index: .max).index]
+        })
+        XCTAssertEqual(keys, keys.sorted { ($0.user, $0.team, $0.tool) < ($1.user, $1.team, $1.tool) })
+    }
+
+    /// Merging sorted traces: the new ones join in order, those of a team and tool in both are
+    /// merged, and the count of new ones is returned.
+    func testMergeOfSortedTracesJoinsAndMerges() {
+        func entries(_ keys: [(Int32, Int32, Int32)]) -> [AdoptionTraces.Entry] {
+            keys.map { AdoptionTraces.Entry(team: $0.0, tool: $0.1, trace: trace([20_000 + $0.2])) }
+        }
+        var mine = entries([(0, 1, 5), (2, 0, 1), (2, 3, 9)])
+        let added = AdoptionTraces.merge(entries([(0, 0, 2), (2, 0, 0), (3, 1, 4)]), into: &mine)
+        XCTAssertEqual(added, 2)
+        XCTAssertEqual(mine.map { [$0.team, $0.tool] }, [[0, 0], [0, 1], [2, 0], [2, 3], [3, 1]])
+        XCTAssertEqual(mine.map { [$0.trace.first.index, $0.trace.second.index] },
+                       [[20_002, .max], [20_005, .max], [20_000, 20_001], [20_009, .max], [20_004, .max]])
+    }
 }
