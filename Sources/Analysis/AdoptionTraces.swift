@@ -137,47 +137,42 @@ struct AdoptionTraces: Sequence {
         return low
     }
 
-    /// `entries` and `others`, both in order of team and tool, as one array in that order; the
-    /// traces of a team and tool in both merged. Returns how many of `others` were new.
+    /// `others` (in any order, a team and tool more than once) joined to `entries` (in order of
+    /// team and tool), in one merge, keeping that order; the traces of a team and tool in both,
+    /// or repeated, merged. Returns how many teams and tools were new.
     static func merge(_ others: [Entry], into entries: inout [Entry]) -> Int {
+        let others = others.sorted { ($0.team, $0.tool) < ($1.team, $1.tool) }
         var merged: [Entry] = []
         merged.reserveCapacity(entries.count + others.count)
         var (mine, theirs, added) = (0, 0, 0)
         while mine < entries.count || theirs < others.count {
+            // This table's entry first of equal ones, so that a new team and tool is one that
+            // starts a run from `others`.
+            let (next, isOther): (Entry, Bool)
             if theirs == others.count || (mine < entries.count
-                && (entries[mine].team, entries[mine].tool) < (others[theirs].team, others[theirs].tool)) {
-                merged.append(entries[mine])
+                && (entries[mine].team, entries[mine].tool) <= (others[theirs].team, others[theirs].tool)) {
+                (next, isOther) = (entries[mine], false)
                 mine += 1
-            } else if mine == entries.count
-                        || (others[theirs].team, others[theirs].tool) < (entries[mine].team, entries[mine].tool) {
-                merged.append(others[theirs])
-                theirs += 1
-                added += 1
             } else {
-                var entry = entries[mine]
-                entry.trace.merge(others[theirs].trace)
-                merged.append(entry)
-                (mine, theirs) = (mine + 1, theirs + 1)
+                (next, isOther) = (others[theirs], true)
+                theirs += 1
+            }
+            if let last = merged.last, (last.team, last.tool) == (next.team, next.tool) {
+                merged[merged.count - 1].trace.merge(next.trace)
+            } else {
+                merged.append(next)
+                if isOther { added += 1 }
             }
         }
         entries = merged
         return added
     }
 
-    /// Takes in another table's traces, its ids mapped to this one's: a person's traces move
-    /// over whole when this table has none of theirs, and are merged otherwise.
+    /// Takes in another table's traces, its ids mapped to this one's, person by person.
     mutating func merge(_ other: AdoptionTraces, personMap: [Int32], teamMap: [Int32], toolMap: [Int32]) {
         for (person, entries) in other.people.enumerated() where !entries.isEmpty {
-            var moved = entries.map { Entry(team: teamMap[Int($0.team)], tool: toolMap[Int($0.tool)], trace: $0.trace) }
-            moved.sort { ($0.team, $0.tool) < ($1.team, $1.tool) }
-            withTraces(of: personMap[person]) { mine, count in
-                if mine.isEmpty {
-                    mine = moved
-                    count += moved.count
-                } else {
-                    count += Self.merge(moved, into: &mine)
-                }
-            }
+            let moved = entries.map { Entry(team: teamMap[Int($0.team)], tool: toolMap[Int($0.tool)], trace: $0.trace) }
+            withTraces(of: personMap[person]) { mine, count in count += Self.merge(moved, into: &mine) }
         }
     }
 

@@ -473,11 +473,7 @@ public struct UsageAggregate: Sendable {
                     var waiting: [Int] = []
                     Self.record(rows, start..<end, into: &traces, missing: &waiting)
                     guard !waiting.isEmpty else { return }
-                    var new = waiting.map { AdoptionTraces.Entry(team: rows[$0].team, tool: rows[$0].tool, trace: AdoptionTrace()) }
-                    new.sort { ($0.team, $0.tool) < ($1.team, $1.tool) }
-                    new = new.indices.compactMap { index in
-                        index > 0 && (new[index - 1].team, new[index - 1].tool) == (new[index].team, new[index].tool) ? nil : new[index]
-                    }
+                    let new = waiting.map { AdoptionTraces.Entry(team: rows[$0].team, tool: rows[$0].tool, trace: AdoptionTrace()) }
                     count += AdoptionTraces.merge(new, into: &traces)
                     var none: [Int] = []
                     for position in waiting { Self.record(rows, position..<position + 1, into: &traces, missing: &none) }

@@ -157,17 +157,18 @@ final class AdoptionTracesTests: XCTestCase {
         XCTAssertEqual(keys, keys.sorted { ($0.user, $0.team, $0.tool) < ($1.user, $1.team, $1.tool) })
     }
 
-    /// Merging sorted traces: the new ones join in order, those of a team and tool in both are
-    /// merged, and the count of new ones is returned.
+    /// Merging traces into a person's: the new ones (in any order, one repeated) join in order,
+    /// those of a team and tool in both or repeated are merged, and the count of new teams and
+    /// tools is returned.
     func testMergeOfSortedTracesJoinsAndMerges() {
         func entries(_ keys: [(Int32, Int32, Int32)]) -> [AdoptionTraces.Entry] {
             keys.map { AdoptionTraces.Entry(team: $0.0, tool: $0.1, trace: trace([20_000 + $0.2])) }
         }
         var mine = entries([(0, 1, 5), (2, 0, 1), (2, 3, 9)])
-        let added = AdoptionTraces.merge(entries([(0, 0, 2), (2, 0, 0), (3, 1, 4)]), into: &mine)
+        let added = AdoptionTraces.merge(entries([(3, 1, 4), (2, 0, 0), (0, 0, 2), (3, 1, 7)]), into: &mine)
         XCTAssertEqual(added, 2)
         XCTAssertEqual(mine.map { [$0.team, $0.tool] }, [[0, 0], [0, 1], [2, 0], [2, 3], [3, 1]])
         XCTAssertEqual(mine.map { [$0.trace.first.index, $0.trace.second.index] },
-                       [[20_002, .max], [20_005, .max], [20_000, 20_001], [20_009, .max], [20_004, .max]])
+                       [[20_002, .max], [20_005, .max], [20_000, 20_001], [20_009, .max], [20_004, 20_007]])
     }
 }
